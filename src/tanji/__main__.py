@@ -1,0 +1,5 @@
+"""Allow ``python -m tanji``."""
+
+from tanji.cli.main import main
+
+raise SystemExit(main())

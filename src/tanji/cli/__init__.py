@@ -1,0 +1,1 @@
+"""The ``tanji`` command line: one entry point, one module per command group."""

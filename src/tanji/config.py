@@ -1,0 +1,73 @@
+"""Typed, frozen settings: the only module that reads the process environment.
+
+Pure code takes its parameters as arguments; only the interfaces (CLI, web, gateway, terminal)
+call :func:`load_settings` and hand the values down. Secret values hide themselves in ``repr`` so
+they never reach a log line by accident.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_PREFIX = "TANJI_"
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A string that does not print itself."""
+
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self.value else "Secret('')"
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings of one tanji process.
+
+    Attributes:
+        data_dir: where the embedded database, keys and uploaded documents live.
+        database_url: ``sqlite:///…`` (default, under ``data_dir``) or ``postgresql://…``.
+        debug: development mode (verbose errors); never in production.
+        secret_key: the web framework's signing secret; generated into ``data_dir`` in demo mode.
+        demo: demo mode allows generated secrets and placeholder values.
+    """
+
+    data_dir: Path
+    database_url: str
+    debug: bool = False
+    secret_key: Secret = Secret("")
+    demo: bool = False
+
+
+def _flag(raw: str | None) -> bool:
+    return (raw or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build :class:`Settings` from ``TANJI_*`` variables (and ``DATABASE_URL``).
+
+    Args:
+        environ: the environment to read; ``os.environ`` when omitted (tests pass a dict).
+    """
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get(f"{ENV_PREFIX}DATA_DIR") or Path.cwd() / "var").resolve()
+    default_db = f"sqlite:///{data_dir / 'tanji.sqlite3'}"
+    database_url = env.get("DATABASE_URL") or env.get(f"{ENV_PREFIX}DATABASE_URL") or default_db
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        debug=_flag(env.get(f"{ENV_PREFIX}DEBUG")),
+        secret_key=Secret(env.get(f"{ENV_PREFIX}SECRET_KEY", "")),
+        demo=_flag(env.get(f"{ENV_PREFIX}DEMO")),
+    )
