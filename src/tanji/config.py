@@ -41,6 +41,7 @@ class Settings:
         debug: development mode (verbose errors); never in production.
         secret_key: the web framework's signing secret; generated into ``data_dir`` in demo mode.
         demo: demo mode allows generated secrets and placeholder values.
+        allowed_hosts: extra host names the web server answers to.
     """
 
     data_dir: Path
@@ -48,6 +49,7 @@ class Settings:
     debug: bool = False
     secret_key: Secret = Secret("")
     demo: bool = False
+    allowed_hosts: tuple[str, ...] = ()
 
 
 def _flag(raw: str | None) -> bool:
@@ -70,4 +72,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         debug=_flag(env.get(f"{ENV_PREFIX}DEBUG")),
         secret_key=Secret(env.get(f"{ENV_PREFIX}SECRET_KEY", "")),
         demo=_flag(env.get(f"{ENV_PREFIX}DEMO")),
+        allowed_hosts=tuple(
+            h.strip() for h in env.get(f"{ENV_PREFIX}ALLOWED_HOSTS", "").split(",") if h.strip()
+        ),
     )
