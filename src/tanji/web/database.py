@@ -20,10 +20,9 @@ def database_settings(url: str) -> dict[str, Any]:
     """
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        path = unquote(parts.path)
-        if url.startswith("sqlite:///") and path.startswith("//"):
-            path = path[1:]
-        if not path or path == "/":
+        # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy spells them.
+        path = unquote(url.split("?", 1)[0].removeprefix("sqlite:///"))
+        if not path or path == "/" or path.startswith("sqlite:"):
             raise CodedError("config.bad_database_url", "SQLite URL names no file: {url}", url=url)
         return {
             "ENGINE": "django.db.backends.sqlite3",
