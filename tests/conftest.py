@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.components"]
+
 #: Set by ``.ci/run``; in CI a test needing a real component must fail, never skip.
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
