@@ -8,5 +8,15 @@ if ! command -v uv >/dev/null 2>&1; then
     echo "==> installing uv" >&2
     python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet uv
 fi
+"$ROOT/scripts/system-packages" ${APT_LISTS:-}
 export UV_PYTHON_DOWNLOADS=never
 uv sync --frozen --quiet
+"$ROOT/scripts/assets"
+# Compiled translations are build output (git-ignored), made from the committed .po files.
+for po in "$ROOT"/src/tanji/locale/*/LC_MESSAGES/django.po; do
+    [[ -f "$po" ]] || continue
+    mo="${po%.po}.mo"
+    if [[ ! -f "$mo" || "$po" -nt "$mo" ]]; then
+        msgfmt --check -o "$mo" "$po"
+    fi
+done

@@ -1,0 +1,31 @@
+// Generic chart binding: every element with data-chart-options holds an ECharts option object
+// built on the server (charts.py); elements with data-chart-url refresh from that URL.
+(function () {
+  "use strict";
+  function render(element) {
+    if (!window.echarts) { return; }
+    var chart = window.echarts.getInstanceByDom(element) || window.echarts.init(element);
+    var raw = element.getAttribute("data-chart-options");
+    if (raw) { chart.setOption(JSON.parse(raw), true); }
+    var url = element.getAttribute("data-chart-url");
+    var every = parseInt(element.getAttribute("data-chart-refresh-s") || "0", 10);
+    if (url && every > 0 && !element.dataset.chartTimer) {
+      element.dataset.chartTimer = String(setInterval(function () {
+        fetch(url, { headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (option) { if (option) { chart.setOption(option, true); } });
+      }, every * 1000));
+    }
+  }
+  function renderAll(root) {
+    (root || document).querySelectorAll("[data-chart-options],[data-chart-url]").forEach(render);
+  }
+  document.addEventListener("DOMContentLoaded", function () { renderAll(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { renderAll(event.target); });
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[data-chart-options],[data-chart-url]").forEach(function (el) {
+      var chart = window.echarts && window.echarts.getInstanceByDom(el);
+      if (chart) { chart.resize(); }
+    });
+  });
+})();
