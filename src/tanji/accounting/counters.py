@@ -1,11 +1,12 @@
 """Totaliser readings (belt scales, energy and flow meters) → interval quantities.
 
-A totaliser only grows; the quantity of an interval is the difference of two readings. Real meter
-data also rolls over at the register's maximum, resets (power loss, replacement), arrives late or out
-of order and has gaps. The rules here mirror Home Assistant's ``total_increasing`` statistics:
-readings are ordered by measurement time (duplicates keep the last received), a drop with a known
-register maximum is a roll-over, any other drop is a reset counted from zero and flagged, and a gap is
-flagged but never filled with invented readings. Everything is vectorised over NumPy arrays.
+A totaliser only grows; the quantity of an interval is the difference of two readings. Real
+meter data also rolls over at the register's maximum, resets (power loss, replacement), arrives
+late or out of order and has gaps. The rules mirror Home Assistant's ``total_increasing``
+statistics: readings are ordered by measurement time (duplicates keep the last received); a drop
+with a known register maximum is a roll-over when the wrapped quantity is below half the register,
+any other drop is a reset counted from zero and flagged; a gap is flagged but never filled with
+invented readings. Everything is vectorised over NumPy arrays.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ class CounterIntervals:
 
     def flagged(self, flag: IntervalFlag) -> npt.NDArray[np.bool_]:
         """Mask of intervals carrying ``flag``."""
-        return (self.flags & int(flag)) != 0
+        mask: npt.NDArray[np.bool_] = (self.flags & int(flag)) != 0
+        return mask
 
 
 def counter_intervals(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -89,7 +89,5 @@ def default_factor_process_co2_t(
     National guideline for cement clinker (2025, 水泥熟料生产), process emissions: EF_cli 0.535 for
     Portland clinker; D_k per tonne of non-carbonate calcium/magnesium alternative raw material.
     """
-    total = clinker_t * clinker_factor_tco2_per_t
-    for deduction in deductions:
-        total = total - deduction.material_t * deduction.deduction_tco2_per_t
-    return total
+    deducted = sum((d.material_t * d.deduction_tco2_per_t for d in deductions), 0.0)
+    return cast(Num, clinker_t * clinker_factor_tco2_per_t - deducted)

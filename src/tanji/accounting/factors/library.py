@@ -189,7 +189,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError:
-        raise FactorError("factors.missing_file", "factor file {path} not found", path=path.name)
+        raise FactorError(
+            "factors.missing_file", "factor file {path} not found", path=path.name
+        ) from None
     if not isinstance(data, dict):
         raise FactorError("factors.bad_file", "{path}: expected a YAML mapping", path=path.name)
     return data
