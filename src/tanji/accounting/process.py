@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -83,11 +83,11 @@ class Deduction:
 
 def default_factor_process_co2_t(
     clinker_t: Num, clinker_factor_tco2_per_t: Num, deductions: Iterable[Deduction] = ()
-) -> Num:
+) -> float | npt.NDArray[np.float64]:
     """Process CO2 by the default factor, E = Q_cli × EF_cli − Σ M_k × D_k (t).
 
     National guideline for cement clinker (2025, 水泥熟料生产), process emissions: EF_cli 0.535 for
     Portland clinker; D_k per tonne of non-carbonate calcium/magnesium alternative raw material.
     """
     deducted = sum((d.material_t * d.deduction_tco2_per_t for d in deductions), 0.0)
-    return cast(Num, clinker_t * clinker_factor_tco2_per_t - deducted)
+    return clinker_t * clinker_factor_tco2_per_t - deducted
