@@ -48,6 +48,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "%": ("ratio", 1e-2),
     "‰": ("ratio", 1e-3),
     "ppm": ("ratio", 1e-6),
+    "t/t": ("ratio", 1.0),
     # specific energy, base GJ/t
     "GJ/t": ("specific_energy", 1.0),
     "MJ/kg": ("specific_energy", 1.0),
@@ -113,3 +114,35 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
 def convert(value: Num, from_unit: str, to_unit: str) -> Num:
     """Convert a value (float or array) between units of one dimension."""
     return value * conversion_factor(from_unit, to_unit)
+
+
+#: Suffix of an input name → its unit (longest suffix first), e.g. ``ncv_gj_per_t`` → GJ/t.
+_SUFFIX_UNITS: tuple[tuple[str, str], ...] = (
+    ("_tco2_per_gj", "tCO2/GJ"),
+    ("_tco2_per_mwh", "tCO2/MWh"),
+    ("_tco2_per_t", "tCO2/t"),
+    ("_tc_per_gj", "tC/GJ"),
+    ("_gj_per_t", "GJ/t"),
+    ("_kg_per_l", "kg/L"),
+    ("_kwh_per_t", "kWh/t"),
+    ("_mwh", "MWh"),
+    ("_gj", "GJ"),
+    ("_t", "t"),
+    ("_l", "L"),
+    ("_fraction", "fraction"),
+    ("_rate", "fraction"),
+    ("_fraction_dry", "fraction"),
+    ("_ratio", "t/t"),
+)
+
+
+def unit_of_input(name: str) -> str:
+    """Unit an input expects, read from its name (the naming rule of the house style).
+
+    Raises:
+        UnitError: the name carries no unit suffix the platform knows.
+    """
+    for suffix, unit in _SUFFIX_UNITS:
+        if name.endswith(suffix):
+            return unit
+    raise UnitError("unit.unnamed", "input {field!r} carries no known unit in its name", field=name)
