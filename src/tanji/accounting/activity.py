@@ -73,6 +73,7 @@ class ActivityFile:
     sources: tuple[SourceSpec, ...]
     production: Mapping[str, InputSpec] = field(default_factory=dict)
     factor_library_version: str | None = None
+    correlations: Mapping[tuple[str, str], float] = field(default_factory=dict)
 
 
 def _error(where: str, message: str, **params: Any) -> AccountingError:
@@ -211,6 +212,7 @@ def parse_activity(document: Any) -> ActivityFile:
         )
     version = document.get("factor_library_version")
     return ActivityFile(
+        correlations=_parse_correlations(document.get("correlations") or []),
         enterprise=str(document.get("enterprise", "")),
         period_start=start,
         period_end=end,
@@ -218,6 +220,20 @@ def parse_activity(document: Any) -> ActivityFile:
         production=production,
         factor_library_version=None if version is None else str(version),
     )
+
+
+def _parse_correlations(raw: Any) -> dict[tuple[str, str], float]:
+    """``correlations: [{between: [a, b], r: 1.0}]`` over model input names."""
+    if not isinstance(raw, list):
+        raise _error("correlations", "expected a list of {{between: [input, input], r: number}}")
+    pairs: dict[tuple[str, str], float] = {}
+    for row, item in enumerate(raw):
+        between = item.get("between") if isinstance(item, dict) else None
+        ok = isinstance(between, list) and len(between) == 2 and is_number(item.get("r"))
+        if not ok:
+            raise _error(f"correlations[{row}]", "expected {{between: [input, input], r: number}}")
+        pairs[(str(between[0]), str(between[1]))] = float(item["r"])
+    return pairs
 
 
 def load_activity(path: Path) -> ActivityFile:

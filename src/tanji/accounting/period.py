@@ -192,7 +192,7 @@ def evaluate_period(
         if p in activity.production
     }
     model = _period_model(activity.sources, wiring, constants, products)
-    gum = propagate(model, inputs.values, inputs.u)
+    gum = propagate(model, inputs.values, inputs.u, activity.correlations)
     return _result(activity, library, gum, inputs)
 
 
