@@ -228,7 +228,7 @@ def _parse_correlations(raw: Any) -> dict[tuple[str, str], float]:
         raise _error("correlations", "expected a list of {{between: [input, input], r: number}}")
     pairs: dict[tuple[str, str], float] = {}
     for row, item in enumerate(raw):
-        between = item.get("between") if isinstance(item, dict) else None
+        between: Any = item.get("between") if isinstance(item, dict) else None
         ok = isinstance(between, list) and len(between) == 2 and is_number(item.get("r"))
         if not ok:
             raise _error(f"correlations[{row}]", "expected {{between: [input, input], r: number}}")

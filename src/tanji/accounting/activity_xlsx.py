@@ -1,7 +1,8 @@
 """Activity files as Excel workbooks with Chinese headings (the form plants fill in).
 
 Sheets: 基本信息 (enterprise, period, pinned library version), 产量 (production quantities),
-排放源 (one row per source parameter) and 替代原料扣减 (deductions of the national guideline).
+排放源 (one row per source parameter), 替代原料扣减 (deductions of the national guideline) and
+相关系数 (correlations between inputs).
 :func:`read_workbook` turns a workbook into the same document as the YAML form, so both are
 validated by :func:`tanji.accounting.activity.parse_activity`; :func:`write_workbook` is its
 inverse and makes the shipped template from the YAML example (reproducibly: fixed properties).
@@ -25,6 +26,8 @@ INFO = "基本信息"
 PRODUCTION = "产量"
 SOURCES = "排放源"
 DEDUCTIONS = "替代原料扣减"
+CORRELATIONS = "相关系数"
+CORRELATION_HEAD = ("输入1", "输入2", "相关系数")
 
 #: heading → document key, per sheet.
 INFO_ROWS = {"格式": "format", "企业名称": "enterprise", "核算期开始": "period.start",
@@ -143,6 +146,11 @@ def read_workbook(path: Path) -> dict[str, Any]:
     sources = _sources(wb)
     _deductions(wb, sources)
     document["sources"] = list(sources.values())
+    if CORRELATIONS in wb.sheetnames:
+        document["correlations"] = [
+            {"between": [c["输入1"], c["输入2"]], "r": c["相关系数"]}
+            for _, c in _rows(wb[CORRELATIONS], CORRELATION_HEAD)
+        ]
     return document
 
 
@@ -192,4 +200,7 @@ def write_workbook(document: Mapping[str, Any], path: Path) -> None:
                 continue
             ws.append([*head, name, *_param_cells(spec)])
             head = [source["id"], None, None, None]
+    ws = _sheet_with_head(wb, CORRELATIONS, CORRELATION_HEAD)
+    for item in document.get("correlations") or []:
+        ws.append([*item["between"], item["r"]])
     wb.save(path)

@@ -84,7 +84,6 @@ class _Inputs:
             name = f"{owner}.{spec.name}"
             self._store(name, spec.value, spec)
             replaced = self._default_id(spec.default) if spec.default else None
-            note = f" (replaces default {replaced})" if replaced else ""
             self.record(
                 owner,
                 FactorUse(
@@ -94,7 +93,7 @@ class _Inputs:
                     Origin.MEASURED,
                     replaced,
                     self.library.version,
-                    (spec.source or "measured") + note,
+                    spec.source or "measured",
                 ),
             )
             return name
