@@ -46,8 +46,8 @@ def test_reference_cases_match(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_check_reports_mismatch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    case = {"id": "X", "formula": "heat", "expected": {"co2_t": 1.0},
-            "inputs": {"purchased_gj": 10, "exported_gj": 0, "heat_factor_tco2_per_gj": 0.11}}  # fmt: skip
+    inputs = {"purchased_gj": 10, "exported_gj": 0, "heat_factor_tco2_per_gj": 0.11}
+    case = {"id": "X", "formula": "heat", "expected": {"co2_t": 1.0}, "inputs": inputs}
     path = tmp_path / "c.json"
     path.write_text(json.dumps({"format": "tanji-cases/1", "cases": [case]}), encoding="utf-8")
     status, out, err = _calc(capsys, "--cases", str(path), "--check")

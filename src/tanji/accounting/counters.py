@@ -84,12 +84,10 @@ def counter_intervals(
     """
     t, v = _validated(time_s, reading, register_max)
     arrival = np.arange(t.size)
-    late_seen = np.zeros(t.size, dtype=bool)
-    if t.size:
-        late_seen = t < np.maximum.accumulate(t)
+    late_seen = t < np.maximum.accumulate(t)
     order = np.lexsort((arrival, t))
     t, v, late = t[order], v[order], late_seen[order]
-    keep = np.append(t[1:] != t[:-1], True)  # duplicates: keep the last received
+    keep = np.append(t[1:] != t[:-1], True)[: t.size]  # duplicates: keep the last received
     t, v, late = t[keep], v[keep], late[keep]
     delta = np.diff(v)
     flags = np.zeros(delta.size, dtype=np.int64)
