@@ -20,8 +20,14 @@ from tanji.accounting.errors import AccountingError
 BOTH = frozenset(Boundary)
 
 
-def _e(source: str, category: Category, co2: float, method: Method = Method.ACCOUNTING,
-       boundaries: frozenset[Boundary] = BOTH, biogenic: float = 0.0) -> SourceEmission:  # fmt: skip
+def _e(
+    source: str,
+    category: Category,
+    co2: float,
+    method: Method = Method.ACCOUNTING,
+    boundaries: frozenset[Boundary] = BOTH,
+    biogenic: float = 0.0,
+) -> SourceEmission:
     return SourceEmission(source, category, method, co2, boundaries, biogenic)
 
 

@@ -244,12 +244,12 @@ def load_activity(path: Path) -> ActivityFile:
         return parse_activity(read_workbook(path))
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise AccountingError(
             "activity.unreadable",
             "cannot read {path}: {reason}",
             path=str(path),
-            reason=exc.strerror,
+            reason=exc.strerror if isinstance(exc, OSError) else "not UTF-8 text",
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

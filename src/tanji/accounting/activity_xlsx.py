@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -131,7 +132,7 @@ def read_workbook(path: Path) -> dict[str, Any]:
     """The activity document stated by a workbook (validated later by ``parse_activity``)."""
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, BadZipFile) as exc:
         raise AccountingError(
             "activity.unreadable",
             "cannot read workbook {path}: {reason}",

@@ -187,9 +187,10 @@ def load_cases(path: Path) -> list[Case]:
     """
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise AccountingError(
-            "cases.unreadable", "cannot read {path}: {reason}", path=str(path), reason=exc.strerror
+            "cases.unreadable", "cannot read {path}: {reason}", path=str(path), reason=reason
         ) from None
     try:
         document = json.loads(text)

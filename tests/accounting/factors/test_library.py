@@ -19,7 +19,9 @@ def test_every_entry_has_provenance_and_a_tag() -> None:
     entries = [e for group in LIBRARY.entries.values() for e in group]
     assert len(entries) > 100
     for entry in entries:
-        assert entry.source and entry.clause and entry.unit
+        assert entry.source
+        assert entry.clause
+        assert entry.unit
         assert isinstance(entry.confidence, Confidence)
     assert LIBRARY.version == "2026.1"
     assert len(LIBRARY.digest) == 64
