@@ -83,9 +83,12 @@ def _deduction_doc(deductions: Any) -> dict[str, Any]:
     source = {
         "id": "mee",
         "formula": "process_default_factor",
-        "inputs": {"clinker_t": 150000, "clinker_factor_tco2_per_t": 0.535,
-                   "deductions": deductions},
-    }  # fmt: skip
+        "inputs": {
+            "clinker_t": 150000,
+            "clinker_factor_tco2_per_t": 0.535,
+            "deductions": deductions,
+        },
+    }
     return _doc(sources=[source])
 
 
@@ -96,10 +99,12 @@ def _deduction_doc(deductions: Any) -> dict[str, Any]:
         ([1], "deductions[0]: expected a mapping"),
         ([{"material": "x", "material_t": -1, "default": "k"}], "'material_t' must be"),
         ([{"material": "x", "material_t": 1}], "exactly one of"),
-        ([{"material": "x", "material_t": 1, "default": "k", "deduction_tco2_per_t": 0.2}],
-         "exactly one of"),
+        (
+            [{"material": "x", "material_t": 1, "default": "k", "deduction_tco2_per_t": 0.2}],
+            "exactly one of",
+        ),
     ],
-)  # fmt: skip
+)
 def test_rejects_bad_deductions(deductions: Any, fragment: str) -> None:
     with pytest.raises(AccountingError) as info:
         parse_activity(_deduction_doc(deductions))

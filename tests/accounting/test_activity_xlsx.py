@@ -66,15 +66,25 @@ def test_optional_sheets_and_unreadable_file(tmp_path: Path) -> None:
 
 def test_deduction_rows(tmp_path: Path) -> None:
     document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    document["sources"].append({
-        "id": "mee", "name": "国家指南缺省值法", "formula": "process_default_factor",
-        "inputs": {"clinker_t": {"ref": "production.clinker_t"},
-                   "clinker_factor_tco2_per_t": {"default": "clinker.factor.portland"},
-                   "deductions": [
-                       {"material": "钢渣", "material_t": 3000,
-                        "default": "clinker.deduction.steel_slag"},
-                       {"material": "x", "material_t": 10, "deduction_tco2_per_t": 0.1}]},
-    })  # fmt: skip
+    document["sources"].append(
+        {
+            "id": "mee",
+            "name": "国家指南缺省值法",
+            "formula": "process_default_factor",
+            "inputs": {
+                "clinker_t": {"ref": "production.clinker_t"},
+                "clinker_factor_tco2_per_t": {"default": "clinker.factor.portland"},
+                "deductions": [
+                    {
+                        "material": "钢渣",
+                        "material_t": 3000,
+                        "default": "clinker.deduction.steel_slag",
+                    },
+                    {"material": "x", "material_t": 10, "deduction_tco2_per_t": 0.1},
+                ],
+            },
+        }
+    )
     path = tmp_path / "d.xlsx"
     write_workbook(document, path)
     mee = load_activity(path).sources[-1]

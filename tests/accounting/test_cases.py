@@ -55,16 +55,30 @@ def _code(document: Any) -> str:
         (_doc(_case(standard_uncertainties={"co2_t": 1.0})), "cases.unknown_input"),
         (_doc(_case(standard_uncertainties={"purchased_gj": -1.0})), "cases.bad_number"),
         (_doc(_case(), _case()), "cases.duplicate_id"),
-        (_doc(_case(formula="process_default_factor", inputs={**DEDUCTED, "deductions": 1})),
-         "cases.bad_input"),
-        (_doc(_case(formula="process_default_factor",
-                    inputs={**DEDUCTED, "deductions": [{"material": "x", "material_t": "1",
-                                                        "deduction_tco2_per_t": 0.2}]})),
-         "cases.bad_deduction"),
-        (_doc(_case(formula="process_default_factor", inputs={**DEDUCTED, "deductions": [3]})),
-         "cases.bad_deduction"),
+        (
+            _doc(_case(formula="process_default_factor", inputs={**DEDUCTED, "deductions": 1})),
+            "cases.bad_input",
+        ),
+        (
+            _doc(
+                _case(
+                    formula="process_default_factor",
+                    inputs={
+                        **DEDUCTED,
+                        "deductions": [
+                            {"material": "x", "material_t": "1", "deduction_tco2_per_t": 0.2}
+                        ],
+                    },
+                )
+            ),
+            "cases.bad_deduction",
+        ),
+        (
+            _doc(_case(formula="process_default_factor", inputs={**DEDUCTED, "deductions": [3]})),
+            "cases.bad_deduction",
+        ),
     ],
-)  # fmt: skip
+)
 def test_rejects_bad_cases(document: Any, code: str) -> None:
     assert _code(document) == code
 
@@ -98,9 +112,13 @@ def test_load_cases_file_errors(tmp_path: Path) -> None:
 
 def test_evaluation_with_uncertainty_and_tolerances() -> None:
     (case,) = parse_cases(
-        _doc(_case(expected={"co2_t": 1.1, "u_co2_t": 0.011},
-                   standard_uncertainties={"purchased_gj": 0.1}))
-    )  # fmt: skip
+        _doc(
+            _case(
+                expected={"co2_t": 1.1, "u_co2_t": 0.011},
+                standard_uncertainties={"purchased_gj": 0.1},
+            )
+        )
+    )
     outputs = evaluate_case(case)
     assert outputs["co2_t"] == pytest.approx(1.1)
     assert outputs["u_co2_t"] == pytest.approx(0.011)

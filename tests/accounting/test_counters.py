@@ -66,8 +66,9 @@ def test_empty_and_single() -> None:
         ([0, 1], [1.0, 1000.0], {"register_max": 1000.0}, "counter.bad_reading"),
     ],
 )
-def test_rejects_bad_readings(times: list[float], values: list[float], kwargs: dict[str, float],
-                              code: str) -> None:  # fmt: skip
+def test_rejects_bad_readings(
+    times: list[float], values: list[float], kwargs: dict[str, float], code: str
+) -> None:
     with pytest.raises(AccountingError) as info:
         counter_intervals(times, values, **kwargs)
     assert info.value.code == code

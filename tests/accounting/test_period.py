@@ -68,8 +68,10 @@ def test_tenant_measurement_replaces_default_and_says_so() -> None:
     net = next(s for s in result.sources if s.id == "net_power")
     use = net.factors[-1]
     assert (use.origin, use.entry_id, use.source) == (
-        Origin.MEASURED, "grid.national.2023", "provincial notice",
-    )  # fmt: skip
+        Origin.MEASURED,
+        "grid.national.2023",
+        "provincial notice",
+    )
     assert net.co2_t == pytest.approx(13700 * 0.4364)
     clinker_power = next(s for s in result.sources if s.id == "clinker_power")
     assert clinker_power.factors[-1].origin is Origin.DEFAULT
@@ -89,14 +91,18 @@ def test_pinned_version_needs_explicit_recompute() -> None:
 
 def test_deductions_by_default_key_and_by_value() -> None:
     source = {
-        "id": "mee", "formula": "process_default_factor", "scope": "clinker_line",
-        "inputs": {"clinker_t": {"ref": "production.clinker_t"},
-                   "clinker_factor_tco2_per_t": {"default": "clinker.factor.portland"},
-                   "deductions": [
-                       {"material": "钢渣", "material_t": 3000,
-                        "default": "clinker.deduction.steel_slag"},
-                       {"material": "other", "material_t": 100, "deduction_tco2_per_t": 0.1}]},
-    }  # fmt: skip
+        "id": "mee",
+        "formula": "process_default_factor",
+        "scope": "clinker_line",
+        "inputs": {
+            "clinker_t": {"ref": "production.clinker_t"},
+            "clinker_factor_tco2_per_t": {"default": "clinker.factor.portland"},
+            "deductions": [
+                {"material": "钢渣", "material_t": 3000, "default": "clinker.deduction.steel_slag"},
+                {"material": "other", "material_t": 100, "deduction_tco2_per_t": 0.1},
+            ],
+        },
+    }
     document = {**BASE, "sources": [source], "correlations": []}
     result = _evaluate(document)
     (mee,) = result.sources

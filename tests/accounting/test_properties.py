@@ -28,8 +28,9 @@ def test_fuel_is_additive_in_consumption(
 
 @quick
 @given(positive, positive, positive, fraction, fraction)
-def test_alternative_fuel_fossil_plus_biogenic_is_total(q: float, ncv: float, ef: float,
-                                                        alpha: float, of: float) -> None:  # fmt: skip
+def test_alternative_fuel_fossil_plus_biogenic_is_total(
+    q: float, ncv: float, ef: float, alpha: float, of: float
+) -> None:
     r = fuel.alternative_fuel_by_factor_co2(q, ncv, ef, alpha)
     assert r.fossil_co2_t + r.biogenic_co2_t == pytest.approx(q * ncv * ef, rel=1e-12)
     c = fuel.alternative_fuel_by_carbon_co2(q, 1.0, 0.5, alpha, of)
@@ -46,8 +47,9 @@ def test_fuel_is_monotone(fc: float, extra: float, ncv: float, cc: float) -> Non
 
 @quick
 @given(st.floats(0.5, 0.7), st.floats(0.0, 0.05), st.floats(0.0, 0.05), st.floats(0.0, 0.05))
-def test_noncarbonate_oxides_lower_the_factor(cao: float, cao_nc: float, more: float,
-                                              mgo: float) -> None:  # fmt: skip
+def test_noncarbonate_oxides_lower_the_factor(
+    cao: float, cao_nc: float, more: float, mgo: float
+) -> None:
     base = process.clinker_process_emission_factor_tco2_per_t(cao, cao_nc, mgo, 0.0)
     lower = process.clinker_process_emission_factor_tco2_per_t(cao, cao_nc + more, mgo, 0.0)
     assert lower <= base
@@ -84,10 +86,15 @@ def test_arrays_equal_element_wise_scalars(values: list[float]) -> None:
 @given(positive, st.floats(1e-4, 0.1), st.floats(0.1, 1e3))
 def test_gum_relative_uncertainty_is_scale_free(fc: float, rel: float, scale: float) -> None:
     model = FORMULAS["fuel_combustion"].model
-    inputs = {"consumption_t": fc, "ncv_gj_per_t": 22.5, "carbon_content_tc_per_gj": 0.02618,
-              "oxidation_rate": 0.98}  # fmt: skip
+    inputs = {
+        "consumption_t": fc,
+        "ncv_gj_per_t": 22.5,
+        "carbon_content_tc_per_gj": 0.02618,
+        "oxidation_rate": 0.98,
+    }
     one = propagate(model, inputs, {"consumption_t": rel * fc})
-    scaled = propagate(model, {**inputs, "consumption_t": fc * scale},
-                       {"consumption_t": rel * fc * scale})  # fmt: skip
+    scaled = propagate(
+        model, {**inputs, "consumption_t": fc * scale}, {"consumption_t": rel * fc * scale}
+    )
     assert one.relative()["co2_t"] == pytest.approx(rel, rel=1e-7)
     assert scaled.relative()["co2_t"] == pytest.approx(rel, rel=1e-7)

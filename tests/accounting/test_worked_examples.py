@@ -52,7 +52,10 @@ def test_tv09_gum_of_the_monthly_enterprise_total() -> None:
     assert math.isclose(total.u_co2_t, want["u_enterprise_co2_t"], rel_tol=want["u_rel_tol"])
     assert math.isclose(2 * total.u_co2_t, want["U_enterprise_co2_t"], rel_tol=want["u_rel_tol"])
     by_id = {s.id: s for s in result.sources}
-    for source, key in (("kiln_coal", "u_rel_coal"), ("carbonate", "u_rel_process"),
-                        ("raw_meal_toc", "u_rel_toc")):  # fmt: skip
+    for source, key in (
+        ("kiln_coal", "u_rel_coal"),
+        ("carbonate", "u_rel_process"),
+        ("raw_meal_toc", "u_rel_toc"),
+    ):
         s = by_id[source]
         assert math.isclose(s.u_co2_t / s.co2_t, want[key], rel_tol=1e-5)

@@ -69,8 +69,10 @@ def test_confidence_tags_are_kept() -> None:
 def test_use_records_id_and_version() -> None:
     use = LIBRARY.use("grid_factor_tco2_per_mwh", "grid.national", dt.date(2025, 3, 1))
     assert (use.entry_id, use.library_version, use.origin) == (
-        "grid.national.2023", "2026.1", Origin.DEFAULT,
-    )  # fmt: skip
+        "grid.national.2023",
+        "2026.1",
+        Origin.DEFAULT,
+    )
     assert "No.47" in use.source
 
 
@@ -99,15 +101,27 @@ def _copy(tmp_path: Path) -> Path:
         ("manifest.yaml", "- a list\n", "factors.bad_file"),
         ("heat.yaml", "entries:\n  - {id: x, key: y}\n", "factors.missing_field"),
         ("heat.yaml", "entries:\n  - [1, 2]\n", "factors.missing_field"),
-        ("heat.yaml", "entries:\n  - {id: x, key: y, value: abc, unit: t, source: s, clause: c,"
-                      " confidence: F, valid_from: 2020-01-01}\n", "factors.bad_field"),
-        ("heat.yaml", "entries:\n  - {id: x, key: y, value: 1, unit: t, source: s, clause: c,"
-                      " confidence: Z, valid_from: 2020-01-01}\n", "factors.bad_field"),
-        ("heat.yaml", "entries:\n  - {id: grid.hubei.2021, key: y, value: 1, unit: t, source: s,"
-                      " clause: c, confidence: F, valid_from: '2020-01-01',"
-                      " valid_to: '2020-12-31'}\n", "factors.duplicate_id"),
+        (
+            "heat.yaml",
+            "entries:\n  - {id: x, key: y, value: abc, unit: t, source: s, clause: c,"
+            " confidence: F, valid_from: 2020-01-01}\n",
+            "factors.bad_field",
+        ),
+        (
+            "heat.yaml",
+            "entries:\n  - {id: x, key: y, value: 1, unit: t, source: s, clause: c,"
+            " confidence: Z, valid_from: 2020-01-01}\n",
+            "factors.bad_field",
+        ),
+        (
+            "heat.yaml",
+            "entries:\n  - {id: grid.hubei.2021, key: y, value: 1, unit: t, source: s,"
+            " clause: c, confidence: F, valid_from: '2020-01-01',"
+            " valid_to: '2020-12-31'}\n",
+            "factors.duplicate_id",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_library_files(tmp_path: Path, file: str, text: str, code: str) -> None:
     root = _copy(tmp_path)
     (root / file).write_text(text, encoding="utf-8")
