@@ -90,3 +90,17 @@ def test_deduction_rows(tmp_path: Path) -> None:
     mee = load_activity(path).sources[-1]
     assert [d["material"] for d in mee.deductions] == ["钢渣", "x"]
     assert mee.deductions[1]["deduction_tco2_per_t"] == 0.1
+
+
+def test_info_sheet_dates_and_unknown_rows(tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = _workbook(tmp_path)
+    wb = load_workbook(path)
+    info = wb["基本信息"]
+    info.append(["备注", "ignored"])
+    for row in info.iter_rows(min_row=2):
+        if row[0].value == "核算期开始":
+            row[1].value = dt.datetime(2025, 3, 1)  # noqa: DTZ001 - an Excel date cell
+    wb.save(path)
+    assert load_activity(path).period_start == dt.date(2025, 3, 1)

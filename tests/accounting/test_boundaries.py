@@ -76,6 +76,8 @@ def test_select_method_prevents_double_counting() -> None:
     assert boundary_total(chosen, Boundary.CLINKER).co2_t == 114.0
     reverse = select_method(reversed(emissions), [Method.ACCOUNTING, Method.CEMS])
     assert boundary_total(reverse, Boundary.CLINKER).co2_t == 110.0
+    kept = select_method(emissions, [Method.ACCOUNTING, Method.CEMS, Method.MODEL])
+    assert boundary_total(kept, Boundary.CLINKER).co2_t == 110.0
 
 
 def test_intensity() -> None:

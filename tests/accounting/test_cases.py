@@ -147,3 +147,16 @@ def test_registry() -> None:
     for spec in FORMULAS.values():
         assert spec.clause
         assert spec.emission_output in spec.outputs
+
+
+def test_uncertainty_only_for_quantity_outputs() -> None:
+    from tanji.accounting.boundaries import Category
+    from tanji.accounting.cases import Case
+    from tanji.accounting.formulas import Formula
+
+    def counting(x: Any) -> dict[str, Any]:
+        return {"count": 3, "y": 2.0 * x["a_t"]}
+
+    spec = Formula("count", counting, ("a_t",), ("count", "y"), Category.HEAT, "test", "y")
+    outputs = evaluate_case(Case("C", spec, {"a_t": 1.0}, standard_uncertainties={"a_t": 0.1}))
+    assert outputs == {"count": 3, "y": 2.0, "u_y": pytest.approx(0.2)}

@@ -136,3 +136,14 @@ def test_needs_exactly_one_input(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = _calc(capsys, str(EXAMPLE), "--cases", str(REFERENCE))
     assert status == 2
     assert "not both" in err
+
+
+def test_table_without_production(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    document.update(production={}, correlations=[], sources=document["sources"][:1])
+    path = tmp_path / "coal.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    status, out, _ = _calc(capsys, str(path))
+    assert status == 0
+    assert "intensity" not in out
+    assert _json_period(capsys, path)["boundaries"]["clinker"]["U_intensity_tco2_per_t"] is None

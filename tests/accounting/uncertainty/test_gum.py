@@ -14,7 +14,7 @@ from tanji.accounting.uncertainty import GumResult, propagate
 
 
 def product(x: Mapping[str, Any]) -> dict[str, Any]:
-    return {"y": x["a"] * x["b"] * x["c"], "label": "t", "flag": True, "none": None}
+    return {"y": x["a"] * x["b"] * x["c"], "label": "t", "flag": True, "none": None, "map": {}}
 
 
 def total(x: Mapping[str, Any]) -> dict[str, Any]:
