@@ -139,3 +139,11 @@ def test_undecodable_and_unreadable_yaml(tmp_path: Path) -> None:
     with pytest.raises(AccountingError) as info:
         load_activity(bad)
     assert info.value.code == "activity.bad_yaml"
+
+
+def test_documented_example_is_valid() -> None:
+    doc = Path(__file__).resolve().parents[2] / "docs" / "reference" / "activity-file.md"
+    text = doc.read_text(encoding="utf-8")
+    block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    activity = parse_activity(yaml.safe_load(block))
+    assert activity.sources[0].inputs["consumption_t"].value == pytest.approx(18500.0)
