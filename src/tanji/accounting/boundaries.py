@@ -48,6 +48,7 @@ class Category(enum.StrEnum):
     PROCESS_TOC = "process_toc"  #: 生料中非燃料碳
     ELECTRICITY = "electricity"  #: 净购入电力
     HEAT = "heat"  #: 净购入热力
+    KILN_STACK = "kiln_stack"  #: CEMS at the kiln stack: fuel and process CO2 measured together
 
     @property
     def direct(self) -> bool:

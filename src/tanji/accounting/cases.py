@@ -63,16 +63,8 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def validated_inputs(spec: Formula, raw: Any, where: str) -> dict[str, Any]:
-    """Inputs of ``spec`` checked for presence and type, optional ones defaulted.
-
-    Raises:
-        AccountingError: missing, unknown or non-numeric input, named with ``where``.
-    """
-    if not isinstance(raw, dict):
-        raise AccountingError(
-            "cases.bad_inputs", "{where}: 'inputs' must be a mapping", where=where
-        )
+def _check_names(spec: Formula, raw: dict[str, Any], where: str) -> None:
+    """Every given input is known, every required one present."""
     known = {*spec.inputs, *spec.optional, *spec.list_inputs}
     for name in raw:
         if name not in known:
@@ -84,7 +76,6 @@ def validated_inputs(spec: Formula, raw: Any, where: str) -> dict[str, Any]:
                 formula=spec.id,
                 expected=", ".join(sorted(known)),
             )
-    inputs: dict[str, Any] = dict(spec.optional)
     for name in (*spec.inputs, *spec.list_inputs):
         if name not in raw:
             raise AccountingError(
@@ -94,6 +85,20 @@ def validated_inputs(spec: Formula, raw: Any, where: str) -> dict[str, Any]:
                 field=name,
                 formula=spec.id,
             )
+
+
+def validated_inputs(spec: Formula, raw: Any, where: str) -> dict[str, Any]:
+    """Inputs of ``spec`` checked for presence and type, optional ones defaulted.
+
+    Raises:
+        AccountingError: missing, unknown or non-numeric input, named with ``where``.
+    """
+    if not isinstance(raw, dict):
+        raise AccountingError(
+            "cases.bad_inputs", "{where}: 'inputs' must be a mapping", where=where
+        )
+    _check_names(spec, raw, where)
+    inputs: dict[str, Any] = dict(spec.optional)
     for name, value in raw.items():
         if name in spec.list_inputs:
             spec.list_inputs[name](name, value)
@@ -108,6 +113,27 @@ def validated_inputs(spec: Formula, raw: Any, where: str) -> dict[str, Any]:
             )
         inputs[name] = value
     return inputs
+
+
+def _check_uncertainties(spec: Formula, uncertainties: dict[str, Any], where: str) -> None:
+    """Standard uncertainties name numeric inputs and are numbers ≥ 0."""
+    for name, u in uncertainties.items():
+        if name not in spec.inputs and name not in spec.optional:
+            raise AccountingError(
+                "cases.unknown_input",
+                "{where}: standard uncertainty for {field!r}, not a numeric input of {formula}",
+                where=where,
+                field=name,
+                formula=spec.id,
+            )
+        if not is_number(u) or u < 0:
+            raise AccountingError(
+                "cases.bad_number",
+                "{where}: standard uncertainty of {field!r} must be a number ≥ 0, got {value!r}",
+                where=where,
+                field=name,
+                value=u,
+            )
 
 
 def parse_case(raw: Any, row: int) -> Case:
@@ -127,23 +153,7 @@ def parse_case(raw: Any, row: int) -> Case:
             "{where}: 'expected' and 'standard_uncertainties' must be mappings",
             where=where,
         )
-    for name, u in uncertainties.items():
-        if name not in spec.inputs and name not in spec.optional:
-            raise AccountingError(
-                "cases.unknown_input",
-                "{where}: standard uncertainty for {field!r}, not a numeric input of {formula}",
-                where=where,
-                field=name,
-                formula=spec.id,
-            )
-        if not is_number(u) or u < 0:
-            raise AccountingError(
-                "cases.bad_number",
-                "{where}: standard uncertainty of {field!r} must be a number ≥ 0, got {value!r}",
-                where=where,
-                field=name,
-                value=u,
-            )
+    _check_uncertainties(spec, uncertainties, where)
     return Case(
         id=raw["id"],
         formula=spec,

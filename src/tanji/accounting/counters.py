@@ -82,13 +82,7 @@ def counter_intervals(
         AccountingError: arrays of different length, non-finite or negative readings, a reading
             above ``register_max``.
     """
-    t, v = _validated(time_s, reading, register_max)
-    arrival = np.arange(t.size)
-    late_seen = t < np.maximum.accumulate(t)
-    order = np.lexsort((arrival, t))
-    t, v, late = t[order], v[order], late_seen[order]
-    keep = np.append(t[1:] != t[:-1], True)[: t.size]  # duplicates: keep the last received
-    t, v, late = t[keep], v[keep], late[keep]
+    t, v, late = _ordered(*_validated(time_s, reading, register_max))
     delta = np.diff(v)
     flags = np.zeros(delta.size, dtype=np.int64)
     drop = delta < 0
@@ -103,6 +97,19 @@ def counter_intervals(
         flags |= np.where(np.diff(t) > max_interval_s, int(IntervalFlag.GAP), 0)
     flags |= np.where(late[1:] | late[:-1], int(IntervalFlag.LATE), 0)
     return CounterIntervals(start_s=t[:-1], end_s=t[1:], quantity=delta, flags=flags)
+
+
+def _ordered(t: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """Readings in measurement-time order, duplicates dropped, late arrivals marked.
+
+    The sort is stable in arrival order, so of two readings with the same time the last received
+    is kept; a reading is late when a later-timed one arrived before it.
+    """
+    late_seen = t < np.maximum.accumulate(t)
+    order = np.lexsort((np.arange(t.size), t))
+    t, v, late = t[order], v[order], late_seen[order]
+    keep = np.append(t[1:] != t[:-1], True)[: t.size]
+    return t[keep], v[keep], late[keep]
 
 
 def _validated(

@@ -225,51 +225,52 @@ def _period_model(
     return model
 
 
+def _source_result(s: SourceSpec, gum: GumResult, inputs: _Inputs) -> SourceResult:
+    emitted = f"{s.id}.{s.formula.emission_output}"
+    outputs = {k.split(".", 1)[1]: v for k, v in gum.values.items() if k.startswith(f"{s.id}.")}
+    return SourceResult(
+        id=s.id,
+        name=s.name,
+        category=s.formula.category,
+        method=s.method,
+        scope=s.scope,
+        boundaries=boundaries_for(s.formula.category, s.scope),
+        co2_t=gum.values[emitted],
+        u_co2_t=gum.u[emitted],
+        biogenic_co2_t=outputs.get("biogenic_co2_t", 0.0),
+        outputs=outputs,
+        factors=tuple(inputs.uses.get(s.id, ())),
+    )
+
+
+def _boundary_result(b: Boundary, sources: list[SourceResult], gum: GumResult) -> BoundaryResult:
+    by_category: dict[Category, float] = {}
+    for r in sources:
+        if b in r.boundaries:
+            by_category[r.category] = by_category.get(r.category, 0.0) + r.co2_t
+    key = f"boundary.{b.value}"
+    intensity = f"{key}.intensity_tco2_per_t"
+    return BoundaryResult(
+        boundary=b,
+        co2_t=gum.values[f"{key}.co2_t"],
+        u_co2_t=gum.u[f"{key}.co2_t"],
+        by_category=by_category,
+        intensity_tco2_per_t=gum.values.get(intensity),
+        u_intensity_tco2_per_t=gum.u.get(intensity),
+    )
+
+
 def _result(
     activity: ActivityFile, library: FactorLibrary, gum: GumResult, inputs: _Inputs
 ) -> PeriodResult:
-    sources = []
-    for s in activity.sources:
-        emitted = f"{s.id}.{s.formula.emission_output}"
-        outputs = {k.split(".", 1)[1]: v for k, v in gum.values.items() if k.startswith(f"{s.id}.")}
-        sources.append(
-            SourceResult(
-                s.id,
-                s.name,
-                s.formula.category,
-                s.method,
-                s.scope,
-                boundaries_for(s.formula.category, s.scope),
-                gum.values[emitted],
-                gum.u[emitted],
-                outputs.get("biogenic_co2_t", 0.0),
-                outputs,
-                tuple(inputs.uses.get(s.id, ())),
-            )
-        )
-    boundaries = {}
-    for b in Boundary:
-        by_category: dict[Category, float] = {}
-        for r in sources:
-            if b in r.boundaries:
-                by_category[r.category] = by_category.get(r.category, 0.0) + r.co2_t
-        key = f"boundary.{b.value}"
-        intensity = f"{key}.intensity_tco2_per_t"
-        boundaries[b] = BoundaryResult(
-            b,
-            gum.values[f"{key}.co2_t"],
-            gum.u[f"{key}.co2_t"],
-            by_category,
-            gum.values.get(intensity),
-            gum.u.get(intensity),
-        )
+    sources = [_source_result(s, gum, inputs) for s in activity.sources]
     return PeriodResult(
-        activity.enterprise,
-        activity.period_start.isoformat(),
-        activity.period_end.isoformat(),
-        library.version,
-        library.digest,
-        tuple(sources),
-        boundaries,
-        gum,
+        enterprise=activity.enterprise,
+        period_start=activity.period_start.isoformat(),
+        period_end=activity.period_end.isoformat(),
+        library_version=library.version,
+        library_digest=library.digest,
+        sources=tuple(sources),
+        boundaries={b: _boundary_result(b, sources, gum) for b in Boundary},
+        gum=gum,
     )

@@ -21,6 +21,8 @@ import yaml
 from tanji.accounting.errors import FactorError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+#: libyaml's safe loader when present (≈10× faster), the pure-Python one otherwise.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _REQUIRED = ("id", "key", "value", "unit", "source", "clause", "confidence", "valid_from")
 
 
@@ -187,7 +189,7 @@ def load_library(directory: Path | None = None) -> FactorLibrary:
 def _read_yaml(path: Path) -> dict[str, Any]:
     """A YAML mapping, or a precise error naming the file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except OSError:
         raise FactorError(
             "factors.missing_file", "factor file {path} not found", path=path.name
