@@ -44,6 +44,8 @@ def test_worked_example(example: dict[str, Any]) -> None:
 def test_tv09_gum_of_the_monthly_enterprise_total() -> None:
     data = yaml.safe_load((DATA / "tv09-gum.yaml").read_text(encoding="utf-8"))
     want = data["expected"]
+    assert data["clause"]
+    assert data["source"]
     result = evaluate_period(parse_activity(data["activity"]), LIBRARY)
     total = result.boundaries[next(b for b in result.boundaries if b.value == "enterprise")]
     assert math.isclose(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from tanji.cli import demo
 from tanji.cli.main import main
 
 
@@ -21,3 +23,11 @@ def test_demo_json(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     document = json.loads(out[out.index("{") :])
     assert document["format"] == "tanji-period-result/1"
+
+
+def test_demo_without_example(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(demo, "EXAMPLE", tmp_path / "missing.yaml")
+    assert main(["demo"]) == 2
+    assert "not installed" in capsys.readouterr().out

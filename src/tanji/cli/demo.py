@@ -26,6 +26,12 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Evaluate the example period and point out what is not built yet."""
     print("tanji demo: the web platform is not built yet; showing the accounting core instead.")
+    if not EXAMPLE.is_file():
+        print(
+            f"tanji demo: the example period is not installed ({EXAMPLE.name}); run it from a"
+            " source checkout"
+        )
+        return 2
     print(f"tanji calc {EXAMPLE.name}\n")
     namespace = argparse.Namespace(
         file=EXAMPLE, cases=None, check=False, json=args.json, recompute=False, library=None

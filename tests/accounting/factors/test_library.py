@@ -63,7 +63,9 @@ def test_confidence_tags_are_kept() -> None:
     )
     assert coal_of.confidence is Confidence.R
     assert "verify" in coal_of.source
-    assert LIBRARY.lookup("grid.national", dt.date(2025, 1, 1)).attributes["data_year"] == 2023
+    grid = LIBRARY.lookup("grid.national", dt.date(2025, 1, 1))
+    assert grid.attributes["data_year"] == 2023
+    assert grid.attributes["notice"] == "MEE/NBS 2025 No.47"
 
 
 def test_use_records_id_and_version() -> None:

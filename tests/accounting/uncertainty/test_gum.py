@@ -103,3 +103,9 @@ def test_rejects_bad_uncertainty_inputs(
     with pytest.raises(AccountingError) as info:
         propagate(total, {"a": 1.0, "b": 2.0}, u, corr)
     assert info.value.code == code
+
+
+def test_rejects_outputs_not_shaped_like_inputs() -> None:
+    with pytest.raises(AccountingError) as info:
+        propagate(lambda x: {"y": np.zeros(7)}, {"a": 1.0}, {"a": 0.1})
+    assert info.value.params == {"output": "y", "shape": (7,), "size": 3}

@@ -164,7 +164,16 @@ def _jacobian(
         array = _numeric(raw)
         if array is None:
             continue
-        column = np.broadcast_to(array, (2 * n + 1,)) if array.ndim == 0 else array
+        if array.ndim and array.shape != (2 * n + 1,):
+            raise AccountingError(
+                "gum.bad_output_shape",
+                "output {output!r} has shape {shape}; a model must return scalars or arrays"
+                " shaped like its inputs ({size},)",
+                output=key,
+                shape=array.shape,
+                size=2 * n + 1,
+            )
+        column = np.broadcast_to(array, (2 * n + 1,))
         values[key] = float(column[0])
         jacobian[key] = (column[1 : n + 1] - column[n + 1 :]) / (2.0 * steps)
     return values, jacobian
