@@ -82,6 +82,9 @@ def test_period_json_and_excel_agree(capsys: pytest.CaptureFixture[str]) -> None
     assert from_yaml["boundaries"] == from_xlsx["boundaries"]
     enterprise = from_yaml["boundaries"]["enterprise"]
     assert enterprise["U_co2_t"] == pytest.approx(2622.19, rel=1e-5)
+    budget = enterprise["uncertainty_budget_t"]
+    assert next(iter(budget)) == "production.clinker_t"
+    assert sum(v * v for v in budget.values()) < enterprise["u_co2_t"] ** 2 * 1.1
     coal = from_yaml["sources"][0]
     assert coal["factors"][1]["origin"] == "measured"
     assert coal["factors"][2]["confidence"] == "R"

@@ -132,10 +132,17 @@ def period_document(result: PeriodResult) -> dict[str, Any]:
                 "U_intensity_tco2_per_t": None
                 if r.u_intensity_tco2_per_t is None
                 else K * r.u_intensity_tco2_per_t,
+                "uncertainty_budget_t": _budget(result, f"boundary.{b.value}.co2_t"),
             }
             for b, r in result.boundaries.items()
         },
     }
+
+
+def _budget(result: PeriodResult, output: str) -> dict[str, float]:
+    """Contributions |c_i|·u_i of the inputs to an output, largest first (JJF 1059.1 budget)."""
+    contributions = result.gum.contributions.get(output, {})
+    return dict(sorted(contributions.items(), key=lambda item: -item[1]))
 
 
 def _factor_lines(uses: tuple[FactorUse, ...]) -> list[str]:
