@@ -6,7 +6,8 @@ meal's organic carbon, (iii) combustion air with all in-leakage (preheater, raw 
 bag filter), expressed as one overall air ratio λ at the stack, and (iv) water: fuel hydrogen and
 moisture plus the raw-material moisture driven off in the raw mill.
 
-Stoichiometry (per kmol; molar masses C 12, H2 2.016, O2 32, N2 28, H2O 18.015, CO2 44.01):
+Stoichiometry (per kmol; molar masses C 12, H2 2.016, O2 32, N2 28, H2O 18.015, CO2 44 — carbon
+and CO2 use the standards' rounded ratio 44/12 so the truth equals the accounting formulas):
 C + O2 → CO2, H2 + ½O2 → H2O. The oxygen demand of a fuel is
 ``O2 = C·OF/12 + H/4.032 − O/32`` kmol per kg. Dry volumes use the HJ 212-2017 App. D eq. (20)
 molar volume 22.4 L/mol at 273 K and 101 325 Pa, the convention the CEMS computation also uses.
@@ -23,8 +24,9 @@ from tanji.simulator.noise import FloatArray
 from tanji.simulator.parameters import Fuel
 
 MOLAR_VOLUME_M3_PER_KMOL = 22.4  # HJ 212-2017 App. D eq. (20)
-M_CO2 = 44.01
-M_C = 12.011
+M_CO2 = 44.0  # GB/T 32151.8 converts carbon with 44/12
+M_C = 12.0
+M_CO2_CEMS = 44.01  # HJ 212-2017 App. D eq. (20)
 AIR_O2 = 0.21
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tanji.simulator.combustion import M_CO2, MOLAR_VOLUME_M3_PER_KMOL
+from tanji.simulator.combustion import M_CO2_CEMS, MOLAR_VOLUME_M3_PER_KMOL
 from tanji.simulator.noise import FloatArray, IntArray, normal
 from tanji.simulator.parameters import LineParameters
 from tanji.simulator.process import ProcessState
@@ -111,6 +111,6 @@ def co2_mass_kg_per_h(co2_pct_dry: FloatArray, flow_m3_per_h: FloatArray) -> Flo
 
     ``C = M/22.4 × C_V`` (mg/m³ from ppm, M = 44.01), ``G = C × Q_snh × 10⁻⁶``.
     """
-    mg_per_m3 = co2_pct_dry * 1e4 * M_CO2 / MOLAR_VOLUME_M3_PER_KMOL
+    mg_per_m3 = co2_pct_dry * 1e4 * M_CO2_CEMS / MOLAR_VOLUME_M3_PER_KMOL
     mass: FloatArray = mg_per_m3 * flow_m3_per_h * 1e-6
     return mass

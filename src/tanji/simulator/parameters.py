@@ -71,8 +71,12 @@ class CemsErrors:
 
     @property
     def mass_bias(self) -> float:
-        """Expected relative error of the CEMS CO2 mass rate: (1+b_CO2)(1+b_v) − 1."""
-        return (1.0 + self.co2_bias) * (1.0 + self.velocity_bias) - 1.0
+        """Expected relative error of the CEMS CO2 mass rate against the truth.
+
+        ``(1 + b_CO2)(1 + b_v) × 44.01/44 − 1``: the CEMS converts %vol to mg/m³ with
+        M = 44.01 (HJ 212-2017 App. D eq. 20) while the carbon balance uses 44/12.
+        """
+        return (1.0 + self.co2_bias) * (1.0 + self.velocity_bias) * 44.01 / 44.0 - 1.0
 
 
 @dataclass(frozen=True, slots=True)
