@@ -52,8 +52,11 @@ def test_cems_minute_matches_tv06() -> None:
         ambient_pressure_pa=ex["ambient_pa"],
     )
     flow = standard_dry_flow(
-        _one(ex["vp_m_per_s"]), _one(ex["temperature_c"]), _one(ex["static_pa"]),
-        _one(ex["moisture"]), params,
+        _one(ex["vp_m_per_s"]),
+        _one(ex["temperature_c"]),
+        _one(ex["static_pa"]),
+        _one(ex["moisture"]),
+        params,
     )
     assert flow[0] / 60 == pytest.approx(ex["flow_m3_per_min"], abs=0.01)
     mass = co2_mass_kg_per_h(_one(ex["co2_pct_dry"]), flow)

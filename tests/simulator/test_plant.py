@@ -29,8 +29,11 @@ def test_fuel_heat_and_coal_within_plausibility_bands(month: Run) -> None:
     assert 0.125 <= coal_t / clinker_t <= 0.14
     kiln_head_share = act["coal_kiln_head_t"].sum() / coal_t
     assert 0.35 <= kiln_head_share <= 0.45
-    heat = (coal_t * params.coal.ncv_gj_per_t + act["msw_t"].sum() * params.msw.ncv_gj_per_t
-            + act["cloth_t"].sum() * params.cloth.ncv_gj_per_t)
+    heat = (
+        coal_t * params.coal.ncv_gj_per_t
+        + act["msw_t"].sum() * params.msw.ncv_gj_per_t
+        + act["cloth_t"].sum() * params.cloth.ncv_gj_per_t
+    )
     assert 3.0 <= heat / clinker_t <= 3.2
 
 
