@@ -67,7 +67,7 @@ class Frame:
         count = 0
         for reading in self.readings(tags):
             out.write(
-                f"{format_time(reading.time)},{reading.tag},{reading.value:.6g},"
+                f"{format_time(reading.time)},{reading.tag},{round(reading.value, 6)!r},"
                 f"{reading.unit},{reading.flag}\n"
             )
             count += 1
