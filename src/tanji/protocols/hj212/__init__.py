@@ -10,6 +10,24 @@ Typical use::
     raw = build_frame(message)
 """
 
+from tanji.protocols.hj212.commands import (
+    Command,
+    ExeRtn,
+    Payload,
+    QnRtn,
+    ReturnCode,
+    SystemTime,
+    TimeRange,
+    data_answer,
+    data_message,
+    execution_result,
+    get_time,
+    history_request,
+    interpret,
+    notification_answer,
+    request_answer,
+    set_time,
+)
 from tanji.protocols.hj212.crc import crc16, crc16_bitwise, crc_text
 from tanji.protocols.hj212.errors import ERROR_CODES, Hj212Error
 from tanji.protocols.hj212.fields import (
@@ -31,6 +49,16 @@ from tanji.protocols.hj212.frame import (
     parse_frame,
     unwrap_frame,
 )
+from tanji.protocols.hj212.pollutants import Pollutant, pollutant, pollutant_table
+from tanji.protocols.hj212.reassembly import Reassembler, split_message
+from tanji.protocols.hj212.records import (
+    DATA_FLAGS,
+    DataRecord,
+    FactorData,
+    decode_record,
+    encode_record,
+)
+from tanji.protocols.hj212.stream import FrameScanner, ScannedFrame, scan
 from tanji.protocols.hj212.timefmt import (
     CHINA_STANDARD_TIME,
     format_datetime,
@@ -41,30 +69,59 @@ from tanji.protocols.hj212.timefmt import (
 
 __all__ = [
     "CHINA_STANDARD_TIME",
+    "DATA_FLAGS",
     "DEFAULT_VERSIONS",
     "ERROR_CODES",
     "MAX_FRAME_BYTES",
     "MAX_SEGMENT_BYTES",
+    "Command",
     "Cp",
     "CpGroup",
     "CpItem",
+    "DataRecord",
+    "ExeRtn",
+    "FactorData",
     "Flags",
+    "FrameScanner",
     "Hj212Error",
     "Message",
+    "Payload",
+    "Pollutant",
     "ProtocolVersion",
+    "QnRtn",
+    "Reassembler",
+    "ReturnCode",
+    "ScannedFrame",
+    "SystemTime",
+    "TimeRange",
     "build_frame",
     "crc16",
     "crc16_bitwise",
     "crc_text",
+    "data_answer",
+    "data_message",
     "decode_cp",
+    "decode_record",
     "decode_segment",
     "encode_cp",
     "encode_frame",
+    "encode_record",
     "encode_segment",
+    "execution_result",
     "format_datetime",
     "format_qn",
+    "get_time",
+    "history_request",
+    "interpret",
+    "notification_answer",
     "parse_datetime",
     "parse_frame",
+    "pollutant",
+    "pollutant_table",
     "qn_datetime",
+    "request_answer",
+    "scan",
+    "set_time",
+    "split_message",
     "unwrap_frame",
 ]

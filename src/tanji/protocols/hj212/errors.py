@@ -60,7 +60,6 @@ ERROR_CODES: dict[str, str] = {
     "hj212.command.not_data": "the command carries no data records",
     "hj212.command.return_code": "a QnRtn/ExeRtn value HJ 212 does not define",
     "hj212.command.time_range": "BeginTime/EndTime are missing or BeginTime is after EndTime",
-    "hj212.build.value": "a value cannot be written into a frame",
 }
 
 
