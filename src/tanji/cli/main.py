@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from tanji import __version__
 
 #: Modules that register a command group, in the order ``tanji --help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("tanji.cli.manage", "tanji.cli.simulate")
+COMMAND_MODULES: tuple[str, ...] = ("tanji.cli.manage", "tanji.cli.hj212", "tanji.cli.simulate")
 
 Handler = Callable[[argparse.Namespace], int]
 
