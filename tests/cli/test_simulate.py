@@ -90,3 +90,58 @@ def test_live_streams_the_requested_ticks(
     assert main(["simulate", "live", "--count", "2", "--tags", "L1.CEMS.O2"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["tag"] for line in lines] == ["L1.CEMS.O2"] * 2
+
+
+def test_cems_uploads_to_a_gateway(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+    import threading
+
+    from tanji.protocols.hj212 import FrameScanner, build_frame, data_answer
+    from tanji.simulator import stream
+
+    async def no_wait(self: object, moment: object) -> None:
+        return None
+
+    monkeypatch.setattr(stream.AsyncSystemClock, "sleep_until", no_wait)
+    received: list[int] = []
+    ready, done = threading.Event(), threading.Event()
+    port: list[int] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        scanner = FrameScanner()
+        while data := await reader.read(4096):
+            for frame in scanner.feed(data):
+                assert frame.message is not None
+                received.append(frame.message.cn)
+                writer.write(build_frame(data_answer(frame.message)))
+        writer.close()
+        await writer.wait_closed()
+        done.set()
+
+    async def serve() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port.append(server.sockets[0].getsockname()[1])
+        ready.set()
+        async with server:
+            while not done.is_set():
+                await asyncio.sleep(0.01)
+
+    thread = threading.Thread(target=lambda: asyncio.run(serve()), daemon=True)
+    thread.start()
+    assert ready.wait(5)
+    assert main(["simulate", "cems", "--port", str(port[0]), "--count", "2"]) == 0
+    thread.join(5)
+    assert received.count(2051) == 2
+    assert "0 pending" in capsys.readouterr().err
+
+
+def test_cems_reports_an_unreachable_gateway(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free_port = probe.getsockname()[1]
+    assert main(["simulate", "cems", "--port", str(free_port), "--count", "1"]) == 2
+    assert "simulator.connect_failed" in capsys.readouterr().err

@@ -80,3 +80,16 @@ def test_malformed_scenarios_are_refused_precisely(document: Any, code: str, whe
 def test_unknown_scenario_names_the_available_ones() -> None:
     with pytest.raises(SimulatorError, match="normal-month"):
         load_scenario("busy-year")
+
+
+def test_shifted_scenario_keeps_event_offsets() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from tanji.simulator.scenarios import shifted
+
+    week = load_scenario("eventful-week")
+    moved = shifted(week, datetime(2026, 1, 5, tzinfo=timezone(timedelta(hours=8))))
+    assert moved.end - moved.start == week.end - week.start
+    assert [e.start - moved.start for e in moved.events] == [
+        e.start - week.start for e in week.events
+    ]

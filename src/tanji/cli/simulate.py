@@ -3,12 +3,14 @@
 * ``tanji simulate backfill`` writes a period's readings as CSV or JSON lines, optionally with
   the hourly ground truth and the lab results beside them;
 * ``tanji simulate live`` streams readings to stdout on the wall clock, tick by tick;
+* ``tanji simulate cems`` runs the simulated CEMS data logger against an HJ 212 gateway;
 * ``tanji simulate tags`` prints the tag map.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Iterator
@@ -19,10 +21,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tanji.errors import CodedError
+from tanji.protocols.hj212 import CHINA_STANDARD_TIME
 from tanji.protocols.readings import format_time
 from tanji.simulator import TAGS, GroundTruth, Plant, Scenario, SimulatorError, load_scenario
-from tanji.simulator.scenarios import available
-from tanji.simulator.stream import SystemClock, live
+from tanji.simulator.cems_device import DEFAULT_MN, DEFAULT_PW, CemsDevice, DeviceConfig
+from tanji.simulator.scenarios import available, shifted
+from tanji.simulator.stream import AsyncSystemClock, SystemClock, live
 
 
 def register(subparsers: Any) -> None:
@@ -45,6 +49,14 @@ def register(subparsers: Any) -> None:
     stream.add_argument("--tick", type=int, default=60, help="seconds between ticks")
     stream.add_argument("--count", type=int, help="stop after this many ticks")
     stream.set_defaults(handler=run_live)
+    cems = commands.add_parser("cems", help="run the CEMS data logger against an HJ 212 gateway")
+    _common(cems)
+    cems.add_argument("--host", default="127.0.0.1", help="gateway host")
+    cems.add_argument("--port", type=int, required=True, help="gateway TCP port")
+    cems.add_argument("--mn", default=DEFAULT_MN, help="device MN (24 characters)")
+    cems.add_argument("--password", default=DEFAULT_PW, help="HJ 212 PW")
+    cems.add_argument("--count", type=int, help="stop after this many minutes")
+    cems.set_defaults(handler=run_cems)
     tags = commands.add_parser("tags", help="print the tag map")
     tags.set_defaults(handler=run_tags)
 
@@ -55,8 +67,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tags", help="comma-separated tag codes (default: all)")
 
 
-def _scenario(args: argparse.Namespace) -> Scenario:
+def _scenario(args: argparse.Namespace, live: bool = False) -> Scenario:
     scenario = load_scenario(args.scenario)
+    if live:  # anchor at today's start (China Standard Time), where the data logger lives
+        today = datetime.now(CHINA_STANDARD_TIME).replace(hour=0, minute=0, second=0, microsecond=0)
+        scenario = shifted(scenario, today)
     return scenario if args.seed is None else replace(scenario, seed=args.seed)
 
 
@@ -130,7 +145,7 @@ def _backfill(args: argparse.Namespace) -> int:
 
 
 def _live(args: argparse.Namespace) -> int:
-    plant = Plant(_scenario(args))
+    plant = Plant(_scenario(args, live=True))
     for tick in live(plant, SystemClock(), args.tick, _tags(args), args.count):
         for reading in tick.readings:
             document = {
@@ -162,6 +177,37 @@ def run_live(args: argparse.Namespace) -> int:
     """Stream live until interrupted or ``--count`` ticks."""
     try:
         return _guarded(_live, args)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _cems(args: argparse.Namespace) -> int:
+    device = CemsDevice(
+        Plant(_scenario(args, live=True)), DeviceConfig(mn=args.mn, pw=args.password)
+    )
+    try:
+        asyncio.run(device.connect(args.host, args.port, AsyncSystemClock(), args.count))
+    except OSError as error:
+        raise SimulatorError(
+            "simulator.connect_failed",
+            "cannot reach the HJ 212 gateway at {host}:{port}: {error}",
+            host=args.host,
+            port=args.port,
+            error=str(error),
+        ) from None
+    log = device.log
+    print(
+        f"{len(log.sent)} frames sent, {len(log.acknowledged)} acknowledged, "
+        f"{len(log.pending)} pending",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_cems(args: argparse.Namespace) -> int:
+    """Upload minute and hour data to a gateway until interrupted or ``--count`` minutes."""
+    try:
+        return _guarded(_cems, args)
     except KeyboardInterrupt:
         return 0
 

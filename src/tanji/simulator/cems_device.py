@@ -36,13 +36,17 @@ from tanji.simulator.das import hour_record, hour_starts, minute_record
 from tanji.simulator.plant import Plant
 from tanji.simulator.stream import AsyncClock
 
+#: MN and PW of the TV-10 example frames.
+DEFAULT_MN = "42010000A8900016F0000001"
+DEFAULT_PW = "123456"
+
 
 @dataclass(frozen=True, slots=True)
 class DeviceConfig:
-    """Identity and retry behaviour of the device (MN and PW as in the TV-10 frames)."""
+    """Identity and retry behaviour of the device."""
 
-    mn: str = "42010000A8900016F0000001"
-    pw: str = "123456"
+    mn: str = DEFAULT_MN
+    pw: str = DEFAULT_PW
     ack_timeout_s: float = 10.0
     retries: int = 3
 

@@ -8,7 +8,7 @@ event (daily CEMS zero/span checks) gives ``every_hours`` and ``count``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -42,6 +42,17 @@ class Scenario:
     seed: int
     counters: dict[str, float] = field(default_factory=dict)
     events: tuple[Event, ...] = ()
+
+
+def shifted(scenario: Scenario, start: datetime) -> Scenario:
+    """The same scenario moved in time so it starts at ``start`` (events keep their offsets).
+
+    Live runs anchor the scenario at today's start, so the totalisers need not be integrated
+    from a start date long past and the scheduled events happen on the days they were meant to.
+    """
+    offset = start - scenario.start
+    events = tuple(replace(e, start=e.start + offset, end=e.end + offset) for e in scenario.events)
+    return replace(scenario, start=start, end=scenario.end + offset, events=events)
 
 
 def available() -> list[str]:
