@@ -98,36 +98,39 @@ def apply_flags(
 ) -> None:
     """Apply stuck values, gaps, calibrations and maintenance (in place).
 
-    The caller must include each stuck window's first minute in ``minutes``, so a frozen value
-    is the same whichever window is simulated.
+    ``minutes`` must be consecutive. The caller must include each stuck window's first minute,
+    so a frozen value is the same whichever window is simulated.
     """
+    first = int(minutes[0]) if minutes.size else 0
     for event in events:
-        window = _window(minutes, event)
-        if not window.any() or event.kind in (EventKind.KILN_STOP, EventKind.DRIFT):
+        lo = min(max(event.start_minute - first, 0), minutes.size)
+        hi = min(max(event.end_minute - first, 0), minutes.size)
+        if hi <= lo or event.kind in (EventKind.KILN_STOP, EventKind.DRIFT):
             continue
         for tag in event.tags:
-            _apply_one(minutes, event, tag, window, values, flags)
+            _apply_one(minutes, event, tag, slice(lo, hi), values, flags)
 
 
 def _apply_one(
     minutes: IntArray,
     event: Event,
     tag: str,
-    window: np.ndarray[tuple[int], np.dtype[np.bool_]],
+    window: slice,
     values: dict[str, FloatArray],
     flags: dict[str, FlagArray],
 ) -> None:
+    """Apply one event to one tag over the index range ``window`` (arrays are modified)."""
+    value = values[tag]
     if event.kind is EventKind.STUCK:
-        first = int(np.argmax(window))
-        values[tag] = np.where(window, values[tag][first], values[tag])
+        value[window] = value[window.start]
     elif event.kind is EventKind.COMM_GAP:
-        values[tag] = np.where(window, np.nan, values[tag])
+        value[window] = np.nan
         flags[tag][window] = FLAG_CODE[QualityFlag.COMM_FAILURE]
     elif event.kind is EventKind.CALIBRATION:
         flags[tag][window] = FLAG_CODE[QualityFlag.CALIBRATION]
         if tag in CALIBRATION_GAS:
             zero, span = CALIBRATION_GAS[tag]
             middle = (event.start_minute + event.end_minute) / 2.0
-            values[tag] = np.where(window, np.where(minutes < middle, zero, span), values[tag])
+            value[window] = np.where(minutes[window] < middle, zero, span)
     elif event.kind is EventKind.MAINTENANCE:
         flags[tag][window] = FLAG_CODE[QualityFlag.MAINTENANCE]
