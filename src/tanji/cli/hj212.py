@@ -41,6 +41,7 @@ def register(subparsers: Any) -> None:
     """Add ``tanji hj212``."""
     parser = subparsers.add_parser("hj212", help="HJ 212 tools (check a captured stream)")
     commands = parser.add_subparsers(dest="hj212_command", metavar="COMMAND", required=True)
+    parser.set_defaults(handler=lambda _args: parser.print_help() or 2)
     check = commands.add_parser("check", help="decode every frame of a captured byte stream")
     check.add_argument("file", type=Path, help="raw capture of a TCP session ('-' for stdin)")
     check.add_argument("--json", action="store_true", help="one JSON object per frame")

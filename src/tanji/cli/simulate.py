@@ -33,6 +33,7 @@ def register(subparsers: Any) -> None:
     """Add ``tanji simulate`` and its sub-commands."""
     parser = subparsers.add_parser("simulate", help="simulated 5000 t/d cement line")
     commands = parser.add_subparsers(dest="simulate_command", metavar="SUBCOMMAND", required=True)
+    parser.set_defaults(handler=lambda _args: parser.print_help() or 2)
     backfill = commands.add_parser("backfill", help="write a period's readings (CSV or JSON lines)")
     _common(backfill)
     backfill.add_argument("--start", help="ISO time with offset (default: scenario start)")
