@@ -89,21 +89,10 @@ def _diesel(minutes: IntArray, op: Operation, p: LineParameters) -> dict[str, Fl
     }
 
 
-def _emissions(
-    seed: int,
-    minutes: IntArray,
-    flows: dict[str, FloatArray],
-    diesel: dict[str, FloatArray],
-    p: LineParameters,
-) -> tuple[dict[str, FloatArray], list[combustion.FuelBurn]]:
-    months = quality.month(minutes)
-    shifts = quality.shift(minutes)
-    coal_c = quality.coal_carbon(seed, p, quality.coal_batch(minutes))
-    to_t = p.diesel_density_kg_per_l / 1000.0
-    kh = combustion.burn(p.coal, flows["coal_kh"], coal_c)
-    pc = combustion.burn(p.coal, flows["coal_pc"], coal_c)
-    ign = combustion.burn(p.diesel, diesel["ignition"] * to_t)
-    fork = combustion.burn(p.diesel, diesel["forklift"] * to_t)
+def _refuse(
+    seed: int, months: IntArray, flows: dict[str, FloatArray], p: LineParameters
+) -> tuple[combustion.FuelBurn, combustion.FuelBurn]:
+    """MSW and cloth strips, with this month's true carbon and fossil share."""
     msw = combustion.burn(
         p.msw,
         flows["msw"],
@@ -116,8 +105,29 @@ def _emissions(
         quality.refuse_carbon(seed, p.cloth, months),
         quality.refuse_fossil(seed, p.cloth, months),
     )
+    return msw, cloth
+
+
+def _emissions(
+    seed: int,
+    minutes: IntArray,
+    flows: dict[str, FloatArray],
+    diesel: dict[str, FloatArray],
+    p: LineParameters,
+) -> tuple[dict[str, FloatArray], list[combustion.FuelBurn]]:
+    months, shifts = quality.month(minutes), quality.shift(minutes)
+    coal_c = quality.coal_carbon(seed, p, quality.coal_batch(minutes))
+    to_t = p.diesel_density_kg_per_l / 1000.0
+    kh = combustion.burn(p.coal, flows["coal_kh"], coal_c)
+    pc = combustion.burn(p.coal, flows["coal_pc"], coal_c)
+    ign = combustion.burn(p.diesel, diesel["ignition"] * to_t)
+    fork = combustion.burn(p.diesel, diesel["forklift"] * to_t)
+    msw, cloth = _refuse(seed, months, flows, p)
     cao = quality.clinker_cao(seed, p, shifts)
     mgo = quality.clinker_mgo(seed, p, shifts)
+    carbonate = combustion.carbonate_co2(
+        flows["clinker"], cao, mgo, p.clinker_cao_non_carbonate, p.clinker_mgo_non_carbonate
+    )
     co2 = {
         "coal_kiln_head": kh.fossil_co2_t_per_h,
         "coal_calciner": pc.fossil_co2_t_per_h,
@@ -127,9 +137,7 @@ def _emissions(
         "msw_biogenic": msw.biogenic_co2_t_per_h,
         "cloth_fossil": cloth.fossil_co2_t_per_h,
         "cloth_biogenic": cloth.biogenic_co2_t_per_h,
-        "carbonate": combustion.carbonate_co2(
-            flows["clinker"], cao, mgo, p.clinker_cao_non_carbonate, p.clinker_mgo_non_carbonate
-        ),
+        "carbonate": carbonate,
         "toc": combustion.toc_co2(flows["raw_meal"], quality.raw_meal_toc(seed, p, months)),
     }
     return co2, [kh, pc, ign, msw, cloth]
