@@ -162,3 +162,18 @@ def test_serves_a_history_request_with_9011_records_and_9012() -> None:
     assert platform.received[-1].cp_dict() == {"ExeRtn": "1"}
     history = _records(platform, 2051)[1:]
     assert [r.data_time for r in history] == [begin + timedelta(minutes=i) for i in range(5)]
+
+
+def test_sending_before_connecting_is_refused() -> None:
+    from tanji.simulator import SimulatorError
+
+    device = CemsDevice(Plant(load_scenario("normal-month")))
+    message = device.messages(
+        2051,
+        device.plant.scenario.start,
+        device.plant.scenario.start + timedelta(minutes=1),
+        device.plant.scenario.start,
+    )[0]
+    with pytest.raises(SimulatorError) as caught:
+        asyncio.run(device.deliver(message))
+    assert caught.value.code == "simulator.not_connected"

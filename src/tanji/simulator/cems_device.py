@@ -33,6 +33,7 @@ from tanji.protocols.hj212 import (
     request_answer,
 )
 from tanji.simulator.das import hour_record, hour_starts, minute_record
+from tanji.simulator.errors import SimulatorError
 from tanji.simulator.plant import Plant
 from tanji.simulator.stream import AsyncClock
 
@@ -92,7 +93,8 @@ class CemsDevice:
         return [data_message(r, cn=cn, qn=self._qn(now), mn=cfg.mn, pw=cfg.pw) for r in records]
 
     async def _send(self, message: Message) -> None:
-        assert self._writer is not None, "not connected"
+        if self._writer is None:
+            raise SimulatorError("simulator.not_connected", "the data logger is not connected")
         raw = build_frame(message)
         self.log.sent.append(raw)
         self._writer.write(raw)
