@@ -61,5 +61,5 @@ def test_hourly_magnitudes_match_tv06_and_tv07(month: Run) -> None:
 def test_truth_sources_add_up_to_the_stack(month: Run) -> None:
     truth = month.truth
     fossil_stack = truth.fossil_co2_t - truth.co2_t["diesel_forklift"]
-    biogenic = truth.co2_t["msw_biogenic"] + truth.co2_t["cloth_biogenic"]
+    biogenic = truth.co2_t["msw_biogenic"] + truth.co2_t["cloth_strips_biogenic"]
     np.testing.assert_allclose(fossil_stack + biogenic, truth.stack_co2_t, rtol=1e-12)

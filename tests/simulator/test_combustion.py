@@ -6,7 +6,7 @@ import yaml
 
 from tanji.simulator import combustion
 from tanji.simulator.instruments import co2_mass_kg_per_h, standard_dry_flow
-from tanji.simulator.parameters import CLOTH, COAL, LineParameters
+from tanji.simulator.parameters import CLOTH_STRIPS, COAL, LineParameters
 
 EXAMPLES = yaml.safe_load(
     (Path(__file__).parent / "data" / "worked_examples.yaml").read_text(encoding="utf-8")
@@ -39,7 +39,7 @@ def test_coal_co2_matches_tv01() -> None:
 
 def test_cloth_splits_fossil_and_biogenic_co2() -> None:
     ex = EXAMPLES["cloth"]
-    burn = combustion.burn(CLOTH, _one(ex["fuel_t"]), ex["carbon"], ex["fossil"])
+    burn = combustion.burn(CLOTH_STRIPS, _one(ex["fuel_t"]), ex["carbon"], ex["fossil"])
     assert burn.fossil_co2_t_per_h[0] == pytest.approx(ex["fossil_co2_t"], abs=1e-3)
     assert burn.biogenic_co2_t_per_h[0] == pytest.approx(ex["biogenic_co2_t"], abs=1e-3)
 

@@ -43,7 +43,7 @@ def test_restart_burns_ignition_diesel_then_ramps_feed(week: Run) -> None:
     litres = week.truth.activity["diesel_ignition_l"].sum()
     assert litres == pytest.approx(params.ignition_diesel_l_per_h * params.ignition_hours)
     carbon_t = litres * params.diesel_density_kg_per_l / 1000 * params.diesel.carbon
-    expected_co2 = carbon_t * params.diesel.oxidation * 44 / 12
+    expected_co2 = carbon_t * params.diesel.oxidation_rate * 44 / 12
     assert week.truth.total("diesel_ignition") == pytest.approx(expected_co2)
     full = end + int((params.heating_hours + params.ramp_hours) * 60)
     clinker = week.frame.values["L1.CLK.OUT"]

@@ -22,8 +22,8 @@ def test_schedules_per_batch_per_shift_and_monthly(month: Run) -> None:
         ("raw_meal", "toc"),
         ("msw", "carbon"),
         ("msw", "fossil_fraction"),
-        ("cloth", "carbon"),
-        ("cloth", "fossil_fraction"),
+        ("cloth_strips", "carbon"),
+        ("cloth_strips", "fossil_fraction"),
         ("clinker", "cao_non_carbonate"),
     ]
     for key in monthly:

@@ -32,7 +32,7 @@ def test_fuel_heat_and_coal_within_plausibility_bands(month: Run) -> None:
     heat = (
         coal_t * params.coal.ncv_gj_per_t
         + act["msw_t"].sum() * params.msw.ncv_gj_per_t
-        + act["cloth_t"].sum() * params.cloth.ncv_gj_per_t
+        + act["cloth_strips_t"].sum() * params.cloth_strips.ncv_gj_per_t
     )
     assert 3.0 <= heat / clinker_t <= 3.2
 

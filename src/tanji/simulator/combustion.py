@@ -65,7 +65,7 @@ def burn(
     kg = rate_t_per_h * 1000.0
     carbon_share = fuel.carbon if carbon is None else carbon
     fossil = fuel.fossil_fraction if fossil_fraction is None else fossil_fraction
-    carbon_kmol = kg * carbon_share * fuel.oxidation / M_C
+    carbon_kmol = kg * carbon_share * fuel.oxidation_rate / M_C
     co2_t = carbon_kmol * M_CO2 / 1000.0
     return FuelBurn(
         fossil_co2_t_per_h=co2_t * fossil,

@@ -24,7 +24,7 @@ _RATE_METERS: dict[str, tuple[str, float, float]] = {
     "L1.COAL.KH": ("coal_kh", 0.003, 0.010),
     "L1.COAL.PC": ("coal_pc", 0.003, 0.010),
     "L1.MSW.FEED": ("msw", 0.005, 0.030),
-    "L1.CLOTH.FEED": ("cloth", 0.005, 0.030),
+    "L1.CLOTH.FEED": ("cloth_strips", 0.005, 0.030),
 }
 _DIESEL_METERS: dict[str, str] = {"L1.DSL.IGN": "ignition", "L1.DSL.FL": "forklift"}
 ENERGY_METERS: dict[str, str] = {

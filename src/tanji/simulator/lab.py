@@ -36,7 +36,7 @@ class LabResult:
 
     Attributes:
         sample_id: lab sample number.
-        material: ``coal``, ``clinker``, ``raw_meal``, ``msw`` or ``cloth``.
+        material: ``coal``, ``clinker``, ``raw_meal``, ``msw`` or ``cloth_strips``.
         analyte: ``ncv``, ``carbon``, ``cao``, ``mgo``, ``cao_non_carbonate``,
             ``mgo_non_carbonate``, ``toc`` or ``fossil_fraction``.
         value: reported value in ``unit``.
@@ -158,7 +158,7 @@ def _monthly_rows(
             "GB/T 176",
         )
     )
-    for fuel, u_fossil in ((p.msw, 0.15), (p.cloth, 0.10)):
+    for fuel, u_fossil in ((p.msw, 0.15), (p.cloth_strips, 0.10)):
         rows.extend(_refuse_rows(seed, fuel, months, u_fossil))
     return rows
 

@@ -25,7 +25,7 @@ class Fuel:
         nitrogen: fuel nitrogen mass fraction (reported as N2 in the flue gas).
         moisture: free water mass fraction (evaporates into the flue gas).
         fossil_fraction: share of the carbon that is fossil (α of GB/T 32151.8 §5).
-        oxidation: oxidation factor OF; the unburnt rest stays in clinker or ash.
+        oxidation_rate: oxidation rate OF; the unburnt rest stays in clinker or ash.
     """
 
     name: str
@@ -36,7 +36,7 @@ class Fuel:
     nitrogen: float
     moisture: float
     fossil_fraction: float = 1.0
-    oxidation: float = 1.0
+    oxidation_rate: float = 1.0
 
 
 #: Bituminous coal powder as fired: carbon per unit heat 0.02618 tC/GJ at 22.5 GJ/t (TV-01).
@@ -46,7 +46,7 @@ DIESEL = Fuel("diesel", 42.652, 42.652 * 0.0202, 0.133, 0.0, 0.0, 0.0, 1.0, 0.98
 #: MSW-derived combustibles (TV-03b): dm 0.55, C 0.38 of dry matter, fossil share 0.40.
 MSW = Fuel("msw", 11.0, 0.55 * 0.38, 0.55 * 0.05, 0.55 * 0.25, 0.005, 0.45, 0.40, 1.0)
 #: Cloth strips (TV-03a): C 42 % as received, fossil share 0.60.
-CLOTH = Fuel("cloth", 16.5, 0.42, 0.05, 0.30, 0.01, 0.10, 0.60, 1.0)
+CLOTH_STRIPS = Fuel("cloth_strips", 16.5, 0.42, 0.05, 0.30, 0.01, 0.10, 0.60, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +91,11 @@ class LineParameters:
     heat_gj_per_t_clinker: float = 3.15
     kiln_head_coal_share: float = 0.40
     msw_t_per_h: float = 2.5
-    cloth_t_per_h: float = 1.0
+    cloth_strips_t_per_h: float = 1.0
     coal: Fuel = COAL
     diesel: Fuel = DIESEL
     msw: Fuel = MSW
-    cloth: Fuel = CLOTH
+    cloth_strips: Fuel = CLOTH_STRIPS
     diesel_density_kg_per_l: float = 0.840
     # clinker chemistry (GB/T 176) — true shift means wander around these
     clinker_cao: float = 0.655

@@ -26,8 +26,8 @@ SOURCES: tuple[str, ...] = (
     "diesel_forklift",
     "msw_fossil",
     "msw_biogenic",
-    "cloth_fossil",
-    "cloth_biogenic",
+    "cloth_strips_fossil",
+    "cloth_strips_biogenic",
     "carbonate",
     "toc",
 )
@@ -61,17 +61,21 @@ def _flows(seed: int, minutes: IntArray, op: Operation, p: LineParameters) -> di
     heat = p.heat_gj_per_t_clinker * (1.0 + 0.01 * smooth(seed, "heat", minutes, 120))
     nominal_heat = p.clinker_t_per_h * p.heat_gj_per_t_clinker
     msw = p.msw_t_per_h * op.load * np.clip(1.0 + 0.08 * smooth(seed, "msw", minutes, 30), 0, 2)
-    cloth = p.cloth_t_per_h * op.load * np.clip(1.0 + 0.08 * smooth(seed, "cl", minutes, 30), 0, 2)
+    cloth = (
+        p.cloth_strips_t_per_h
+        * op.load
+        * np.clip(1.0 + 0.08 * smooth(seed, "cl", minutes, 30), 0, 2)
+    )
     ncv = quality.coal_ncv(seed, p, quality.coal_batch(minutes))
     head_heat = nominal_heat * p.kiln_head_coal_share * np.maximum(op.load, op.kiln_head_heating)
-    total_heat = clinker * heat - msw * p.msw.ncv_gj_per_t - cloth * p.cloth.ncv_gj_per_t
+    total_heat = clinker * heat - msw * p.msw.ncv_gj_per_t - cloth * p.cloth_strips.ncv_gj_per_t
     calciner_heat = np.maximum(total_heat - op.load * nominal_heat * p.kiln_head_coal_share, 0.0)
     head_heat = np.where(op.ignition, 0.0, head_heat)
     return {
         "clinker": clinker,
         "raw_meal": clinker * ratio,
         "msw": msw,
-        "cloth": cloth,
+        "cloth_strips": cloth,
         "coal_kh": head_heat / ncv,
         "coal_pc": calciner_heat / ncv,
     }
@@ -100,10 +104,10 @@ def _refuse(
         quality.refuse_fossil(seed, p.msw, months),
     )
     cloth = combustion.burn(
-        p.cloth,
-        flows["cloth"],
-        quality.refuse_carbon(seed, p.cloth, months),
-        quality.refuse_fossil(seed, p.cloth, months),
+        p.cloth_strips,
+        flows["cloth_strips"],
+        quality.refuse_carbon(seed, p.cloth_strips, months),
+        quality.refuse_fossil(seed, p.cloth_strips, months),
     )
     return msw, cloth
 
@@ -135,8 +139,8 @@ def _emissions(
         "diesel_forklift": fork.fossil_co2_t_per_h,
         "msw_fossil": msw.fossil_co2_t_per_h,
         "msw_biogenic": msw.biogenic_co2_t_per_h,
-        "cloth_fossil": cloth.fossil_co2_t_per_h,
-        "cloth_biogenic": cloth.biogenic_co2_t_per_h,
+        "cloth_strips_fossil": cloth.fossil_co2_t_per_h,
+        "cloth_strips_biogenic": cloth.biogenic_co2_t_per_h,
         "carbonate": carbonate,
         "toc": combustion.toc_co2(flows["raw_meal"], quality.raw_meal_toc(seed, p, months)),
     }

@@ -17,7 +17,7 @@ from tanji.simulator.frame import minute_time
 from tanji.simulator.noise import FloatArray, IntArray
 from tanji.simulator.process import SOURCES, STACK_SOURCES, ProcessState
 
-BIOGENIC_SOURCES: tuple[str, ...] = ("msw_biogenic", "cloth_biogenic")
+BIOGENIC_SOURCES: tuple[str, ...] = ("msw_biogenic", "cloth_strips_biogenic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ class GroundTruth:
         hours: epoch hours (hours since 1970-01-01T00:00Z).
         co2_t: source → tonnes of CO2 in each hour (see :data:`tanji.simulator.process.SOURCES`).
         activity: quantity → amount in each hour: ``clinker_t``, ``raw_meal_t``,
-            ``coal_kiln_head_t``, ``coal_calciner_t``, ``msw_t``, ``cloth_t``,
+            ``coal_kiln_head_t``, ``coal_calciner_t``, ``msw_t``, ``cloth_strips_t``,
             ``diesel_ignition_l``, ``diesel_forklift_l``, ``electricity_import_mwh``,
             ``electricity_export_mwh``, ``electricity_whr_mwh``.
     """
@@ -74,7 +74,7 @@ def ground_truth(minutes: IntArray, state: ProcessState) -> GroundTruth:
         "coal_kiln_head_t": _hourly(flows["coal_kh"]),
         "coal_calciner_t": _hourly(flows["coal_pc"]),
         "msw_t": _hourly(flows["msw"]),
-        "cloth_t": _hourly(flows["cloth"]),
+        "cloth_strips_t": _hourly(flows["cloth_strips"]),
         "diesel_ignition_l": _hourly(diesel["ignition"]),
         "diesel_forklift_l": _hourly(diesel["forklift"]),
         "electricity_import_mwh": _hourly(power["IMPORT"], 60_000.0),
