@@ -188,6 +188,17 @@ class Plant:
         return ground_truth(minutes, state)
 
     def lab_results(self, start: datetime, end: datetime) -> list[LabResult]:
-        """Lab analyses reported within ``[start, end)``, on their real schedules."""
-        m0, m1 = self._window(start, end)
+        """Lab analyses reported within ``[start, end)``, on their real schedules.
+
+        Unlike readings, lab results may be asked for before the scenario start: the coal batch
+        fired at the start was delivered, and analysed, before it.
+        """
+        m0, m1 = ev.epoch_minute(start), ev.epoch_minute(end)
+        if m1 <= m0:
+            raise SimulatorError(
+                "simulator.bad_window",
+                "window {start} – {end} is empty",
+                start=start.isoformat(),
+                end=end.isoformat(),
+            )
         return lab_results(self.seed, self.params, m0, m1)
