@@ -15,7 +15,13 @@ from collections.abc import Callable, Sequence
 from tanji import __version__
 
 #: Modules that register a command group, in the order ``tanji --help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("tanji.cli.manage", "tanji.cli.calc", "tanji.cli.demo")
+COMMAND_MODULES: tuple[str, ...] = (
+    "tanji.cli.demo",
+    "tanji.cli.calc",
+    "tanji.cli.simulate",
+    "tanji.cli.hj212",
+    "tanji.cli.manage",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+
+from tanji.protocols.hj212 import (
+    Hj212Error,
+    Message,
+    ProtocolVersion,
+    build_frame,
+    decode_cp,
+    decode_segment,
+    encode_cp,
+    encode_segment,
+    parse_frame,
+)
+
+from .factories import cps, message, messages
+
+ALL_VERSIONS = frozenset(ProtocolVersion)
+
+
+@settings(max_examples=300)
+@given(messages())
+def test_parse_of_build_is_identity(original: Message) -> None:
+    assert parse_frame(build_frame(original), ALL_VERSIONS) == original
+
+
+@given(cps())
+def test_cp_round_trip(cp: tuple[tuple[tuple[str, str], ...], ...]) -> None:
+    assert decode_cp(encode_cp(cp)) == cp
+
+
+def test_fields_may_come_in_any_order() -> None:
+    text = "MN=1;PW=2;Flag=4;CN=2011;ST=31;QN=20250610083100123;CP=&&&&"
+    assert decode_segment(text) == message(
+        mn="1", pw="2", cn=2011, cp=(), flags=message().flags.__class__()
+    )
+
+
+def test_build_refuses_what_would_not_parse() -> None:
+    with pytest.raises(Hj212Error) as caught:
+        encode_segment(message(pw="12 34"))
+    assert caught.value.code == "hj212.field.pw"
+    with pytest.raises(Hj212Error) as caught:
+        encode_segment(message(cp=((("a", "1;2"),),)))
+    assert caught.value.code == "hj212.cp.value"
+
+
+def test_cp_dict_flattens_groups() -> None:
+    assert message().cp_dict() == {"DataTime": "20250610083000", "a05001-Avg": "442064.7"}
+
+
+def test_utf8_text_counts_bytes_in_the_length() -> None:
+    original = message(cp=((("Info", "窑尾"),),))
+    frame = build_frame(original)
+    assert frame[2:6] == b"%04d" % len(encode_segment(original).encode())
+    assert parse_frame(frame) == original
