@@ -1,0 +1,33 @@
+"""CO2 by continuous emission monitoring (CEMS): HJ 212-2017 App. D / HJ 75-2017.
+
+``flue_gas`` holds the formulas and one minute, ``hourly`` the minute → hour methods,
+``substitution`` the missing-hour rules and ``periods`` the hour → day → month sums.
+"""
+
+from tanji.accounting.cems._checks import CemsInputError
+from tanji.accounting.cems.flue_gas import (
+    CemsMinute,
+    actual_wet_flow_m3,
+    cems_minute,
+    co2_mass_kg,
+    co2_mg_per_m3,
+    dry_concentration,
+    flue_velocity_m_per_s,
+    standard_dry_flow_m3,
+)
+from tanji.accounting.cems.hourly import CemsHour, cems_hour, cems_hour_mass_sum
+
+__all__ = [
+    "CemsHour",
+    "CemsInputError",
+    "CemsMinute",
+    "actual_wet_flow_m3",
+    "cems_hour",
+    "cems_hour_mass_sum",
+    "cems_minute",
+    "co2_mass_kg",
+    "co2_mg_per_m3",
+    "dry_concentration",
+    "flue_velocity_m_per_s",
+    "standard_dry_flow_m3",
+]
