@@ -16,18 +16,37 @@ from tanji.accounting.cems.flue_gas import (
     standard_dry_flow_m3,
 )
 from tanji.accounting.cems.hourly import CemsHour, cems_hour, cems_hour_mass_sum
+from tanji.accounting.cems.periods import CemsPeriod, cems_days, cems_months, month_day_counts
+from tanji.accounting.cems.substitution import (
+    SUBSTITUTED_FLAG,
+    SubstitutedHours,
+    SubstitutedSeries,
+    substitute_cems_hours,
+    substitute_conservative,
+    substitute_hj75,
+)
 
 __all__ = [
+    "SUBSTITUTED_FLAG",
     "CemsHour",
     "CemsInputError",
     "CemsMinute",
+    "CemsPeriod",
+    "SubstitutedHours",
+    "SubstitutedSeries",
     "actual_wet_flow_m3",
+    "cems_days",
     "cems_hour",
     "cems_hour_mass_sum",
     "cems_minute",
+    "cems_months",
     "co2_mass_kg",
     "co2_mg_per_m3",
     "dry_concentration",
     "flue_velocity_m_per_s",
+    "month_day_counts",
     "standard_dry_flow_m3",
+    "substitute_cems_hours",
+    "substitute_conservative",
+    "substitute_hj75",
 ]

@@ -1,4 +1,4 @@
-"""Input checks shared by the CEMS formulas: the first offending row, field and unit, as a CodedError.
+"""Input checks of the CEMS formulas: the first offending row, field and unit, as a coded error.
 
 The checks are vectorised (one ``np.flatnonzero`` per field) so a year of minutes is checked in
 milliseconds; the error names the first bad row only, which is what an operator needs to act.
@@ -11,14 +11,14 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from tanji.errors import CodedError
+from tanji.accounting.errors import AccountingError
 
 FloatArray = npt.NDArray[np.float64]
 #: The HJ 212-2017 data flag of a normal (valid) value (Table C.16 / §6.6.4).
 NORMAL_FLAG = "N"
 
 
-class CemsInputError(CodedError):
+class CemsInputError(AccountingError):
     """A CEMS input is outside its physical range, misshapen or of the wrong type."""
 
 
@@ -28,7 +28,9 @@ def as_float_array(field: str, value: object) -> FloatArray:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise CemsInputError(
-            "cems.not_numeric", "{field}: expected numbers, got {value!r}", field=field,
+            "cems.not_numeric",
+            "{field}: expected numbers, got {value!r}",
+            field=field,
             value=value,
         ) from exc
     return array

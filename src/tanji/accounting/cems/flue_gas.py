@@ -58,14 +58,18 @@ def dry_concentration(wet_concentration: Number, moisture_fraction: Number) -> F
     return np.asarray(wet / (1.0 - moisture))
 
 
-def flue_velocity_m_per_s(point_velocity_m_per_s: Number, velocity_coefficient: Number) -> FloatArray:
+def flue_velocity_m_per_s(
+    point_velocity_m_per_s: Number, velocity_coefficient: Number
+) -> FloatArray:
     """Mean duct velocity from the point velocity, HJ 212-2017 App. D eq. (29): ``Vs = Kv × Vp``."""
     point = require("point_velocity_m_per_s", point_velocity_m_per_s, _non_negative, "≥ 0", "m/s")
     kv = require("velocity_coefficient", velocity_coefficient, _positive, "> 0", "1")
     return np.asarray(kv * point)
 
 
-def actual_wet_flow_m3(duct_area_m2: Number, velocity_m_per_s: Number, seconds: Number) -> FloatArray:
+def actual_wet_flow_m3(
+    duct_area_m2: Number, velocity_m_per_s: Number, seconds: Number
+) -> FloatArray:
     """Actual (wet, working-state) volume over ``seconds``, App. D eq. (30) ``Q_s = F × V_s × t``.
 
     Eq. (30) states the hourly form (t = 3600 s); a minute record uses t = 60 s.
@@ -92,12 +96,19 @@ def standard_dry_flow_m3(
     ambient = require("ambient_pressure_pa", ambient_pressure_pa, _positive, "> 0", "Pa")
     static = require("static_pressure_pa", static_pressure_pa, np.isfinite, "finite", "Pa")
     moisture = require("moisture_fraction", moisture_fraction, _fraction, "0 ≤ x < 1", "1")
-    absolute = require("ambient_pressure_pa + static_pressure_pa", ambient + static, _positive,
-                       "> 0 (absolute duct pressure)", "Pa")
+    absolute = require(
+        "ambient_pressure_pa + static_pressure_pa",
+        ambient + static,
+        _positive,
+        "> 0 (absolute duct pressure)",
+        "Pa",
+    )
     return np.asarray(
         flow
-        * STANDARD_TEMPERATURE_K / (STANDARD_TEMPERATURE_K + temp)
-        * absolute / STANDARD_PRESSURE_PA
+        * STANDARD_TEMPERATURE_K
+        / (STANDARD_TEMPERATURE_K + temp)
+        * absolute
+        / STANDARD_PRESSURE_PA
         * (1.0 - moisture)
     )
 

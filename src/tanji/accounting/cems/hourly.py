@@ -26,9 +26,14 @@ SECONDS_PER_HOUR = 3600.0
 Number = Any
 _PER_MINUTE = ("point_velocity_m_per_s", "flue_temp_c", "moisture_fraction", "co2_dry_pct_vol")
 #: A harmless in-range stand-in written over invalid minutes before the range checks.
-_SAFE = {"point_velocity_m_per_s": 0.0, "flue_temp_c": 0.0, "moisture_fraction": 0.0,
-         "co2_dry_pct_vol": 0.0, "static_pressure_pa": 0.0,
-         "ambient_pressure_pa": fg.STANDARD_PRESSURE_PA}
+_SAFE = {
+    "point_velocity_m_per_s": 0.0,
+    "flue_temp_c": 0.0,
+    "moisture_fraction": 0.0,
+    "co2_dry_pct_vol": 0.0,
+    "static_pressure_pa": 0.0,
+    "ambient_pressure_pa": fg.STANDARD_PRESSURE_PA,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +83,10 @@ def cems_hour(
     velocity = fg.flue_velocity_m_per_s(means["point_velocity_m_per_s"], velocity_coefficient)
     actual = fg.actual_wet_flow_m3(duct_area_m2, velocity, SECONDS_PER_HOUR)
     flow = fg.standard_dry_flow_m3(
-        actual, means["flue_temp_c"], means["ambient_pressure_pa"], means["static_pressure_pa"],
+        actual,
+        means["flue_temp_c"],
+        means["ambient_pressure_pa"],
+        means["static_pressure_pa"],
         means["moisture_fraction"],
     )
     conc = fg.co2_mg_per_m3(means["co2_dry_pct_vol"], molar_mass_g_per_mol, molar_volume_l_per_mol)
@@ -108,9 +116,15 @@ def cems_hour_mass_sum(
     """
     m = _prepare(locals())
     minute = fg.cems_minute(
-        duct_area_m2, velocity_coefficient, m.values["point_velocity_m_per_s"],
-        m.values["flue_temp_c"], m.values["ambient_pressure_pa"], m.values["static_pressure_pa"],
-        m.values["moisture_fraction"], m.values["co2_dry_pct_vol"], molar_mass_g_per_mol,
+        duct_area_m2,
+        velocity_coefficient,
+        m.values["point_velocity_m_per_s"],
+        m.values["flue_temp_c"],
+        m.values["ambient_pressure_pa"],
+        m.values["static_pressure_pa"],
+        m.values["moisture_fraction"],
+        m.values["co2_dry_pct_vol"],
+        molar_mass_g_per_mol,
         molar_volume_l_per_mol,
     )
     scale = m.mask.shape[-1] / np.where(m.count > 0, m.count, 1)
@@ -133,16 +147,21 @@ def _prepare(args: dict[str, Any]) -> _Minutes:
     minimum = int(args["min_valid_minutes"])
     if not 1 <= minimum <= shape[-1]:
         raise CemsInputError(
-            "cems.min_valid_minutes", "min_valid_minutes: expected 1 … {n}, got {got}",
-            n=shape[-1], got=minimum,
+            "cems.min_valid_minutes",
+            "min_valid_minutes: expected 1 … {n}, got {got}",
+            n=shape[-1],
+            got=minimum,
         )
     values: dict[str, FloatArray] = {}
     for name in (*_PER_MINUTE, "ambient_pressure_pa", "static_pressure_pa"):
         raw = as_float_array(name, args[name])
         if name in _PER_MINUTE and raw.shape != shape:
             raise CemsInputError(
-                "cems.minutes_shape", "{field}: expected shape {expected}, got {got}",
-                field=name, expected=list(shape), got=list(raw.shape),
+                "cems.minutes_shape",
+                "{field}: expected shape {expected}, got {got}",
+                field=name,
+                expected=list(shape),
+                got=list(raw.shape),
             )
         values[name] = np.where(mask, raw, _SAFE[name]) if raw.shape == shape else raw
     count = mask.sum(axis=-1, dtype=np.int64)
@@ -163,7 +182,9 @@ def _mean(m: _Minutes, name: str) -> FloatArray:
     return np.asarray(np.where(some, total / np.where(some, m.count, 1), _SAFE[name]))
 
 
-def _result(m: _Minutes, flow: FloatArray, conc: FloatArray, mass: FloatArray, method: str) -> CemsHour:
+def _result(
+    m: _Minutes, flow: FloatArray, conc: FloatArray, mass: FloatArray, method: str
+) -> CemsHour:
     valid = m.hour_valid
     return CemsHour(
         valid_minutes=m.count,
