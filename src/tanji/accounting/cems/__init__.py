@@ -1,10 +1,12 @@
 """CO2 by continuous emission monitoring (CEMS): HJ 212-2017 App. D / HJ 75-2017.
 
 ``flue_gas`` holds the formulas and one minute, ``hourly`` the minute → hour methods,
-``substitution`` the missing-hour rules and ``periods`` the hour → day → month sums.
+``substitution`` the missing-hour rules, ``periods`` the hour → day → month sums and
+``corroboration`` the CEMS-versus-calculation check.
 """
 
 from tanji.accounting.cems._checks import CemsInputError
+from tanji.accounting.cems.corroboration import cems_deviation, corroboration_status
 from tanji.accounting.cems.flue_gas import (
     CemsMinute,
     actual_wet_flow_m3,
@@ -27,21 +29,23 @@ from tanji.accounting.cems.substitution import (
 )
 
 __all__ = [
-    "SUBSTITUTED_FLAG",
     "CemsHour",
     "CemsInputError",
     "CemsMinute",
     "CemsPeriod",
+    "SUBSTITUTED_FLAG",
     "SubstitutedHours",
     "SubstitutedSeries",
     "actual_wet_flow_m3",
     "cems_days",
+    "cems_deviation",
     "cems_hour",
     "cems_hour_mass_sum",
     "cems_minute",
     "cems_months",
     "co2_mass_kg",
     "co2_mg_per_m3",
+    "corroboration_status",
     "dry_concentration",
     "flue_velocity_m_per_s",
     "month_day_counts",
