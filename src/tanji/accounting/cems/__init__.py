@@ -29,11 +29,11 @@ from tanji.accounting.cems.substitution import (
 )
 
 __all__ = [
+    "SUBSTITUTED_FLAG",
     "CemsHour",
     "CemsInputError",
     "CemsMinute",
     "CemsPeriod",
-    "SUBSTITUTED_FLAG",
     "SubstitutedHours",
     "SubstitutedSeries",
     "actual_wet_flow_m3",
