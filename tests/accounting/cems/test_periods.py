@@ -47,7 +47,8 @@ def test_substituted_hours_enter_the_sum_and_are_counted_apart() -> None:
 
 
 def test_months_sum_days_by_calendar() -> None:
-    assert month_day_counts(2024)[1] == 29 and sum(month_day_counts(2023)) == 365
+    assert month_day_counts(2024)[1] == 29
+    assert sum(month_day_counts(2023)) == 365
     n_days = 59  # January and February 2023
     mass = np.ones(n_days * 24)
     hours_valid = np.ones(n_days * 24, dtype=bool)

@@ -70,8 +70,10 @@ def test_cems_hours_substitute_concentration_and_flow_then_recompute_mass() -> N
     data["flag"][5:8] = "M"  # three whole hours under maintenance
     hours = cems_hour(**STACK, **data)
     filled = substitute_cems_hours(hours)
-    assert filled.substituted[5:8].all() and filled.substituted.sum() == 3
-    assert filled.flag[5] == SUBSTITUTED_FLAG and filled.flag[4] == "N"
+    assert filled.substituted[5:8].all()
+    assert filled.substituted.sum() == 3
+    assert filled.flag[5] == SUBSTITUTED_FLAG
+    assert filled.flag[4] == "N"
     conc = (hours.co2_mg_per_m3[4] + hours.co2_mg_per_m3[8]) / 2
     flow = (hours.std_dry_flow_m3[4] + hours.std_dry_flow_m3[8]) / 2
     assert filled.co2_kg[6] == pytest.approx(conc * flow * 1e-6)
