@@ -13,5 +13,6 @@ DATA = Path(__file__).parent / "data"
 def load_example(name: str) -> dict[str, Any]:
     """The example ``name`` (file stem); every file names its clause and source."""
     data: dict[str, Any] = yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
-    assert data["clause"] and data["source"], f"{name}: clause and source are required"
+    assert data["clause"], f"{name}: the clause is required"
+    assert data["source"], f"{name}: the source is required"
     return data
