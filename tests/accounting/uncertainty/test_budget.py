@@ -13,6 +13,7 @@ from tanji.accounting.uncertainty.budget import (
     uncertainty_budgets,
 )
 from tanji.accounting.uncertainty.gum import propagate
+from tanji.accounting.uncertainty.montecarlo import validate_guf
 from tests.accounting.uncertainty.enterprise_model import TV09, enterprise_model, tv09_inputs
 
 EXPECTED = TV09["expected"]
@@ -56,6 +57,9 @@ def test_tv09_monte_carlo_10_to_the_6(tv09: dict[str, Any]) -> None:
     assert mc.symmetric[0] == pytest.approx(low, abs=tol)
     assert mc.symmetric[1] == pytest.approx(high, abs=tol)
     assert mc.shortest[1] - mc.shortest[0] <= mc.symmetric[1] - mc.symmetric[0]
+    # JJF 1059.2 cl. 8: the GUM interval is validated at two significant digits of u_c
+    total = tv09["total"]
+    assert validate_guf(total.value, total.u_c, mc.symmetric).passed
 
 
 def test_budget_lines_add_up_and_are_sorted(tv09: dict[str, Any]) -> None:
