@@ -17,7 +17,13 @@ from tanji.accounting.cems.flue_gas import (
     flue_velocity_m_per_s,
     standard_dry_flow_m3,
 )
-from tanji.accounting.cems.hourly import CemsHour, cems_hour, cems_hour_mass_sum
+from tanji.accounting.cems.hourly import (
+    CemsHour,
+    HourlyMeans,
+    cems_hour,
+    cems_hour_mass_sum,
+    hourly_means,
+)
 from tanji.accounting.cems.periods import CemsPeriod, cems_days, cems_months, month_day_counts
 from tanji.accounting.cems.substitution import (
     SUBSTITUTED_FLAG,
@@ -34,6 +40,7 @@ __all__ = [
     "CemsInputError",
     "CemsMinute",
     "CemsPeriod",
+    "HourlyMeans",
     "SubstitutedHours",
     "SubstitutedSeries",
     "actual_wet_flow_m3",
@@ -48,6 +55,7 @@ __all__ = [
     "corroboration_status",
     "dry_concentration",
     "flue_velocity_m_per_s",
+    "hourly_means",
     "month_day_counts",
     "standard_dry_flow_m3",
     "substitute_cems_hours",

@@ -135,6 +135,33 @@ def cems_hour_mass_sum(
     return _result(m, flow, conc, mass, "flow_weighted_mass_sum")
 
 
+@dataclass(frozen=True, slots=True)
+class HourlyMeans:
+    """Hourly means of any measured tag, with the App. D validity count."""
+
+    mean: FloatArray
+    valid_minutes: npt.NDArray[np.int64]
+    valid: npt.NDArray[np.bool_]
+
+
+def hourly_means(
+    values: Any, flag: object, min_valid_minutes: int = MIN_VALID_MINUTES_PER_HOUR
+) -> HourlyMeans:
+    """Means of the valid minutes of any tag (O2, feeder rates …), App. D eq. (24) validity.
+
+    ``values`` has the minutes of an hour on its last axis (``(tags, 8760, 60)`` for a year of
+    many tags); NaN or garbage in flagged minutes never counts. Invalid hours are NaN.
+    """
+    x = as_float_array("values", values)
+    mask = valid_mask(flag, x.shape)
+    count = mask.sum(axis=-1, dtype=np.int64)
+    total = np.where(mask, x, 0.0).sum(axis=-1)
+    valid = count >= min_valid_minutes
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(valid, total / count, np.nan)
+    return HourlyMeans(mean=mean, valid_minutes=count, valid=valid)
+
+
 def _prepare(args: dict[str, Any]) -> _Minutes:
     """Check shapes, mask invalid minutes with in-range stand-ins and count valid minutes."""
     co2 = as_float_array("co2_dry_pct_vol", args["co2_dry_pct_vol"])

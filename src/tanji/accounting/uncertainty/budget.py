@@ -142,7 +142,7 @@ def uncertainty_budgets(
         dists = {
             n: (v.distribution() if isinstance(v, UncertainInput) else v) for n, v in inputs.items()
         }
-        mc = monte_carlo(model, dists, draws=draws, seed=seed)
+        mc = monte_carlo(model, dists, draws=draws, seed=seed, outputs=names)
     return {
         name: _budget(
             name,

@@ -33,8 +33,11 @@ class Normal:
         _check(self.sd >= 0 and math.isfinite(self.sd), "normal", "sd ≥ 0", self.sd)
 
     def draw(self, rng: np.random.Generator, n: int) -> FloatArray:
-        """``n`` draws."""
-        return self.mean + self.sd * rng.standard_normal(n)
+        """``n`` draws (scaled in place: one array, no temporaries)."""
+        z = rng.standard_normal(n)
+        z *= self.sd
+        z += self.mean
+        return z
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ probabilistically symmetric and shortest coverage intervals (cl. 7.7 / GUM S1 7.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +31,10 @@ from tanji.accounting.uncertainty.gum import Model
 
 #: JJF 1059.2 recommends M = 10⁶ trials when no adaptive procedure is used.
 DEFAULT_DRAWS = 1_000_000
-#: Draws evaluated per model call; bounds memory to (inputs + outputs) × 8 B × this.
-DEFAULT_CHUNK = 1 << 18
+#: Draws evaluated per model call; bounds memory to (inputs + outputs) × 8 B × this × workers.
+DEFAULT_CHUNK = 1 << 16
+#: Threads; the reference machine has two cores.
+DEFAULT_WORKERS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,8 @@ def monte_carlo(
     seed: int | None = None,
     coverage: float = 0.95,
     chunk: int = DEFAULT_CHUNK,
+    outputs: Sequence[str] | None = None,
+    workers: int = DEFAULT_WORKERS,
 ) -> McResult:
     """Propagate input distributions through ``model`` with M = ``draws`` trials.
 
@@ -73,25 +78,42 @@ def monte_carlo(
         seed: PCG64 seed for a reproducible result.
         coverage: the coverage probability p of the intervals.
         chunk: draws per model call.
+        outputs: the outputs to keep and summarise (all numeric outputs by default); naming
+            them saves memory and the sorting of the others.
+        workers: threads drawing and evaluating chunks (NumPy releases the GIL in both).
+
+    Each chunk draws from its own PCG64 stream spawned from ``seed`` (``SeedSequence.spawn``),
+    so a seeded result does not depend on ``workers`` or on thread scheduling, only on
+    ``chunk``.
 
     Raises:
         AccountingError: ``mcm.*`` for a bad count, correlation or model output.
     """
     _check_counts(draws, coverage, chunk)
-    rng = np.random.Generator(np.random.PCG64(seed))
     uncertain = {k: v for k, v in inputs.items() if isinstance(v, _DISTRIBUTIONS)}
     factor, correlated = _cholesky(uncertain, correlations or {})
-    collected: dict[str, FloatArray] = {}
-    done = 0
-    while done < draws:
-        n = min(chunk, draws - done)
+    starts = range(0, draws, chunk)
+    streams = np.random.SeedSequence(seed).spawn(len(starts))
+
+    def evaluate(index: int) -> dict[str, FloatArray]:
+        n = min(chunk, draws - starts[index])
+        rng = np.random.Generator(np.random.PCG64(streams[index]))
         sample: dict[str, Any] = dict(inputs)
         sample.update(_draw(uncertain, factor, correlated, rng, n))
+        kept = {}
         for name, value in model(sample).items():
-            array = _numeric(name, value, n)
+            array = (
+                None if outputs is not None and name not in outputs else _numeric(name, value, n)
+            )
             if array is not None:
-                collected.setdefault(name, np.empty(draws))[done : done + n] = array
-        done += n
+                kept[name] = array
+        return kept
+
+    collected: dict[str, FloatArray] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for start, kept in zip(starts, pool.map(evaluate, range(len(starts))), strict=True):
+            for name, array in kept.items():
+                collected.setdefault(name, np.empty(draws))[start : start + array.size] = array
     return McResult(
         outputs={name: summarise(y, coverage) for name, y in collected.items()},
         draws=draws,
