@@ -9,6 +9,7 @@ from tanji.accounting.cems import (
     cems_hour,
     cems_hour_mass_sum,
     co2_mass_kg,
+    hourly_means,
     standard_dry_flow_m3,
 )
 from tests.accounting.cems.factories import STACK, hour_case, minutes
@@ -132,3 +133,16 @@ def test_rejects_scalar_minutes() -> None:
     with pytest.raises(CemsInputError) as caught:
         cems_hour(**STACK, **data)
     assert caught.value.code == "cems.minutes_shape"
+
+
+def test_hourly_means_of_any_tag_follow_the_45_minute_rule() -> None:
+    values = np.arange(2 * 60, dtype=float).reshape(2, 60)
+    flags = np.full((2, 60), "N")
+    flags[0, :10] = "C"
+    flags[1, :16] = "D"
+    values[0, :10] = np.nan
+    means = hourly_means(values, flags)
+    assert means.valid.tolist() == [True, False]
+    assert means.valid_minutes.tolist() == [50, 44]
+    assert means.mean[0] == pytest.approx(np.arange(10, 60).mean())
+    assert np.isnan(means.mean[1])

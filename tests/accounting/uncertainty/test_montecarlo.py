@@ -120,3 +120,13 @@ def test_rejects_output_of_wrong_shape() -> None:
     with pytest.raises(AccountingError) as caught:
         monte_carlo(broken, {"a": Normal(0, 1)}, draws=100)
     assert caught.value.code == "mcm.output_shape"
+
+
+def test_seeded_result_does_not_depend_on_threads_and_outputs_can_be_chosen() -> None:
+    inputs = {"a": Normal(1.0, 0.1), "b": Triangular(0.0, 1.0, 2.0)}
+    one = monte_carlo(_sum, inputs, draws=50_000, seed=9, chunk=4096, workers=1)
+    two = monte_carlo(_sum, inputs, draws=50_000, seed=9, chunk=4096, workers=2)
+    assert one == two
+    only = monte_carlo(_sum, inputs, draws=50_000, seed=9, chunk=4096, outputs=["y"])
+    assert set(only.outputs) == {"y"}
+    assert only.outputs["y"] == one.outputs["y"]
