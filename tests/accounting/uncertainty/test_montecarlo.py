@@ -130,3 +130,19 @@ def test_seeded_result_does_not_depend_on_threads_and_outputs_can_be_chosen() ->
     only = monte_carlo(_sum, inputs, draws=50_000, seed=9, chunk=4096, outputs=["y"])
     assert set(only.outputs) == {"y"}
     assert only.outputs["y"] == one.outputs["y"]
+
+
+def test_rejects_correlations_that_are_not_positive_definite() -> None:
+    inputs = {"a": Normal(0, 1), "b": Normal(0, 1), "c": Normal(0, 1)}
+    pairs = {("a", "b"): 0.9, ("b", "c"): 0.9, ("a", "c"): -0.9}
+    with pytest.raises(AccountingError) as caught:
+        monte_carlo(_sum, inputs, pairs, draws=100)
+    assert caught.value.code == "mcm.not_positive_definite"
+
+
+def test_outputs_that_are_not_numbers_are_skipped() -> None:
+    def labelled(x: Mapping[str, Any]) -> dict[str, Any]:
+        return {"y": x["a"], "source": ["coal"], "note": None}
+
+    result = monte_carlo(labelled, {"a": Normal(0, 1)}, draws=100, seed=1)
+    assert set(result.outputs) == {"y"}
