@@ -1,6 +1,7 @@
 """CO2 by continuous emission monitoring (CEMS): HJ 212-2017 App. D / HJ 75-2017.
 
-``flue_gas`` holds the formulas and one minute, ``hourly`` the minute → hour methods,
+``flue_gas`` holds the formulas and one minute, ``realtime`` the sample → minute means,
+``hourly`` the minute → hour methods,
 ``substitution`` the missing-hour rules, ``periods`` the hour → day → month sums and
 ``corroboration`` the CEMS-versus-calculation check.
 """
@@ -25,6 +26,7 @@ from tanji.accounting.cems.hourly import (
     hourly_means,
 )
 from tanji.accounting.cems.periods import CemsPeriod, cems_days, cems_months, month_day_counts
+from tanji.accounting.cems.realtime import MinuteMeans, minute_means
 from tanji.accounting.cems.substitution import (
     SUBSTITUTED_FLAG,
     SubstitutedHours,
@@ -41,6 +43,7 @@ __all__ = [
     "CemsMinute",
     "CemsPeriod",
     "HourlyMeans",
+    "MinuteMeans",
     "SubstitutedHours",
     "SubstitutedSeries",
     "actual_wet_flow_m3",
@@ -56,6 +59,7 @@ __all__ = [
     "dry_concentration",
     "flue_velocity_m_per_s",
     "hourly_means",
+    "minute_means",
     "month_day_counts",
     "standard_dry_flow_m3",
     "substitute_cems_hours",
