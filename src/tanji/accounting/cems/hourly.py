@@ -128,8 +128,8 @@ def cems_hour_mass_sum(
         molar_volume_l_per_mol,
     )
     scale = m.mask.shape[-1] / np.where(m.count > 0, m.count, 1)
-    flow = np.where(m.mask, minute.std_dry_flow_m3, 0.0).sum(axis=-1) * scale
-    mass = np.where(m.mask, minute.co2_kg, 0.0).sum(axis=-1) * scale
+    flow = minute.std_dry_flow_m3.sum(axis=-1, where=m.mask) * scale
+    mass = minute.co2_kg.sum(axis=-1, where=m.mask) * scale
     with np.errstate(invalid="ignore", divide="ignore"):
         conc = mass / flow * 1.0e6
     return _result(m, flow, conc, mass, "flow_weighted_mass_sum")
@@ -155,7 +155,7 @@ def hourly_means(
     x = as_float_array("values", values)
     mask = valid_mask(flag, x.shape)
     count = mask.sum(axis=-1, dtype=np.int64)
-    total = np.where(mask, x, 0.0).sum(axis=-1)
+    total = x.sum(axis=-1, where=mask)
     valid = count >= min_valid_minutes
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(valid, total / count, np.nan)
@@ -204,7 +204,7 @@ def _mean(m: _Minutes, name: str) -> FloatArray:
     value = m.values[name]
     if value.shape != m.mask.shape:
         return value
-    total = np.where(m.mask, value, 0.0).sum(axis=-1)
+    total = value.sum(axis=-1, where=m.mask)
     some = m.count > 0
     return np.asarray(np.where(some, total / np.where(some, m.count, 1), _SAFE[name]))
 

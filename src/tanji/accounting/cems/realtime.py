@@ -58,5 +58,5 @@ def minute_means(values: Any, flag: object) -> MinuteMeans:
     count = mask.sum(axis=-1, dtype=np.int64)
     valid = count >= needed
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(valid, np.where(mask, x, 0.0).sum(axis=-1) / count, np.nan)
+        mean = np.where(valid, x.sum(axis=-1, where=mask) / count, np.nan)
     return MinuteMeans(mean=mean, valid_samples=count, flag=np.where(valid, "N", FAULT_FLAG))
