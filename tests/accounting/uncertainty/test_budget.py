@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tanji.accounting.cases import FORMULAS
 from tanji.accounting.errors import AccountingError
 from tanji.accounting.uncertainty.budget import (
     UncertainInput,
@@ -14,6 +15,7 @@ from tanji.accounting.uncertainty.budget import (
 )
 from tanji.accounting.uncertainty.gum import propagate
 from tanji.accounting.uncertainty.montecarlo import validate_guf
+from tanji.accounting.uncertainty.sources import u_from_expanded, u_from_mpe
 from tests.accounting.uncertainty.enterprise_model import TV09, enterprise_model, tv09_inputs
 
 EXPECTED = TV09["expected"]
@@ -123,3 +125,34 @@ def test_rejects_unknown_output_and_empty_periods() -> None:
     with pytest.raises(AccountingError) as caught:
         combine_periods([])
     assert caught.value.code == "budget.no_periods"
+
+
+def test_cems_minute_budget_from_instrument_records() -> None:
+    # the whole measurement chain of one CEMS minute, each u from a metrology record
+    model = FORMULAS["cems_minute"].model
+    inputs: dict[str, Any] = {
+        "duct_area_m2": 12.566370614359172,
+        "ambient_pressure_pa": 100_800.0,
+        "static_pressure_pa": -800.0,
+        "point_velocity_m_per_s": 14.8,
+        "molar_mass_g_per_mol": 44.01,
+        "molar_volume_l_per_mol": 22.4,
+        # analyser MPE ±2.5 % of a 0–30 %vol span (HJ 76 drift limit, standards.md §4.2)
+        "co2_dry_pct_vol": UncertainInput(22.5, u_from_mpe(0.025 * 30), "rectangular"),
+        # velocity-field coefficient from a certificate, U = 2 % with k = 2
+        "velocity_coefficient": UncertainInput(0.95, u_from_expanded(0.019, 2), kind="systematic"),
+        "flue_temp_c": UncertainInput(115.0, u_from_mpe(3.0), "rectangular", kind="random"),
+        "moisture_fraction": UncertainInput(0.095, u_from_mpe(0.015), "rectangular"),
+    }
+    budget = uncertainty_budgets(model, inputs, outputs=["co2_kg"], draws=200_000, seed=4)["co2_kg"]
+    relative = math.sqrt(
+        (0.75 / math.sqrt(3) / 22.5) ** 2
+        + 0.01**2
+        + (3.0 / math.sqrt(3) / (273.0 + 115.0)) ** 2
+        + (0.015 / math.sqrt(3) / (1 - 0.095)) ** 2
+    )
+    assert budget.relative == pytest.approx(relative, rel=1e-6)
+    assert budget.lines[0].name == "co2_dry_pct_vol"
+    assert budget.mc is not None
+    assert budget.mc.u == pytest.approx(budget.u_c, rel=0.01)
+    assert budget.u_random == pytest.approx(budget.lines[-1].contribution)
