@@ -146,3 +146,12 @@ def test_hourly_means_of_any_tag_follow_the_45_minute_rule() -> None:
     assert means.valid_minutes.tolist() == [50, 44]
     assert means.mean[0] == pytest.approx(np.arange(10, 60).mean())
     assert np.isnan(means.mean[1])
+
+
+def test_a_valid_minute_out_of_range_is_rejected_before_averaging() -> None:
+    data = minutes(2)
+    data["moisture_fraction"][1, 7] = 1.5  # the hour mean would still look plausible
+    with pytest.raises(CemsInputError) as caught:
+        cems_hour(**STACK, **data)
+    assert caught.value.params["field"] == "moisture_fraction"
+    assert caught.value.params["row"] == 67  # flat index: hour 1, minute 7

@@ -14,6 +14,9 @@ import numpy.typing as npt
 from tanji.accounting.errors import AccountingError
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+#: 0 °C in kelvin (HJ 212-2017 App. D uses 273).
+_ZERO_CELSIUS_K = 273.0
 #: The HJ 212-2017 data flag of a normal (valid) value (Table C.16 / §6.6.4).
 NORMAL_FLAG = "N"
 
@@ -86,3 +89,28 @@ def valid_mask(flag: object, shape: tuple[int, ...]) -> npt.NDArray[np.bool_]:
             got=list(mask.shape),
         )
     return np.asarray(mask, dtype=np.bool_)
+
+
+def positive(x: FloatArray) -> BoolArray:
+    """Whether x > 0 and finite."""
+    return np.asarray((x > 0) & np.isfinite(x))
+
+
+def non_negative(x: FloatArray) -> BoolArray:
+    """Whether x ≥ 0 and finite."""
+    return np.asarray((x >= 0) & np.isfinite(x))
+
+
+def fraction(x: FloatArray) -> BoolArray:
+    """Whether 0 ≤ x < 1 (a moisture or volume fraction)."""
+    return np.asarray((x >= 0) & (x < 1))
+
+
+def in_percent(x: FloatArray) -> BoolArray:
+    """Whether 0 ≤ x ≤ 100 (a percentage)."""
+    return np.asarray((x >= 0) & (x <= 100))
+
+
+def above_absolute_zero(x: FloatArray) -> BoolArray:
+    """Whether x is a finite Celsius temperature above −273 °C."""
+    return np.asarray((x > -_ZERO_CELSIUS_K) & np.isfinite(x))

@@ -13,7 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from tanji.accounting.cems._checks import FloatArray, require
+from tanji.accounting.cems._checks import (
+    FloatArray,
+    above_absolute_zero,
+    fraction,
+    in_percent,
+    non_negative,
+    positive,
+    require,
+)
 
 #: Standard temperature (K) of HJ 212-2017 App. D eqs. (18) and (31).
 STANDARD_TEMPERATURE_K = 273.0
@@ -42,9 +50,9 @@ def co2_mg_per_m3(
     reports %vol, hence the factor 10⁴. No oxygen correction: eqs. (26)–(28) are for pollutant
     limits, never for CO2 mass (standards.md §4.1).
     """
-    pct = require("co2_dry_pct_vol", co2_dry_pct_vol, _in_percent, "0 ≤ x ≤ 100", "%vol")
-    molar_mass = require("molar_mass_g_per_mol", molar_mass_g_per_mol, _positive, "> 0", "g/mol")
-    volume = require("molar_volume_l_per_mol", molar_volume_l_per_mol, _positive, "> 0", "L/mol")
+    pct = require("co2_dry_pct_vol", co2_dry_pct_vol, in_percent, "0 ≤ x ≤ 100", "%vol")
+    molar_mass = require("molar_mass_g_per_mol", molar_mass_g_per_mol, positive, "> 0", "g/mol")
+    volume = require("molar_volume_l_per_mol", molar_volume_l_per_mol, positive, "> 0", "L/mol")
     return np.asarray(molar_mass / volume * pct * PPM_PER_PCT_VOL)
 
 
@@ -53,8 +61,8 @@ def dry_concentration(wet_concentration: Number, moisture_fraction: Number) -> F
 
     Needed for in-situ (hot-wet) analysers; extractive cold-dry analysers report dry directly.
     """
-    wet = require("wet_concentration", wet_concentration, _non_negative, "≥ 0", "as given")
-    moisture = require("moisture_fraction", moisture_fraction, _fraction, "0 ≤ x < 1", "1")
+    wet = require("wet_concentration", wet_concentration, non_negative, "≥ 0", "as given")
+    moisture = require("moisture_fraction", moisture_fraction, fraction, "0 ≤ x < 1", "1")
     return np.asarray(wet / (1.0 - moisture))
 
 
@@ -62,8 +70,8 @@ def flue_velocity_m_per_s(
     point_velocity_m_per_s: Number, velocity_coefficient: Number
 ) -> FloatArray:
     """Mean duct velocity from the point velocity, HJ 212-2017 App. D eq. (29): ``Vs = Kv × Vp``."""
-    point = require("point_velocity_m_per_s", point_velocity_m_per_s, _non_negative, "≥ 0", "m/s")
-    kv = require("velocity_coefficient", velocity_coefficient, _positive, "> 0", "1")
+    point = require("point_velocity_m_per_s", point_velocity_m_per_s, non_negative, "≥ 0", "m/s")
+    kv = require("velocity_coefficient", velocity_coefficient, positive, "> 0", "1")
     return np.asarray(kv * point)
 
 
@@ -74,8 +82,8 @@ def actual_wet_flow_m3(
 
     Eq. (30) states the hourly form (t = 3600 s); a minute record uses t = 60 s.
     """
-    area = require("duct_area_m2", duct_area_m2, _positive, "> 0", "m²")
-    velocity = require("velocity_m_per_s", velocity_m_per_s, _non_negative, "≥ 0", "m/s")
+    area = require("duct_area_m2", duct_area_m2, positive, "> 0", "m²")
+    velocity = require("velocity_m_per_s", velocity_m_per_s, non_negative, "≥ 0", "m/s")
     return np.asarray(area * velocity * np.asarray(seconds, dtype=np.float64))
 
 
@@ -91,15 +99,15 @@ def standard_dry_flow_m3(
     ``Q_sn = Q_s × 273/(273 + t_s) × (B_a + P_s)/101325 × (1 − X_sw)``; the absolute duct
     pressure is ambient plus static (gauge) pressure.
     """
-    flow = require("actual_wet_flow_m3", actual_wet_flow_m3, _non_negative, "≥ 0", "m³")
-    temp = require("flue_temp_c", flue_temp_c, _above_absolute_zero, "> −273 °C", "°C")
-    ambient = require("ambient_pressure_pa", ambient_pressure_pa, _positive, "> 0", "Pa")
+    flow = require("actual_wet_flow_m3", actual_wet_flow_m3, non_negative, "≥ 0", "m³")
+    temp = require("flue_temp_c", flue_temp_c, above_absolute_zero, "> −273 °C", "°C")
+    ambient = require("ambient_pressure_pa", ambient_pressure_pa, positive, "> 0", "Pa")
     static = require("static_pressure_pa", static_pressure_pa, np.isfinite, "finite", "Pa")
-    moisture = require("moisture_fraction", moisture_fraction, _fraction, "0 ≤ x < 1", "1")
+    moisture = require("moisture_fraction", moisture_fraction, fraction, "0 ≤ x < 1", "1")
     absolute = require(
         "ambient_pressure_pa + static_pressure_pa",
         ambient + static,
-        _positive,
+        positive,
         "> 0 (absolute duct pressure)",
         "Pa",
     )
@@ -115,8 +123,8 @@ def standard_dry_flow_m3(
 
 def co2_mass_kg(co2_mg_per_m3: Number, std_dry_flow_m3: Number) -> FloatArray:
     """Mass from standard-dry concentration and volume, App. D eq. (33): ``G = C × Q × 10⁻⁶`` kg."""
-    conc = require("co2_mg_per_m3", co2_mg_per_m3, _non_negative, "≥ 0", "mg/m³")
-    flow = require("std_dry_flow_m3", std_dry_flow_m3, _non_negative, "≥ 0", "m³")
+    conc = require("co2_mg_per_m3", co2_mg_per_m3, non_negative, "≥ 0", "mg/m³")
+    flow = require("std_dry_flow_m3", std_dry_flow_m3, non_negative, "≥ 0", "m³")
     return np.asarray(conc * flow * 1.0e-6)
 
 
@@ -153,23 +161,3 @@ def cems_minute(
     )
     conc = co2_mg_per_m3(co2_dry_pct_vol, molar_mass_g_per_mol, molar_volume_l_per_mol)
     return CemsMinute(std_dry_flow_m3=flow, co2_mg_per_m3=conc, co2_kg=co2_mass_kg(conc, flow))
-
-
-def _positive(x: FloatArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    return np.asarray((x > 0) & np.isfinite(x))
-
-
-def _non_negative(x: FloatArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    return np.asarray((x >= 0) & np.isfinite(x))
-
-
-def _fraction(x: FloatArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    return np.asarray((x >= 0) & (x < 1))
-
-
-def _in_percent(x: FloatArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    return np.asarray((x >= 0) & (x <= 100))
-
-
-def _above_absolute_zero(x: FloatArray) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    return np.asarray((x > -STANDARD_TEMPERATURE_K) & np.isfinite(x))

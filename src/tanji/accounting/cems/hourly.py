@@ -16,7 +16,17 @@ import numpy as np
 import numpy.typing as npt
 
 from tanji.accounting.cems import flue_gas as fg
-from tanji.accounting.cems._checks import CemsInputError, FloatArray, as_float_array, valid_mask
+from tanji.accounting.cems._checks import (
+    CemsInputError,
+    FloatArray,
+    above_absolute_zero,
+    as_float_array,
+    fraction,
+    in_percent,
+    non_negative,
+    require,
+    valid_mask,
+)
 
 #: HJ 212-2017 App. D eq. (24): an hourly mean needs k ≥ 45 valid minute means.
 MIN_VALID_MINUTES_PER_HOUR = 45
@@ -25,6 +35,13 @@ SECONDS_PER_HOUR = 3600.0
 
 Number = Any
 _PER_MINUTE = ("point_velocity_m_per_s", "flue_temp_c", "moisture_fraction", "co2_dry_pct_vol")
+#: Range checks of the valid minutes (predicate, expectation, unit), before any averaging.
+_MINUTE_RANGES = {
+    "point_velocity_m_per_s": (non_negative, "≥ 0", "m/s"),
+    "flue_temp_c": (above_absolute_zero, "> −273 °C", "°C"),
+    "moisture_fraction": (fraction, "0 ≤ x < 1", "1"),
+    "co2_dry_pct_vol": (in_percent, "0 ≤ x ≤ 100", "%vol"),
+}
 #: A harmless in-range stand-in written over invalid minutes before the range checks.
 _SAFE = {
     "point_velocity_m_per_s": 0.0,
@@ -191,6 +208,9 @@ def _prepare(args: dict[str, Any]) -> _Minutes:
                 got=list(raw.shape),
             )
         values[name] = np.where(mask, raw, _SAFE[name]) if raw.shape == shape else raw
+        if name in _MINUTE_RANGES:
+            ok, expected, unit = _MINUTE_RANGES[name]
+            require(name, values[name], ok, expected, unit)  # a valid minute out of range
     count = mask.sum(axis=-1, dtype=np.int64)
     return _Minutes(values=values, mask=mask, count=count, hour_valid=count >= minimum)
 
