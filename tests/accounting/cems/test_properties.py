@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings, strategies as st
 
-from tanji.accounting.cems import cems_hour, cems_hour_mass_sum, cems_minute
+from tanji.accounting.cems import (
+    cems_days,
+    cems_hour,
+    cems_hour_mass_sum,
+    cems_minute,
+    cems_months,
+    substitute_cems_hours,
+    substitute_conservative,
+    substitute_hj75,
+)
 from tests.accounting.cems.factories import STACK, minutes
 
 METHODS = st.sampled_from([cems_hour, cems_hour_mass_sum])
@@ -72,3 +82,52 @@ def test_flagged_minutes_never_count(
     again = method(**STACK, **data)
     np.testing.assert_array_equal(again.co2_kg, base.co2_kg)
     assert int(again.valid_minutes[0]) == 60 - len(flagged)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(0, 1e6), min_size=48, max_size=48),
+    st.lists(st.booleans(), min_size=48, max_size=48),
+)
+def test_substitution_never_touches_valid_hours_and_flags_what_it_fills(
+    values: list[float], valid: list[bool]
+) -> None:
+    x, ok = np.array(values), np.array(valid)
+    for rule in (substitute_hj75, substitute_conservative):
+        result = rule(x, ok)
+        np.testing.assert_array_equal(result.values[ok], x[ok])
+        assert not (result.substituted & ok).any()
+        assert np.isfinite(result.values[result.substituted]).all()
+    short = substitute_hj75(x, ok)  # gaps ≤ 24 h lie between their neighbours
+    if ok.any():
+        lo, hi = x[ok].min(), x[ok].max()
+        filled = short.values[short.substituted]
+        assert ((filled >= lo) & (filled <= hi)).all()
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 1000), st.floats(0.0, 0.3))
+def test_hours_days_and_months_conserve_mass(seed: int, invalid_fraction: float) -> None:
+    data = minutes(24 * 59, seed=seed, invalid_fraction=invalid_fraction)
+    hours = cems_hour(**STACK, **data)
+    filled = substitute_cems_hours(hours)
+    days = cems_days(
+        filled.co2_kg,
+        filled.std_dry_flow_m3,
+        filled.co2_mg_per_m3,
+        filled.measured,
+        filled.substituted,
+    )
+    months = cems_months(days, [31, 28])
+    counted = filled.measured | filled.substituted
+    total = filled.co2_kg[counted].sum()
+    assert months.co2_kg.sum() == pytest.approx(total, rel=1e-12)
+    assert days.co2_kg.sum() == pytest.approx(total, rel=1e-12)
+    assert (
+        int(
+            months.measured_hours.sum()
+            + months.substituted_hours.sum()
+            + months.missing_hours.sum()
+        )
+        == 24 * 59
+    )
