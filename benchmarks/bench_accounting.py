@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.accounting_cems import cems_and_monte_carlo
 from tanji.accounting import fuel
 from tanji.accounting.activity import load_activity
 from tanji.accounting.counters import counter_intervals
@@ -45,3 +46,4 @@ def run() -> Iterator[str]:
     times = np.arange(n) * 1.0
     seconds = _best(lambda: counter_intervals(times, readings, register_max=1e6, max_interval_s=5))
     yield f"counter intervals, 1e6 readings with roll-overs: {seconds * 1e3:.0f} ms"
+    yield from cems_and_monte_carlo()

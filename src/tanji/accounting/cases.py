@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from tanji.accounting.cems.formulas import CEMS_FORMULAS
 from tanji.accounting.errors import AccountingError
 from tanji.accounting.formulas import BUILT_IN, Formula
 from tanji.accounting.uncertainty import propagate
@@ -24,7 +25,7 @@ from tanji.accounting.uncertainty import propagate
 FORMAT = "tanji-cases/1"
 
 #: formula id → formula. Add a formula with one line here.
-FORMULAS: dict[str, Formula] = {f.id: f for f in (*BUILT_IN,)}
+FORMULAS: dict[str, Formula] = {f.id: f for f in (*BUILT_IN, *CEMS_FORMULAS)}
 
 
 def formula(formula_id: Any, *, where: str = "formula") -> Formula:
