@@ -52,12 +52,14 @@ from tanji.protocols.hj212.frame import (
 from tanji.protocols.hj212.pollutants import Pollutant, pollutant, pollutant_table
 from tanji.protocols.hj212.reassembly import Reassembler, split_message
 from tanji.protocols.hj212.records import (
+    DATA_COMMANDS,
     DATA_FLAGS,
     DataRecord,
     FactorData,
     decode_record,
     encode_record,
 )
+from tanji.protocols.hj212.salvage import error_answer, qn_rtn_for, salvage_mn
 from tanji.protocols.hj212.stream import FrameScanner, ScannedFrame, scan
 from tanji.protocols.hj212.timefmt import (
     CHINA_STANDARD_TIME,
@@ -69,6 +71,7 @@ from tanji.protocols.hj212.timefmt import (
 
 __all__ = [
     "CHINA_STANDARD_TIME",
+    "DATA_COMMANDS",
     "DATA_FLAGS",
     "DEFAULT_VERSIONS",
     "ERROR_CODES",
@@ -107,6 +110,7 @@ __all__ = [
     "encode_frame",
     "encode_record",
     "encode_segment",
+    "error_answer",
     "execution_result",
     "format_datetime",
     "format_qn",
@@ -119,7 +123,9 @@ __all__ = [
     "pollutant",
     "pollutant_table",
     "qn_datetime",
+    "qn_rtn_for",
     "request_answer",
+    "salvage_mn",
     "scan",
     "set_time",
     "split_message",
