@@ -30,7 +30,8 @@ _PW = re.compile(r"[0-9A-Za-z]{1,6}")
 _MN = re.compile(r"[0-9A-Za-z]{1,24}")
 _NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 _KEY = re.compile(r"[0-9A-Za-z_.\-]+")
-_BAD_VALUE_CHARS = frozenset(";,=&")
+_VALUE = re.compile(r"[^;,=&\x00-\x1f\x7f]+")
+_BAD_CP_CHAR = re.compile(r"[&\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ def decode_cp(text: str) -> Cp:
     """
     if not text:
         return ()
+    checked = _BAD_CP_CHAR.search(text) is None  # one scan instead of one per value
     seen: set[str] = set()
     groups: list[CpGroup] = []
     for group_text in text.split(";"):
@@ -89,7 +91,8 @@ def decode_cp(text: str) -> Cp:
             key, sep, value = item.partition("=")
             if not sep or not key or not value:
                 raise Hj212Error("hj212.cp.syntax", "CP item {item!r} is not KEY=VALUE", item=item)
-            _check_cp_item(key, value)
+            if not (checked and "=" not in value and _KEY.fullmatch(key)):
+                _check_cp_item(key, value)
             if key in seen:
                 raise Hj212Error("hj212.cp.duplicate_key", "CP key {key} appears twice", key=key)
             seen.add(key)
@@ -103,7 +106,7 @@ def _check_cp_item(key: str, value: str) -> None:
         raise Hj212Error(
             "hj212.cp.key", "CP key {key!r} has characters HJ 212 does not use", key=key
         )
-    if not value or any(c in _BAD_VALUE_CHARS or ord(c) < 32 for c in value):
+    if not _VALUE.fullmatch(value):
         raise Hj212Error(
             "hj212.cp.value",
             "CP value {value!r} of {key} is empty or contains ; , = & or a control character",
