@@ -182,3 +182,10 @@ def test_error_parameters_name_the_field() -> None:
 def test_unknown_code_in_catalogue_is_a_programming_error() -> None:
     with pytest.raises(KeyError):
         Hj212Error("hj212.nope", "never")
+
+
+def test_reference_page_lists_every_code() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).parents[3] / "docs" / "reference" / "hj212.md").read_text()
+    assert [code for code in ERROR_CODES if f"`{code}`" not in page] == []
