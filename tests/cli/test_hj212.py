@@ -54,3 +54,8 @@ def test_version_acceptance_is_a_parameter(capsys: pytest.CaptureFixture[str]) -
     assert status == 1
     assert all("hj212.flag.version" in line for line in lines)
     assert main(["hj212", "check", "--accept", "1999", str(FRAMES / "tv10.h212")]) == 2
+
+
+def test_group_without_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["hj212"]) == 2
+    assert "check" in capsys.readouterr().out

@@ -40,8 +40,8 @@ _VERSIONS = {
 def register(subparsers: Any) -> None:
     """Add ``tanji hj212``."""
     parser = subparsers.add_parser("hj212", help="HJ 212 tools (check a captured stream)")
-    commands = parser.add_subparsers(dest="hj212_command", metavar="COMMAND", required=True)
-    parser.set_defaults(handler=lambda _args: parser.print_help() or 2)
+    parser.set_defaults(handler=lambda _args: _usage(parser))
+    commands = parser.add_subparsers(dest="hj212_command", metavar="COMMAND")
     check = commands.add_parser("check", help="decode every frame of a captured byte stream")
     check.add_argument("file", type=Path, help="raw capture of a TCP session ('-' for stdin)")
     check.add_argument("--json", action="store_true", help="one JSON object per frame")
@@ -54,6 +54,11 @@ def register(subparsers: Any) -> None:
         "--vendor-codes", action="store_true", help="accept pollutant codes outside App. B"
     )
     check.set_defaults(handler=run_check)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
 
 
 def run_check(args: argparse.Namespace) -> int:
