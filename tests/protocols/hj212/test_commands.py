@@ -68,3 +68,37 @@ def test_time_commands() -> None:
 
 def test_commands_without_payload() -> None:
     assert interpret(message(cn=1013, cp=())) is None
+
+
+def test_builders_refuse_commands_without_data() -> None:
+    import pytest
+
+    from tanji.protocols.hj212 import DataRecord, Hj212Error, data_message
+
+    record = DataRecord(T0, ())
+    with pytest.raises(Hj212Error) as caught:
+        data_message(record, cn=1011, qn="20250610100000000", mn=MN, pw="1")
+    assert caught.value.code == "hj212.command.not_data"
+    with pytest.raises(Hj212Error) as caught:
+        history_request(2011, TimeRange(T0, T1), qn="20250610100000000", mn=MN, pw="1")
+    assert caught.value.code == "hj212.command.not_data"
+    with pytest.raises(Hj212Error) as caught:
+        history_request(2061, TimeRange(T1, T0), qn="20250610100000000", mn=MN, pw="1")
+    assert caught.value.code == "hj212.command.time_range"
+
+
+def test_with_version_reflags_a_message() -> None:
+    from tanji.protocols.hj212.commands import with_version
+
+    changed = with_version(message(), ProtocolVersion.HJ212_2025)
+    assert changed.flags == Flags(ProtocolVersion.HJ212_2025, ack=True)
+
+
+def test_data_message_asks_for_an_answer_in_2017_by_default() -> None:
+    from tanji.protocols.hj212 import DataRecord, FactorData, data_message, decode_record
+
+    record = DataRecord(T0, (FactorData("a05001", {}, "N"), FactorData("a19001")))
+    upload = data_message(record, cn=2011, qn="20250610100000000", mn=MN, pw="1")
+    assert upload.flags == Flags(ProtocolVersion.HJ212_2017, ack=True)
+    assert upload.cp == ((("DataTime", "20250610080000"),), (("a05001-Flag", "N"),))
+    assert decode_record(upload) == DataRecord(T0, (FactorData("a05001", {}, "N"),))

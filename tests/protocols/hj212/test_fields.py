@@ -56,3 +56,23 @@ def test_utf8_text_counts_bytes_in_the_length() -> None:
     frame = build_frame(original)
     assert frame[2:6] == b"%04d" % len(encode_segment(original).encode())
     assert parse_frame(frame) == original
+
+
+def test_segment_with_only_cp_lacks_every_field() -> None:
+    with pytest.raises(Hj212Error) as caught:
+        decode_segment("CP=&&&&")
+    assert caught.value.code == "hj212.field.missing"
+
+
+def test_build_checks_ranges() -> None:
+    for changes, code in (
+        ({"st": 100}, "hj212.field.st"),
+        ({"cn": 10000}, "hj212.field.cn"),
+        (
+            {"pnum": 0, "pno": 0, "flags": message().flags.__class__(split=True)},
+            "hj212.split.number",
+        ),
+    ):
+        with pytest.raises(Hj212Error) as caught:
+            encode_segment(message(**changes))
+        assert caught.value.code == code

@@ -63,3 +63,12 @@ def test_version_is_a_parameter() -> None:
     with pytest.raises(Hj212Error) as caught:
         parse_frame(frame, versions=frozenset({ProtocolVersion.HJ212_2017}))
     assert caught.value.code == "hj212.flag.version"
+
+
+def test_encode_refuses_oversize_segments() -> None:
+    from tanji.protocols.hj212 import encode_frame
+
+    with pytest.raises(Hj212Error) as caught:
+        encode_frame("A" * 1025)
+    assert caught.value.code == "hj212.frame.oversize"
+    assert encode_frame("A" * 1024).startswith(b"##1024")

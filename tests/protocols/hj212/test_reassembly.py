@@ -101,3 +101,12 @@ def test_pending_messages_are_bounded() -> None:
     assembler.add(replace(first, qn="20250610083100124"), 0.0)
     third = replace(first, qn="20250610083100125")
     assert _code(lambda: assembler.add(third, 0.0)) == "hj212.split.too_many"
+
+
+def test_repeated_equal_items_are_kept_once() -> None:
+    first, second, third = packets()
+    second = replace(second, cp=((("DataTime", "20250610083000"),), *second.cp))
+    assembler = Reassembler()
+    assembler.add(first, 0.0)
+    assembler.add(second, 0.0)
+    assert assembler.add(third, 0.0) == message(cp=CP)

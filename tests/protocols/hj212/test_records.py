@@ -73,3 +73,16 @@ def test_table_has_units_for_the_cement_stack() -> None:
     assert (co2.unit, co2.cou_unit, co2.old_code) == ("mg/m3", "kg", "30")
     for code in ("a00000", "a01011", "a01012", "a01013", "a01014", "a01016", "a01017", "a19001"):
         assert pollutant(code) is not None, code
+
+
+def test_only_data_commands_carry_records() -> None:
+    import pytest
+
+    from tanji.protocols.hj212 import Hj212Error
+
+    with pytest.raises(Hj212Error) as caught:
+        decode_record(message(cn=9014))
+    assert caught.value.code == "hj212.command.not_data"
+    with pytest.raises(Hj212Error) as caught:
+        decode_record(message(cp=((("DataTime", "20250610083000"),), (("SB1-Avg", "1"),))))
+    assert caught.value.code == "hj212.record.field_unknown"

@@ -19,6 +19,7 @@ def verdicts(frames: list[ScannedFrame]) -> list[str]:
 def test_clean_capture_gives_every_frame() -> None:
     frames = scan((FRAMES / "tv10.h212").read_bytes())
     assert [f.message.cn for f in frames if f.message] == [1062, 2051, 2061, 9014]
+    assert all(f.ok for f in frames)
 
 
 def test_noisy_capture_reports_each_frame_once_in_order() -> None:
@@ -70,3 +71,18 @@ def test_waits_for_the_rest_of_a_frame() -> None:
     assert scanner.feed(good[:60]) == []
     assert verdicts(scanner.feed(good[60:])) == ["ok"]
     assert scanner.close() == []
+
+
+def test_oversize_tail_at_end_of_stream() -> None:
+    scanner = FrameScanner(max_frame_bytes=100)
+    assert scanner.feed(b"##0050" + b"x" * 60) == []
+    [frame] = scanner.close()
+    assert frame.error is not None
+    assert frame.error.code == "hj212.frame.trailer"
+    big = FrameScanner(max_frame_bytes=100)
+    big.feed(b"##0050")
+    big._buffer += b"y" * 300  # as if one read delivered it all at end of stream
+    [frame] = big.close()
+    assert frame.error is not None
+    assert frame.error.code == "hj212.frame.oversize"
+    assert len(frame.raw) == 100

@@ -31,6 +31,7 @@ from tanji.protocols.hj212 import (
     format_qn,
     notification_answer,
     request_answer,
+    salvage_mn,
     set_time,
 )
 
@@ -133,7 +134,12 @@ class Session:
         self.bad_frames += 1
         self.server.stats[error.code] += 1
         logger.warning(
-            "hj212 %s (MN=%s): rejected frame: %s: %s", self.peer, self.mn, error.code, error
+            "hj212 %s (MN=%s, frame says %s): rejected frame: %s: %s",
+            self.peer,
+            self.mn,
+            salvage_mn(raw),
+            error.code,
+            error,
         )
         answer = error_answer(raw, error, self.limits.versions)
         if answer is not None and await self.server.registry.find(answer.mn) is not None:
