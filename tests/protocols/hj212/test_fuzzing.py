@@ -18,7 +18,7 @@ def test_mutation_smoke_run_finds_nothing() -> None:
     assert slowest < 0.1  # I1: no packet takes more than 100 ms
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=1200))
 def test_arbitrary_bytes(data: bytes) -> None:
     one_input(data)
