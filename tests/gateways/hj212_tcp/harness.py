@@ -62,7 +62,7 @@ class Client:
         self.writer.write(build_frame(data) if isinstance(data, Message) else data)
         await self.writer.drain()
 
-    async def receive(self, timeout: float = 2.0) -> Message | None:
+    async def receive(self, timeout: float = 5.0) -> Message | None:
         """The next answer frame, or ``None`` on timeout or when the server closed."""
         while not self.pending:
             try:

@@ -189,3 +189,11 @@ def test_reference_page_lists_every_code() -> None:
 
     page = (Path(__file__).parents[3] / "docs" / "reference" / "hj212.md").read_text()
     assert [code for code in ERROR_CODES if f"`{code}`" not in page] == []
+
+
+def test_password_is_never_echoed_in_an_error() -> None:
+    with pytest.raises(Hj212Error) as caught:
+        decode(raw_frame(segment(PW="secret7")))
+    assert caught.value.code == "hj212.field.pw"
+    assert "secret7" not in str(caught.value)
+    assert "secret7" not in str(caught.value.as_dict())

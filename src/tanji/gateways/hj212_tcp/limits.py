@@ -29,6 +29,8 @@ class GatewayLimits:
         max_connections: connections open at once, all devices together.
         max_connections_per_device: connections per MN; a new one closes the oldest
             (a device that reconnects after a broken link replaces its stale connection).
+        reconnects_per_minute: new authenticated connections per device and minute (burst
+            and sustained); more are refused with 9011 QnRtn=2.
         max_bad_frames: malformed frames tolerated per connection before it is closed.
         split_timeout_s: how long a split message may wait for its packets.
         vendor_codes: accept pollutant codes outside HJ 212 App. B.
@@ -44,6 +46,7 @@ class GatewayLimits:
     frame_burst: int = 100
     max_connections: int = 2000
     max_connections_per_device: int = 2
+    reconnects_per_minute: int = 15
     max_bad_frames: int = 20
     split_timeout_s: float = 60.0
     vendor_codes: bool = False

@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 
 from tanji.gateways.hj212_tcp.contracts import DeviceRegistry, FrameSink
-from tanji.gateways.hj212_tcp.limits import GatewayLimits
+from tanji.gateways.hj212_tcp.limits import GatewayLimits, TokenBucket
 from tanji.gateways.hj212_tcp.session import Session
 from tanji.protocols.hj212 import Message, build_frame
 
@@ -38,6 +38,7 @@ class Hj212Server:
         self._sessions: set[Session] = set()
         self._by_device: dict[str, list[Session]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._reconnects: dict[str, TokenBucket] = {}  # registered MNs only: bounded
         self._server: asyncio.Server | None = None
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> tuple[str, int]:
@@ -90,6 +91,17 @@ class Hj212Server:
         await asyncio.wait_for(writer.drain(), self.limits.write_timeout_s)
         self.stats[f"sent {message.cn}"] += 1
         return True
+
+    def admit(self, mn: str) -> bool:
+        """Count one authentication of a new connection of ``mn``; ``False`` above the rate.
+
+        A device that reconnects more often than ``reconnects_per_minute`` (a crash loop or a
+        stolen password used in parallel) is refused until its bucket refills (target I5).
+        """
+        now = asyncio.get_running_loop().time()
+        rate = self.limits.reconnects_per_minute
+        bucket = self._reconnects.setdefault(mn, TokenBucket(rate / 60.0, rate, now))
+        return bucket.take(now)
 
     def bind(self, session: Session) -> None:
         """Count ``session`` as a connection of its device; close the oldest over the limit."""

@@ -159,10 +159,13 @@ class Session:
             fault = (QnRtn.PASSWORD_ERROR, "wrong password")
         elif self.device is not None:
             fault = (QnRtn.MN_ERROR, f"MN {message.mn} on a connection bound to {self.device.mn}")
-        if fault is not None:
-            self.server.stats[f"auth: {fault[1].split(' ')[0]}"] += 1
-            await self._send(request_answer(message, fault[0]))
-            self.close(f"authentication: {fault[1]}")
+        elif not self.server.admit(device.mn):
+            fault = (QnRtn.REFUSED, "reconnect rate limit")
+        if fault is not None or device is None:
+            code, reason = fault or (QnRtn.MN_ERROR, "unknown MN")
+            self.server.stats[f"auth: {reason.split(' ')[0]}"] += 1
+            await self._send(request_answer(message, code))
+            self.close(f"authentication: {reason}")
             return None
         self.device = device
         self.server.bind(self)

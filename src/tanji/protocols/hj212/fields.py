@@ -236,7 +236,9 @@ def _check_message(message: Message, versions: frozenset[ProtocolVersion]) -> No
         raise Hj212Error("hj212.field.cn", "CN={value} is not 4 digits", value=message.cn)
     if not _PW.fullmatch(message.pw):
         raise Hj212Error(
-            "hj212.field.pw", "PW={value!r} is not 1–6 letters or digits", value=message.pw
+            "hj212.field.pw",
+            "PW is not 1–6 letters or digits ({length} characters; the value is not shown)",
+            length=len(message.pw),
         )
     if not _MN.fullmatch(message.mn):
         raise Hj212Error(
