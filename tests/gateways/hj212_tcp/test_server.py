@@ -268,3 +268,24 @@ def test_bad_content_is_not_acked(tmp_path: Path) -> None:
             await client.close()
 
     run(scenario)
+
+
+def test_a_failing_registry_closes_only_that_connection(tmp_path: Path) -> None:
+    from tanji.gateways.hj212_tcp import Hj212Server
+
+    class BrokenRegistry:
+        async def find(self, mn: str) -> Device | None:
+            raise RuntimeError("registry down")
+
+    async def scenario() -> None:
+        async with gateway(tmp_path) as (_, sink, _address):
+            server = Hj212Server(BrokenRegistry(), sink)
+            address = await server.start()
+            client = await connect(address)
+            await client.send(minute_upload(mn_of(1), 0))
+            assert await client.closed_by_server()
+            assert server.stats["closed: internal error"] == 1
+            await client.close()
+            await server.close()
+
+    run(scenario)

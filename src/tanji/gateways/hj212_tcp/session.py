@@ -80,6 +80,9 @@ class Session:
                         break
         except (ConnectionError, asyncio.IncompleteReadError) as error:
             self.close(f"connection error: {error!r}")
+        except Exception:  # a registry or programming fault: this connection only
+            logger.exception("hj212 %s (MN=%s): internal error", self.peer, self.mn)
+            self.close("internal error")
         finally:
             await self._finish()
 
