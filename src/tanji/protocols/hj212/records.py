@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 
 from tanji.protocols.hj212.errors import Hj212Error
 from tanji.protocols.hj212.fields import Cp, CpGroup, CpItem, Message
@@ -95,7 +96,10 @@ def decode_record(
                 data_time = parse_datetime(value, key, tz)
                 continue
             code, suffix = _split_key(key, vendor_codes)
-            builders.setdefault(code, _Builder(code)).add(suffix, value, key, tz)
+            builder = builders.get(code)
+            if builder is None:
+                builder = builders[code] = _Builder(code)
+            builder.add(suffix, value, key, tz)
     if data_time is None:
         raise Hj212Error("hj212.record.datatime_missing", "data upload has no DataTime")
     return DataRecord(data_time, tuple(b.build() for b in builders.values()))
@@ -119,6 +123,7 @@ def encode_record(record: DataRecord, tz: tzinfo = CHINA_STANDARD_TIME) -> Cp:
     return tuple(groups)
 
 
+@lru_cache(maxsize=4096)  # keys repeat in every upload; errors are not cached
 def _split_key(key: str, vendor_codes: bool) -> tuple[str, str]:
     code, sep, suffix = key.rpartition("-")
     if not sep or not code:
