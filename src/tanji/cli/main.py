@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tanji.cli.calc",
     "tanji.cli.simulate",
     "tanji.cli.hj212",
+    "tanji.cli.verify",
     "tanji.cli.manage",
 )
 
