@@ -17,7 +17,7 @@ from typing import Any
 
 from tongsuopy.crypto import hashes, serialization
 from tongsuopy.crypto.asymciphers import ec
-from tongsuopy.crypto.exceptions import InvalidSignature
+from tongsuopy.crypto.exceptions import InvalidSignature, UnsupportedAlgorithm
 
 from tanji.trust.errors import KeyFormatError
 from tanji.trust.suites.base import SignFunction, VerifyFunction
@@ -110,7 +110,7 @@ class Sm2Suite:
         """The scalar if ``der`` is an SM2 PKCS#8 key, else ``None``."""
         try:
             key = serialization.load_der_private_key(der, password=None)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, UnsupportedAlgorithm):
             return None
         if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "SM2":
             return None
@@ -121,7 +121,7 @@ class Sm2Suite:
         """The uncompressed point if ``der`` is an SM2 SubjectPublicKeyInfo, else ``None``."""
         try:
             key = serialization.load_der_public_key(der)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, UnsupportedAlgorithm):
             return None
         if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "SM2":
             return None

@@ -1,0 +1,132 @@
+"""The append-only tree against a direct transcription of RFC 9162 §2.1 (MTH, PATH, PROOF)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tanji.trust.errors import ProofError
+from tanji.trust.hashes import SHA256, SM3, TreeHasher
+from tanji.trust.merkle import MemoryNodeStore, MerkleTree, leaf_hash, node_hash
+from tanji.trust.proofs import verify_consistency, verify_inclusion
+
+
+def _k(n: int) -> int:
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return k
+
+
+def mth(d: list[bytes], h: TreeHasher) -> bytes:
+    """RFC 9162 §2.1.1, recursively, as printed."""
+    if not d:
+        return h.hash(b"")
+    if len(d) == 1:
+        return h.leaf_hash(d[0])
+    k = _k(len(d))
+    return h.node_hash(mth(d[:k], h), mth(d[k:], h))
+
+
+def path(m: int, d: list[bytes], h: TreeHasher) -> list[bytes]:
+    """RFC 9162 §2.1.3.1."""
+    if len(d) == 1:
+        return []
+    k = _k(len(d))
+    if m < k:
+        return [*path(m, d[:k], h), mth(d[k:], h)]
+    return [*path(m - k, d[k:], h), mth(d[:k], h)]
+
+
+def subproof(m: int, d: list[bytes], b: bool, h: TreeHasher) -> list[bytes]:
+    """RFC 9162 §2.1.4.1."""
+    n = len(d)
+    if m == n:
+        return [] if b else [mth(d, h)]
+    k = _k(n)
+    if m <= k:
+        return [*subproof(m, d[:k], b, h), mth(d[k:], h)]
+    return [*subproof(m - k, d[k:], False, h), mth(d[:k], h)]
+
+
+DATA = [f"leaf {i}".encode() for i in range(40)]
+
+
+@pytest.mark.parametrize("hasher", [SHA256, SM3], ids=["sha256", "sm3"])
+def test_roots_and_proofs_equal_the_rfc_definitions(hasher: TreeHasher) -> None:
+    tree = MerkleTree(hasher=hasher)
+    tree.extend(DATA)
+    for n in range(len(DATA) + 1):
+        assert tree.root(n) == mth(DATA[:n], hasher)
+        for m in range(n):
+            assert tree.inclusion_proof(m, n) == path(m, DATA[:n], hasher)
+            verify_inclusion(tree.leaf(m), m, n, path(m, DATA[:n], hasher), tree.root(n), hasher=hasher)
+        for m in range(1, n):
+            assert tree.consistency_proof(m, n) == subproof(m, DATA[:n], True, hasher)
+            verify_consistency(m, n, tree.consistency_proof(m, n), tree.root(m), tree.root(n), hasher=hasher)
+
+
+def test_sm3_and_sha256_trees_differ() -> None:
+    assert MerkleTree(hasher=SM3).root() != MerkleTree().root()
+    assert SM3.hash(b"abc").hex() == (
+        "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"  # GB/T 32905 A.1
+    )
+
+
+def test_leaf_and_node_hashes_are_domain_separated() -> None:
+    left, right = leaf_hash(b"a"), leaf_hash(b"b")
+    assert node_hash(left, right) == SHA256.hash(b"\x01" + left + right)
+    assert leaf_hash(left + right) != node_hash(left, right)
+
+
+def test_tree_resumes_over_an_existing_store() -> None:
+    store = MemoryNodeStore()
+    first = MerkleTree(store)
+    first.extend(DATA[:13])
+    resumed = MerkleTree(store)
+    assert resumed.size == 13
+    resumed.extend(DATA[13:])
+    assert resumed.root() == mth(DATA, SHA256)
+
+
+def test_store_refuses_out_of_order_nodes() -> None:
+    store = MemoryNodeStore()
+    store.put(0, 0, bytes(32))
+    with pytest.raises(ProofError) as caught:
+        store.put(0, 2, bytes(32))
+    assert caught.value.code == "trust.store_out_of_order"
+    assert caught.value.params == {"level": 0, "index": 2, "expected": 1}
+
+
+def test_stores_about_two_digests_per_leaf() -> None:
+    store = MemoryNodeStore()
+    MerkleTree(store).extend(DATA * 25)  # 1000 leaves
+    stored = sum(len(level) for level in store._levels)
+    assert stored == 2 * 1000 - bin(1000).count("1")
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda t: t.root(11), "size"),
+        (lambda t: t.inclusion_proof(10, 10), None),
+        (lambda t: t.inclusion_proof(0, 11), "size"),
+        (lambda t: t.consistency_proof(5, 4), None),
+        (lambda t: t.consistency_proof(0, 12), "size2"),
+        (lambda t: t.leaf(-1), None),
+    ],
+)
+def test_out_of_range_requests_are_refused(call: object, field: str | None) -> None:
+    tree = MerkleTree()
+    tree.extend(DATA[:10])
+    with pytest.raises(ProofError) as caught:
+        call(tree)  # type: ignore[operator]
+    assert caught.value.code == "trust.proof_range"
+    if field:
+        assert caught.value.params["field"] == field
+
+
+def test_empty_and_equal_consistency_proofs_are_empty() -> None:
+    tree = MerkleTree()
+    tree.extend(DATA[:5])
+    assert tree.consistency_proof(0, 5) == []
+    assert tree.consistency_proof(5, 5) == []
