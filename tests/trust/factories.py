@@ -12,7 +12,13 @@ from tanji.trust.bundle_document import (
     bundle_key,
     bundle_record,
 )
-from tanji.trust.checkpoint import Checkpoint, cosign_checkpoint, log_verifier, sign_checkpoint
+from tanji.trust.checkpoint import (
+    Checkpoint,
+    cosign_checkpoint,
+    cosigner,
+    log_verifier,
+    sign_checkpoint,
+)
 from tanji.trust.dsse import encode_envelope, sign_envelope
 from tanji.trust.entries import LogEntry, encode_log_entry
 from tanji.trust.hashes import hasher_for
@@ -46,7 +52,7 @@ class Scenario:
 
     @property
     def witness_vkey(self) -> str:
-        return verifier_key(log_verifier(WITNESS_NAME, self.witness_key.public_key()))
+        return verifier_key(cosigner(WITNESS_NAME, self.witness_key.public_key()))
 
     def add(self, payload: bytes, received_at: datetime, signer: PrivateKey | None = None) -> int:
         envelope = sign_envelope(PAYLOAD_TYPE, payload, (signer or self.device).signer())

@@ -53,7 +53,11 @@ def _sm3(data: bytes) -> bytes:
 
 def z_a(public: tuple[int, int], user_id: bytes = DEFAULT_ID) -> bytes:
     fields = (A, B, G[0], G[1], public[0], public[1])
-    return _sm3((len(user_id) * 8).to_bytes(2, "big") + user_id + b"".join(f.to_bytes(32, "big") for f in fields))
+    return _sm3(
+        (len(user_id) * 8).to_bytes(2, "big")
+        + user_id
+        + b"".join(f.to_bytes(32, "big") for f in fields)
+    )
 
 
 def point_of(raw: bytes) -> tuple[int, int]:

@@ -72,8 +72,14 @@ def test_private_key_is_a_signer(suite: str) -> None:
     [
         (b"not a key", "trust.pem_malformed"),
         (b"-----BEGIN PRIVATE KEY-----\n@@@@\n-----END PRIVATE KEY-----\n", "trust.pem_malformed"),
-        ("-----BEGIN PRIVATE KEY-----\né\n-----END PRIVATE KEY-----".encode(), "trust.pem_malformed"),
-        (b"-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n", "trust.unsupported_key"),
+        (
+            "-----BEGIN PRIVATE KEY-----\né\n-----END PRIVATE KEY-----".encode(),
+            "trust.pem_malformed",
+        ),
+        (
+            b"-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n",
+            "trust.unsupported_key",
+        ),
     ],
 )
 def test_bad_private_pem_is_refused_precisely(pem: bytes, code: str) -> None:
@@ -84,7 +90,9 @@ def test_bad_private_pem_is_refused_precisely(pem: bytes, code: str) -> None:
 
 def test_public_pem_of_another_algorithm_is_unsupported() -> None:
     ed448 = bytes.fromhex("3043300506032b6571033a00") + bytes(57)
-    pem = b"-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(ed448) + b"\n-----END PUBLIC KEY-----\n"
+    pem = (
+        b"-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(ed448) + b"\n-----END PUBLIC KEY-----\n"
+    )
     with pytest.raises(KeyFormatError) as caught:
         load_public_key(pem)
     assert caught.value.code == "trust.unsupported_key"

@@ -59,10 +59,14 @@ def test_roots_and_proofs_equal_the_rfc_definitions(hasher: TreeHasher) -> None:
         assert tree.root(n) == mth(DATA[:n], hasher)
         for m in range(n):
             assert tree.inclusion_proof(m, n) == path(m, DATA[:n], hasher)
-            verify_inclusion(tree.leaf(m), m, n, path(m, DATA[:n], hasher), tree.root(n), hasher=hasher)
+            verify_inclusion(
+                tree.leaf(m), m, n, path(m, DATA[:n], hasher), tree.root(n), hasher=hasher
+            )
         for m in range(1, n):
             assert tree.consistency_proof(m, n) == subproof(m, DATA[:n], True, hasher)
-            verify_consistency(m, n, tree.consistency_proof(m, n), tree.root(m), tree.root(n), hasher=hasher)
+            verify_consistency(
+                m, n, tree.consistency_proof(m, n), tree.root(m), tree.root(n), hasher=hasher
+            )
 
 
 def test_sm3_and_sha256_trees_differ() -> None:

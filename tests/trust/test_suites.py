@@ -50,7 +50,11 @@ def test_sm2_verifies_signatures_of_the_independent_implementation() -> None:
     raw = b"\x04" + public_point[0].to_bytes(32, "big") + public_point[1].to_bytes(32, "big")
     key = PrivateKey("sm2-sm3", private.to_bytes(32, "big"))
     assert key.public_key().raw == raw
-    signature = sm2_reference.sign(private, b"message digest", nonce=0x59276E27D506861A16680F3AD9C02DCCEF3CC1FA3CDBE4CE6D54B80DEAC1BC21)
+    signature = sm2_reference.sign(
+        private,
+        b"message digest",
+        nonce=0x59276E27D506861A16680F3AD9C02DCCEF3CC1FA3CDBE4CE6D54B80DEAC1BC21,
+    )
     assert key.public_key().verify(b"message digest", signature)
     assert not key.public_key().verify(b"message digesT", signature)
 
