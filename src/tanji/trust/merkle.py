@@ -67,7 +67,7 @@ class MemoryNodeStore:
     """A :class:`NodeStore` in Python lists (about 150 B per leaf)."""
 
     def __init__(self) -> None:
-        self._levels: list[list[bytes]] = [[]]
+        self._levels: list[list[bytes]] = [[] for _ in range(65)]  # a tree has ≤ 2^64 leaves
 
     def get(self, level: int, index: int) -> bytes:
         """The stored hash."""
@@ -75,8 +75,6 @@ class MemoryNodeStore:
 
     def put(self, level: int, index: int, digest: bytes) -> None:
         """Append ``digest`` to ``level``; refuses anything but the next index."""
-        if level == len(self._levels):
-            self._levels.append([])
         nodes = self._levels[level]
         if index != len(nodes):
             raise ProofError(
@@ -103,8 +101,18 @@ class MerkleTree:
 
     def __init__(self, store: NodeStore | None = None, hasher: TreeHasher = SHA256) -> None:
         self.store: NodeStore = store if store is not None else MemoryNodeStore()
+        store_put = self.store.put
         self.hasher = hasher
         self._size = self.store.leaf_count()
+        self._put, self._leaf_hash, self._node_hash = store_put, hasher.leaf_hash, hasher.node_hash
+        # Roots of the complete subtrees on the right edge, largest first (one per set bit of
+        # the size): appends combine with these instead of reading the store.
+        self._frontier: list[bytes] = []
+        start = 0
+        for level in range(self._size.bit_length() - 1, -1, -1):
+            if self._size >> level & 1:
+                self._frontier.append(self.store.get(level, start >> level))
+                start += 1 << level
 
     @property
     def size(self) -> int:
@@ -113,27 +121,50 @@ class MerkleTree:
 
     def append(self, data: bytes) -> int:
         """Append a leaf's data (hashed as a leaf here); return its 0-based index."""
-        return self.append_leaf_hash(self.hasher.leaf_hash(data))
+        return self.append_leaf_hash(self._leaf_hash(data))
 
     def append_leaf_hash(self, leaf: bytes) -> int:
-        """Append an already computed leaf hash; return its index."""
+        """Append an already computed leaf hash; return its index.
+
+        The hot path of the log: bound methods are cached in ``__init__`` and the left
+        siblings come from the in-memory frontier, so an append is one ``put`` per stored node
+        and, on average, one node hash.
+        """
         index = self._size
-        store, node_hash_ = self.store, self.hasher.node_hash
-        store.put(0, index, leaf)
+        put, frontier = self._put, self._frontier
+        put(0, index, leaf)
         node, level, i = leaf, 0, index
         while i & 1:  # this append completed the subtree ending at i: hash it upwards
-            node = node_hash_(store.get(level, i - 1), node)
+            node = self._node_hash(frontier.pop(), node)
             level += 1
             i >>= 1
-            store.put(level, i, node)
+            put(level, i, node)
+        frontier.append(node)
         self._size = index + 1
         return index
 
     def extend(self, items: Iterable[bytes]) -> int:
-        """Append many leaves' data; return the new size."""
+        """Append many leaves' data; return the new size (the loop of :meth:`append`, inlined)."""
+        put, frontier, leaf_hash_, node_hash_ = (
+            self._put,
+            self._frontier,
+            self._leaf_hash,
+            self._node_hash,
+        )
+        index = self._size
         for data in items:
-            self.append(data)
-        return self._size
+            node = leaf_hash_(data)
+            put(0, index, node)
+            level, i = 0, index
+            while i & 1:
+                node = node_hash_(frontier.pop(), node)
+                level += 1
+                i >>= 1
+                put(level, i, node)
+            frontier.append(node)
+            index += 1
+            self._size = index
+        return index
 
     def root(self, size: int | None = None) -> bytes:
         """``MTH(D[0:size])``, the root of the tree when it had ``size`` leaves (default: now)."""
