@@ -49,6 +49,7 @@ def _mutated(path: list[Any], value: Any) -> bytes:
         (["figure", "claimed"], KeyError, "$.figure.claimed"),
         (["records"], {}, "$.records"),
         (["suite"], KeyError, "$.suite"),
+        (["log"], "x", "$.log"),
     ],
 )
 def test_shape_errors_name_the_json_path(path: list[Any], value: Any, where: str) -> None:

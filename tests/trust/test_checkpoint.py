@@ -184,3 +184,32 @@ def test_cosignature_timestamp_range_is_checked() -> None:
     log = _Log()
     with pytest.raises(CheckpointError):
         cosign_checkpoint(parse_note(log.grow(1)), "w", generate_private_key(), -1)
+
+
+class _HsmSigner:
+    """A signer with only the three members of the Signer protocol, like an HSM module."""
+
+    def __init__(self, suite: str) -> None:
+        self._key = generate_private_key(suite)
+        self.key_id, self.suite = self._key.key_id, suite
+
+    def sign(self, message: bytes) -> bytes:
+        return self._key.sign(message)
+
+
+@pytest.mark.parametrize("suite", ["ed25519-sha256", "sm2-sm3"])
+def test_hsm_style_signers_sign_and_cosign_with_an_explicit_public_key(suite: str) -> None:
+    log, witness = _HsmSigner(suite), _HsmSigner(suite)
+    log_public, witness_public = log._key.public_key(), witness._key.public_key()
+    checkpoint = Checkpoint(
+        ORIGIN, 1, SHA256.leaf_hash(b"x") if suite.startswith("ed") else SM3.leaf_hash(b"x")
+    )
+    with pytest.raises(CheckpointError) as caught:
+        sign_checkpoint(checkpoint, ORIGIN, log)
+    assert caught.value.code == "trust.note_signer"
+    data = sign_checkpoint(checkpoint, ORIGIN, log, public_key=log_public)
+    _, note = open_checkpoint(data, log_verifier(ORIGIN, log_public))
+    with pytest.raises(CheckpointError):
+        cosign_checkpoint(note, "w", witness, 7, public_key=log_public)  # not the witness's key
+    cosigned = cosign_checkpoint(note, "w", witness, 7, public_key=witness_public)
+    assert verify_cosignatures(cosigned, [cosigner("w", witness_public)])[0].timestamp == 7

@@ -131,3 +131,11 @@ def test_key_from_setting_accepts_pem_and_one_line_base64() -> None:
     with pytest.raises(KeyFormatError) as caught:
         private_key_from_setting("not-base64!")
     assert caught.value.code == "trust.pem_malformed"
+
+
+def test_public_keys_compare_and_hash_by_suite_and_bytes() -> None:
+    key = generate_private_key().public_key()
+    same = load_public_key(key.to_pem())
+    assert key == same
+    assert len({key, same, generate_private_key().public_key()}) == 2
+    assert key != key.raw

@@ -134,3 +134,15 @@ def test_empty_and_equal_consistency_proofs_are_empty() -> None:
     tree.extend(DATA[:5])
     assert tree.consistency_proof(0, 5) == []
     assert tree.consistency_proof(5, 5) == []
+
+
+def test_hashers_compare_by_name_and_unknown_names_are_refused() -> None:
+    from tanji.trust.errors import KeyFormatError
+    from tanji.trust.hashes import TreeHasher as Hasher, hasher_for
+
+    assert hasher_for("sm3") == SM3 == Hasher("sm3")
+    assert len({SHA256, Hasher("sha256"), SM3}) == 2
+    assert repr(SM3) == "TreeHasher('sm3')"
+    with pytest.raises(KeyFormatError) as caught:
+        hasher_for("md5")
+    assert caught.value.code == "trust.unknown_hash"

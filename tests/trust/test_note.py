@@ -140,3 +140,11 @@ def test_note_text_must_end_in_exactly_one_newline() -> None:
 def test_signature_line_round_trip() -> None:
     sig = NoteSignature("n.example/x", b"\x01\x02\x03\x04", bytes(64))
     assert parse_note(format_note(Note("t\n", (sig,)))).signatures == (sig,)
+
+
+def test_suites_without_a_note_type_are_refused() -> None:
+    from tanji.trust.note import note_type_for
+
+    with pytest.raises(CheckpointError) as caught:
+        note_type_for("rsa-sha1")
+    assert caught.value.code == "trust.note_type"

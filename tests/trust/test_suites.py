@@ -126,3 +126,25 @@ def test_unknown_suite_names_the_known_ones() -> None:
         get_suite("rsa-sha1")
     assert caught.value.code == "trust.unknown_suite"
     assert caught.value.params["expected"] == "ed25519-sha256, sm2-sm3"
+
+
+def test_sm2_key_generation_retries_out_of_range_scalars(monkeypatch: pytest.MonkeyPatch) -> None:
+    draws = iter([bytes(32), b"\xff" * 32, (5).to_bytes(32, "big")])
+    monkeypatch.setattr("tanji.trust.suites.sm2.os.urandom", lambda n: next(draws))
+    assert get_suite("sm2-sm3").generate() == (5).to_bytes(32, "big")
+
+
+def test_sm2_der_reader_refuses_non_integers() -> None:
+    with pytest.raises(KeyFormatError) as caught:
+        der_to_raw(bytes.fromhex("3006040101020101"))
+    assert caught.value.code == "trust.signature_der"
+
+
+def test_suites_do_not_read_each_others_der() -> None:
+    ed, sm2 = get_suite("ed25519-sha256"), get_suite("sm2-sm3")
+    ed_key, sm2_key = (PrivateKey(s.name, s.generate()) for s in (ed, sm2))
+    assert sm2.private_from_der(ed_key.to_pem()[28:-26]) is None  # not even base64-decoded
+    assert ed.private_from_der(b"\x30\x00") is None
+    assert ed.public_from_der(b"\x30\x00") is None
+    assert sm2.public_from_der(b"\x30\x00") is None
+    assert sm2_key.public_key() != ed_key.public_key()

@@ -32,6 +32,7 @@ from tanji.trust.note import (
     open_note,
     parse_note,
     sign_note,
+    signer_public_key,
 )
 from tanji.trust.proofs import verify_consistency
 from tanji.trust.suites import get_suite
@@ -117,9 +118,14 @@ def parse_checkpoint(text: str) -> Checkpoint:
     return Checkpoint(origin, int(size_text), root, tuple(extensions))
 
 
-def sign_checkpoint(checkpoint: Checkpoint, name: str, signer: Signer) -> bytes:
-    """The checkpoint as a signed note, signed by the log key ``name``."""
-    return format_note(sign_note(checkpoint.text(), name, signer))
+def sign_checkpoint(
+    checkpoint: Checkpoint, name: str, signer: Signer, *, public_key: PublicKey | None = None
+) -> bytes:
+    """The checkpoint as a signed note, signed by the log key ``name``.
+
+    ``public_key`` is needed only for signers that do not expose one (an HSM).
+    """
+    return format_note(sign_note(checkpoint.text(), name, signer, public_key=public_key))
 
 
 def open_checkpoint(
@@ -145,13 +151,15 @@ def open_checkpoint(
     return checkpoint, note
 
 
-def cosign_checkpoint(note: Note, name: str, signer: Signer, timestamp: int) -> Note:
+def cosign_checkpoint(
+    note: Note, name: str, signer: Signer, timestamp: int, *, public_key: PublicKey | None = None
+) -> Note:
     """Add a tlog-cosignature v1 by witness ``name`` at ``timestamp`` (POSIX seconds)."""
     if not 0 <= timestamp <= _MAX_SIZE:
         raise CheckpointError(
             "trust.cosignature_time", "timestamp {t} is out of range", t=timestamp
         )
-    public = _signer_public(signer)
+    public = signer_public_key(signer, public_key)
     type_bytes = note_type_for(signer.suite, cosignature=True)
     signature = signer.sign(_cosigned_message(note.text, timestamp))
     line = NoteSignature(
@@ -252,16 +260,6 @@ def witness_cosign(
 
 def _cosigned_message(text: str, timestamp: int) -> bytes:
     return f"cosignature/v1\ntime {timestamp}\n{text}".encode()
-
-
-def _signer_public(signer: Signer) -> PublicKey:
-    public_key = getattr(signer, "public_key", None)
-    key = public_key() if callable(public_key) else None
-    if not isinstance(key, PublicKey):
-        raise CheckpointError(
-            "trust.note_signer", "a cosigner must expose public_key() to compute its key ID"
-        )
-    return key
 
 
 def _malformed(line: int, reason: str) -> CheckpointError:

@@ -39,6 +39,7 @@ __all__ = [
     "parse_note",
     "parse_verifier_key",
     "sign_note",
+    "signer_public_key",
     "verifier_key",
 ]
 
@@ -167,11 +168,18 @@ def format_note(note: Note) -> bytes:
     return (note.text + "\n" + "".join(lines)).encode("utf-8")
 
 
-def sign_note(text: str, name: str, signer: Signer, existing: Sequence[NoteSignature] = ()) -> Note:
+def sign_note(
+    text: str,
+    name: str,
+    signer: Signer,
+    existing: Sequence[NoteSignature] = (),
+    *,
+    public_key: PublicKey | None = None,
+) -> Note:
     """Sign ``text`` as key ``name`` with the plain note type of the signer's suite."""
     check_note_text(text)
     type_bytes = note_type_for(signer.suite)
-    public_raw = _public_raw(signer)
+    public_raw = signer_public_key(signer, public_key).raw
     signature = NoteSignature(
         name, note_key_hash(name, type_bytes, public_raw), signer.sign(text.encode("utf-8"))
     )
@@ -218,15 +226,25 @@ def check_note_text(text: str) -> None:
         raise _malformed("note text must end in one newline and hold no control characters")
 
 
-def _public_raw(signer: Signer) -> bytes:
-    public_key = getattr(signer, "public_key", None)
-    if callable(public_key):
-        raw = public_key().raw
-        if isinstance(raw, bytes):
-            return raw
-    raise CheckpointError(
-        "trust.note_signer", "a note signer must expose public_key() to compute its key ID"
-    )
+def signer_public_key(signer: Signer, public_key: PublicKey | None = None) -> PublicKey:
+    """The public key of ``signer``, needed for the note key ID.
+
+    The :class:`~tanji.trust.keys.Signer` protocol (what an HSM implements) has no public key;
+    such signers pass it explicitly, while :class:`~tanji.trust.keys.PrivateKey` provides its own.
+
+    Raises:
+        CheckpointError: ``trust.note_signer`` when neither is available or they disagree.
+    """
+    if public_key is None:
+        own = getattr(signer, "public_key", None)
+        public_key = own() if callable(own) else None
+    if not isinstance(public_key, PublicKey) or public_key.key_id != signer.key_id:
+        raise CheckpointError(
+            "trust.note_signer",
+            "note signer {key_id} needs its public key (pass public_key=) to compute the key ID",
+            key_id=signer.key_id,
+        )
+    return public_key
 
 
 def _parse_signature_line(line: str) -> NoteSignature:

@@ -107,27 +107,33 @@ class Sm2Suite:
         return pem
 
     def private_from_der(self, der: bytes) -> bytes | None:
-        """The scalar if ``der`` is an SM2 PKCS#8 key, else ``None``."""
+        """The scalar if ``der`` is an SM2 PKCS#8 key, else ``None``.
+
+        tongsuopy loads SM2 keys only (others raise); the curve check guards against a future
+        version that loads more.
+        """
         try:
             key = serialization.load_der_private_key(der, password=None)
-        except (ValueError, TypeError, UnsupportedAlgorithm):
+            value: int | None = (
+                key.private_numbers().private_value if key.curve.name == "SM2" else None
+            )
+        except (ValueError, TypeError, AttributeError, UnsupportedAlgorithm):
             return None
-        if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "SM2":
-            return None
-        value: int = key.private_numbers().private_value
-        return value.to_bytes(SCALAR_LENGTH, "big")
+        return None if value is None else value.to_bytes(SCALAR_LENGTH, "big")
 
     def public_from_der(self, der: bytes) -> bytes | None:
         """The uncompressed point if ``der`` is an SM2 SubjectPublicKeyInfo, else ``None``."""
         try:
             key = serialization.load_der_public_key(der)
-        except (ValueError, TypeError, UnsupportedAlgorithm):
+            point: bytes | None = (
+                key.public_bytes(
+                    serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+                )
+                if key.curve.name == "SM2"
+                else None
+            )
+        except (ValueError, TypeError, AttributeError, UnsupportedAlgorithm):
             return None
-        if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "SM2":
-            return None
-        point: bytes = key.public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-        )
         return point
 
 
@@ -176,9 +182,12 @@ def raw_to_der(raw: bytes) -> bytes | None:
 
 
 def _der_int_bytes(value: int) -> bytes:
-    content = value.to_bytes(value.bit_length() // 8 + 1, "big")  # leading 0x00 keeps it positive
-    if len(content) > 1 and content[0] == 0 and content[1] < 0x80:
-        content = content[1:]
+    """Minimal DER INTEGER of a positive value.
+
+    ``bit_length // 8 + 1`` bytes is exactly the minimal two's-complement length: a leading 0x00
+    appears only when the top bit of the highest byte is set.
+    """
+    content = value.to_bytes(value.bit_length() // 8 + 1, "big")
     return bytes([0x02, len(content)]) + content
 
 
