@@ -6,6 +6,7 @@ import base64
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from tanji.trust.checkpoint import (
     Checkpoint,
@@ -213,3 +214,34 @@ def test_hsm_style_signers_sign_and_cosign_with_an_explicit_public_key(suite: st
         cosign_checkpoint(note, "w", witness, 7, public_key=log_public)  # not the witness's key
     cosigned = cosign_checkpoint(note, "w", witness, 7, public_key=witness_public)
     assert verify_cosignatures(cosigned, [cosigner("w", witness_public)])[0].timestamp == 7
+
+
+_ORIGINS = st.text(
+    st.characters(min_codepoint=0x21, max_codepoint=0x7E) | st.sampled_from("碳计量 "), min_size=1
+).filter(lambda o: not o.startswith(" ") and o == o.strip())
+_EXTENSIONS = st.lists(
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1), max_size=3
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ORIGINS, st.integers(0, 2**63 - 1), st.binary(min_size=32, max_size=32), _EXTENSIONS)
+def test_checkpoint_text_round_trips(origin: str, size: int, root: bytes, ext: list[str]) -> None:
+    checkpoint = Checkpoint(origin, size, root, tuple(ext))
+    assert parse_checkpoint(checkpoint.text()) == checkpoint
+
+
+_SIGNED_LOG_KEY = generate_private_key()
+_SIGNED = sign_checkpoint(
+    Checkpoint(ORIGIN, 12, SHA256.leaf_hash(b"root"), ("ext",)), ORIGIN, _SIGNED_LOG_KEY
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_any_single_bit_change_in_a_signed_checkpoint_is_rejected(data: st.DataObject) -> None:
+    raw = bytearray(_SIGNED)
+    bit = data.draw(st.integers(0, len(raw) * 8 - 1))
+    raw[bit // 8] ^= 1 << (bit % 8)
+    with pytest.raises((CheckpointError, SignatureError)):
+        open_checkpoint(bytes(raw), log_verifier(ORIGIN, _SIGNED_LOG_KEY.public_key()))

@@ -206,6 +206,10 @@ class _Reader:
     def text(self) -> str:
         if not isinstance(self.value, str):
             raise _bad(self.path, "expected a string")
+        try:
+            self.value.encode("utf-8")  # JSON escapes can smuggle in lone surrogates
+        except UnicodeEncodeError:
+            raise _bad(self.path, "expected valid Unicode text") from None
         return self.value
 
     def optional_text(self) -> str | None:
@@ -308,37 +312,39 @@ def _to_json(bundle: EvidenceBundle) -> dict[str, Any]:
             "checkpoint": bundle.checkpoint.decode("utf-8"),
             "witnesses": list(bundle.witnesses),
         },
-        "keys": [
-            {
-                "public_key": k.public_key,
-                "owner": k.owner,
-                "tenant": k.tenant,
-                "enrolled_at": k.enrolled_at.isoformat(),
-                "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None,
-                "rotated_to": k.rotated_to,
-            }
-            for k in bundle.keys
-        ],
-        "records": [
-            {
-                "id": r.id,
-                "kind": r.kind,
-                "entry": base64.b64encode(r.entry).decode("ascii"),
-                "leaf_index": r.leaf_index,
-                "inclusion_proof": [base64.b64encode(p).decode("ascii") for p in r.inclusion_proof],
-            }
-            for r in bundle.records
-        ],
+        "keys": [_key_json(k) for k in bundle.keys],
+        "records": [_record_json(r) for r in bundle.records],
         "factor_library": bundle.factor_library,
-        "figure": None
-        if bundle.figure is None
-        else {
-            "formula": bundle.figure.formula,
-            "inputs": {
-                n: {"record": i.record, "field": i.field} for n, i in bundle.figure.inputs.items()
-            },
-            "claimed": {"value": bundle.figure.value, "unit": bundle.figure.unit},
-        },
+        "figure": None if bundle.figure is None else _figure_json(bundle.figure),
+    }
+
+
+def _key_json(k: BundleKey) -> dict[str, Any]:
+    return {
+        "public_key": k.public_key,
+        "owner": k.owner,
+        "tenant": k.tenant,
+        "enrolled_at": k.enrolled_at.isoformat(),
+        "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None,
+        "rotated_to": k.rotated_to,
+    }
+
+
+def _record_json(r: BundleRecord) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "entry": base64.b64encode(r.entry).decode("ascii"),
+        "leaf_index": r.leaf_index,
+        "inclusion_proof": [base64.b64encode(p).decode("ascii") for p in r.inclusion_proof],
+    }
+
+
+def _figure_json(figure: FigureClaim) -> dict[str, Any]:
+    return {
+        "formula": figure.formula,
+        "inputs": {n: {"record": i.record, "field": i.field} for n, i in figure.inputs.items()},
+        "claimed": {"value": figure.value, "unit": figure.unit},
     }
 
 

@@ -192,6 +192,10 @@ def _require_members(document: Any, members: frozenset[str], field: str) -> None
 def _require_str(value: Any, field: str) -> str:
     if not isinstance(value, str):
         raise _type_error(field, "a string")
+    try:
+        value.encode("utf-8")  # JSON escapes can smuggle in lone surrogates
+    except UnicodeEncodeError:
+        raise _type_error(field, "valid Unicode text") from None
     return value
 
 

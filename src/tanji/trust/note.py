@@ -255,7 +255,8 @@ def _parse_signature_line(line: str) -> NoteSignature:
         blob = base64.b64decode(encoded, validate=True)
     except binascii.Error:
         blob = b""
-    if not sep or not _valid_name(name) or len(blob) < 5:
+    canonical = base64.b64encode(blob).decode("ascii") == encoded  # one note, one encoding
+    if not sep or not _valid_name(name) or len(blob) < 5 or not canonical:
         raise _malformed(f"signature line is not '— name base64(keyID ‖ sig)': {line!r}")
     return NoteSignature(name, blob[:4], blob[4:])
 
