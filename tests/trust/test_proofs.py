@@ -59,7 +59,8 @@ def test_consistency_vector(path: Path) -> None:
 
 
 def test_vector_counts_are_complete() -> None:
-    valid = [p for p in _vectors("") if not json.loads(p.read_text())["wantErr"]]
+    both = _vectors("inclusion") + _vectors("consistency")
+    valid = [p for p in both if not json.loads(p.read_text())["wantErr"]]
     assert len(_vectors("inclusion")) == 98
     assert len(_vectors("consistency")) == 98
     assert len(valid) == 12  # 5 + 2 single-entry/additional inclusion, 5 + 1 consistency
@@ -71,6 +72,51 @@ def test_short_root_deviation_is_rejected_for_the_length() -> None:
         verify_consistency(v["size1"], v["size2"], [], _b64(v["root1"]), _b64(v["root2"]))
     assert caught.value.code == "trust.proof_hash_length"
     assert caught.value.params["field"] == "root1"
+
+
+CCTV = VECTORS / "cctv"
+
+
+def _cctv(name: str) -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = json.loads((CCTV / name).read_text())
+    return cases
+
+
+@pytest.mark.parametrize("valid", [True, False], ids=["valid", "invalid"])
+def test_cctv_inclusion_vectors(valid: bool) -> None:
+    cases = _cctv(f"inclusion-{'valid' if valid else 'invalid'}.json")
+    for c in cases:
+        args = (_b64(c["leaf_hash"]), c["leaf_index"], c["tree_size"])
+        rest = ([_b64(p) for p in c["inclusion_path"]], _b64(c["root_hash"]))
+        if valid:
+            verify_inclusion(*args, *rest)
+        else:
+            with pytest.raises(ProofError):
+                verify_inclusion(*args, *rest)
+    assert len(cases) == 4
+
+
+@pytest.mark.parametrize("valid", [True, False], ids=["valid", "invalid"])
+def test_cctv_consistency_vectors_under_our_size_zero_policy(valid: bool) -> None:
+    cases = _cctv(f"consistency-{'valid' if valid else 'invalid'}.json")
+    for c in cases:
+        args = (c["old_size"], c["new_size"], [_b64(p) for p in c["consistency_path"]])
+        roots = (_b64(c["old_root"]), _b64(c["new_root"]))
+        if valid:
+            verify_consistency(*args, *roots)
+        else:
+            with pytest.raises(ProofError):
+                verify_consistency(*args, *roots)
+    assert len(cases) == (4 if valid else 16)
+
+
+def test_cctv_tree_heads_for_leaves_a_to_p() -> None:
+    tree = MerkleTree()
+    for c in _cctv("merkle_tree.json"):
+        tree.append(c["leaf_data"].encode())
+        assert tree.leaf(tree.size - 1) == _b64(c["leaf_hash"])
+        assert tree.root() == _b64(c["root_hash"])
+    assert tree.size == 16
 
 
 # RFC 6962 §2.1.3 test data (as in transparency-dev/merkle testonly): 8 leaves and their roots.
