@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from tanji.trust.errors import ProofError
@@ -94,11 +96,53 @@ def test_tree_resumes_over_an_existing_store() -> None:
 
 def test_store_refuses_out_of_order_nodes() -> None:
     store = MemoryNodeStore()
-    store.put(0, 0, bytes(32))
+    store.put_level(0, 0, [bytes(32)])
     with pytest.raises(ProofError) as caught:
-        store.put(0, 2, bytes(32))
+        store.put_level(0, 2, [bytes(32)])
     assert caught.value.code == "trust.store_out_of_order"
     assert caught.value.params == {"level": 0, "index": 2, "expected": 1}
+
+
+class _FailingStore(MemoryNodeStore):
+    """Fails the next write to level 1, as a database might fail mid-batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fail = False
+
+    def put_level(self, level: int, start: int, digests: Sequence[bytes]) -> None:
+        if self.fail and level == 1:
+            raise OSError("disk full")
+        super().put_level(level, start, digests)
+
+
+def test_a_failed_store_write_leaves_the_tree_as_it_was() -> None:
+    store = _FailingStore()
+    tree = MerkleTree(store)
+    tree.extend(DATA[:5])
+    root = tree.root()
+    store.fail = True
+    with pytest.raises(OSError, match="disk full"):
+        tree.extend(DATA[5:9])
+    assert (tree.size, tree.root()) == (5, root)
+    single = MerkleTree(_FailingStore())
+    single.extend(DATA[:5])
+    single.store.fail = True  # type: ignore[attr-defined]
+    with pytest.raises(OSError, match="disk full"):
+        single.append(DATA[5])  # completes a pair: writes level 0, then fails at level 1
+    assert (single.size, single.root()) == (5, root)
+    # The store itself must roll back its partial write (a database transaction does).
+
+
+def test_batches_and_single_appends_build_the_same_tree() -> None:
+    one_by_one, batched = MerkleTree(), MerkleTree()
+    for data in DATA:
+        one_by_one.append(data)
+    batched.extend(DATA[:7])
+    batched.extend([])
+    batched.extend(DATA[7:])
+    assert one_by_one.root() == batched.root() == mth(DATA, SHA256)
+    assert one_by_one.store._levels == batched.store._levels  # type: ignore[attr-defined]
 
 
 def test_stores_about_two_digests_per_leaf() -> None:

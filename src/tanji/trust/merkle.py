@@ -13,7 +13,7 @@ pure verifiers of :mod:`tanji.trust.proofs`, re-exported here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from tanji.trust.errors import ProofError
@@ -44,18 +44,18 @@ def node_hash(left: bytes, right: bytes, hasher: TreeHasher = SHA256) -> bytes:
 class NodeStore(Protocol):
     """Where the complete-subtree hashes live.
 
-    Node ``(level, index)`` covers leaves ``[index·2^level, (index+1)·2^level)``.
-
-    ``put`` is only ever called with the next index of a level, so a database implementation
-    may use an append-only table keyed by (level, index).
+    Node ``(level, index)`` covers leaves ``[index·2^level, (index+1)·2^level)``. Writes come
+    level by level as runs of consecutive indices starting at the level's next free index, so a
+    database implementation can use an append-only table keyed by (level, index) and one
+    multi-row insert per level and batch.
     """
 
     def get(self, level: int, index: int) -> bytes:
         """The stored hash (the caller never asks for one that was not put)."""
         ...
 
-    def put(self, level: int, index: int, digest: bytes) -> None:
-        """Store a hash; ``index`` is the next free index of ``level``."""
+    def put_level(self, level: int, start: int, digests: Sequence[bytes]) -> None:
+        """Store ``digests`` at indices ``start, start + 1, …`` of ``level``."""
         ...
 
     def leaf_count(self) -> int:
@@ -73,18 +73,18 @@ class MemoryNodeStore:
         """The stored hash."""
         return self._levels[level][index]
 
-    def put(self, level: int, index: int, digest: bytes) -> None:
-        """Append ``digest`` to ``level``; refuses anything but the next index."""
+    def put_level(self, level: int, start: int, digests: Sequence[bytes]) -> None:
+        """Append ``digests`` to ``level``; refuses a run not starting at the next index."""
         nodes = self._levels[level]
-        if index != len(nodes):
+        if start != len(nodes):
             raise ProofError(
                 "trust.store_out_of_order",
-                "node ({level}, {index}) put out of order; next index is {expected}",
+                "nodes from ({level}, {index}) put out of order; next index is {expected}",
                 level=level,
-                index=index,
+                index=start,
                 expected=len(nodes),
             )
-        nodes.append(digest)
+        nodes.extend(digests)
 
     def leaf_count(self) -> int:
         """Number of level-0 nodes."""
@@ -101,10 +101,8 @@ class MerkleTree:
 
     def __init__(self, store: NodeStore | None = None, hasher: TreeHasher = SHA256) -> None:
         self.store: NodeStore = store if store is not None else MemoryNodeStore()
-        store_put = self.store.put
         self.hasher = hasher
         self._size = self.store.leaf_count()
-        self._put, self._leaf_hash, self._node_hash = store_put, hasher.leaf_hash, hasher.node_hash
         # Roots of the complete subtrees on the right edge, largest first (one per set bit of
         # the size): appends combine with these instead of reading the store.
         self._frontier: list[bytes] = []
@@ -121,49 +119,61 @@ class MerkleTree:
 
     def append(self, data: bytes) -> int:
         """Append a leaf's data (hashed as a leaf here); return its 0-based index."""
-        return self.append_leaf_hash(self._leaf_hash(data))
+        return self.append_leaf_hash(self.hasher.leaf_hash(data))
 
     def append_leaf_hash(self, leaf: bytes) -> int:
         """Append an already computed leaf hash; return its index.
 
-        The hot path of the log: bound methods are cached in ``__init__`` and the left
-        siblings come from the in-memory frontier, so an append is one ``put`` per stored node
-        and, on average, one node hash.
+        Nodes are computed from the frontier before anything is stored, and the frontier and
+        size change only after every write succeeded.
         """
-        index = self._size
-        put, frontier = self._put, self._frontier
-        put(0, index, leaf)
-        node, level, i = leaf, 0, index
-        while i & 1:  # this append completed the subtree ending at i: hash it upwards
-            node = self._node_hash(frontier.pop(), node)
-            level += 1
+        index, frontier, node_hash_ = self._size, self._frontier, self.hasher.node_hash
+        completed: list[bytes] = []
+        node, i, keep = leaf, index, len(frontier)
+        while i & 1:  # this leaf completed the subtree ending at i: hash it upwards
+            keep -= 1
+            node = node_hash_(frontier[keep], node)
+            completed.append(node)
             i >>= 1
-            put(level, i, node)
+        put_level = self.store.put_level
+        put_level(0, index, (leaf,))
+        for level, digest in enumerate(completed, start=1):
+            put_level(level, index >> level, (digest,))
+        del frontier[keep:]
         frontier.append(node)
         self._size = index + 1
         return index
 
     def extend(self, items: Iterable[bytes]) -> int:
-        """Append many leaves' data; return the new size (the loop of :meth:`append`, inlined)."""
-        put, frontier, leaf_hash_, node_hash_ = (
-            self._put,
-            self._frontier,
-            self._leaf_hash,
-            self._node_hash,
-        )
+        """Append many leaves' data; return the new size.
+
+        Batches are the fast path (a log appends what one ingest transaction accepted): the new
+        nodes are collected per level and written with one ``put_level`` call per level.
+        """
+        leaf_hash_ = self.hasher.leaf_hash
+        return self._extend_hashes([leaf_hash_(data) for data in items])
+
+    def _extend_hashes(self, leaves: Sequence[bytes]) -> int:
+        """Hash ``leaves`` into the tree; store first, then publish the new size (all or none)."""
+        node_hash_ = self.hasher.node_hash
+        frontier = list(self._frontier)
+        new: list[list[bytes]] = [list(leaves)]
         index = self._size
-        for data in items:
-            node = leaf_hash_(data)
-            put(0, index, node)
+        for node in leaves:
             level, i = 0, index
-            while i & 1:
+            while i & 1:  # this leaf completed the subtree ending at i: hash it upwards
                 node = node_hash_(frontier.pop(), node)
                 level += 1
                 i >>= 1
-                put(level, i, node)
+                if level == len(new):
+                    new.append([])
+                new[level].append(node)
             frontier.append(node)
             index += 1
-            self._size = index
+        for level, nodes in enumerate(new):
+            if nodes:
+                self.store.put_level(level, self._size >> level, nodes)
+        self._frontier, self._size = frontier, index
         return index
 
     def root(self, size: int | None = None) -> bytes:
