@@ -148,17 +148,19 @@ def _check_lengths(hasher: TreeHasher, proof: Sequence[bytes], **named: bytes) -
             count=len(proof),
             limit=MAX_PROOF_LENGTH,
         )
+    size = hasher.digest_size
+    if all(len(v) == size for v in named.values()) and all(len(p) == size for p in proof):
+        return  # the common case, without building field names
     items = [*named.items(), *((f"proof[{i}]", p) for i, p in enumerate(proof))]
-    for field, value in items:
-        if len(value) != hasher.digest_size:
-            raise ProofError(
-                "trust.proof_hash_length",
-                "{field} is {length} bytes; a {hash} hash is {expected}",
-                field=field,
-                length=len(value),
-                hash=hasher.name,
-                expected=hasher.digest_size,
-            )
+    field, value = next((f, v) for f, v in items if len(v) != size)
+    raise ProofError(
+        "trust.proof_hash_length",
+        "{field} is {length} bytes; a {hash} hash is {expected}",
+        field=field,
+        length=len(value),
+        hash=hasher.name,
+        expected=size,
+    )
 
 
 def _mismatch(code: str, message: str) -> ProofError:
