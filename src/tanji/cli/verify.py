@@ -26,8 +26,11 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "verify",
         help="verify an evidence bundle offline",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Check an evidence bundle offline (no platform, database or network) and print "
+            "each check and a verdict. Exit status: 0 verified, 1 a check failed, 2 the bundle "
+            "cannot be read, 3 partially verified (some checks skipped)."
+        ),
     )
     parser.add_argument("bundle", type=Path, help="bundle file (.json or .zip)")
     parser.add_argument(
