@@ -29,6 +29,7 @@ from tanji.trust.note import format_note, parse_note, verifier_key
 from tanji.trust.suites import get_suite
 
 T0 = datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
+COSIGNED_AT = int(datetime(2025, 6, 10, 12, 0, tzinfo=UTC).timestamp())
 LOG_NAME = "platform.example/log/E-4201"
 WITNESS_NAME = "province.example/witness"
 PAYLOAD_TYPE = "application/vnd.tanji.batch.v1+json"
@@ -65,7 +66,7 @@ class Scenario:
         data = sign_checkpoint(checkpoint, LOG_NAME, self.log_key)
         if not cosigned:
             return data
-        note = cosign_checkpoint(parse_note(data), WITNESS_NAME, self.witness_key, 1749542400)
+        note = cosign_checkpoint(parse_note(data), WITNESS_NAME, self.witness_key, COSIGNED_AT)
         return format_note(note)
 
 

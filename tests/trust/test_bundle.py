@@ -10,7 +10,7 @@ import pytest
 
 from tanji.trust.bundle import Check, verdict, verify_bundle
 from tanji.trust.bundle_document import EvidenceBundle, FigureClaim, bundle_key
-from tanji.trust.checkpoint import log_verifier
+from tanji.trust.checkpoint import Checkpoint, log_verifier, sign_checkpoint
 from tanji.trust.keys import generate_private_key
 from tanji.trust.lifecycle import revoke
 from tanji.trust.note import parse_verifier_key
@@ -94,6 +94,7 @@ def test_wrong_leaf_index_fails_inclusion_only() -> None:
     by_name = {c.name: c.status for c in checks if c.subject == "record r1"}
     assert by_name == {
         "record.entry": "pass",
+        "record.time": "pass",
         "record.inclusion": "fail",
         "record.signature": "pass",
         "record.key_valid": "pass",
@@ -164,3 +165,30 @@ def test_suite_mismatch_is_reported() -> None:
     s = factories.scenario(records=1)
     checks = verify_bundle(dataclasses.replace(factories.bundle(s, figure=False), suite="sm2-sm3"))
     assert _statuses(checks, "log.suite") == ["fail"]
+
+
+def test_record_received_after_the_cosignature_fails_the_time_check() -> None:
+    s = factories.scenario(records=1)
+    s.add(b'{"seq":1}', T0 + timedelta(hours=5))  # after the 12:00 cosignature (T0 is 08:00)
+    checks = verify_bundle(factories.bundle(s, figure=False))
+    assert _statuses(checks, "record.time") == ["pass", "fail"]
+
+
+def test_without_cosignature_the_time_check_is_skipped() -> None:
+    s = factories.scenario(records=1)
+    b = dataclasses.replace(
+        factories.bundle(s, figure=False),
+        checkpoint=s.signed_checkpoint(cosigned=False),
+        witnesses=(),
+    )
+    checks = verify_bundle(b)
+    assert _statuses(checks, "record.time") == ["skip"]
+    assert _statuses(checks, "checkpoint.cosignature") == []
+
+
+def test_checkpoint_origin_must_name_the_log() -> None:
+    s = factories.scenario(records=1)
+    checkpoint = Checkpoint("other.example/log", s.tree.size, s.tree.root())
+    data = sign_checkpoint(checkpoint, factories.LOG_NAME, s.log_key)
+    checks = verify_bundle(dataclasses.replace(factories.bundle(s, figure=False), checkpoint=data))
+    assert _statuses(checks, "checkpoint.origin") == ["fail"]

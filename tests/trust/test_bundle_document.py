@@ -77,3 +77,11 @@ def test_size_limits_hold_for_json_and_zip(monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(BundleError) as caught:
         decode_bundle(write_bundle_zip(BUNDLE))
     assert caught.value.code == "trust.bundle_too_large"
+
+
+def test_duplicate_record_ids_are_refused() -> None:
+    document = json.loads(encode_bundle(BUNDLE))
+    document["records"][1]["id"] = document["records"][0]["id"]
+    with pytest.raises(BundleError) as caught:
+        decode_bundle(json.dumps(document).encode())
+    assert caught.value.params["path"] == "$.records[1].id"

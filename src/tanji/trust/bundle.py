@@ -7,8 +7,10 @@ was proven and what was not. The checks:
 1. ``log.key_pinned`` — the bundle's log key is one the caller trusts (skipped when none given:
    the bundle then only proves self-consistency; the fingerprint is shown to compare).
 2. ``checkpoint.signature`` — the log signed the checkpoint (C2SP signed-note).
-3. ``checkpoint.cosignature`` — each witness named (or pinned) cosigned it.
-4. per record: ``record.entry`` (canonical log entry), ``record.inclusion`` (RFC 9162 proof to
+3. ``checkpoint.origin`` (only when it fails: the origin line is not the log key's name) and
+   ``checkpoint.cosignature`` — each witness named (or pinned) cosigned it.
+4. per record: ``record.entry`` (canonical log entry), ``record.time`` (received no later than
+   the earliest cosignature, 5 min skew), ``record.inclusion`` (RFC 9162 proof to
    the checkpoint root), ``record.signature`` (DSSE, by a key in the bundle),
    ``record.key_valid`` (the key was enrolled, not revoked, of the bundle's tenant at the
    committed receive time).
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Literal
 
 from tanji.trust.bundle_document import BundleRecord, EvidenceBundle, FigureClaim
@@ -30,7 +33,7 @@ from tanji.trust.entries import decode_log_entry
 from tanji.trust.errors import TrustError
 from tanji.trust.hashes import hasher_for
 from tanji.trust.keys import PublicKey, load_public_key
-from tanji.trust.lifecycle import KeyRecord, resolve_key
+from tanji.trust.lifecycle import DEFAULT_SKEW, KeyRecord, resolve_key
 from tanji.trust.note import Note, NoteVerifier, parse_verifier_key
 from tanji.trust.proofs import verify_inclusion
 from tanji.trust.suites import get_suite
@@ -67,11 +70,11 @@ def verify_bundle(
     log = _log_verifier(bundle, trusted_logs, checks)
     if log is None:
         return checks
-    checkpoint = _checkpoint(bundle, log, trusted_witnesses, checks)
+    checkpoint, witnessed_at = _checkpoint(bundle, log, trusted_witnesses, checks)
     records = _key_records(bundle, checks)
     payloads: dict[str, bytes] = {}
     for record in bundle.records:
-        payload = _check_record(bundle, record, checkpoint, records, checks)
+        payload = _check_record(bundle, record, (checkpoint, witnessed_at), records, checks)
         if payload is not None:
             payloads[record.id] = payload
     _check_figure(bundle, payloads, recompute, checks)
@@ -114,22 +117,29 @@ def _checkpoint(
     log: NoteVerifier,
     trusted_witnesses: Sequence[NoteVerifier],
     checks: list[Check],
-) -> Checkpoint | None:
+) -> tuple[Checkpoint | None, datetime | None]:
+    """Check the checkpoint; return it and the earliest verified cosignature time."""
     try:
         checkpoint, note = open_checkpoint(bundle.checkpoint, log)
     except TrustError as exc:
         checks.append(Check("checkpoint.signature", "checkpoint", "fail", str(exc)))
-        return None
+        return None, None
     detail = f"{checkpoint.origin} size {checkpoint.size} signed by {log.name}"
     checks.append(Check("checkpoint.signature", "checkpoint", "pass", detail))
-    _check_cosignatures(bundle, note, trusted_witnesses, checks)
-    return checkpoint
+    if checkpoint.origin != log.name:
+        detail = f"origin {checkpoint.origin!r} is not the log key's name {log.name!r}"
+        checks.append(Check("checkpoint.origin", "checkpoint", "fail", detail))
+    return checkpoint, _check_cosignatures(bundle, note, trusted_witnesses, checks)
 
 
 def _check_cosignatures(
     bundle: EvidenceBundle, note: Note, trusted: Sequence[NoteVerifier], checks: list[Check]
-) -> None:
-    witnesses = list(trusted)
+) -> datetime | None:
+    """Check each witness; return the earliest verified cosignature time.
+
+    That time bounds every receive time in the tree from above; ``None`` when none cosigned.
+    """
+    witnesses, times = list(trusted), []
     for text in bundle.witnesses:
         try:
             named = parse_verifier_key(text)
@@ -145,8 +155,11 @@ def _check_cosignatures(
         except TrustError as exc:
             checks.append(Check("checkpoint.cosignature", witness.name, "fail", str(exc)))
             continue
-        detail = f"cosigned at {cosig.timestamp} (POSIX s) by key {witness.key.key_id[:16]}…"
+        when = datetime.fromtimestamp(cosig.timestamp, UTC)
+        detail = f"cosigned at {when.isoformat()} by key {witness.key.key_id[:16]}…"
         checks.append(Check("checkpoint.cosignature", witness.name, "pass", detail))
+        times.append(when)
+    return min(times, default=None)
 
 
 def _key_records(bundle: EvidenceBundle, checks: list[Check]) -> list[KeyRecord]:
@@ -167,11 +180,12 @@ def _key_records(bundle: EvidenceBundle, checks: list[Check]) -> list[KeyRecord]
 def _check_record(
     bundle: EvidenceBundle,
     record: BundleRecord,
-    checkpoint: Checkpoint | None,
+    log_state: tuple[Checkpoint | None, datetime | None],
     key_records: list[KeyRecord],
     checks: list[Check],
 ) -> bytes | None:
     subject = f"record {record.id}"
+    checkpoint, witnessed_at = log_state
     try:
         entry = decode_log_entry(record.entry)
         envelope = decode_envelope(entry.envelope)
@@ -181,6 +195,7 @@ def _check_record(
     checks.append(
         Check("record.entry", subject, "pass", f"received {entry.received_at.isoformat()}")
     )
+    _check_time(entry.received_at, witnessed_at, subject, checks)
     included = _check_inclusion(
         bundle, record.entry, record.leaf_index, record.inclusion_proof, checkpoint, subject, checks
     )
@@ -200,6 +215,26 @@ def _check_record(
         return None
     checks.append(Check("record.key_valid", subject, "pass", f"key of {owner.owner} valid then"))
     return envelope.payload if included else None
+
+
+def _check_time(
+    received_at: datetime, witnessed_at: datetime | None, subject: str, checks: list[Check]
+) -> None:
+    """The receive time the log commits to cannot be later than a witness saw the tree.
+
+    This bounds a dishonest platform from above only; backdating within the bound is what
+    earlier checkpoints and receipts held by terminals detect.
+    """
+    if witnessed_at is None:
+        checks.append(Check("record.time", subject, "skip", "no cosignature bounds the time"))
+    elif received_at <= witnessed_at + DEFAULT_SKEW:
+        detail = f"received before the witness cosigned ({witnessed_at.isoformat()})"
+        checks.append(Check("record.time", subject, "pass", detail))
+    else:
+        detail = (
+            f"received {received_at.isoformat()}, after the cosignature {witnessed_at.isoformat()}"
+        )
+        checks.append(Check("record.time", subject, "fail", detail))
 
 
 def _check_inclusion(

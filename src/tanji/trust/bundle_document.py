@@ -252,7 +252,7 @@ def _from_json(root: _Reader) -> EvidenceBundle:
         checkpoint=log.member("checkpoint").text().encode("utf-8"),
         witnesses=tuple(w.text() for w in log.member("witnesses").items()),
         keys=tuple(_key(k) for k in root.member("keys").items()),
-        records=tuple(_record(r) for r in root.member("records").items()),
+        records=_records(root.member("records")),
         factor_library=None if library.value is None else _library(library),
         figure=None if figure.value is None else _figure(figure),
     )
@@ -267,6 +267,19 @@ def _key(k: _Reader) -> BundleKey:
         revoked_at=k.member("revoked_at", optional=True).optional_time(),
         rotated_to=k.member("rotated_to", optional=True).optional_text(),
     )
+
+
+def _records(records: _Reader) -> tuple[BundleRecord, ...]:
+    """The records, whose ids must be unique: the figure's inputs refer to them by id."""
+    seen: set[str] = set()
+    result = []
+    for item in records.items():
+        record = _record(item)
+        if record.id in seen:
+            raise _bad(f"{item.path}.id", f"duplicate record id {record.id!r}")
+        seen.add(record.id)
+        result.append(record)
+    return tuple(result)
 
 
 def _record(r: _Reader) -> BundleRecord:
