@@ -8,9 +8,24 @@ from datetime import timedelta
 
 import pytest
 
+from tanji.protocols.readings import (
+    BATCH_PAYLOAD_TYPE,
+    Reading,
+    decode_batch,
+    encode_batch,
+    make_batch,
+)
 from tanji.trust.bundle import Check, verdict, verify_bundle
-from tanji.trust.bundle_document import EvidenceBundle, FigureClaim, bundle_key
+from tanji.trust.bundle_document import (
+    EvidenceBundle,
+    FigureClaim,
+    bundle_key,
+    decode_bundle,
+    write_bundle_zip,
+)
 from tanji.trust.checkpoint import Checkpoint, log_verifier, sign_checkpoint
+from tanji.trust.dsse import decode_envelope, encode_envelope, sign_envelope, verify_envelope
+from tanji.trust.entries import LogEntry, decode_log_entry, encode_log_entry
 from tanji.trust.keys import generate_private_key
 from tanji.trust.lifecycle import revoke
 from tanji.trust.note import parse_verifier_key
@@ -192,3 +207,44 @@ def test_checkpoint_origin_must_name_the_log() -> None:
     data = sign_checkpoint(checkpoint, factories.LOG_NAME, s.log_key)
     checks = verify_bundle(dataclasses.replace(factories.bundle(s, figure=False), checkpoint=data))
     assert _statuses(checks, "checkpoint.origin") == ["fail"]
+
+
+# The whole path of R7.3 with real parts: a terminal signs a batch (tanji.protocols wire format)
+# with SM2, the platform logs it and checkpoints, the province witnesses, an auditor verifies the
+# exported bundle offline, and a rewritten batch is caught.
+
+
+def _batch(seq: int, coal_t_per_h: float) -> bytes:
+    readings = [Reading("L1.COAL.KH", T0 + timedelta(minutes=seq), coal_t_per_h, "t/h")]
+    return encode_batch(make_batch("T-4201-01", seq, T0 + timedelta(minutes=seq), readings))
+
+
+def test_signed_batches_are_verified_offline_and_a_rewritten_batch_is_caught() -> None:
+    s = factories.scenario("sm2-sm3", records=0)
+    for seq in range(3):  # the terminal signs; the platform appends entries as received
+        envelope = sign_envelope(BATCH_PAYLOAD_TYPE, _batch(seq, 12.5 + seq), s.device.signer())
+        received = encode_envelope(envelope)
+        verify_envelope(decode_envelope(received), {s.device.key_id: s.device.public_key()})
+        entry = encode_log_entry(LogEntry(received, T0 + timedelta(minutes=seq, seconds=2)))
+        s.entries.append(entry)
+        s.tree.append(entry)
+    exported = write_bundle_zip(factories.bundle(s, figure=False))
+
+    bundle = decode_bundle(exported)
+    checks = verify_bundle(bundle, trusted_logs=[parse_verifier_key(s.log_vkey)])
+    assert verdict(checks) == "verified"
+    payload = decode_envelope(decode_log_entry(bundle.records[1].entry).envelope).payload
+    assert decode_batch(payload).readings[0].value == 13.5
+
+    # The operator rewrites batch 1 (13.5 → 3.5 t/h) and re-signs it with the device key
+    # it holds: the signature passes, but the log no longer includes that entry.
+    forged = sign_envelope(BATCH_PAYLOAD_TYPE, _batch(1, 3.5), s.device.signer())
+    entry = encode_log_entry(LogEntry(encode_envelope(forged), T0 + timedelta(minutes=1)))
+    records = list(bundle.records)
+    records[1] = dataclasses.replace(records[1], entry=entry)
+    checks = verify_bundle(
+        dataclasses.replace(bundle, records=tuple(records)),
+        trusted_logs=[parse_verifier_key(s.log_vkey)],
+    )
+    failed = [(c.name, c.subject) for c in checks if c.status == "fail"]
+    assert failed == [("record.inclusion", "record r1")]
