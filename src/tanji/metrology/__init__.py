@@ -1,0 +1,2 @@
+"""Metrology: the instrument ledger (台账) — instruments, where they sit, what they measure, who is
+responsible. Calibration plans, certificates, personnel and reviews build on this app."""

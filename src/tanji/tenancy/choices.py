@@ -1,0 +1,50 @@
+"""Choice lists of the tenancy app: roles, the scope each role is granted on, Hubei's cities."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tanji.tenancy.geography import HUBEI_CITIES
+
+
+class RoleChoices(models.TextChoices):
+    """What a membership lets its user do; the actions are in :mod:`tanji.tenancy.permissions`."""
+
+    PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
+    REGULATOR = "regulator", _("Regulator")
+    METROLOGY_REVIEWER = "metrology_reviewer", _("Metrology reviewer")
+    VERIFIER = "verifier", _("Verifier")
+    ENTERPRISE_ADMIN = "enterprise_admin", _("Enterprise administrator")
+    METERING_STAFF = "metering_staff", _("Metering staff")
+    LAB_STAFF = "lab_staff", _("Laboratory staff")
+    VIEWER = "viewer", _("Viewer")
+
+
+class ScopeChoices(models.TextChoices):
+    """What a membership is granted on."""
+
+    PLATFORM = "platform", _("Whole platform")
+    PROVINCE = "province", _("Province")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+#: The scope each role is granted on. A verifier's enterprise grant also names a year.
+ROLE_SCOPE: dict[str, str] = {
+    RoleChoices.PLATFORM_OPERATOR: ScopeChoices.PLATFORM,
+    RoleChoices.REGULATOR: ScopeChoices.PROVINCE,
+    RoleChoices.METROLOGY_REVIEWER: ScopeChoices.PROVINCE,
+    RoleChoices.VERIFIER: ScopeChoices.ENTERPRISE,
+    RoleChoices.ENTERPRISE_ADMIN: ScopeChoices.ENTERPRISE,
+    RoleChoices.METERING_STAFF: ScopeChoices.ENTERPRISE,
+    RoleChoices.LAB_STAFF: ScopeChoices.ENTERPRISE,
+    RoleChoices.VIEWER: ScopeChoices.ENTERPRISE,
+}
+
+#: Roles whose grant is limited to one reporting year.
+YEAR_SCOPED_ROLES = frozenset({RoleChoices.VERIFIER})
+
+CityChoices = models.TextChoices(  # type: ignore[misc]
+    "CityChoices", [(city.code, (city.code, city.name_zh)) for city in HUBEI_CITIES]
+)
+CityChoices.__doc__ = "Hubei's prefecture-level divisions (GB/T 2260 codes), labelled in Chinese."
