@@ -15,10 +15,12 @@ from typing import TypeVar
 
 from django.db import transaction
 
-from tanji.demo.enterprises import ENTERPRISES, PROVINCE, DemoEnterprise, demo_users
+from tanji.demo.enterprises import ENTERPRISES, PROVINCE, DemoEnterprise, DemoUser, demo_users
 from tanji.demo.plant import build_plant
 from tanji.tenancy import queries as tenancy_queries, services as tenancy_services
 from tanji.tenancy.actor import Actor
+from tanji.tenancy.choices import ROLE_SCOPE, ScopeChoices
+from tanji.tenancy.credit_code import with_check_character
 from tanji.tenancy.models import Enterprise, Province, User
 
 T = TypeVar("T")
@@ -40,12 +42,10 @@ class Counter:
 
     created: int = 0
 
-    def ensure(self, existing: T | None, create: Callable[[], T]) -> T:
-        """Return ``existing`` or the result of ``create()`` (counted)."""
-        if existing is not None:
-            return existing
+    def add(self, created: T) -> T:
+        """Count a newly created object and return it (``found or counter.add(create(...))``)."""
         self.created += 1
-        return create()
+        return created
 
 
 @dataclass
@@ -66,14 +66,16 @@ def build_demo(password_factory: Callable[[], str] = generate_password) -> DemoS
     """Create (or complete) the demo province, enterprises, plants, instruments and users."""
     actor = Actor.system()
     counter = Counter()
-    province = counter.ensure(
-        Province.objects.filter(code=PROVINCE[0]).first(),
-        lambda: tenancy_services.create_province(
+    province = Province.objects.filter(code=PROVINCE[0]).first() or counter.add(
+        tenancy_services.create_province(
             actor, code=PROVINCE[0], name_zh=PROVINCE[1], name_en=PROVINCE[2]
-        ),
+        )
     )
     enterprises = {spec.slug: _enterprise(actor, counter, province, spec) for spec in ENTERPRISES}
-    logins = _users(actor, counter, province, enterprises, password_factory)
+    logins = [
+        _login(actor, counter, province, enterprises, spec, password_factory)
+        for spec in demo_users()
+    ]
     for spec in ENTERPRISES:
         staff = User.objects.get(username=f"{spec.slug}.metering")
         build_plant(actor, counter, enterprises[spec.slug], spec, staff)
@@ -83,45 +85,50 @@ def build_demo(password_factory: Callable[[], str] = generate_password) -> DemoS
 def _enterprise(
     actor: Actor, counter: Counter, province: Province, spec: DemoEnterprise
 ) -> Enterprise:
-    from tanji.tenancy.credit_code import with_check_character
-
     code = with_check_character(spec.credit_prefix)
-    return counter.ensure(
-        tenancy_queries.enterprises(actor).filter(credit_code=code).first(),
-        lambda: tenancy_services.create_enterprise(
-            actor, province_id=province.pk, name_zh=spec.name_zh, name_en=spec.name_en,
-            credit_code=code, city=spec.city, address=spec.address,
-        ),
+    return tenancy_queries.enterprises(actor).filter(credit_code=code).first() or counter.add(
+        tenancy_services.create_enterprise(
+            actor,
+            province_id=province.pk,
+            name_zh=spec.name_zh,
+            name_en=spec.name_en,
+            credit_code=code,
+            city=spec.city,
+            address=spec.address,
+        )
     )
 
 
-def _users(
+def _login(
     actor: Actor,
     counter: Counter,
     province: Province,
     enterprises: dict[str, Enterprise],
+    spec: DemoUser,
     password_factory: Callable[[], str],
-) -> list[DemoLogin]:
-    logins = []
-    for spec in demo_users():
-        password: str | None = None
-        user = tenancy_queries.users(actor).filter(username=spec.username).first()
-        if user is None:
-            password = password_factory()
-            user = counter.ensure(None, lambda s=spec, p=password: tenancy_services.create_user(
-                actor, username=s.username, password=p, display_name=s.display_name
-            ))
-        enterprise = enterprises[spec.enterprise] if spec.enterprise else None
-        province_id = province.pk if spec.role in {"regulator", "metrology_reviewer"} else None
-        existing = tenancy_queries.memberships(actor).filter(
-            user=user, role=spec.role, enterprise=enterprise, province_id=province_id
-        ).first()
-        counter.ensure(existing, lambda u=user, s=spec, e=enterprise, p=province_id: (
-            tenancy_services.grant_membership(
-                actor, user_id=u.pk, role=s.role, province_id=p,
-                enterprise_id=e.pk if e else None, year=s.year,
+) -> DemoLogin:
+    password: str | None = None
+    user = tenancy_queries.users(actor).filter(username=spec.username).first()
+    if user is None:
+        password = password_factory()
+        user = counter.add(
+            tenancy_services.create_user(
+                actor, username=spec.username, password=password, display_name=spec.display_name
             )
-        ))
-        scope = enterprise.name_zh if enterprise else (province.name_zh if province_id else "平台")
-        logins.append(DemoLogin(spec.username, spec.role, scope, password))
-    return logins
+        )
+    enterprise = enterprises[spec.enterprise] if spec.enterprise else None
+    province_scoped = ROLE_SCOPE[spec.role] == ScopeChoices.PROVINCE
+    grants = tenancy_queries.memberships(actor).filter(user=user, role=spec.role)
+    if not grants.filter(enterprise=enterprise).exists():
+        counter.add(
+            tenancy_services.grant_membership(
+                actor,
+                user_id=user.pk,
+                role=spec.role,
+                province_id=province.pk if province_scoped else None,
+                enterprise_id=enterprise.pk if enterprise else None,
+                year=spec.year,
+            )
+        )
+    scope = enterprise.name_zh if enterprise else (province.name_zh if province_scoped else "平台")
+    return DemoLogin(spec.username, spec.role, scope, password)

@@ -41,8 +41,12 @@ class DemoEnterprise:
 
 ENTERPRISES: tuple[DemoEnterprise, ...] = (
     DemoEnterprise(
-        "chujiang", "楚江水泥有限公司", "Chujiang Cement Co., Ltd.", "91420100MA4KT0CJ1",
-        "420100", "武汉市江夏区楚江大道88号",
+        "chujiang",
+        "楚江水泥有限公司",
+        "Chujiang Cement Co., Ltd.",
+        "91420100MA4KT0CJ1",
+        "420100",
+        "武汉市江夏区楚江大道88号",
         (
             DemoLine("L1", "1号5000t/d熟料线", "Line 1, 5000 t/d", 5000),
             DemoLine("L2", "2号5000t/d熟料线", "Line 2, 5000 t/d", 5000),
@@ -50,18 +54,30 @@ ENTERPRISES: tuple[DemoEnterprise, ...] = (
         with_heat=True,
     ),
     DemoEnterprise(
-        "cihu", "黄石磁湖建材有限公司", "Huangshi Cihu Building Materials Co., Ltd.",
-        "91420200MA49H2PQ5", "420200", "黄石市下陆区磁湖路16号",
+        "cihu",
+        "黄石磁湖建材有限公司",
+        "Huangshi Cihu Building Materials Co., Ltd.",
+        "91420200MA49H2PQ5",
+        "420200",
+        "黄石市下陆区磁湖路16号",
         (DemoLine("L1", "5000t/d熟料线", "5000 t/d line", 5000),),
     ),
     DemoEnterprise(
-        "xiajiang", "宜昌峡江水泥有限公司", "Yichang Xiajiang Cement Co., Ltd.",
-        "91420500MA48R6WX7", "420500", "宜昌市夷陵区峡江路3号",
+        "xiajiang",
+        "宜昌峡江水泥有限公司",
+        "Yichang Xiajiang Cement Co., Ltd.",
+        "91420500MA48R6WX7",
+        "420500",
+        "宜昌市夷陵区峡江路3号",
         (DemoLine("L1", "4500t/d熟料线", "4500 t/d line", 4500),),
     ),
     DemoEnterprise(
-        "hanjiang", "荆门汉江水泥有限公司", "Jingmen Hanjiang Cement Co., Ltd.",
-        "91420800MA4A9L3N2", "420800", "荆门市东宝区汉江路21号",
+        "hanjiang",
+        "荆门汉江水泥有限公司",
+        "Jingmen Hanjiang Cement Co., Ltd.",
+        "91420800MA4A9L3N2",
+        "420800",
+        "荆门市东宝区汉江路21号",
         (DemoLine("L1", "2500t/d熟料线", "2500 t/d line", 2500),),
     ),
 )
@@ -92,13 +108,18 @@ def demo_users() -> tuple[DemoUser, ...]:
         DemoUser("operator", "平台运维", RoleChoices.PLATFORM_OPERATOR),
         DemoUser("hubei.regulator", "湖北省市场监管局", RoleChoices.REGULATOR),
         DemoUser("hubei.metrology", "湖北省计量院审查员", RoleChoices.METROLOGY_REVIEWER),
-        DemoUser("verifier.chujiang", "核查机构（楚江）", RoleChoices.VERIFIER, "chujiang",
-                 DEMO_YEAR),
+        DemoUser(
+            "verifier.chujiang", "核查机构（楚江）", RoleChoices.VERIFIER, "chujiang", DEMO_YEAR
+        ),
     ]
     for enterprise in ENTERPRISES:
         for suffix, title, role in ENTERPRISE_ROLES:
             users.append(
-                DemoUser(f"{enterprise.slug}.{suffix}", f"{enterprise.name_zh[:4]}{title}", role,
-                         enterprise.slug)
+                DemoUser(
+                    f"{enterprise.slug}.{suffix}",
+                    f"{enterprise.name_zh[:4]}{title}",
+                    role,
+                    enterprise.slug,
+                )
             )
     return tuple(users)

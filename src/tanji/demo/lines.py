@@ -52,14 +52,26 @@ class TagSpec:
 
 
 def _rate(suffix: str, zh: str, en: str, high: float, source: str) -> TagSpec:
-    return TagSpec(suffix, zh, en, "mass_flow", "t/h", 0.01, "measurement", high, "activity",
-                   source)
+    return TagSpec(
+        suffix, zh, en, "mass_flow", "t/h", 0.01, "measurement", high, "activity", source
+    )
 
 
 def _counter(suffix: str, zh: str, en: str, unit: str, source: str | None) -> TagSpec:
     kind = {"t": "mass", "L": "volume", "kWh": "energy", "GJ": "energy"}[unit]
-    return TagSpec(suffix, zh, en, kind, unit, 0.001 if unit == "t" else 0.1,
-                   "total_increasing", 1e9, "activity", source, scales=False)
+    return TagSpec(
+        suffix,
+        zh,
+        en,
+        kind,
+        unit,
+        0.001 if unit == "t" else 0.1,
+        "total_increasing",
+        1e9,
+        "activity",
+        source,
+        scales=False,
+    )
 
 
 def _electricity(suffix: str, zh: str, en: str) -> TagSpec:
@@ -67,8 +79,9 @@ def _electricity(suffix: str, zh: str, en: str) -> TagSpec:
 
 
 def _cems(suffix: str, zh: str, en: str, kind: str, unit: str, low: float, high: float) -> TagSpec:
-    return TagSpec(suffix, zh, en, kind, unit, 0.01, "measurement", high, "cems", None,
-                   scales=False, low=low)
+    return TagSpec(
+        suffix, zh, en, kind, unit, 0.01, "measurement", high, "cems", None, scales=False, low=low
+    )
 
 
 LINE_TAGS: tuple[TagSpec, ...] = (
@@ -80,16 +93,40 @@ LINE_TAGS: tuple[TagSpec, ...] = (
     _counter("RAWMEAL-TOT", "入窑生料累计量", "Kiln feed totaliser", "t", K.RAW_MEAL_PROCESS),
     _rate("CLINKER-RATE", "熟料输送秤瞬时流量", "Clinker output rate", 300, K.RAW_MEAL_PROCESS),
     _counter("CLINKER-TOT", "熟料累计产量", "Clinker output totaliser", "t", K.RAW_MEAL_PROCESS),
-    TagSpec("DIESEL-IGN-RATE", "点火柴油流量", "Ignition diesel flow", "volume_flow", "L/h", 0.1,
-            "measurement", 2000, "activity", K.DIESEL_IGNITION, scales=False),
-    _counter("DIESEL-IGN-TOT", "点火柴油累计量", "Ignition diesel totaliser", "L",
-             K.DIESEL_IGNITION),
+    TagSpec(
+        "DIESEL-IGN-RATE",
+        "点火柴油流量",
+        "Ignition diesel flow",
+        "volume_flow",
+        "L/h",
+        0.1,
+        "measurement",
+        2000,
+        "activity",
+        K.DIESEL_IGNITION,
+        scales=False,
+    ),
+    _counter(
+        "DIESEL-IGN-TOT", "点火柴油累计量", "Ignition diesel totaliser", "L", K.DIESEL_IGNITION
+    ),
     _rate("MSW-RATE", "生活垃圾喂料秤流量", "MSW feed rate", 20, K.MSW),
     _counter("MSW-TOT", "生活垃圾累计量", "MSW totaliser", "t", K.MSW),
     _rate("CLOTH-RATE", "布条喂料秤流量", "Cloth-strip feed rate", 8, K.CLOTH_STRIPS),
     _counter("CLOTH-TOT", "布条累计量", "Cloth-strip totaliser", "t", K.CLOTH_STRIPS),
-    TagSpec("COAL-NCV-ONLINE", "在线煤质低位发热量", "Online coal NCV", "heating_value", "GJ/t",
-            0.01, "measurement", 32, "parameter", K.COAL_CALCINER, scales=False, low=12),
+    TagSpec(
+        "COAL-NCV-ONLINE",
+        "在线煤质低位发热量",
+        "Online coal NCV",
+        "heating_value",
+        "GJ/t",
+        0.01,
+        "measurement",
+        32,
+        "parameter",
+        K.COAL_CALCINER,
+        scales=False,
+        low=12,
+    ),
     _electricity("EL-CRUSHER", "石灰石破碎电耗", "Limestone crusher electricity"),
     _electricity("EL-RAWMILL", "生料磨电耗", "Raw mill electricity"),
     _electricity("EL-COALMILL", "煤磨电耗", "Coal mill electricity"),
@@ -101,20 +138,42 @@ LINE_TAGS: tuple[TagSpec, ...] = (
     _counter("WHR-GEN", "余热发电量", "Waste-heat recovery generation", "kWh", None),
     _cems("CEMS-CO2", "窑尾烟气CO2浓度", "Kiln-tail CO2", "volume_fraction", "%vol", 0, 40),
     _cems("CEMS-O2", "窑尾烟气O2浓度", "Kiln-tail O2", "volume_fraction", "%vol", 0, 21),
-    _cems("CEMS-FLOW", "窑尾烟气流量（标干）", "Kiln-tail flow (dry, normal)", "volume_flow",
-          "Nm3/h", 0, 800000),
+    _cems(
+        "CEMS-FLOW",
+        "窑尾烟气流量（标干）",
+        "Kiln-tail flow (dry, normal)",
+        "volume_flow",
+        "Nm3/h",
+        0,
+        800000,
+    ),
     _cems("CEMS-TEMP", "窑尾烟气温度", "Kiln-tail temperature", "temperature", "degC", 0, 300),
-    _cems("CEMS-PRESS", "窑尾烟气静压", "Kiln-tail static pressure", "pressure", "Pa", -5000,
-          5000),
+    _cems("CEMS-PRESS", "窑尾烟气静压", "Kiln-tail static pressure", "pressure", "Pa", -5000, 5000),
     _cems("CEMS-H2O", "窑尾烟气湿度", "Kiln-tail moisture", "volume_fraction", "%vol", 0, 30),
 )
 
 SITE_TAGS: tuple[TagSpec, ...] = (
-    _counter("EL-PURCHASED", "外购电量（关口表）", "Purchased electricity (tariff meter)", "kWh",
-             K.PURCHASED_ELECTRICITY),
+    _counter(
+        "EL-PURCHASED",
+        "外购电量（关口表）",
+        "Purchased electricity (tariff meter)",
+        "kWh",
+        K.PURCHASED_ELECTRICITY,
+    ),
     _counter("EL-EXPORTED", "上网电量", "Exported electricity", "kWh", K.EXPORTED_ELECTRICITY),
-    TagSpec("DIESEL-FORKLIFT", "叉车加油量", "Forklift diesel issued", "volume", "L", 0.01,
-            "total", 500, "activity", K.DIESEL_FORKLIFT, scales=False),
+    TagSpec(
+        "DIESEL-FORKLIFT",
+        "叉车加油量",
+        "Forklift diesel issued",
+        "volume",
+        "L",
+        0.01,
+        "total",
+        500,
+        "activity",
+        K.DIESEL_FORKLIFT,
+        scales=False,
+    ),
 )
 HEAT_TAGS: tuple[TagSpec, ...] = (
     _counter("HEAT-PURCHASED", "外购热量", "Purchased heat", "GJ", K.PURCHASED_HEAT),

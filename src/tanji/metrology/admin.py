@@ -10,8 +10,13 @@ class InstrumentAdmin(admin.ModelAdmin):
     """The instrument ledger."""
 
     list_display = (
-        "code", "name_zh", "instrument_type", "accuracy_class", "calibration_status",
-        "responsible", "enterprise",
+        "code",
+        "name_zh",
+        "instrument_type",
+        "accuracy_class",
+        "calibration_status",
+        "responsible",
+        "enterprise",
     )
     list_filter = ("instrument_type", "accuracy_class", "calibration_status")
     search_fields = ("code", "name_zh", "serial_number")

@@ -38,15 +38,23 @@ class Instrument(EnterpriseOwned):
         _("accuracy class"), max_length=16, choices=AccuracyClassChoices.choices
     )
     location = models.ForeignKey(
-        "plant.FlowEdge", models.SET_NULL, null=True, blank=True, related_name="instruments",
+        "plant.FlowEdge",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="instruments",
         verbose_name=_("location on the carbon-flow diagram"),
     )
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="instruments",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="instruments",
         verbose_name=_("responsible person"),
     )
     calibration_status = models.CharField(
-        _("calibration status"), max_length=16, choices=CalibrationStatusChoices.choices,
+        _("calibration status"),
+        max_length=16,
+        choices=CalibrationStatusChoices.choices,
         default=CalibrationStatusChoices.UNKNOWN,
     )
     installed_on = models.DateField(_("installed on"))

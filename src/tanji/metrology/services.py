@@ -26,14 +26,28 @@ from tanji.tenancy.writes import save_changes, save_new
 
 INSTRUMENT_EDITABLE = frozenset(
     {
-        "code", "name_zh", "name_en", "instrument_type", "maker", "model", "serial_number",
-        "range_min", "range_max", "range_unit", "accuracy_class", "calibration_status",
-        "installed_on", "location_id", "responsible_id",
+        "code",
+        "name_zh",
+        "name_en",
+        "instrument_type",
+        "maker",
+        "model",
+        "serial_number",
+        "range_min",
+        "range_max",
+        "range_unit",
+        "accuracy_class",
+        "calibration_status",
+        "installed_on",
+        "location_id",
+        "responsible_id",
     }
 )
 #: Roles that may be named responsible for an instrument of their enterprise.
 RESPONSIBLE_ROLES = (
-    RoleChoices.ENTERPRISE_ADMIN, RoleChoices.METERING_STAFF, RoleChoices.LAB_STAFF,
+    RoleChoices.ENTERPRISE_ADMIN,
+    RoleChoices.METERING_STAFF,
+    RoleChoices.LAB_STAFF,
 )
 
 
@@ -116,9 +130,13 @@ def _with_tags(instrument: Instrument) -> dict[str, Any]:
 
 
 def _responsible(enterprise: Enterprise, user_id: int) -> User:
-    staff = Membership.objects.filter(
-        enterprise=enterprise, user_id=user_id, role__in=RESPONSIBLE_ROLES, user__is_active=True
-    ).select_related("user").first()
+    staff = (
+        Membership.objects.filter(
+            enterprise=enterprise, user_id=user_id, role__in=RESPONSIBLE_ROLES, user__is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
     if staff is None:
         raise InvalidInput(
             "metrology.responsible_not_staff",
@@ -127,7 +145,8 @@ def _responsible(enterprise: Enterprise, user_id: int) -> User:
             enterprise=enterprise.name_zh,
             field="responsible",
         )
-    return staff.user
+    user: User = staff.user
+    return user
 
 
 def _location(actor: Actor, edge_id: int | None) -> FlowEdge | None:

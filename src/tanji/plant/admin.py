@@ -33,7 +33,14 @@ class ProductionLineAdmin(admin.ModelAdmin):
 class EmissionSourceAdmin(admin.ModelAdmin):
     """Emission sources."""
 
-    list_display = ("code", "name_zh", "kind", "line", "in_clinker_boundary", "in_enterprise_boundary")
+    list_display = (
+        "code",
+        "name_zh",
+        "kind",
+        "line",
+        "in_clinker_boundary",
+        "in_enterprise_boundary",
+    )
     list_filter = ("kind",)
 
 

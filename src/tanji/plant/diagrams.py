@@ -75,7 +75,8 @@ def add_edge(
     for source in sources:
         if source.enterprise_id != edge.enterprise_id:
             raise InvalidInput(
-                "plant.other_enterprise", "source {source} belongs to another enterprise",
+                "plant.other_enterprise",
+                "source {source} belongs to another enterprise",
                 source=source.pk,
             )
     if sources:

@@ -23,12 +23,17 @@ from tanji.tenancy.validation import InvalidInput, get_visible
 from tanji.tenancy.writes import save_new
 
 ANALYSIS_FIELDS = frozenset(
-    {"sample_id", "material", "sampled_at", "analysed_at", "method_standard",
-     "instrument_code", "notes"}
+    {
+        "sample_id",
+        "material",
+        "sampled_at",
+        "analysed_at",
+        "method_standard",
+        "instrument_code",
+        "notes",
+    }
 )
-RESULT_FIELDS = frozenset(
-    {"parameter", "value", "unit", "standard_uncertainty", "method_standard"}
-)
+RESULT_FIELDS = frozenset({"parameter", "value", "unit", "standard_uncertainty", "method_standard"})
 
 
 @dataclass(frozen=True)
@@ -62,13 +67,16 @@ def record_lab_analysis(
         enterprise=enterprise,
         line=queries.line(actor, line_id) if line_id is not None else None,
         source=queries.source(actor, source_id) if source_id is not None else None,
-        analyst=get_visible(tenancy_queries.users(actor), analyst_id, "user") if analyst_id else None,
+        analyst=get_visible(tenancy_queries.users(actor), analyst_id, "user")
+        if analyst_id
+        else None,
     )
     fields |= {"sampled_at": sampled_at, "analysed_at": analysed_at}
     save_new(actor, analysis, fields, ANALYSIS_FIELDS)
     if not results:
         raise InvalidInput(
-            "plant.lab_no_results", "analysis {sample} has no results",
+            "plant.lab_no_results",
+            "analysis {sample} has no results",
             sample=analysis.sample_id,
         )
     for row, result in enumerate(results, start=1):

@@ -96,11 +96,13 @@ def tag(actor: Actor, tag_id: int) -> Tag:
 def tag_by_code(actor: Actor, enterprise_id: int, code: str) -> Tag:
     """A visible tag by its enterprise-unique code (ingest resolves device channels so)."""
     try:
-        return tags(actor).get(enterprise_id=enterprise_id, code=code)  # type: ignore[no-any-return]
+        return tags(actor).get(enterprise_id=enterprise_id, code=code)
     except Tag.DoesNotExist as error:
         raise NotFound(
-            "tenancy.not_found", "no {what} with code {code} is visible to you", what="tag",
-            code=code,
+            "tenancy.not_found",
+            "no {what} with code {tag_code} is visible to you",
+            what="tag",
+            tag_code=code,
         ) from error
 
 

@@ -30,8 +30,19 @@ SOURCE_EDITABLE = frozenset(
 )
 TAG_EDITABLE = frozenset(
     {
-        "code", "name_zh", "name_en", "quantity_kind", "unit", "resolution", "aggregation",
-        "rollover_max", "range_min", "range_max", "accounting_role", "active", "source_id",
+        "code",
+        "name_zh",
+        "name_en",
+        "quantity_kind",
+        "unit",
+        "resolution",
+        "aggregation",
+        "rollover_max",
+        "range_min",
+        "range_max",
+        "accounting_role",
+        "active",
+        "source_id",
     }
 )
 
@@ -131,4 +142,3 @@ def update_tag(actor: Actor, tag_id: int, **changes: Any) -> Tag:
     if changes.get("source_id") is not None:
         queries.source(actor, changes["source_id"])  # must be visible
     return save_changes(actor, tag, changes, TAG_EDITABLE)
-

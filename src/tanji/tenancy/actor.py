@@ -57,10 +57,14 @@ class Actor:
     @classmethod
     def for_user(cls, user: User, request_id: str | None = None) -> Actor:
         """The actor of a signed-in user, with grants read from their memberships."""
-        grants = tuple(
-            Grant(m.role, m.province_id, m.enterprise_id, m.year)
-            for m in user.memberships.all().order_by("id")
-        ) if user.is_active else ()
+        grants = (
+            tuple(
+                Grant(m.role, m.province_id, m.enterprise_id, m.year)
+                for m in user.memberships.all().order_by("id")
+            )
+            if user.is_active
+            else ()
+        )
         return cls(user.pk, user.username, grants, request_id or new_request_id())
 
     @classmethod
@@ -87,8 +91,10 @@ class Actor:
         if any(g.scope == ScopeChoices.PLATFORM for g in grants):
             return Q()
         result = Q(pk__in=[])
-        whole = {g.enterprise_id for g in grants if g.enterprise_id and g.role not in YEAR_SCOPED_ROLES}
-        provinces = {g.province_id for g in grants if g.scope == ScopeChoices.PROVINCE}
+        whole = {
+            g.enterprise_id for g in grants if g.enterprise_id and g.role not in YEAR_SCOPED_ROLES
+        }
+        provinces = {g.province_id for g in grants if g.province_id is not None}
         if whole:
             result |= Q(**{f"{enterprise_id}__in": sorted(whole)})
         if provinces:

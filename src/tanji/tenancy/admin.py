@@ -27,7 +27,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class TanjiUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class TanjiUserAdmin(UserAdmin):
     """Users, with the display name."""
 
     fieldsets = (*UserAdmin.fieldsets, ("tanji", {"fields": ("display_name",)}))  # type: ignore[misc]
@@ -48,14 +48,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ("at", "username", "action", "object_type", "object_repr", "request_id")
     list_filter = ("action", "object_type")
 
-    def has_add_permission(self, request: object) -> bool:  # type: ignore[override]
+    def has_add_permission(self, request: object) -> bool:
         """Entries are written by services only."""
         return False
 
-    def has_change_permission(self, request: object, obj: object = None) -> bool:  # type: ignore[override]
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
         """Entries are immutable."""
         return False
 
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:  # type: ignore[override]
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
         """Entries are never deleted."""
         return False

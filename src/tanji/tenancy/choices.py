@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tanji.tenancy.geography import HUBEI_CITIES
-
 
 class RoleChoices(models.TextChoices):
     """What a membership lets its user do; the actions are in :mod:`tanji.tenancy.permissions`."""
@@ -44,7 +42,24 @@ ROLE_SCOPE: dict[str, str] = {
 #: Roles whose grant is limited to one reporting year.
 YEAR_SCOPED_ROLES = frozenset({RoleChoices.VERIFIER})
 
-CityChoices = models.TextChoices(  # type: ignore[misc]
-    "CityChoices", [(city.code, (city.code, city.name_zh)) for city in HUBEI_CITIES]
-)
-CityChoices.__doc__ = "Hubei's prefecture-level divisions (GB/T 2260 codes), labelled in Chinese."
+
+class CityChoices(models.TextChoices):
+    """Hubei's prefecture-level divisions by GB/T 2260 code (coordinates in ``geography``)."""
+
+    WUHAN = "420100", _("Wuhan")
+    HUANGSHI = "420200", _("Huangshi")
+    SHIYAN = "420300", _("Shiyan")
+    YICHANG = "420500", _("Yichang")
+    XIANGYANG = "420600", _("Xiangyang")
+    EZHOU = "420700", _("Ezhou")
+    JINGMEN = "420800", _("Jingmen")
+    XIAOGAN = "420900", _("Xiaogan")
+    JINGZHOU = "421000", _("Jingzhou")
+    HUANGGANG = "421100", _("Huanggang")
+    XIANNING = "421200", _("Xianning")
+    SUIZHOU = "421300", _("Suizhou")
+    ENSHI = "422800", _("Enshi")
+    XIANTAO = "429004", _("Xiantao")
+    QIANJIANG = "429005", _("Qianjiang")
+    TIANMEN = "429006", _("Tianmen")
+    SHENNONGJIA = "429021", _("Shennongjia")

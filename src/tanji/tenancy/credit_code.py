@@ -22,7 +22,9 @@ class CreditCodeError(CodedError):
 
 def check_character(first17: str) -> str:
     """Return the GB 32100-2015 check character for the first 17 characters."""
-    total = sum(ALPHABET.index(char) * weight for char, weight in zip(first17, WEIGHTS, strict=True))
+    total = sum(
+        ALPHABET.index(char) * weight for char, weight in zip(first17, WEIGHTS, strict=True)
+    )
     return ALPHABET[(31 - total % 31) % 31]
 
 

@@ -100,8 +100,8 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self) -> str:
@@ -116,11 +116,19 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=RoleChoices.choices)
     province = models.ForeignKey(
-        Province, models.CASCADE, null=True, blank=True, related_name="memberships",
+        Province,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name=_("province"),
     )
     enterprise = models.ForeignKey(
-        Enterprise, models.CASCADE, null=True, blank=True, related_name="memberships",
+        Enterprise,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name=_("enterprise"),
     )
     year = models.PositiveSmallIntegerField(_("reporting year"), null=True, blank=True)
@@ -176,7 +184,11 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200)
     enterprise = models.ForeignKey(
-        Enterprise, models.SET_NULL, null=True, blank=True, related_name="+",
+        Enterprise,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("enterprise"),
     )
     before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)

@@ -123,12 +123,15 @@ def grant_membership(
     """
     if role not in ROLE_SCOPE:
         raise InvalidInput(
-            "tenancy.unknown_role", "unknown role {role!r}", role=role,
+            "tenancy.unknown_role",
+            "unknown role {role!r}",
+            role=role,
         )
     enterprise = queries.enterprise(actor, enterprise_id) if enterprise_id is not None else None
     province = (
         get_visible(queries.provinces(actor), province_id, "province")
-        if province_id is not None else None
+        if province_id is not None
+        else None
     )
     if ROLE_SCOPE[role] == ScopeChoices.ENTERPRISE and enterprise is not None:
         actor.require(Action.MANAGE_MEMBERS, enterprise)

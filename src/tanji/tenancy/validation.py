@@ -30,9 +30,11 @@ def clean_or_raise(instance: models.Model, exclude: Iterable[str] | None = None)
         instance.full_clean(exclude=list(exclude) if exclude else None)
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        codes = [e.code for e in error.error_dict.get(field, []) if e.code] if hasattr(
-            error, "error_dict"
-        ) else []
+        codes = (
+            [e.code for e in error.error_dict.get(field, []) if e.code]
+            if hasattr(error, "error_dict")
+            else []
+        )
         raise InvalidInput(
             f"{instance._meta.app_label}.invalid_field",
             "{model}.{field}: {detail}",

@@ -4,36 +4,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Instrument',
+            name="Instrument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, verbose_name='ledger code')),
-                ('name_zh', models.CharField(max_length=128, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=128, verbose_name='name (English)')),
-                ('instrument_type', models.CharField(choices=[('belt_scale', 'Belt scale'), ('truck_scale', 'Truck scale'), ('rotor_scale', 'Rotor / coal-powder feeder scale'), ('solid_flow_meter', 'Solid flow meter (impact / Coriolis)'), ('energy_meter', 'AC electrical energy meter'), ('heat_meter', 'Heat meter'), ('liquid_flow_meter', 'Liquid flow meter'), ('fuel_dispenser', 'Fuel dispenser'), ('gas_flow_meter', 'Gas flow meter'), ('gas_analyser', 'Gas analyser (CEMS)'), ('temperature', 'Temperature transmitter'), ('pressure', 'Pressure transmitter'), ('moisture', 'Moisture meter'), ('calorimeter', 'Bomb calorimeter'), ('carbon_analyser', 'Carbon/sulphur analyser'), ('xrf', 'X-ray fluorescence analyser'), ('balance', 'Analytical balance'), ('other', 'Other')], max_length=32, verbose_name='type')),
-                ('maker', models.CharField(blank=True, max_length=128, verbose_name='maker')),
-                ('model', models.CharField(blank=True, max_length=128, verbose_name='model')),
-                ('serial_number', models.CharField(blank=True, max_length=128, verbose_name='serial number')),
-                ('range_min', models.FloatField(verbose_name='range minimum')),
-                ('range_max', models.FloatField(verbose_name='range maximum')),
-                ('range_unit', models.CharField(max_length=16, verbose_name='range unit')),
-                ('accuracy_class', models.CharField(choices=[('0.1', '0.1'), ('0.2', '0.2'), ('0.2S', '0.2S'), ('0.5', '0.5'), ('0.5S', '0.5S'), ('1.0', '1.0'), ('1.5', '1.5'), ('2.0', '2.0'), ('2.5', '2.5'), ('unclassed', 'Not classed (stated uncertainty)')], max_length=16, verbose_name='accuracy class')),
-                ('calibration_status', models.CharField(choices=[('valid', 'Valid'), ('due_soon', 'Due soon'), ('overdue', 'Overdue'), ('not_required', 'Not required'), ('unknown', 'Unknown')], default='unknown', max_length=16, verbose_name='calibration status')),
-                ('installed_on', models.DateField(verbose_name='installed on')),
-                ('retired_on', models.DateField(blank=True, null=True, verbose_name='retired on')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, verbose_name="ledger code")),
+                ("name_zh", models.CharField(max_length=128, verbose_name="name (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=128, verbose_name="name (English)"),
+                ),
+                (
+                    "instrument_type",
+                    models.CharField(
+                        choices=[
+                            ("belt_scale", "Belt scale"),
+                            ("truck_scale", "Truck scale"),
+                            ("rotor_scale", "Rotor / coal-powder feeder scale"),
+                            ("solid_flow_meter", "Solid flow meter (impact / Coriolis)"),
+                            ("energy_meter", "AC electrical energy meter"),
+                            ("heat_meter", "Heat meter"),
+                            ("liquid_flow_meter", "Liquid flow meter"),
+                            ("fuel_dispenser", "Fuel dispenser"),
+                            ("gas_flow_meter", "Gas flow meter"),
+                            ("gas_analyser", "Gas analyser (CEMS)"),
+                            ("temperature", "Temperature transmitter"),
+                            ("pressure", "Pressure transmitter"),
+                            ("moisture", "Moisture meter"),
+                            ("calorimeter", "Bomb calorimeter"),
+                            ("carbon_analyser", "Carbon/sulphur analyser"),
+                            ("xrf", "X-ray fluorescence analyser"),
+                            ("balance", "Analytical balance"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                ("maker", models.CharField(blank=True, max_length=128, verbose_name="maker")),
+                ("model", models.CharField(blank=True, max_length=128, verbose_name="model")),
+                (
+                    "serial_number",
+                    models.CharField(blank=True, max_length=128, verbose_name="serial number"),
+                ),
+                ("range_min", models.FloatField(verbose_name="range minimum")),
+                ("range_max", models.FloatField(verbose_name="range maximum")),
+                ("range_unit", models.CharField(max_length=16, verbose_name="range unit")),
+                (
+                    "accuracy_class",
+                    models.CharField(
+                        choices=[
+                            ("0.1", "0.1"),
+                            ("0.2", "0.2"),
+                            ("0.2S", "0.2S"),
+                            ("0.5", "0.5"),
+                            ("0.5S", "0.5S"),
+                            ("1.0", "1.0"),
+                            ("1.5", "1.5"),
+                            ("2.0", "2.0"),
+                            ("2.5", "2.5"),
+                            ("unclassed", "Not classed (stated uncertainty)"),
+                        ],
+                        max_length=16,
+                        verbose_name="accuracy class",
+                    ),
+                ),
+                (
+                    "calibration_status",
+                    models.CharField(
+                        choices=[
+                            ("valid", "Valid"),
+                            ("due_soon", "Due soon"),
+                            ("overdue", "Overdue"),
+                            ("not_required", "Not required"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                        verbose_name="calibration status",
+                    ),
+                ),
+                ("installed_on", models.DateField(verbose_name="installed on")),
+                ("retired_on", models.DateField(blank=True, null=True, verbose_name="retired on")),
             ],
             options={
-                'verbose_name': 'instrument',
-                'verbose_name_plural': 'instruments',
-                'ordering': ['enterprise_id', 'code'],
+                "verbose_name": "instrument",
+                "verbose_name_plural": "instruments",
+                "ordering": ["enterprise_id", "code"],
             },
         ),
     ]

@@ -6,39 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('metrology', '0001_initial'),
-        ('plant', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("metrology", "0001_initial"),
+        ("plant", "0001_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='instrument',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise'),
+            model_name="instrument",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='instrument',
-            name='location',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='instruments', to='plant.flowedge', verbose_name='location on the carbon-flow diagram'),
+            model_name="instrument",
+            name="location",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="instruments",
+                to="plant.flowedge",
+                verbose_name="location on the carbon-flow diagram",
+            ),
         ),
         migrations.AddField(
-            model_name='instrument',
-            name='responsible',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instruments', to=settings.AUTH_USER_MODEL, verbose_name='responsible person'),
+            model_name="instrument",
+            name="responsible",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="instruments",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="responsible person",
+            ),
         ),
         migrations.AddField(
-            model_name='instrument',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='instruments', to='plant.tag', verbose_name='tags'),
+            model_name="instrument",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="instruments", to="plant.tag", verbose_name="tags"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instrument',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'code'), name='instrument_code_per_enterprise'),
+            model_name="instrument",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "code"), name="instrument_code_per_enterprise"
+            ),
         ),
     ]

@@ -4,161 +4,401 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CarbonFlowDiagram',
+            name="CarbonFlowDiagram",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=128, verbose_name='title')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=128, verbose_name="title")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
             ],
             options={
-                'verbose_name': 'carbon-flow diagram',
-                'verbose_name_plural': 'carbon-flow diagrams',
+                "verbose_name": "carbon-flow diagram",
+                "verbose_name_plural": "carbon-flow diagrams",
             },
         ),
         migrations.CreateModel(
-            name='EmissionSource',
+            name="EmissionSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('coal_kiln_head', 'Coal, kiln head'), ('coal_calciner', 'Coal, calciner'), ('diesel_ignition', 'Diesel, kiln ignition'), ('diesel_forklift', 'Diesel, forklifts'), ('msw', 'Municipal solid waste'), ('cloth_strips', 'Cloth strips'), ('other_alternative_fuel', 'Other alternative fuel'), ('raw_meal_process', 'Raw meal / clinker process'), ('line_electricity', 'Line electricity'), ('purchased_electricity', 'Purchased electricity'), ('exported_electricity', 'Exported electricity'), ('purchased_heat', 'Purchased heat'), ('exported_heat', 'Exported heat')], max_length=32, verbose_name='kind')),
-                ('code', models.CharField(max_length=32, verbose_name='code')),
-                ('name_zh', models.CharField(max_length=128, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=128, verbose_name='name (English)')),
-                ('in_clinker_boundary', models.BooleanField(verbose_name='in the clinker-production boundary')),
-                ('in_enterprise_boundary', models.BooleanField(verbose_name='in the enterprise boundary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("coal_kiln_head", "Coal, kiln head"),
+                            ("coal_calciner", "Coal, calciner"),
+                            ("diesel_ignition", "Diesel, kiln ignition"),
+                            ("diesel_forklift", "Diesel, forklifts"),
+                            ("msw", "Municipal solid waste"),
+                            ("cloth_strips", "Cloth strips"),
+                            ("other_alternative_fuel", "Other alternative fuel"),
+                            ("raw_meal_process", "Raw meal / clinker process"),
+                            ("line_electricity", "Line electricity"),
+                            ("purchased_electricity", "Purchased electricity"),
+                            ("exported_electricity", "Exported electricity"),
+                            ("purchased_heat", "Purchased heat"),
+                            ("exported_heat", "Exported heat"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, verbose_name="code")),
+                ("name_zh", models.CharField(max_length=128, verbose_name="name (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=128, verbose_name="name (English)"),
+                ),
+                (
+                    "in_clinker_boundary",
+                    models.BooleanField(verbose_name="in the clinker-production boundary"),
+                ),
+                (
+                    "in_enterprise_boundary",
+                    models.BooleanField(verbose_name="in the enterprise boundary"),
+                ),
             ],
             options={
-                'verbose_name': 'emission source',
-                'verbose_name_plural': 'emission sources',
-                'ordering': ['enterprise_id', 'code'],
+                "verbose_name": "emission source",
+                "verbose_name_plural": "emission sources",
+                "ordering": ["enterprise_id", "code"],
             },
         ),
         migrations.CreateModel(
-            name='FlowEdge',
+            name="FlowEdge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=48, verbose_name='key')),
-                ('medium', models.CharField(choices=[('material', 'Material'), ('fuel', 'Fuel'), ('electricity', 'Electricity'), ('heat', 'Heat'), ('flue_gas', 'Flue gas')], max_length=16, verbose_name='medium')),
-                ('name_zh', models.CharField(max_length=128, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=128, verbose_name='name (English)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=48, verbose_name="key")),
+                (
+                    "medium",
+                    models.CharField(
+                        choices=[
+                            ("material", "Material"),
+                            ("fuel", "Fuel"),
+                            ("electricity", "Electricity"),
+                            ("heat", "Heat"),
+                            ("flue_gas", "Flue gas"),
+                        ],
+                        max_length=16,
+                        verbose_name="medium",
+                    ),
+                ),
+                ("name_zh", models.CharField(max_length=128, verbose_name="name (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=128, verbose_name="name (English)"),
+                ),
             ],
             options={
-                'verbose_name': 'flow edge',
-                'verbose_name_plural': 'flow edges',
-                'ordering': ['diagram_id', 'key'],
+                "verbose_name": "flow edge",
+                "verbose_name_plural": "flow edges",
+                "ordering": ["diagram_id", "key"],
             },
         ),
         migrations.CreateModel(
-            name='FlowNode',
+            name="FlowNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=48, verbose_name='key')),
-                ('kind', models.CharField(choices=[('process_unit', 'Process unit'), ('store', 'Store'), ('feeder', 'Feeder'), ('external', 'Outside the boundary')], max_length=16, verbose_name='kind')),
-                ('name_zh', models.CharField(max_length=128, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=128, verbose_name='name (English)')),
-                ('x', models.FloatField(default=0, verbose_name='x position')),
-                ('y', models.FloatField(default=0, verbose_name='y position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=48, verbose_name="key")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("process_unit", "Process unit"),
+                            ("store", "Store"),
+                            ("feeder", "Feeder"),
+                            ("external", "Outside the boundary"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name_zh", models.CharField(max_length=128, verbose_name="name (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=128, verbose_name="name (English)"),
+                ),
+                ("x", models.FloatField(default=0, verbose_name="x position")),
+                ("y", models.FloatField(default=0, verbose_name="y position")),
             ],
             options={
-                'verbose_name': 'flow node',
-                'verbose_name_plural': 'flow nodes',
-                'ordering': ['diagram_id', 'key'],
+                "verbose_name": "flow node",
+                "verbose_name_plural": "flow nodes",
+                "ordering": ["diagram_id", "key"],
             },
         ),
         migrations.CreateModel(
-            name='LabAnalysis',
+            name="LabAnalysis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sample_id', models.CharField(max_length=64, verbose_name='sample id')),
-                ('material', models.CharField(choices=[('coal', 'Coal'), ('diesel', 'Diesel'), ('msw', 'Municipal solid waste'), ('cloth_strips', 'Cloth strips'), ('raw_meal', 'Raw meal'), ('clinker', 'Clinker'), ('kiln_dust', 'Kiln dust'), ('bypass_dust', 'Bypass dust'), ('other', 'Other')], max_length=32, verbose_name='material')),
-                ('sampled_at', models.DateTimeField(verbose_name='sampled at')),
-                ('analysed_at', models.DateTimeField(verbose_name='analysed at')),
-                ('method_standard', models.CharField(max_length=64, verbose_name='method standard')),
-                ('instrument_code', models.CharField(blank=True, help_text='Code of the lab instrument in the instrument ledger.', max_length=64, verbose_name='instrument (ledger code)')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sample_id", models.CharField(max_length=64, verbose_name="sample id")),
+                (
+                    "material",
+                    models.CharField(
+                        choices=[
+                            ("coal", "Coal"),
+                            ("diesel", "Diesel"),
+                            ("msw", "Municipal solid waste"),
+                            ("cloth_strips", "Cloth strips"),
+                            ("raw_meal", "Raw meal"),
+                            ("clinker", "Clinker"),
+                            ("kiln_dust", "Kiln dust"),
+                            ("bypass_dust", "Bypass dust"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="material",
+                    ),
+                ),
+                ("sampled_at", models.DateTimeField(verbose_name="sampled at")),
+                ("analysed_at", models.DateTimeField(verbose_name="analysed at")),
+                (
+                    "method_standard",
+                    models.CharField(max_length=64, verbose_name="method standard"),
+                ),
+                (
+                    "instrument_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="Code of the lab instrument in the instrument ledger.",
+                        max_length=64,
+                        verbose_name="instrument (ledger code)",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
             ],
             options={
-                'verbose_name': 'lab analysis',
-                'verbose_name_plural': 'lab analyses',
-                'ordering': ['enterprise_id', '-sampled_at'],
+                "verbose_name": "lab analysis",
+                "verbose_name_plural": "lab analyses",
+                "ordering": ["enterprise_id", "-sampled_at"],
             },
         ),
         migrations.CreateModel(
-            name='LabResult',
+            name="LabResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('parameter', models.CharField(choices=[('ncv', 'Net calorific value'), ('carbon_content', 'Carbon content per unit heat'), ('carbon_mass_fraction', 'Carbon mass fraction'), ('fossil_carbon_fraction', 'Fossil share of carbon'), ('cao', 'CaO'), ('mgo', 'MgO'), ('non_carbonate_cao', 'Non-carbonate CaO'), ('toc', 'Total organic carbon'), ('moisture', 'Moisture'), ('ash', 'Ash'), ('volatile_matter', 'Volatile matter'), ('loss_on_ignition', 'Loss on ignition'), ('density', 'Density')], max_length=32, verbose_name='parameter')),
-                ('value', models.FloatField(verbose_name='value')),
-                ('unit', models.CharField(max_length=16, verbose_name='unit')),
-                ('standard_uncertainty', models.FloatField(blank=True, help_text='Standard uncertainty u, in the unit of the value (JJF 1059.1).', null=True, verbose_name='standard uncertainty')),
-                ('method_standard', models.CharField(blank=True, max_length=64, verbose_name='method standard')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "parameter",
+                    models.CharField(
+                        choices=[
+                            ("ncv", "Net calorific value"),
+                            ("carbon_content", "Carbon content per unit heat"),
+                            ("carbon_mass_fraction", "Carbon mass fraction"),
+                            ("fossil_carbon_fraction", "Fossil share of carbon"),
+                            ("cao", "CaO"),
+                            ("mgo", "MgO"),
+                            ("non_carbonate_cao", "Non-carbonate CaO"),
+                            ("toc", "Total organic carbon"),
+                            ("moisture", "Moisture"),
+                            ("ash", "Ash"),
+                            ("volatile_matter", "Volatile matter"),
+                            ("loss_on_ignition", "Loss on ignition"),
+                            ("density", "Density"),
+                        ],
+                        max_length=32,
+                        verbose_name="parameter",
+                    ),
+                ),
+                ("value", models.FloatField(verbose_name="value")),
+                ("unit", models.CharField(max_length=16, verbose_name="unit")),
+                (
+                    "standard_uncertainty",
+                    models.FloatField(
+                        blank=True,
+                        help_text="Standard uncertainty u, in the unit of the value (JJF 1059.1).",
+                        null=True,
+                        verbose_name="standard uncertainty",
+                    ),
+                ),
+                (
+                    "method_standard",
+                    models.CharField(blank=True, max_length=64, verbose_name="method standard"),
+                ),
             ],
             options={
-                'verbose_name': 'lab result',
-                'verbose_name_plural': 'lab results',
-                'ordering': ['analysis_id', 'parameter'],
+                "verbose_name": "lab result",
+                "verbose_name_plural": "lab results",
+                "ordering": ["analysis_id", "parameter"],
             },
         ),
         migrations.CreateModel(
-            name='ProductionLine',
+            name="ProductionLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, verbose_name='code')),
-                ('name_zh', models.CharField(max_length=128, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=128, verbose_name='name (English)')),
-                ('design_capacity_t_per_d', models.FloatField(verbose_name='design capacity (t/d clinker)')),
-                ('clinker_type', models.CharField(choices=[('portland', 'Portland clinker'), ('white_portland', 'White Portland clinker'), ('sulphoaluminate', 'Sulpho(ferro)aluminate clinker'), ('aluminate', 'Aluminate clinker')], default='portland', max_length=32, verbose_name='clinker type')),
-                ('commissioned_on', models.DateField(blank=True, null=True, verbose_name='commissioned on')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, verbose_name="code")),
+                ("name_zh", models.CharField(max_length=128, verbose_name="name (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=128, verbose_name="name (English)"),
+                ),
+                (
+                    "design_capacity_t_per_d",
+                    models.FloatField(verbose_name="design capacity (t/d clinker)"),
+                ),
+                (
+                    "clinker_type",
+                    models.CharField(
+                        choices=[
+                            ("portland", "Portland clinker"),
+                            ("white_portland", "White Portland clinker"),
+                            ("sulphoaluminate", "Sulpho(ferro)aluminate clinker"),
+                            ("aluminate", "Aluminate clinker"),
+                        ],
+                        default="portland",
+                        max_length=32,
+                        verbose_name="clinker type",
+                    ),
+                ),
+                (
+                    "commissioned_on",
+                    models.DateField(blank=True, null=True, verbose_name="commissioned on"),
+                ),
             ],
             options={
-                'verbose_name': 'production line',
-                'verbose_name_plural': 'production lines',
-                'ordering': ['enterprise_id', 'code'],
+                "verbose_name": "production line",
+                "verbose_name_plural": "production lines",
+                "ordering": ["enterprise_id", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, verbose_name='code')),
-                ('name_zh', models.CharField(max_length=128, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=128, verbose_name='name (English)')),
-                ('address', models.CharField(blank=True, max_length=256, verbose_name='address')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, verbose_name="code")),
+                ("name_zh", models.CharField(max_length=128, verbose_name="name (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=128, verbose_name="name (English)"),
+                ),
+                ("address", models.CharField(blank=True, max_length=256, verbose_name="address")),
             ],
             options={
-                'verbose_name': 'site',
-                'verbose_name_plural': 'sites',
-                'ordering': ['enterprise_id', 'code'],
+                "verbose_name": "site",
+                "verbose_name_plural": "sites",
+                "ordering": ["enterprise_id", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, verbose_name='code')),
-                ('name_zh', models.CharField(max_length=128, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(blank=True, max_length=128, verbose_name='name (English)')),
-                ('quantity_kind', models.CharField(choices=[('mass_flow', 'Mass flow'), ('mass', 'Mass'), ('volume', 'Volume'), ('volume_flow', 'Volume flow'), ('energy', 'Energy'), ('power', 'Power'), ('volume_fraction', 'Volume fraction'), ('mass_fraction', 'Mass fraction'), ('temperature', 'Temperature'), ('pressure', 'Pressure'), ('heating_value', 'Heating value'), ('carbon_content', 'Carbon content per unit heat'), ('ratio', 'Dimensionless ratio')], max_length=32, verbose_name='quantity kind')),
-                ('unit', models.CharField(max_length=16, verbose_name='unit')),
-                ('resolution', models.FloatField(verbose_name='resolution')),
-                ('aggregation', models.CharField(choices=[('measurement', 'Measurement (averaged)'), ('total_increasing', 'Total, increasing (counter)'), ('total', 'Total (summed)')], max_length=32, verbose_name='aggregation')),
-                ('rollover_max', models.FloatField(blank=True, null=True, verbose_name='counter roll-over value')),
-                ('range_min', models.FloatField(verbose_name='valid range minimum')),
-                ('range_max', models.FloatField(verbose_name='valid range maximum')),
-                ('accounting_role', models.CharField(choices=[('activity', 'Activity data'), ('parameter', 'Parameter'), ('cems', 'CEMS')], max_length=16, verbose_name='role in the accounting')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, verbose_name="code")),
+                ("name_zh", models.CharField(max_length=128, verbose_name="name (Chinese)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=128, verbose_name="name (English)"),
+                ),
+                (
+                    "quantity_kind",
+                    models.CharField(
+                        choices=[
+                            ("mass_flow", "Mass flow"),
+                            ("mass", "Mass"),
+                            ("volume", "Volume"),
+                            ("volume_flow", "Volume flow"),
+                            ("energy", "Energy"),
+                            ("power", "Power"),
+                            ("volume_fraction", "Volume fraction"),
+                            ("mass_fraction", "Mass fraction"),
+                            ("temperature", "Temperature"),
+                            ("pressure", "Pressure"),
+                            ("heating_value", "Heating value"),
+                            ("carbon_content", "Carbon content per unit heat"),
+                            ("ratio", "Dimensionless ratio"),
+                        ],
+                        max_length=32,
+                        verbose_name="quantity kind",
+                    ),
+                ),
+                ("unit", models.CharField(max_length=16, verbose_name="unit")),
+                ("resolution", models.FloatField(verbose_name="resolution")),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("measurement", "Measurement (averaged)"),
+                            ("total_increasing", "Total, increasing (counter)"),
+                            ("total", "Total (summed)"),
+                        ],
+                        max_length=32,
+                        verbose_name="aggregation",
+                    ),
+                ),
+                (
+                    "rollover_max",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="counter roll-over value"
+                    ),
+                ),
+                ("range_min", models.FloatField(verbose_name="valid range minimum")),
+                ("range_max", models.FloatField(verbose_name="valid range maximum")),
+                (
+                    "accounting_role",
+                    models.CharField(
+                        choices=[
+                            ("activity", "Activity data"),
+                            ("parameter", "Parameter"),
+                            ("cems", "CEMS"),
+                        ],
+                        max_length=16,
+                        verbose_name="role in the accounting",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'tag',
-                'verbose_name_plural': 'tags',
-                'ordering': ['enterprise_id', 'code'],
+                "verbose_name": "tag",
+                "verbose_name_plural": "tags",
+                "ordering": ["enterprise_id", "code"],
             },
         ),
     ]

@@ -6,166 +6,313 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('plant', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("plant", "0001_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='carbonflowdiagram',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise'),
+            model_name="carbonflowdiagram",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='emissionsource',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise'),
+            model_name="emissionsource",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='flowedge',
-            name='diagram',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='edges', to='plant.carbonflowdiagram', verbose_name='diagram'),
+            model_name="flowedge",
+            name="diagram",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="edges",
+                to="plant.carbonflowdiagram",
+                verbose_name="diagram",
+            ),
         ),
         migrations.AddField(
-            model_name='flowedge',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise'),
+            model_name="flowedge",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='flowedge',
-            name='feeds',
-            field=models.ManyToManyField(blank=True, related_name='fed_by', to='plant.emissionsource', verbose_name='feeds sources'),
+            model_name="flowedge",
+            name="feeds",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="fed_by",
+                to="plant.emissionsource",
+                verbose_name="feeds sources",
+            ),
         ),
         migrations.AddField(
-            model_name='flownode',
-            name='diagram',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='plant.carbonflowdiagram', verbose_name='diagram'),
+            model_name="flownode",
+            name="diagram",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="nodes",
+                to="plant.carbonflowdiagram",
+                verbose_name="diagram",
+            ),
         ),
         migrations.AddField(
-            model_name='flownode',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise'),
+            model_name="flownode",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='flowedge',
-            name='from_node',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outgoing', to='plant.flownode', verbose_name='from'),
+            model_name="flowedge",
+            name="from_node",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="outgoing",
+                to="plant.flownode",
+                verbose_name="from",
+            ),
         ),
         migrations.AddField(
-            model_name='flowedge',
-            name='to_node',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incoming', to='plant.flownode', verbose_name='to'),
+            model_name="flowedge",
+            name="to_node",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="incoming",
+                to="plant.flownode",
+                verbose_name="to",
+            ),
         ),
         migrations.AddField(
-            model_name='labanalysis',
-            name='analyst',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='analyst'),
+            model_name="labanalysis",
+            name="analyst",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="analyst",
+            ),
         ),
         migrations.AddField(
-            model_name='labanalysis',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise'),
+            model_name="labanalysis",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='labanalysis',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lab_analyses', to='plant.emissionsource', verbose_name='emission source'),
+            model_name="labanalysis",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lab_analyses",
+                to="plant.emissionsource",
+                verbose_name="emission source",
+            ),
         ),
         migrations.AddField(
-            model_name='labresult',
-            name='analysis',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='plant.labanalysis', verbose_name='analysis'),
+            model_name="labresult",
+            name="analysis",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="results",
+                to="plant.labanalysis",
+                verbose_name="analysis",
+            ),
         ),
         migrations.AddField(
-            model_name='labresult',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise'),
+            model_name="labresult",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='productionline',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise'),
+            model_name="productionline",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='labanalysis',
-            name='line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lab_analyses', to='plant.productionline', verbose_name='production line'),
+            model_name="labanalysis",
+            name="line",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lab_analyses",
+                to="plant.productionline",
+                verbose_name="production line",
+            ),
         ),
         migrations.AddField(
-            model_name='emissionsource',
-            name='line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sources', to='plant.productionline', verbose_name='production line'),
+            model_name="emissionsource",
+            name="line",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sources",
+                to="plant.productionline",
+                verbose_name="production line",
+            ),
         ),
         migrations.AddField(
-            model_name='carbonflowdiagram',
-            name='line',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='diagram', to='plant.productionline', verbose_name='production line'),
+            model_name="carbonflowdiagram",
+            name="line",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="diagram",
+                to="plant.productionline",
+                verbose_name="production line",
+            ),
         ),
         migrations.AddField(
-            model_name='site',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise'),
+            model_name="site",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='productionline',
-            name='site',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='plant.site', verbose_name='site'),
+            model_name="productionline",
+            name="site",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lines",
+                to="plant.site",
+                verbose_name="site",
+            ),
         ),
         migrations.AddField(
-            model_name='emissionsource',
-            name='site',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sources', to='plant.site', verbose_name='site'),
+            model_name="emissionsource",
+            name="site",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sources",
+                to="plant.site",
+                verbose_name="site",
+            ),
         ),
         migrations.AddField(
-            model_name='tag',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise'),
+            model_name="tag",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="tenancy.enterprise",
+                verbose_name="enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='tag',
-            name='line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tags', to='plant.productionline', verbose_name='production line'),
+            model_name="tag",
+            name="line",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tags",
+                to="plant.productionline",
+                verbose_name="production line",
+            ),
         ),
         migrations.AddField(
-            model_name='tag',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tags', to='plant.emissionsource', verbose_name='emission source'),
+            model_name="tag",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tags",
+                to="plant.emissionsource",
+                verbose_name="emission source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flownode',
-            constraint=models.UniqueConstraint(fields=('diagram', 'key'), name='node_key_per_diagram'),
+            model_name="flownode",
+            constraint=models.UniqueConstraint(
+                fields=("diagram", "key"), name="node_key_per_diagram"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flowedge',
-            constraint=models.UniqueConstraint(fields=('diagram', 'key'), name='edge_key_per_diagram'),
+            model_name="flowedge",
+            constraint=models.UniqueConstraint(
+                fields=("diagram", "key"), name="edge_key_per_diagram"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='labresult',
-            constraint=models.UniqueConstraint(fields=('analysis', 'parameter'), name='one_result_per_parameter'),
+            model_name="labresult",
+            constraint=models.UniqueConstraint(
+                fields=("analysis", "parameter"), name="one_result_per_parameter"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='labanalysis',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'sample_id'), name='sample_id_per_enterprise'),
+            model_name="labanalysis",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "sample_id"), name="sample_id_per_enterprise"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='site',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'code'), name='site_code_per_enterprise'),
+            model_name="site",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "code"), name="site_code_per_enterprise"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='productionline',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'code'), name='line_code_per_enterprise'),
+            model_name="productionline",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "code"), name="line_code_per_enterprise"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='emissionsource',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'code'), name='source_code_per_enterprise'),
+            model_name="emissionsource",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "code"), name="source_code_per_enterprise"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'code'), name='tag_code_per_enterprise'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "code"), name="tag_code_per_enterprise"
+            ),
         ),
     ]

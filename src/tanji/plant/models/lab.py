@@ -20,11 +20,19 @@ class LabAnalysis(EnterpriseOwned):
     """One analysed sample: what, when sampled and analysed, by whom, to which standard."""
 
     line = models.ForeignKey(
-        ProductionLine, models.PROTECT, null=True, blank=True, related_name="lab_analyses",
+        ProductionLine,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lab_analyses",
         verbose_name=_("production line"),
     )
     source = models.ForeignKey(
-        EmissionSource, models.PROTECT, null=True, blank=True, related_name="lab_analyses",
+        EmissionSource,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lab_analyses",
         verbose_name=_("emission source"),
     )
     sample_id = models.CharField(_("sample id"), max_length=64)
@@ -33,11 +41,17 @@ class LabAnalysis(EnterpriseOwned):
     analysed_at = models.DateTimeField(_("analysed at"))
     method_standard = models.CharField(_("method standard"), max_length=64)
     analyst = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("analyst"),
     )
     instrument_code = models.CharField(
-        _("instrument (ledger code)"), max_length=64, blank=True,
+        _("instrument (ledger code)"),
+        max_length=64,
+        blank=True,
         help_text=_("Code of the lab instrument in the instrument ledger."),
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -73,13 +87,13 @@ class LabResult(EnterpriseOwned):
     analysis = models.ForeignKey(
         LabAnalysis, models.CASCADE, related_name="results", verbose_name=_("analysis")
     )
-    parameter = models.CharField(
-        _("parameter"), max_length=32, choices=LabParameterChoices.choices
-    )
+    parameter = models.CharField(_("parameter"), max_length=32, choices=LabParameterChoices.choices)
     value = models.FloatField(_("value"))
     unit = models.CharField(_("unit"), max_length=16)
     standard_uncertainty = models.FloatField(
-        _("standard uncertainty"), null=True, blank=True,
+        _("standard uncertainty"),
+        null=True,
+        blank=True,
         help_text=_("Standard uncertainty u, in the unit of the value (JJF 1059.1)."),
     )
     method_standard = models.CharField(_("method standard"), max_length=64, blank=True)

@@ -50,7 +50,9 @@ class ProductionLine(EnterpriseOwned):
     name_en = models.CharField(_("name (English)"), max_length=128, blank=True)
     design_capacity_t_per_d = models.FloatField(_("design capacity (t/d clinker)"))
     clinker_type = models.CharField(
-        _("clinker type"), max_length=32, choices=ClinkerTypeChoices.choices,
+        _("clinker type"),
+        max_length=32,
+        choices=ClinkerTypeChoices.choices,
         default=ClinkerTypeChoices.PORTLAND,
     )
     commissioned_on = models.DateField(_("commissioned on"), null=True, blank=True)
@@ -81,7 +83,11 @@ class EmissionSource(EnterpriseOwned):
 
     site = models.ForeignKey(Site, models.PROTECT, related_name="sources", verbose_name=_("site"))
     line = models.ForeignKey(
-        ProductionLine, models.PROTECT, null=True, blank=True, related_name="sources",
+        ProductionLine,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
         verbose_name=_("production line"),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=SourceKindChoices.choices)
@@ -117,8 +123,9 @@ class EmissionSource(EnterpriseOwned):
             raise ValidationError({"line": _("is on another site")}, code="other_site")
         kind = SOURCE_KINDS.get(self.kind)
         if kind is not None and kind.per_line and line is None:
-            raise ValidationError({"line": _("this kind of source belongs to a line")},
-                                  code="required")
+            raise ValidationError(
+                {"line": _("this kind of source belongs to a line")}, code="required"
+            )
         if not (self.in_clinker_boundary or self.in_enterprise_boundary):
             raise ValidationError(
                 {"in_enterprise_boundary": _("a source belongs to at least one boundary")},
@@ -133,11 +140,19 @@ class Tag(EnterpriseOwned):
     """
 
     line = models.ForeignKey(
-        ProductionLine, models.PROTECT, null=True, blank=True, related_name="tags",
+        ProductionLine,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tags",
         verbose_name=_("production line"),
     )
     source = models.ForeignKey(
-        EmissionSource, models.PROTECT, null=True, blank=True, related_name="tags",
+        EmissionSource,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tags",
         verbose_name=_("emission source"),
     )
     code = models.CharField(_("code"), max_length=64)

@@ -25,4 +25,6 @@ class Command(BaseCommand):
         self.stdout.write("DEMO-ONLY LOGINS (passwords shown once, for accounts created now):")
         for login in summary.logins:
             password = login.password or "(unchanged)"
-            self.stdout.write(f"  {login.username:<22} {login.role:<20} {login.scope:<16} {password}")
+            self.stdout.write(
+                f"  {login.username:<22} {login.role:<20} {login.scope:<16} {password}"
+            )
