@@ -91,7 +91,9 @@ class Enterprise(models.Model):
         try:
             self.credit_code = validate_credit_code(self.credit_code)
         except CreditCodeError as error:
-            raise ValidationError({"credit_code": str(error)}, code=error.code) from error
+            raise ValidationError(
+                {"credit_code": ValidationError(str(error), code=error.code)}
+            ) from error
 
 
 class User(AbstractUser):

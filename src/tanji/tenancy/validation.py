@@ -29,19 +29,14 @@ def clean_or_raise(instance: models.Model, exclude: Iterable[str] | None = None)
     try:
         instance.full_clean(exclude=list(exclude) if exclude else None)
     except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        codes = (
-            [e.code for e in error.error_dict.get(field, []) if e.code]
-            if hasattr(error, "error_dict")
-            else []
-        )
+        field, errors = next(iter(error.error_dict.items()))
         raise InvalidInput(
             f"{instance._meta.app_label}.invalid_field",
             "{model}.{field}: {detail}",
             model=instance._meta.model_name,
             field=field,
-            detail=" ".join(str(m) for m in messages),
-            reason=codes[0] if codes else "invalid",
+            detail=" ".join(" ".join(e.messages) for e in errors),
+            reason=errors[0].code or "invalid",
         ) from error
 
 
