@@ -7,7 +7,6 @@ diagram edges, and plant never imports metrology (ADR 0052).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +16,7 @@ from tanji.metrology.choices import (
     InstrumentTypeChoices,
 )
 from tanji.plant.models.base import EnterpriseOwned
+from tanji.tenancy.validation import field_error
 
 
 class Instrument(EnterpriseOwned):
@@ -80,8 +80,6 @@ class Instrument(EnterpriseOwned):
         """Location of this enterprise; a proper range; retired after installed."""
         self.check_same_enterprise(location=self.location if self.location_id else None)
         if None not in (self.range_min, self.range_max) and self.range_min >= self.range_max:
-            raise ValidationError({"range_max": _("must exceed the minimum")}, code="bad_range")
+            raise field_error("range_max", _("must exceed the minimum"), "bad_range")
         if self.retired_on and self.installed_on and self.retired_on < self.installed_on:
-            raise ValidationError(
-                {"retired_on": _("precedes the installation date")}, code="before_install"
-            )
+            raise field_error("retired_on", _("precedes the installation date"), "before_install")

@@ -65,3 +65,8 @@ def get_visible(queryset: models.QuerySet[Any], pk: int | str, what: str) -> Any
         raise NotFound(
             "tenancy.not_found", "no {what} with id {pk} is visible to you", what=what, pk=pk
         ) from error
+
+
+def field_error(field: str, message: Any, code: str) -> ValidationError:
+    """A model-validation error on ``field`` whose ``code`` survives into the CodedError."""
+    return ValidationError({field: ValidationError(message, code=code)})

@@ -7,11 +7,11 @@ a plain database constraint.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tanji.tenancy.models import TenantQuerySet
+from tanji.tenancy.validation import field_error
 
 
 class EnterpriseOwned(models.Model):
@@ -30,6 +30,4 @@ class EnterpriseOwned(models.Model):
         """Raise a field error for any parent that belongs to another enterprise."""
         for field, parent in parents.items():
             if parent is not None and parent.enterprise_id != self.enterprise_id:  # type: ignore[attr-defined]
-                raise ValidationError(
-                    {field: _("belongs to another enterprise")}, code="other_enterprise"
-                )
+                raise field_error(field, _("belongs to another enterprise"), "other_enterprise")

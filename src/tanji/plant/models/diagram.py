@@ -7,13 +7,13 @@ burnt at the calciner" (R7.1.1).
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tanji.plant.choices import FlowMediumChoices, NodeKindChoices
 from tanji.plant.models.base import EnterpriseOwned
 from tanji.plant.models.structure import EmissionSource, ProductionLine
+from tanji.tenancy.validation import field_error
 
 
 class CarbonFlowDiagram(EnterpriseOwned):
@@ -103,6 +103,6 @@ class FlowEdge(EnterpriseOwned):
         for field in ("from_node", "to_node"):
             node = getattr(self, field) if getattr(self, f"{field}_id") else None
             if node is not None and node.diagram_id != self.diagram_id:
-                raise ValidationError({field: _("is on another diagram")}, code="other_diagram")
+                raise field_error(field, _("is on another diagram"), "other_diagram")
         if self.from_node_id and self.from_node_id == self.to_node_id:
-            raise ValidationError({"to_node": _("a flow joins two nodes")}, code="loop")
+            raise field_error("to_node", _("a flow joins two nodes"), "loop")

@@ -7,13 +7,13 @@ migration, and each value carries its own unit and standard uncertainty (JJF 105
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tanji.plant.choices import PARAMETER_UNITS, LabParameterChoices, MaterialChoices
 from tanji.plant.models.base import EnterpriseOwned
 from tanji.plant.models.structure import EmissionSource, ProductionLine
+from tanji.tenancy.validation import field_error
 
 
 class LabAnalysis(EnterpriseOwned):
@@ -76,9 +76,7 @@ class LabAnalysis(EnterpriseOwned):
             source=self.source if self.source_id else None,
         )
         if self.sampled_at and self.analysed_at and self.analysed_at < self.sampled_at:
-            raise ValidationError(
-                {"analysed_at": _("precedes the sampling time")}, code="before_sampling"
-            )
+            raise field_error("analysed_at", _("precedes the sampling time"), "before_sampling")
 
 
 class LabResult(EnterpriseOwned):
@@ -116,13 +114,10 @@ class LabResult(EnterpriseOwned):
         self.check_same_enterprise(analysis=self.analysis if self.analysis_id else None)
         units = PARAMETER_UNITS.get(self.parameter, ())
         if self.parameter in PARAMETER_UNITS and self.unit not in units:
-            raise ValidationError(
-                {"unit": _("expected one of {units}").format(units=", ".join(units))},
-                code="unit_mismatch",
+            raise field_error(
+                "unit", _("expected one of {units}").format(units=", ".join(units)), "unit_mismatch"
             )
         if self.standard_uncertainty is not None and self.standard_uncertainty < 0:
-            raise ValidationError(
-                {"standard_uncertainty": _("must not be negative")}, code="negative"
-            )
+            raise field_error("standard_uncertainty", _("must not be negative"), "negative")
         if self.unit == "%" and self.value is not None and not 0 <= self.value <= 100:
-            raise ValidationError({"value": _("a percentage lies in 0–100")}, code="out_of_range")
+            raise field_error("value", _("a percentage lies in 0–100"), "out_of_range")

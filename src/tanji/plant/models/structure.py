@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +15,7 @@ from tanji.plant.choices import (
     SourceKindChoices,
 )
 from tanji.plant.models.base import EnterpriseOwned
+from tanji.tenancy.validation import field_error
 
 #: No single kiln line is larger than this; a bigger figure is a typing error (t/d).
 MAX_LINE_CAPACITY_T_PER_D = 15000
@@ -72,9 +72,8 @@ class ProductionLine(EnterpriseOwned):
         """Same enterprise as the site; a plausible capacity."""
         self.check_same_enterprise(site=self.site if self.site_id else None)
         if not 0 < self.design_capacity_t_per_d <= MAX_LINE_CAPACITY_T_PER_D:
-            raise ValidationError(
-                {"design_capacity_t_per_d": _("expected 0 < capacity ≤ 15000 t/d")},
-                code="out_of_range",
+            raise field_error(
+                "design_capacity_t_per_d", _("expected 0 < capacity ≤ 15000 t/d"), "out_of_range"
             )
 
 
@@ -120,16 +119,15 @@ class EmissionSource(EnterpriseOwned):
         line = self.line if self.line_id else None
         self.check_same_enterprise(site=self.site if self.site_id else None, line=line)
         if line is not None and line.site_id != self.site_id:
-            raise ValidationError({"line": _("is on another site")}, code="other_site")
+            raise field_error("line", _("is on another site"), "other_site")
         kind = SOURCE_KINDS.get(self.kind)
         if kind is not None and kind.per_line and line is None:
-            raise ValidationError(
-                {"line": _("this kind of source belongs to a line")}, code="required"
-            )
+            raise field_error("line", _("this kind of source belongs to a line"), "required")
         if not (self.in_clinker_boundary or self.in_enterprise_boundary):
-            raise ValidationError(
-                {"in_enterprise_boundary": _("a source belongs to at least one boundary")},
-                code="no_boundary",
+            raise field_error(
+                "in_enterprise_boundary",
+                _("a source belongs to at least one boundary"),
+                "no_boundary",
             )
 
 
@@ -191,26 +189,23 @@ class Tag(EnterpriseOwned):
         source = self.source if self.source_id else None
         self.check_same_enterprise(line=line, source=source)
         if source is not None and line is not None and source.line_id not in (None, line.pk):
-            raise ValidationError({"source": _("belongs to another line")}, code="other_line")
+            raise field_error("source", _("belongs to another line"), "other_line")
         units = QUANTITY_UNITS.get(self.quantity_kind, ())
         if self.quantity_kind in QUANTITY_UNITS and self.unit not in units:
-            raise ValidationError(
-                {"unit": _("expected one of {units}").format(units=", ".join(units))},
-                code="unit_mismatch",
+            raise field_error(
+                "unit", _("expected one of {units}").format(units=", ".join(units)), "unit_mismatch"
             )
         self._clean_numbers()
 
     def _clean_numbers(self) -> None:
         if self.resolution is not None and self.resolution <= 0:
-            raise ValidationError({"resolution": _("must be positive")}, code="not_positive")
+            raise field_error("resolution", _("must be positive"), "not_positive")
         if None not in (self.range_min, self.range_max) and self.range_min >= self.range_max:
-            raise ValidationError({"range_max": _("must exceed the minimum")}, code="bad_range")
+            raise field_error("range_max", _("must exceed the minimum"), "bad_range")
         counter = self.aggregation == AggregationChoices.TOTAL_INCREASING
         if counter and (self.rollover_max is None or self.rollover_max <= 0):
-            raise ValidationError(
-                {"rollover_max": _("a counter needs a positive roll-over value")}, code="required"
+            raise field_error(
+                "rollover_max", _("a counter needs a positive roll-over value"), "required"
             )
         if not counter and self.rollover_max is not None:
-            raise ValidationError(
-                {"rollover_max": _("only counters roll over")}, code="not_counter"
-            )
+            raise field_error("rollover_max", _("only counters roll over"), "not_counter")
