@@ -155,7 +155,8 @@ def test_revoke_is_audited() -> None:
     services.revoke_membership(Actor.system(), membership.pk)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     [entry] = _entries(membership)
-    assert entry.action == "revoke" and entry.after is None
+    assert entry.action == "revoke"
+    assert entry.after is None
 
 
 def test_database_refuses_a_membership_of_the_wrong_shape() -> None:

@@ -23,6 +23,7 @@ class DemoLine:
     name_zh: str
     name_en: str
     capacity_t_per_d: float
+    tyres: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ ENTERPRISES: tuple[DemoEnterprise, ...] = (
         "武汉市江夏区楚江大道88号",
         (
             DemoLine("L1", "1号5000t/d熟料线", "Line 1, 5000 t/d", 5000),
-            DemoLine("L2", "2号5000t/d熟料线", "Line 2, 5000 t/d", 5000),
+            DemoLine("L2", "2号5000t/d熟料线", "Line 2, 5000 t/d", 5000, tyres=True),
         ),
         with_heat=True,
     ),

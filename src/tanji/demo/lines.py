@@ -21,6 +21,10 @@ LINE_SOURCES: tuple[tuple[str, str, str], ...] = (
     (K.RAW_MEAL_PROCESS, "生料分解（熟料）", "Raw-meal calcination (clinker)"),
     (K.LINE_ELECTRICITY, "熟料线用电", "Line electricity"),
 )
+#: An extra alternative fuel for lines that co-process waste tyres.
+TYRE_SOURCES: tuple[tuple[str, str, str], ...] = (
+    (K.OTHER_ALTERNATIVE_FUEL, "废轮胎", "Waste tyres"),
+)
 #: Sources of the site (enterprise boundary only).
 SITE_SOURCES: tuple[tuple[str, str, str], ...] = (
     (K.DIESEL_FORKLIFT, "厂内叉车柴油", "Forklift diesel"),
@@ -150,6 +154,11 @@ LINE_TAGS: tuple[TagSpec, ...] = (
     _cems("CEMS-TEMP", "窑尾烟气温度", "Kiln-tail temperature", "temperature", "degC", 0, 300),
     _cems("CEMS-PRESS", "窑尾烟气静压", "Kiln-tail static pressure", "pressure", "Pa", -5000, 5000),
     _cems("CEMS-H2O", "窑尾烟气湿度", "Kiln-tail moisture", "volume_fraction", "%vol", 0, 30),
+)
+
+TYRE_TAGS: tuple[TagSpec, ...] = (
+    _rate("TYRE-RATE", "废轮胎喂料量", "Waste-tyre feed rate", 5, K.OTHER_ALTERNATIVE_FUEL),
+    _counter("TYRE-TOT", "废轮胎累计量", "Waste-tyre totaliser", "t", K.OTHER_ALTERNATIVE_FUEL),
 )
 
 SITE_TAGS: tuple[TagSpec, ...] = (

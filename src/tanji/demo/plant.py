@@ -24,6 +24,8 @@ from tanji.demo.lines import (
     LINE_TAGS,
     SITE_SOURCES,
     SITE_TAGS,
+    TYRE_SOURCES,
+    TYRE_TAGS,
     TagSpec,
 )
 from tanji.metrology import queries as metrology_queries, services as metrology_services
@@ -77,9 +79,11 @@ def _line(actor: Actor, counter: Counter, site: Site, spec: DemoLine, staff: Use
             commissioned_on=date(2012, 10, 1),
         )
     )
-    sources = _sources(actor, counter, site, line, spec.code, LINE_SOURCES)
+    line_sources = LINE_SOURCES + (TYRE_SOURCES if spec.tyres else ())
+    sources = _sources(actor, counter, site, line, spec.code, line_sources)
     scale = spec.capacity_t_per_d / REFERENCE_CAPACITY_T_PER_D
-    _tags(actor, counter, site.enterprise_id, line, spec.code, LINE_TAGS, sources, scale)
+    line_tags = LINE_TAGS + (TYRE_TAGS if spec.tyres else ())
+    _tags(actor, counter, site.enterprise_id, line, spec.code, line_tags, sources, scale)
     edges = _diagram(actor, counter, line, sources)
     _instruments(actor, counter, site.enterprise, spec.code, LINE_INSTRUMENTS, edges, staff)
     _lab(actor, counter, line, sources)
