@@ -137,6 +137,7 @@ def test_tag_code_is_unique_per_enterprise_only() -> None:
     with pytest.raises(InvalidInput) as caught:
         services.create_tag(Actor.system(), enterprise_id=first.enterprise_id, **TAG)
     assert caught.value.params["reason"] == "unique_together"
+    assert caught.value.params["field"] == "code"
     assert "Code" in caught.value.params["detail"]
 
 

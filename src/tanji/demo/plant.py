@@ -169,13 +169,18 @@ def _diagram(
             notes="Demo diagram: fuel, material, electricity, heat and flue-gas flows.",
         )
     )
-    nodes = {n.key for n in plant_queries.flow_nodes(actor, diagram_id=diagram.pk)}
+    _nodes(actor, counter, diagram.pk)
+    return _edges(actor, counter, diagram.pk, sources)
+
+
+def _nodes(actor: Actor, counter: Counter, diagram_id: int) -> None:
+    nodes = {n.key for n in plant_queries.flow_nodes(actor, diagram_id=diagram_id)}
     for key, kind, name_zh, name_en, x, y in NODES:
         if key not in nodes:
             counter.add(
                 diagrams.add_node(
                     actor,
-                    diagram_id=diagram.pk,
+                    diagram_id=diagram_id,
                     key=key,
                     kind=kind,
                     name_zh=name_zh,
@@ -184,13 +189,18 @@ def _diagram(
                     y=y,
                 )
             )
-    edges = {e.key: e.pk for e in plant_queries.flow_edges(actor, diagram_id=diagram.pk)}
+
+
+def _edges(
+    actor: Actor, counter: Counter, diagram_id: int, sources: dict[str, int]
+) -> dict[str, int]:
+    edges = {e.key: e.pk for e in plant_queries.flow_edges(actor, diagram_id=diagram_id)}
     for key, start, end, medium, name_zh, name_en, fed in EDGES:
         if key not in edges:
             edges[key] = counter.add(
                 diagrams.add_edge(
                     actor,
-                    diagram_id=diagram.pk,
+                    diagram_id=diagram_id,
                     key=key,
                     from_key=start,
                     to_key=end,

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from tanji.plant import queries
-from tanji.plant.models import CarbonFlowDiagram, FlowEdge, FlowNode
+from tanji.plant.models import CarbonFlowDiagram, EmissionSource, FlowEdge, FlowNode
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.audit import record, snapshot
 from tanji.tenancy.permissions import Action
@@ -71,7 +71,12 @@ def add_edge(
         to_node=nodes[to_key],
     )
     save_new(actor, edge, fields, EDGE_FIELDS)
-    sources = [queries.source(actor, source_id) for source_id in feeds]
+    _set_feeds(actor, edge, [queries.source(actor, source_id) for source_id in feeds])
+    return edge
+
+
+def _set_feeds(actor: Actor, edge: FlowEdge, sources: list[EmissionSource]) -> None:
+    """Name the emission sources the flow feeds (same enterprise), audited as one change."""
     for source in sources:
         if source.enterprise_id != edge.enterprise_id:
             raise InvalidInput(
@@ -84,4 +89,3 @@ def add_edge(
         edge.feeds.set(sources)
         after = snapshot(edge) | {"feeds": sorted(s.pk for s in sources)}
         record(actor, "set_feeds", edge, before, after)
-    return edge

@@ -48,16 +48,7 @@ def validate_credit_code(code: str) -> str:
             value=code,
             length=len(value),
         )
-    for position, char in enumerate(value, start=1):
-        if char not in ALPHABET:
-            raise CreditCodeError(
-                "tenancy.credit_code_character",
-                "credit code {value!r}: character {char!r} at position {position} is not allowed "
-                "(digits and capitals except I, O, Z, S, V)",
-                value=code,
-                char=char,
-                position=position,
-            )
+    _check_alphabet(code, value)
     if not value[2:8].isdigit():
         raise CreditCodeError(
             "tenancy.credit_code_division",
@@ -74,3 +65,16 @@ def validate_credit_code(code: str) -> str:
             expected=expected,
         )
     return value
+
+
+def _check_alphabet(code: str, value: str) -> None:
+    for position, char in enumerate(value, start=1):
+        if char not in ALPHABET:
+            raise CreditCodeError(
+                "tenancy.credit_code_character",
+                "credit code {value!r}: character {char!r} at position {position} is not allowed "
+                "(digits and capitals except I, O, Z, S, V)",
+                value=code,
+                char=char,
+                position=position,
+            )

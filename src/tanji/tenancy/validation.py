@@ -30,6 +30,9 @@ def clean_or_raise(instance: models.Model, exclude: Iterable[str] | None = None)
         instance.full_clean(exclude=list(exclude) if exclude else None)
     except ValidationError as error:
         field, errors = next(iter(error.error_dict.items()))
+        unique = (errors[0].params or {}).get("unique_check")
+        if unique:  # a unique constraint: name its fields other than the tenant
+            field = ", ".join(f for f in unique if f != "enterprise")
         raise InvalidInput(
             f"{instance._meta.app_label}.invalid_field",
             "{model}.{field}: {detail}",
