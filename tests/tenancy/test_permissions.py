@@ -66,3 +66,10 @@ def test_role_labels_are_translatable() -> None:
 
     with translation.override("en"):
         assert str(R.LAB_STAFF.label) == "Laboratory staff"
+
+
+def test_role_labels_are_chinese_by_default() -> None:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(R.VERIFIER.label) == "核查人员"
