@@ -98,3 +98,29 @@ def test_metering_staff_may_not_enter_lab_results() -> None:
     source = SourceFactory()
     with pytest.raises(AccessDenied):
         _record(Actor.for_user(member("metering_staff", source.enterprise)), source, COAL)
+
+
+def test_correcting_a_result_needs_a_reason_and_is_audited() -> None:
+    source = SourceFactory()
+    analysis = _record(Actor.system(), source, COAL)
+    ncv = analysis.results.get(parameter="ncv")
+    actor = Actor.for_user(member("lab_staff", source.enterprise))
+    with pytest.raises(InvalidInput) as caught:
+        lab.correct_lab_result(actor, ncv.pk, reason=" ", value=22.1)
+    assert caught.value.code == "plant.lab_correction_reason"
+    lab.correct_lab_result(actor, ncv.pk, reason="transcription error", value=22.1)
+    entry = AuditEntry.objects.get(action="correct")
+    assert (entry.before["value"], entry.after["value"]) == (22.46, 22.1)
+    assert entry.after["reason"] == "transcription error"
+
+
+def test_viewer_may_not_correct_results() -> None:
+    source = SourceFactory()
+    analysis = _record(Actor.system(), source, COAL)
+    with pytest.raises(AccessDenied):
+        lab.correct_lab_result(
+            Actor.for_user(member("viewer", source.enterprise)),
+            analysis.results.first().pk,
+            reason="x",
+            value=1.0,
+        )

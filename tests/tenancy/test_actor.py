@@ -53,3 +53,16 @@ def test_require_raises_a_coded_error_naming_the_action() -> None:
         actor.require(Action.EDIT_PLANT, enterprise)
     assert caught.value.code == "tenancy.access_denied"
     assert caught.value.params["action"] == "edit_plant"
+
+
+def test_actor_of_a_request_carries_its_request_id(rf: pytest.FixtureRequest) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/", HTTP_X_REQUEST_ID="abc-123")  # type: ignore[attr-defined]
+    request.user = member("viewer", EnterpriseFactory())
+    actor = Actor.for_request(request)
+    assert (actor.request_id, actor.user_id) == ("abc-123", request.user.pk)
+    request.user = AnonymousUser()
+    anonymous = Actor.for_request(request)
+    assert anonymous.grants == ()
+    assert not anonymous.is_platform

@@ -103,6 +103,10 @@ LIST_QUERIES: dict[str, ListQuery] = {
 DetailQuery = tuple[Callable[..., Any], Callable[[World, str], tuple[Any, ...]]]
 DETAIL_QUERIES: dict[str, DetailQuery] = {
     "tenancy.enterprise": (tenancy_queries.enterprise, lambda w, n: (w.tenants[n].enterprise.pk,)),
+    "tenancy.user": (
+        tenancy_queries.user,
+        lambda w, n: (w.instruments[n].responsible_id,),  # a staff member of tenant n
+    ),
     "plant.site": (plant_queries.site, lambda w, n: (w.tenants[n].site.pk,)),
     "plant.line": (plant_queries.line, lambda w, n: (w.tenants[n].line.pk,)),
     "plant.source": (plant_queries.source, lambda w, n: (w.tenants[n].source.pk,)),
@@ -114,6 +118,7 @@ DETAIL_QUERIES: dict[str, DetailQuery] = {
     "plant.diagram": (plant_queries.diagram, lambda w, n: (w.tenants[n].diagram.pk,)),
     "plant.flow_edge": (plant_queries.flow_edge, lambda w, n: (w.tenants[n].edge.pk,)),
     "plant.lab_analysis": (plant_queries.lab_analysis, lambda w, n: (w.tenants[n].analysis.pk,)),
+    "plant.lab_result": (plant_queries.lab_result, lambda w, n: (w.tenants[n].result.pk,)),
     "metrology.instrument": (metrology_queries.instrument, lambda w, n: (w.instruments[n].pk,)),
 }
 

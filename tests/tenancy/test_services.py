@@ -164,3 +164,43 @@ def test_database_refuses_a_membership_of_the_wrong_shape() -> None:
 
     with pytest.raises(IntegrityError), transaction.atomic():
         MembershipFactory(role="regulator")  # enterprise set, province missing
+
+
+def test_enterprise_admin_deactivates_its_own_staff_only() -> None:
+    enterprise, other = EnterpriseFactory(), EnterpriseFactory()
+    admin = Actor.for_user(member("enterprise_admin", enterprise))
+    staff = member("lab_staff", enterprise)
+    services.update_user(admin, staff.pk, is_active=False)
+    staff.refresh_from_db()
+    assert not staff.is_active
+    assert (
+        AuditEntry.objects.get(action="update", object_id=str(staff.pk)).after["is_active"] is False
+    )
+    with pytest.raises(NotFound):
+        services.update_user(admin, member("lab_staff", other).pk, is_active=False)
+
+
+def test_user_shared_with_another_enterprise_needs_both_admins() -> None:
+    enterprise, other = EnterpriseFactory(), EnterpriseFactory()
+    shared = member("viewer", enterprise)
+    MembershipFactory(user=shared, enterprise=other, role="viewer")
+    with pytest.raises(AccessDenied):
+        services.update_user(
+            Actor.for_user(member("enterprise_admin", enterprise)), shared.pk, display_name="x"
+        )
+
+
+def test_users_set_their_own_password_and_the_hash_is_not_audited() -> None:
+    user = member("viewer", EnterpriseFactory())
+    services.set_password(Actor.for_user(user), user.pk, "another long passphrase")
+    user.refresh_from_db()
+    assert user.check_password("another long passphrase")
+    entry = AuditEntry.objects.get(action="set_password")
+    assert (entry.before, entry.after) == (None, None)
+
+
+def test_colleague_may_not_set_someone_elses_password() -> None:
+    enterprise = EnterpriseFactory()
+    colleague = Actor.for_user(member("metering_staff", enterprise))
+    with pytest.raises(AccessDenied):
+        services.set_password(colleague, member("viewer", enterprise).pk, PASSWORD)

@@ -18,8 +18,9 @@ from tanji.plant import queries
 from tanji.plant.models import LabAnalysis, LabResult
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
+from tanji.tenancy.audit import record, snapshot
 from tanji.tenancy.permissions import Action
-from tanji.tenancy.validation import InvalidInput, get_visible
+from tanji.tenancy.validation import InvalidInput, apply_changes, clean_or_raise, get_visible
 from tanji.tenancy.writes import save_new
 
 ANALYSIS_FIELDS = frozenset(
@@ -98,3 +99,23 @@ def _add_result(actor: Actor, analysis: LabAnalysis, row: int, result: ResultInp
             detail=str(error),
             field=error.params.get("field"),
         ) from error
+
+
+@transaction.atomic
+def correct_lab_result(actor: Actor, result_id: int, *, reason: str, **changes: Any) -> LabResult:
+    """Correct a result's value, unit or uncertainty; the reason is kept in the audit entry."""
+    result = queries.lab_result(actor, result_id)
+    actor.require(Action.EDIT_LAB, result.enterprise)
+    if not reason.strip():
+        raise InvalidInput(
+            "plant.lab_correction_reason",
+            "correcting result {result} of {sample} needs a reason",
+            result=result.parameter,
+            sample=result.analysis.sample_id,
+        )
+    before = snapshot(result)
+    apply_changes(result, changes, {"value", "unit", "standard_uncertainty"})
+    clean_or_raise(result)
+    result.save()
+    record(actor, "correct", result, before, snapshot(result) | {"reason": reason})
+    return result

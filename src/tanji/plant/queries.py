@@ -29,6 +29,7 @@ __all__ = [
     "flow_nodes",
     "lab_analyses",
     "lab_analysis",
+    "lab_result",
     "lab_results",
     "line",
     "lines",
@@ -156,3 +157,8 @@ def lab_results(
     if analysis_id is not None:
         result = result.filter(analysis_id=analysis_id)
     return result.filter(parameter=parameter) if parameter is not None else result
+
+
+def lab_result(actor: Actor, result_id: int) -> LabResult:
+    """One visible lab result."""
+    return get_visible(lab_results(actor), result_id, "lab result")  # type: ignore[no-any-return]

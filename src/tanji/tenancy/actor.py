@@ -18,6 +18,8 @@ from tanji.tenancy.choices import ROLE_SCOPE, YEAR_SCOPED_ROLES, RoleChoices, Sc
 from tanji.tenancy.permissions import Action, role_allows
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from tanji.tenancy.models import Enterprise, User
 
 
@@ -72,6 +74,20 @@ class Actor:
         """The platform itself (CLI, demo builder, jobs): an operator without a user."""
         grant = Grant(RoleChoices.PLATFORM_OPERATOR)
         return cls(None, "system", (grant,), request_id or new_request_id())
+
+    @classmethod
+    def for_request(cls, request: HttpRequest) -> Actor:
+        """The actor of a web request: its user, and its ``X-Request-ID`` (or a fresh one)."""
+        request_id = str(request.META.get("HTTP_X_REQUEST_ID", ""))[:64] or None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return cls(None, "anonymous", (), request_id or new_request_id())
+        return cls.for_user(user, request_id)
+
+    @property
+    def is_platform(self) -> bool:
+        """Whether a platform-wide grant (operator) covers everything."""
+        return any(g.scope == ScopeChoices.PLATFORM for g in self.grants)
 
     def _grants_for(self, action: str) -> list[Grant]:
         return [g for g in self.grants if role_allows(g.role, Action(action))]

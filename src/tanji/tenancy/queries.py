@@ -20,6 +20,7 @@ __all__ = [
     "enterprises",
     "memberships",
     "provinces",
+    "user",
     "users",
 ]
 
@@ -36,7 +37,7 @@ def enterprise(actor: Actor, enterprise_id: int) -> Enterprise:
 
 def provinces(actor: Actor) -> QuerySet[Province]:
     """Provinces of the actor's grants or of the enterprises it sees."""
-    if actor.enterprise_q("") == Q():
+    if actor.is_platform:
         return Province.objects.all()
     ids = {g.province_id for g in actor.grants if g.scope == ScopeChoices.PROVINCE}
     visible = enterprises(actor).values("province_id")
@@ -50,10 +51,15 @@ def memberships(actor: Actor) -> QuerySet[Membership]:
 
 def users(actor: Actor) -> QuerySet[User]:
     """The actor itself and the members of enterprises it sees."""
-    if actor.enterprise_q("") == Q():
+    if actor.is_platform:
         return User.objects.all()
     member_ids = memberships(actor).values("user_id")
     return User.objects.filter(Q(id__in=member_ids) | Q(id=actor.user_id)).distinct()
+
+
+def user(actor: Actor, user_id: int) -> User:
+    """One visible user (the actor itself or a member of a visible enterprise)."""
+    return get_visible(users(actor), user_id, "user")  # type: ignore[no-any-return]
 
 
 def audit_entries(actor: Actor) -> QuerySet[AuditEntry]:

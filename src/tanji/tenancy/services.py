@@ -17,6 +17,7 @@ from tanji.tenancy.choices import ROLE_SCOPE, RoleChoices, ScopeChoices
 from tanji.tenancy.models import Enterprise, Membership, Province, User
 from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import InvalidInput, apply_changes, clean_or_raise, get_visible
+from tanji.tenancy.writes import save_changes
 
 ENTERPRISE_EDITABLE = frozenset({"name_zh", "name_en", "address", "city", "credit_code"})
 
@@ -90,14 +91,22 @@ def create_member(
     return _grant(actor, user, role, None, enterprise, None)
 
 
-def _new_user(actor: Actor, username: str, password: str, email: str, name: str) -> User:
-    if len(password) < 12:
+MIN_PASSWORD_LENGTH = 12
+
+
+def _check_password(username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
             "tenancy.password_too_short",
-            "password of {username!r} has {length} characters, at least 12 are required",
+            "password of {username!r} has {length} characters, at least {minimum} are required",
             username=username,
             length=len(password),
+            minimum=MIN_PASSWORD_LENGTH,
         )
+
+
+def _new_user(actor: Actor, username: str, password: str, email: str, name: str) -> User:
+    _check_password(username, password)
     user = User(username=username, email=email, display_name=name)
     user.set_password(password)
     clean_or_raise(user)
@@ -137,7 +146,7 @@ def grant_membership(
         actor.require(Action.MANAGE_MEMBERS, enterprise)
     else:
         actor.require(Action.MANAGE_PLATFORM)
-    user = get_visible(queries.users(actor), user_id, "user")
+    user = queries.user(actor, user_id)
     return _grant(actor, user, role, province, enterprise, year)
 
 
@@ -188,3 +197,38 @@ def revoke_membership(actor: Actor, membership_id: int) -> None:
     before = snapshot(membership)
     record(actor, "revoke", membership, before, None)
     membership.delete()
+
+
+USER_EDITABLE = frozenset({"display_name", "email", "is_active"})
+
+
+@transaction.atomic
+def update_user(actor: Actor, user_id: int, **changes: Any) -> User:
+    """Change a user's display name, e-mail or active flag (deactivating removes all access)."""
+    user = queries.user(actor, user_id)
+    _require_user_admin(actor, user)
+    return save_changes(actor, user, changes, USER_EDITABLE)
+
+
+@transaction.atomic
+def set_password(actor: Actor, user_id: int, password: str) -> User:
+    """Set a new password: one's own, or as the user's administrator. Audited without the hash."""
+    user = queries.user(actor, user_id)
+    if user.pk != actor.user_id:
+        _require_user_admin(actor, user)
+    _check_password(user.username, password)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(actor, "set_password", user, None, None)
+    return user
+
+
+def _require_user_admin(actor: Actor, user: User) -> None:
+    """Operators administer everyone; an enterprise admin only users wholly of its enterprises."""
+    if actor.is_platform:
+        return
+    grants = list(user.memberships.select_related("enterprise"))
+    if not grants or any(m.enterprise is None for m in grants):
+        actor.require(Action.MANAGE_PLATFORM)
+    for membership in grants:
+        actor.require(Action.MANAGE_MEMBERS, membership.enterprise)
