@@ -24,6 +24,14 @@ from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import InvalidInput
 from tanji.tenancy.writes import save_changes, save_new
 
+__all__ = [
+    "create_instrument",
+    "link_tag",
+    "retire_instrument",
+    "unlink_tag",
+    "update_instrument",
+]
+
 INSTRUMENT_EDITABLE = frozenset(
     {
         "code",

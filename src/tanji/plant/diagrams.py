@@ -18,6 +18,12 @@ from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import InvalidInput
 from tanji.tenancy.writes import save_new
 
+__all__ = [
+    "add_edge",
+    "add_node",
+    "create_diagram",
+]
+
 NODE_FIELDS = frozenset({"key", "kind", "name_zh", "name_en", "x", "y"})
 EDGE_FIELDS = frozenset({"key", "medium", "name_zh", "name_en"})
 

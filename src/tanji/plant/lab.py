@@ -23,6 +23,12 @@ from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import InvalidInput, apply_changes, clean_or_raise, get_visible
 from tanji.tenancy.writes import save_new
 
+__all__ = [
+    "ResultInput",
+    "correct_lab_result",
+    "record_lab_analysis",
+]
+
 ANALYSIS_FIELDS = frozenset(
     {
         "sample_id",

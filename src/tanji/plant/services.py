@@ -21,6 +21,17 @@ from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import InvalidInput
 from tanji.tenancy.writes import save_changes, save_new
 
+__all__ = [
+    "create_line",
+    "create_site",
+    "create_source",
+    "create_tag",
+    "update_line",
+    "update_site",
+    "update_source",
+    "update_tag",
+]
+
 SITE_EDITABLE = frozenset({"code", "name_zh", "name_en", "address"})
 LINE_EDITABLE = frozenset(
     {"code", "name_zh", "name_en", "design_capacity_t_per_d", "clinker_type", "commissioned_on"}

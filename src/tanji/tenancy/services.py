@@ -19,6 +19,18 @@ from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import InvalidInput, apply_changes, clean_or_raise, get_visible
 from tanji.tenancy.writes import save_changes
 
+__all__ = [
+    "create_enterprise",
+    "create_member",
+    "create_province",
+    "create_user",
+    "grant_membership",
+    "revoke_membership",
+    "set_password",
+    "update_enterprise",
+    "update_user",
+]
+
 ENTERPRISE_EDITABLE = frozenset({"name_zh", "name_en", "address", "city", "credit_code"})
 
 
