@@ -209,3 +209,21 @@ def test_tag_source_must_be_on_the_tag_line() -> None:
     with pytest.raises(InvalidInput) as caught:
         services.update_tag(Actor.system(), tag.pk, source_id=other_line_source.pk)
     assert caught.value.params["reason"] == "other_line"
+
+
+def test_sources_filter_by_boundary_and_refuse_unknown_ones() -> None:
+    from tanji.plant import queries
+
+    line = LineFactory()
+    actor = Actor.system()
+    for kind in ("line_electricity", "purchased_electricity", "coal_calciner"):
+        services.create_source(
+            actor, site_id=line.site_id, line_id=line.pk, kind=kind, code=kind, name_zh="x"
+        )
+    clinker = {s.kind for s in queries.sources(actor, boundary="clinker")}
+    enterprise = {s.kind for s in queries.sources(actor, boundary="enterprise")}
+    assert clinker == {"line_electricity", "coal_calciner"}
+    assert enterprise == {"purchased_electricity", "coal_calciner"}
+    with pytest.raises(InvalidInput) as caught:
+        queries.sources(actor, boundary="national")
+    assert caught.value.code == "plant.unknown_boundary"

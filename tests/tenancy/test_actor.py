@@ -66,3 +66,9 @@ def test_actor_of_a_request_carries_its_request_id(rf: pytest.FixtureRequest) ->
     anonymous = Actor.for_request(request)
     assert anonymous.grants == ()
     assert not anonymous.is_platform
+
+
+def test_enterprise_location_comes_from_its_city() -> None:
+    enterprise = EnterpriseFactory(city="420500")
+    assert enterprise.location is not None
+    assert enterprise.location.name_en == "Yichang"

@@ -19,7 +19,10 @@ from tanji.plant.models import (
     Tag,
 )
 from tanji.tenancy.actor import Actor
-from tanji.tenancy.validation import NotFound, get_visible
+from tanji.tenancy.validation import InvalidInput, NotFound, get_visible
+
+#: Boundary name → the source flag that puts a source inside it.
+BOUNDARY_FIELDS = {"clinker": "in_clinker_boundary", "enterprise": "in_enterprise_boundary"}
 
 __all__ = [
     "diagram",
@@ -71,11 +74,15 @@ def sources(
     result = EmissionSource.objects.visible_to(actor)
     if line_id is not None:
         result = result.filter(line_id=line_id)
-    if boundary == "clinker":
-        result = result.filter(in_clinker_boundary=True)
-    elif boundary == "enterprise":
-        result = result.filter(in_enterprise_boundary=True)
-    return result
+    if boundary is None:
+        return result
+    if boundary not in BOUNDARY_FIELDS:
+        raise InvalidInput(
+            "plant.unknown_boundary",
+            "unknown boundary {boundary!r} (expected clinker or enterprise)",
+            boundary=boundary,
+        )
+    return result.filter(**{BOUNDARY_FIELDS[boundary]: True})
 
 
 def source(actor: Actor, source_id: int) -> EmissionSource:

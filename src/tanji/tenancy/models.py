@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tanji.tenancy.choices import CityChoices, RoleChoices
 from tanji.tenancy.credit_code import CreditCodeError, validate_credit_code
+from tanji.tenancy.geography import CITIES_BY_CODE, City
 
 if TYPE_CHECKING:
     from tanji.tenancy.actor import Actor
@@ -85,6 +86,11 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name_zh
+
+    @property
+    def location(self) -> City | None:
+        """The city's seat with its coordinates, for placing the enterprise on a map."""
+        return CITIES_BY_CODE.get(self.city)
 
     def clean(self) -> None:
         """Validate the credit code's structure and check character (GB 32100-2015)."""
