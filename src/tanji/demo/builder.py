@@ -21,7 +21,7 @@ from tanji.tenancy import queries as tenancy_queries, services as tenancy_servic
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.choices import ROLE_SCOPE, ScopeChoices
 from tanji.tenancy.credit_code import with_check_character
-from tanji.tenancy.models import Enterprise, Province, User
+from tanji.tenancy.models import Enterprise, Province
 
 T = TypeVar("T")
 
@@ -66,7 +66,7 @@ def build_demo(password_factory: Callable[[], str] = generate_password) -> DemoS
     """Create (or complete) the demo province, enterprises, plants, instruments and users."""
     actor = Actor.system()
     counter = Counter()
-    province = Province.objects.filter(code=PROVINCE[0]).first() or counter.add(
+    province = tenancy_queries.provinces(actor).filter(code=PROVINCE[0]).first() or counter.add(
         tenancy_services.create_province(
             actor, code=PROVINCE[0], name_zh=PROVINCE[1], name_en=PROVINCE[2]
         )
@@ -77,7 +77,7 @@ def build_demo(password_factory: Callable[[], str] = generate_password) -> DemoS
         for spec in demo_users()
     ]
     for spec in ENTERPRISES:
-        staff = User.objects.get(username=f"{spec.slug}.metering")
+        staff = tenancy_queries.users(actor).get(username=f"{spec.slug}.metering")
         build_plant(actor, counter, enterprises[spec.slug], spec, staff)
     return DemoSummary(counter.created, logins)
 

@@ -19,7 +19,7 @@ from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.audit import record, snapshot
 from tanji.tenancy.choices import RoleChoices
-from tanji.tenancy.models import Enterprise, Membership, User
+from tanji.tenancy.models import Enterprise, User
 from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import InvalidInput
 from tanji.tenancy.writes import save_changes, save_new
@@ -73,7 +73,7 @@ def create_instrument(
     actor.require(Action.EDIT_INSTRUMENTS, enterprise)
     instrument = Instrument(
         enterprise=enterprise,
-        responsible=_responsible(enterprise, responsible_id),
+        responsible=_responsible(actor, enterprise, responsible_id),
         location=_location(actor, location_id),
     )
     return save_new(actor, instrument, fields, INSTRUMENT_EDITABLE)
@@ -85,7 +85,7 @@ def update_instrument(actor: Actor, instrument_id: int, **changes: Any) -> Instr
     instrument = queries.instrument(actor, instrument_id)
     actor.require(Action.EDIT_INSTRUMENTS, instrument.enterprise)
     if "responsible_id" in changes:
-        _responsible(instrument.enterprise, changes["responsible_id"])
+        _responsible(actor, instrument.enterprise, changes["responsible_id"])
     if changes.get("location_id") is not None:
         _location(actor, changes["location_id"])
     return save_changes(actor, instrument, changes, INSTRUMENT_EDITABLE)
@@ -137,9 +137,10 @@ def _with_tags(instrument: Instrument) -> dict[str, Any]:
     return snapshot(instrument) | {"tags": sorted(instrument.tags.values_list("id", flat=True))}
 
 
-def _responsible(enterprise: Enterprise, user_id: int) -> User:
+def _responsible(actor: Actor, enterprise: Enterprise, user_id: int) -> User:
     staff = (
-        Membership.objects.filter(
+        tenancy_queries.memberships(actor)
+        .filter(
             enterprise=enterprise, user_id=user_id, role__in=RESPONSIBLE_ROLES, user__is_active=True
         )
         .select_related("user")
