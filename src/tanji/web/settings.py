@@ -23,8 +23,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "tanji.tenancy",
+    "tanji.plant",
+    "tanji.metrology",
+    "tanji.demo",
     "tanji.web",
 ]
+AUTH_USER_MODEL = "tenancy.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

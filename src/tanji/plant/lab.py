@@ -1,0 +1,127 @@
+"""Writes of laboratory analyses: one analysis and its results, recorded together.
+
+Part of the plant app's service layer (split from :mod:`tanji.plant.services` by subject).
+Results arrive as :class:`ResultInput` rows; each is validated against the units admissible
+for its parameter (``PARAMETER_UNITS``) and the error names the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from tanji.plant import queries
+from tanji.plant.models import LabAnalysis, LabResult
+from tanji.tenancy import queries as tenancy_queries
+from tanji.tenancy.actor import Actor
+from tanji.tenancy.audit import record, snapshot
+from tanji.tenancy.permissions import Action
+from tanji.tenancy.validation import InvalidInput, apply_changes, clean_or_raise, get_visible
+from tanji.tenancy.writes import save_new
+
+__all__ = [
+    "ResultInput",
+    "correct_lab_result",
+    "record_lab_analysis",
+]
+
+ANALYSIS_FIELDS = frozenset(
+    {
+        "sample_id",
+        "material",
+        "sampled_at",
+        "analysed_at",
+        "method_standard",
+        "instrument_code",
+        "notes",
+    }
+)
+RESULT_FIELDS = frozenset({"parameter", "value", "unit", "standard_uncertainty", "method_standard"})
+
+
+@dataclass(frozen=True)
+class ResultInput:
+    """One parameter of an analysis as entered or imported."""
+
+    parameter: str
+    value: float
+    unit: str
+    standard_uncertainty: float | None = None
+    method_standard: str = ""
+
+
+@transaction.atomic
+def record_lab_analysis(
+    actor: Actor,
+    *,
+    enterprise_id: int,
+    sampled_at: datetime,
+    analysed_at: datetime,
+    results: Sequence[ResultInput],
+    line_id: int | None = None,
+    source_id: int | None = None,
+    analyst_id: int | None = None,
+    **fields: Any,
+) -> LabAnalysis:
+    """Record an analysed sample with its results (lab staff or enterprise admin)."""
+    enterprise = tenancy_queries.enterprise(actor, enterprise_id)
+    actor.require(Action.EDIT_LAB, enterprise)
+    analysis = LabAnalysis(
+        enterprise=enterprise,
+        line=queries.line(actor, line_id) if line_id is not None else None,
+        source=queries.source(actor, source_id) if source_id is not None else None,
+        analyst=get_visible(tenancy_queries.users(actor), analyst_id, "user")
+        if analyst_id
+        else None,
+    )
+    fields |= {"sampled_at": sampled_at, "analysed_at": analysed_at}
+    save_new(actor, analysis, fields, ANALYSIS_FIELDS)
+    if not results:
+        raise InvalidInput(
+            "plant.lab_no_results",
+            "analysis {sample} has no results",
+            sample=analysis.sample_id,
+        )
+    for row, result in enumerate(results, start=1):
+        _add_result(actor, analysis, row, result)
+    return analysis
+
+
+def _add_result(actor: Actor, analysis: LabAnalysis, row: int, result: ResultInput) -> None:
+    entry = LabResult(enterprise_id=analysis.enterprise_id, analysis=analysis)
+    try:
+        save_new(actor, entry, vars(result), RESULT_FIELDS)
+    except InvalidInput as error:
+        raise InvalidInput(
+            "plant.lab_result_invalid",
+            "analysis {sample}, result row {row} ({parameter}): {detail}",
+            sample=analysis.sample_id,
+            row=row,
+            parameter=result.parameter,
+            detail=str(error),
+            field=error.params.get("field"),
+        ) from error
+
+
+@transaction.atomic
+def correct_lab_result(actor: Actor, result_id: int, *, reason: str, **changes: Any) -> LabResult:
+    """Correct a result's value, unit or uncertainty; the reason is kept in the audit entry."""
+    result = queries.lab_result(actor, result_id)
+    actor.require(Action.EDIT_LAB, result.enterprise)
+    if not reason.strip():
+        raise InvalidInput(
+            "plant.lab_correction_reason",
+            "correcting result {result} of {sample} needs a reason",
+            result=result.parameter,
+            sample=result.analysis.sample_id,
+        )
+    before = snapshot(result)
+    apply_changes(result, changes, {"value", "unit", "standard_uncertainty"})
+    clean_or_raise(result)
+    result.save()
+    record(actor, "correct", result, before, snapshot(result) | {"reason": reason})
+    return result
