@@ -1,0 +1,243 @@
+"""PostgreSQL engine: binary COPY into staging tables, set-based merges, monthly partitions.
+
+Rows never go through ``executemany`` (58k rows/s here against 387k for binary COPY, see
+docs/performance.md). A write takes a transaction-level advisory lock per tag (sorted, so two
+writers cannot deadlock), which makes its read-classify-merge safe against concurrent writers of
+the same tags; the merge is still ``ON CONFLICT DO NOTHING``, so it stays idempotent (ADR 0063).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+import numpy as np
+import psycopg
+
+from tanji.timeseries import rollups as ru
+from tanji.timeseries.samples import (
+    ROLLUP_FIELDS,
+    Int64Array,
+    Resolution,
+    RollupArrays,
+    SampleArrays,
+    SampleBatch,
+)
+from tanji.timeseries.sqlite import _ADD, _STEPS, evidence_column, rollup_rows, sample_arrays
+from tanji.timeseries.store import BaseStore, Context
+
+#: Advisory-lock class of the store (key 0: partition creation; key = tag id: that tag's writes).
+LOCK_CLASS = 29779
+_COLUMNS = ", ".join(ROLLUP_FIELDS)
+_STAGING = (
+    "CREATE TEMP TABLE IF NOT EXISTS timeseries_staging (tag_id integer, version integer, "
+    "ts bigint, value double precision, evidence_id bigint, flag text, correction boolean) "
+    "ON COMMIT DELETE ROWS",
+    "CREATE TEMP TABLE IF NOT EXISTS timeseries_rollup_staging (tag_id integer, resolution text, "
+    "bucket bigint, count bigint, sum float8, min float8, max float8, valid_count bigint, "
+    "valid_sum float8, first_ts bigint, first_value float8, last_ts bigint, last_value float8, "
+    "increase float8, resets bigint) ON COMMIT DELETE ROWS",
+    "DELETE FROM timeseries_staging",
+    "DELETE FROM timeseries_rollup_staging",
+)
+_SAMPLE_TYPES = ["int4", "int4", "int8", "float8", "int8", "text", "bool"]
+_ROLLUP_TYPES = ["int4", "text", "int8", "int8", "float8", "float8", "float8", "int8"]
+_ROLLUP_TYPES += ["float8", "int8", "float8", "int8", "float8", "float8", "int8"]
+_MERGE_CORRECTIONS = (
+    """INSERT INTO timeseries_sample_history
+        (tag_id, version, ts, value, evidence_id, superseded_at, flag)
+    SELECT s.tag_id, s.version, s.ts, s.value, s.evidence_id, %s, s.flag
+    FROM timeseries_sample s JOIN timeseries_staging g
+        ON g.correction AND s.tag_id = g.tag_id AND s.ts = g.ts""",
+    """UPDATE timeseries_sample s
+    SET value = g.value, flag = g.flag, evidence_id = g.evidence_id, version = g.version
+    FROM timeseries_staging g WHERE g.correction AND s.tag_id = g.tag_id AND s.ts = g.ts""",
+)
+_MERGE_INSERTS = """INSERT INTO timeseries_sample (tag_id, version, ts, value, evidence_id, flag)
+    SELECT tag_id, version, ts, value, evidence_id, flag FROM timeseries_staging
+    WHERE NOT correction ON CONFLICT (tag_id, ts) DO NOTHING"""
+_FROM_STAGING = f"SELECT tag_id, resolution, bucket, {_COLUMNS} FROM timeseries_rollup_staging"
+_PUT = (
+    f"INSERT INTO timeseries_rollup AS r (tag_id, resolution, bucket, {_COLUMNS}) "
+    f"{_FROM_STAGING} ON CONFLICT (tag_id, resolution, bucket) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in ROLLUP_FIELDS)
+)
+_OLD = """SELECT s.tag_id, s.ts, s.value, s.flag, s.version
+    FROM unnest(%s::int[], %s::bigint[], %s::bigint[]) AS r(tag_id, lo, hi)
+    JOIN timeseries_sample s ON s.tag_id = r.tag_id AND s.ts BETWEEN r.lo AND r.hi
+    ORDER BY s.tag_id, s.ts"""
+_EDGE = """SELECT r.tag_id, e.ts, e.value FROM unnest(%s::int[], %s::bigint[]) AS r(tag_id, at)
+    CROSS JOIN LATERAL (SELECT ts, value FROM timeseries_sample s
+        WHERE s.tag_id = r.tag_id AND s.ts {op} r.at AND s.flag = 'N'
+        ORDER BY s.ts {order} LIMIT 1) e"""
+
+
+def ensure_partitions(db: psycopg.Connection[Any], from_ms: int, to_ms: int) -> int:
+    """Create the monthly sample partitions covering ``[from_ms, to_ms]``; returns how many."""
+    row = db.execute("SELECT timeseries_ensure_partitions(%s, %s)", (from_ms, to_ms)).fetchone()
+    return int(row[0]) if row else 0
+
+
+class PostgresStore(BaseStore):
+    """The store on one psycopg 3 connection (Django's, or an autocommit one of its own)."""
+
+    def __init__(self, connection: psycopg.Connection[Any], atomic: Any = None) -> None:
+        self.db = connection
+        self._atomic = atomic or self.db.transaction
+
+    @classmethod
+    def for_django(cls, connection: Any) -> PostgresStore:
+        """The store on a Django PostgreSQL connection, inside Django's ``atomic`` blocks."""
+        from django.db import transaction
+
+        connection.ensure_connection()
+        return cls(connection.connection, lambda: transaction.atomic(using=connection.alias))
+
+    @classmethod
+    def open(cls, url: str) -> PostgresStore:
+        """A store on its own autocommit connection (jobs, benchmarks)."""
+        return cls(psycopg.connect(url, autocommit=True))
+
+    def _transaction(self) -> AbstractContextManager[object]:
+        return self._atomic()  # type: ignore[no-any-return]
+
+    def _cursor(self) -> psycopg.Cursor[Any]:
+        return psycopg.Cursor(self.db)
+
+    def _prepare(self, batch: SampleBatch) -> None:
+        cur = self._cursor()
+        cur.execute(
+            "SELECT pg_advisory_xact_lock(%s, t) FROM (SELECT DISTINCT t FROM unnest(%s::int[]) t "
+            "ORDER BY t) tags",
+            (LOCK_CLASS, np.unique(batch.tag_id).tolist()),
+        )
+        ensure_partitions(self.db, int(batch.ts.min()), int(batch.ts.max()))
+        for statement in _STAGING:
+            cur.execute(statement)
+
+    def _context(self, tags: Int64Array, lo: Int64Array, hi: Int64Array) -> Context:
+        cur = self._cursor()
+        old = cur.execute(_OLD, (tags.tolist(), lo.tolist(), hi.tolist())).fetchall()
+        edges = cur.execute(
+            _EDGE.format(op="<", order="DESC") + " UNION ALL " + _EDGE.format(op=">", order="ASC"),
+            (tags.tolist(), lo.tolist(), tags.tolist(), hi.tolist()),
+        ).fetchall()
+        o = list(zip(*old, strict=True)) if old else [()] * 5
+        e = list(zip(*edges, strict=True)) if edges else [()] * 3
+        return Context(
+            old_tag=np.array(o[0], np.int64),
+            old_ts=np.array(o[1], np.int64),
+            old_value=np.array(o[2], np.float64),
+            old_flag=np.array(o[3], "<U1"),
+            old_version=np.array(o[4], np.int64),
+            edge_tag=np.array(e[0], np.int64),
+            edge_ts=np.array(e[1], np.int64),
+            edge_value=np.array(e[2], np.float64),
+        )
+
+    def _copy(self, table: str, types: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        cur = self._cursor()
+        with cur.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
+
+    def _store_samples(
+        self, inserts: SampleBatch, corrections: SampleBatch, versions: Int64Array
+    ) -> None:
+        cur = self._cursor()
+        cur.execute("DELETE FROM timeseries_staging")
+        ones = np.ones(len(inserts), np.int64)
+        self._copy(
+            "timeseries_staging",
+            _SAMPLE_TYPES,
+            (*_staging_rows(inserts, ones, False), *_staging_rows(corrections, versions, True)),
+        )
+        if len(corrections):
+            now = time.time_ns() // 1_000_000
+            cur.execute(_MERGE_CORRECTIONS[0], (now,))
+            cur.execute(_MERGE_CORRECTIONS[1])
+        if len(inserts):
+            cur.execute(_MERGE_INSERTS)
+
+    def _merge_rollups(self, rows: Iterator[tuple[Any, ...]], statement: str) -> None:
+        cur = self._cursor()
+        cur.execute("DELETE FROM timeseries_rollup_staging")
+        self._copy("timeseries_rollup_staging", _ROLLUP_TYPES, rows)
+        cur.execute(statement)
+
+    def _add_rollups(self, resolution: Resolution, added: ru.TaggedRollups) -> None:
+        if len(added):
+            rows = rollup_rows(added.tag_id, resolution, added.rollups)
+            self._merge_rollups(rows, _staged(_ADD))
+
+    def _add_steps(self, resolution: Resolution, delta: ru.Steps) -> None:
+        zero = np.zeros(len(delta))
+        table = RollupArrays(
+            delta.bucket, *(zero.astype(np.int64), zero, zero, zero), zero.astype(np.int64), zero,
+            *(zero.astype(np.int64), zero, zero.astype(np.int64), zero),
+            delta.increase, delta.resets,
+        )  # fmt: skip
+        self._merge_rollups(rollup_rows(delta.tag_id, resolution, table), _staged(_STEPS))
+
+    def _put_rollups(self, tag_id: int, resolution: Resolution, table: RollupArrays) -> None:
+        self._merge_rollups(rollup_rows(tag_id, resolution, table), _PUT)
+
+    def _select_samples(self, tag_id: int, start: int, end: int, *, history: bool) -> SampleArrays:
+        columns = "ts, value, flag, evidence_id, version"
+        sql = f"SELECT {columns} FROM timeseries_sample WHERE tag_id = %s AND ts >= %s AND ts < %s"
+        params: tuple[int, ...] = (tag_id, start, end)
+        if history:
+            sql += (
+                f" UNION ALL SELECT {columns} FROM timeseries_sample_history "
+                "WHERE tag_id = %s AND ts >= %s AND ts < %s"
+            )
+            params *= 2
+        rows = self._cursor().execute(sql + " ORDER BY ts, version", params).fetchall()
+        return sample_arrays(rows)
+
+    def _select_rollups(
+        self, tag_id: int, resolution: Resolution, start: int, end: int
+    ) -> RollupArrays:
+        rows = (
+            self._cursor()
+            .execute(
+                f"SELECT bucket, {_COLUMNS} FROM timeseries_rollup WHERE tag_id = %s "
+                "AND resolution = %s AND bucket >= %s AND bucket < %s ORDER BY bucket",
+                (tag_id, resolution.value, start, end),
+            )
+            .fetchall()
+        )
+        return RollupArrays.from_records(rows)
+
+    def _previous_valid(self, tag_id: int, before_ms: int) -> tuple[int, float] | None:
+        row = (
+            self._cursor()
+            .execute(_EDGE.format(op="<", order="DESC"), ([tag_id], [before_ms]))
+            .fetchone()
+        )
+        return None if row is None else (int(row[1]), float(row[2]))
+
+
+def _staging_rows(
+    batch: SampleBatch, versions: Int64Array, correction: bool
+) -> Iterator[tuple[Any, ...]]:
+    return zip(
+        batch.tag_id.tolist(),
+        versions.tolist(),
+        batch.ts.tolist(),
+        batch.value.tolist(),
+        evidence_column(batch.evidence_id),
+        batch.flag.tolist(),
+        [correction] * len(batch),
+    )
+
+
+def _staged(sqlite_upsert: str) -> str:
+    """The SQLite ``VALUES`` upsert of :mod:`.sqlite` as a set-based upsert from staging."""
+    head, _, rest = sqlite_upsert.partition("VALUES")
+    _, _, conflict = rest.partition("ON CONFLICT")
+    return f"{head} {_FROM_STAGING} ON CONFLICT{conflict}"
+
