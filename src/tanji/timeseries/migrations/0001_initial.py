@@ -83,12 +83,12 @@ def create_tables(apps, schema_editor):
     if vendor not in DDL:
         raise RuntimeError(f"the time-series store has no DDL for {vendor}")
     for statement in DDL[vendor]:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def drop_tables(apps, schema_editor):
     for statement in DROP:
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP FUNCTION timeseries_ensure_partitions(bigint, bigint)")
 
