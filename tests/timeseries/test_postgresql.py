@@ -44,7 +44,9 @@ def test_samples_land_in_the_partition_of_their_china_standard_time_month() -> N
     assert _partition_of(JULY - 1) == "timeseries_sample_y2025m06"
     assert _partition_of(JULY) == "timeseries_sample_y2025m07"
     bounds = {p.name: (p.lo, p.hi) for p in list_partitions(connection)}
-    assert bounds["timeseries_sample_y2025m06"][1] == JULY == bounds["timeseries_sample_y2025m07"][0]
+    assert (
+        bounds["timeseries_sample_y2025m06"][1] == JULY == bounds["timeseries_sample_y2025m07"][0]
+    )
     assert store.read_samples(1, JULY - 1, JULY + 1).value.tolist() == [1.0, 2.0]
 
 

@@ -34,7 +34,9 @@ def assert_rollups_match_samples(store: SampleStore, tag_id: int) -> None:
                                         int(stored.bucket[-1]) + 1)  # fmt: skip
         for name in RollupArrays.__dataclass_fields__:
             got, want = getattr(stored, name), getattr(fresh, name)
-            np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-6, err_msg=f"{resolution} {name}")
+            np.testing.assert_allclose(
+                got, want, rtol=1e-9, atol=1e-6, err_msg=f"{resolution} {name}"
+            )
 
 
 def test_writing_the_same_samples_twice_changes_nothing() -> None:
@@ -135,7 +137,9 @@ _row = st.tuples(
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batches=st.lists(st.lists(_row, min_size=1, max_size=40), min_size=1, max_size=4))
-def test_rollups_always_equal_a_recomputation(batches: list[list[tuple[int, int, float, str]]]) -> None:
+def test_rollups_always_equal_a_recomputation(
+    batches: list[list[tuple[int, int, float, str]]],
+) -> None:
     store = _store()
     tags = (next(_tags), next(_tags))
     model: dict[tuple[int, int], tuple[float, str]] = {}
@@ -151,5 +155,10 @@ def test_rollups_always_equal_a_recomputation(batches: list[list[tuple[int, int,
     for tag in tags:
         current = store.read_samples(tag, *FOREVER)
         want = sorted((ts, v, f) for (t, ts), (v, f) in model.items() if t == tag)
-        assert list(zip(current.ts.tolist(), current.value.tolist(), current.flag.tolist(), strict=True)) == want
+        assert (
+            list(
+                zip(current.ts.tolist(), current.value.tolist(), current.flag.tolist(), strict=True)
+            )
+            == want
+        )
         assert_rollups_match_samples(store, tag)

@@ -38,9 +38,7 @@ def ensure_ahead(connection: Any, months_ahead: int, now: datetime | None = None
     for _ in range(months_ahead):
         last = bucket_end(last, Resolution.MONTH)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT timeseries_ensure_partitions(%s, %s)", (int(first[0]), int(last[0]))
-        )
+        cursor.execute("SELECT timeseries_ensure_partitions(%s, %s)", (int(first[0]), int(last[0])))
         return int(cursor.fetchone()[0])
 
 

@@ -101,7 +101,7 @@ class PostgresStore(BaseStore):
         return cls(psycopg.connect(url, autocommit=True))
 
     def _transaction(self) -> AbstractContextManager[object]:
-        return self._atomic()  # type: ignore[no-any-return]
+        return self._atomic()
 
     def _cursor(self) -> psycopg.Cursor[Any]:
         return psycopg.Cursor(self.db)
@@ -232,6 +232,7 @@ def _staging_rows(
         evidence_column(batch.evidence_id),
         batch.flag.tolist(),
         [correction] * len(batch),
+        strict=True,
     )
 
 
@@ -240,4 +241,3 @@ def _staged(sqlite_upsert: str) -> str:
     head, _, rest = sqlite_upsert.partition("VALUES")
     _, _, conflict = rest.partition("ON CONFLICT")
     return f"{head} {_FROM_STAGING} ON CONFLICT{conflict}"
-

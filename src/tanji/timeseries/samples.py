@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -205,9 +206,8 @@ class RollupArrays:
         columns = list(zip(*records, strict=True)) if records else [()] * 13
         ints = {"bucket", "count", "valid_count", "first_ts", "last_ts", "resets"}
         names = ("bucket", *ROLLUP_FIELDS)
-        return cls(
-            **{
-                name: np.array(col, dtype=np.int64 if name in ints else np.float64)
-                for name, col in zip(names, columns, strict=True)
-            }
-        )
+        arrays: dict[str, Any] = {
+            name: np.array(col, dtype=np.int64 if name in ints else np.float64)
+            for name, col in zip(names, columns, strict=True)
+        }
+        return cls(**arrays)

@@ -10,7 +10,6 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -69,18 +68,19 @@ _EDGE = """SELECT ts, value FROM timeseries_sample
     WHERE tag_id = ? AND ts {op} ? AND flag = 'N' ORDER BY ts {order} LIMIT 1"""
 
 
-def evidence_column(evidence_id: Int64Array) -> Any:
+def evidence_column(evidence_id: Int64Array) -> list[int | None]:
     """Evidence ids as database parameters: ``None`` for :data:`NO_EVIDENCE`."""
     if not (evidence_id != NO_EVIDENCE).any():
-        return repeat(None)
+        return [None] * evidence_id.shape[0]
     return [None if e == NO_EVIDENCE else e for e in evidence_id.tolist()]
 
 
 def rollup_rows(tag_id: Any, resolution: Resolution, table: RollupArrays) -> Iterator[tuple]:  # type: ignore[type-arg]
     """Rows ``(tag_id, resolution, bucket, *ROLLUP_FIELDS)`` of a rollup table."""
-    tags = repeat(tag_id) if isinstance(tag_id, int) else tag_id.tolist()
+    n = len(table)
+    tags = [tag_id] * n if isinstance(tag_id, int) else tag_id.tolist()
     columns = [getattr(table, name).tolist() for name in ("bucket", *ROLLUP_FIELDS)]
-    return zip(tags, repeat(resolution.value), *columns)  # type: ignore[no-any-return]
+    return zip(tags, [resolution.value] * n, *columns, strict=True)
 
 
 class SqliteStore(BaseStore):
@@ -169,6 +169,7 @@ class SqliteStore(BaseStore):
                     inserts.value.tolist(),
                     inserts.flag.tolist(),
                     evidence_column(inserts.evidence_id),
+                    strict=True,
                 ),
             )
         now = time.time_ns() // 1_000_000
@@ -184,6 +185,7 @@ class SqliteStore(BaseStore):
                     evidence_column(corrections.evidence_id),
                     versions.tolist(),
                     keys,
+                    strict=True,
                 )
             ),
         )
@@ -197,10 +199,11 @@ class SqliteStore(BaseStore):
             _STEPS,
             zip(
                 delta.tag_id.tolist(),
-                repeat(resolution.value),
+                [resolution.value] * len(delta),
                 delta.bucket.tolist(),
                 delta.increase.tolist(),
                 delta.resets.tolist(),
+                strict=True,
             ),
         )
 

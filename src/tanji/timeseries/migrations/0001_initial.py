@@ -6,6 +6,8 @@ partitioning. Monthly partitions are NOT created here: ``timeseries_ensure_parti
 here) is called by the store and by the ``timeseries_partitions`` job.
 """
 
+from typing import Any
+
 from django.db import migrations, models
 
 SQLITE = [
@@ -78,7 +80,7 @@ DROP = [
 DDL = {"sqlite": SQLITE, "postgresql": POSTGRESQL}
 
 
-def create_tables(apps, schema_editor):
+def create_tables(apps: Any, schema_editor: Any) -> None:
     vendor = schema_editor.connection.vendor
     if vendor not in DDL:
         raise RuntimeError(f"the time-series store has no DDL for {vendor}")
@@ -86,7 +88,7 @@ def create_tables(apps, schema_editor):
         schema_editor.execute(statement, params=None)
 
 
-def drop_tables(apps, schema_editor):
+def drop_tables(apps: Any, schema_editor: Any) -> None:
     for statement in DROP:
         schema_editor.execute(statement, params=None)
     if schema_editor.connection.vendor == "postgresql":
@@ -99,64 +101,99 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Rollup',
+            name="Rollup",
             fields=[
-                ('pk', models.CompositePrimaryKey('tag_id', 'resolution', 'bucket', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('tag_id', models.IntegerField(verbose_name='tag id')),
-                ('resolution', models.CharField(max_length=1, verbose_name='resolution')),
-                ('bucket', models.BigIntegerField(verbose_name='bucket start (UTC epoch ms)')),
-                ('count', models.BigIntegerField(verbose_name='count')),
-                ('sum', models.FloatField(verbose_name='sum')),
-                ('min', models.FloatField(null=True, verbose_name='minimum')),
-                ('max', models.FloatField(null=True, verbose_name='maximum')),
-                ('valid_count', models.BigIntegerField(verbose_name='valid count')),
-                ('valid_sum', models.FloatField(verbose_name='valid sum')),
-                ('first_ts', models.BigIntegerField(null=True, verbose_name='first time')),
-                ('first_value', models.FloatField(null=True, verbose_name='first value')),
-                ('last_ts', models.BigIntegerField(null=True, verbose_name='last time')),
-                ('last_value', models.FloatField(null=True, verbose_name='last value')),
-                ('increase', models.FloatField(verbose_name='counter increase')),
-                ('resets', models.BigIntegerField(verbose_name='counter resets')),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "tag_id",
+                        "resolution",
+                        "bucket",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("tag_id", models.IntegerField(verbose_name="tag id")),
+                ("resolution", models.CharField(max_length=1, verbose_name="resolution")),
+                ("bucket", models.BigIntegerField(verbose_name="bucket start (UTC epoch ms)")),
+                ("count", models.BigIntegerField(verbose_name="count")),
+                ("sum", models.FloatField(verbose_name="sum")),
+                ("min", models.FloatField(null=True, verbose_name="minimum")),
+                ("max", models.FloatField(null=True, verbose_name="maximum")),
+                ("valid_count", models.BigIntegerField(verbose_name="valid count")),
+                ("valid_sum", models.FloatField(verbose_name="valid sum")),
+                ("first_ts", models.BigIntegerField(null=True, verbose_name="first time")),
+                ("first_value", models.FloatField(null=True, verbose_name="first value")),
+                ("last_ts", models.BigIntegerField(null=True, verbose_name="last time")),
+                ("last_value", models.FloatField(null=True, verbose_name="last value")),
+                ("increase", models.FloatField(verbose_name="counter increase")),
+                ("resets", models.BigIntegerField(verbose_name="counter resets")),
             ],
             options={
-                'verbose_name': 'rollup',
-                'db_table': 'timeseries_rollup',
-                'managed': False,
+                "verbose_name": "rollup",
+                "db_table": "timeseries_rollup",
+                "managed": False,
             },
         ),
         migrations.CreateModel(
-            name='Sample',
+            name="Sample",
             fields=[
-                ('pk', models.CompositePrimaryKey('tag_id', 'ts', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('tag_id', models.IntegerField(verbose_name='tag id')),
-                ('ts', models.BigIntegerField(verbose_name='time (UTC epoch ms)')),
-                ('value', models.FloatField(verbose_name='value')),
-                ('flag', models.CharField(max_length=1, verbose_name='quality flag')),
-                ('evidence_id', models.BigIntegerField(null=True, verbose_name='evidence id')),
-                ('version', models.IntegerField(verbose_name='version')),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "tag_id",
+                        "ts",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("tag_id", models.IntegerField(verbose_name="tag id")),
+                ("ts", models.BigIntegerField(verbose_name="time (UTC epoch ms)")),
+                ("value", models.FloatField(verbose_name="value")),
+                ("flag", models.CharField(max_length=1, verbose_name="quality flag")),
+                ("evidence_id", models.BigIntegerField(null=True, verbose_name="evidence id")),
+                ("version", models.IntegerField(verbose_name="version")),
             ],
             options={
-                'verbose_name': 'sample',
-                'db_table': 'timeseries_sample',
-                'managed': False,
+                "verbose_name": "sample",
+                "db_table": "timeseries_sample",
+                "managed": False,
             },
         ),
         migrations.CreateModel(
-            name='SampleVersion',
+            name="SampleVersion",
             fields=[
-                ('pk', models.CompositePrimaryKey('tag_id', 'ts', 'version', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('tag_id', models.IntegerField(verbose_name='tag id')),
-                ('ts', models.BigIntegerField(verbose_name='time (UTC epoch ms)')),
-                ('version', models.IntegerField(verbose_name='version')),
-                ('value', models.FloatField(verbose_name='value')),
-                ('flag', models.CharField(max_length=1, verbose_name='quality flag')),
-                ('evidence_id', models.BigIntegerField(null=True, verbose_name='evidence id')),
-                ('superseded_at', models.BigIntegerField(verbose_name='superseded at (UTC epoch ms)')),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "tag_id",
+                        "ts",
+                        "version",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("tag_id", models.IntegerField(verbose_name="tag id")),
+                ("ts", models.BigIntegerField(verbose_name="time (UTC epoch ms)")),
+                ("version", models.IntegerField(verbose_name="version")),
+                ("value", models.FloatField(verbose_name="value")),
+                ("flag", models.CharField(max_length=1, verbose_name="quality flag")),
+                ("evidence_id", models.BigIntegerField(null=True, verbose_name="evidence id")),
+                (
+                    "superseded_at",
+                    models.BigIntegerField(verbose_name="superseded at (UTC epoch ms)"),
+                ),
             ],
             options={
-                'verbose_name': 'superseded sample version',
-                'db_table': 'timeseries_sample_history',
-                'managed': False,
+                "verbose_name": "superseded sample version",
+                "db_table": "timeseries_sample_history",
+                "managed": False,
             },
         ),
         migrations.RunPython(create_tables, drop_tables),

@@ -16,10 +16,12 @@ class Command(BaseCommand):
     help = "Create monthly time-series partitions ahead of time (PostgreSQL; no-op on SQLite)."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        """How many months ahead, on which database."""
         parser.add_argument("--months-ahead", type=int, default=3)
         parser.add_argument("--database", default="default")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        """Create the partitions and say how many were new."""
         connection = connections[options["database"]]
         made = ensure_ahead(connection, options["months_ahead"])
         self.stdout.write(f"{made} partition(s) created on {connection.vendor}")
