@@ -38,13 +38,13 @@ _STAGING = (
     "CREATE TEMP TABLE IF NOT EXISTS timeseries_rollup_staging (tag_id integer, resolution text, "
     "bucket bigint, count bigint, sum float8, min float8, max float8, valid_count bigint, "
     "valid_sum float8, first_ts bigint, first_value float8, last_ts bigint, last_value float8, "
-    "increase float8, resets bigint) ON COMMIT DELETE ROWS",
+    "increase float8, resets bigint, steps boolean) ON COMMIT DELETE ROWS",
     "DELETE FROM timeseries_staging",
     "DELETE FROM timeseries_rollup_staging",
 )
 _SAMPLE_TYPES = ["int4", "int4", "int8", "float8", "int8", "text", "bool"]
 _ROLLUP_TYPES = ["int4", "text", "int8", "int8", "float8", "float8", "float8", "int8"]
-_ROLLUP_TYPES += ["float8", "int8", "float8", "int8", "float8", "float8", "int8"]
+_ROLLUP_TYPES += ["float8", "int8", "float8", "int8", "float8", "float8", "int8", "bool"]
 _MERGE_CORRECTIONS = (
     """INSERT INTO timeseries_sample_history
         (tag_id, version, ts, value, evidence_id, superseded_at, flag)
@@ -57,17 +57,19 @@ _MERGE_CORRECTIONS = (
 )
 _MERGE_INSERTS = """INSERT INTO timeseries_sample (tag_id, version, ts, value, evidence_id, flag)
     SELECT tag_id, version, ts, value, evidence_id, flag FROM timeseries_staging
-    WHERE NOT correction ON CONFLICT (tag_id, ts) DO NOTHING"""
+    WHERE NOT correction"""
 _FROM_STAGING = f"SELECT tag_id, resolution, bucket, {_COLUMNS} FROM timeseries_rollup_staging"
 _PUT = (
     f"INSERT INTO timeseries_rollup AS r (tag_id, resolution, bucket, {_COLUMNS}) "
     f"{_FROM_STAGING} ON CONFLICT (tag_id, resolution, bucket) DO UPDATE SET "
     + ", ".join(f"{name} = excluded.{name}" for name in ROLLUP_FIELDS)
 )
-_OLD = """SELECT s.tag_id, s.ts, s.value, s.flag, s.version
+# LATERAL … OFFSET 0 keeps one index range scan per tag: a hash join would scan the partition.
+_OLD = """SELECT r.tag_id, s.ts, s.value, s.flag, s.version
     FROM unnest(%s::int[], %s::bigint[], %s::bigint[]) AS r(tag_id, lo, hi)
-    JOIN timeseries_sample s ON s.tag_id = r.tag_id AND s.ts BETWEEN r.lo AND r.hi
-    ORDER BY s.tag_id, s.ts"""
+    CROSS JOIN LATERAL (SELECT ts, value, flag, version FROM timeseries_sample s
+        WHERE s.tag_id = r.tag_id AND s.ts BETWEEN r.lo AND r.hi OFFSET 0) s
+    ORDER BY r.tag_id, s.ts"""
 _EDGE = """SELECT r.tag_id, e.ts, e.value FROM unnest(%s::int[], %s::bigint[]) AS r(tag_id, at)
     CROSS JOIN LATERAL (SELECT ts, value FROM timeseries_sample s
         WHERE s.tag_id = r.tag_id AND s.ts {op} r.at AND s.flag = 'N'
@@ -86,6 +88,7 @@ class PostgresStore(BaseStore):
     def __init__(self, connection: psycopg.Connection[Any], atomic: Any = None) -> None:
         self.db = connection
         self._atomic = atomic or self.db.transaction
+        self._pending: list[tuple[Any, ...]] = []
 
     @classmethod
     def for_django(cls, connection: Any) -> PostgresStore:
@@ -119,12 +122,16 @@ class PostgresStore(BaseStore):
 
     def _context(self, tags: Int64Array, lo: Int64Array, hi: Int64Array) -> Context:
         cur = self._cursor()
-        old = cur.execute(_OLD, (tags.tolist(), lo.tolist(), hi.tolist())).fetchall()
+        # Planned per call (prepare=False): a plan cached while a partition was still small
+        # would keep scanning it sequentially once it has grown.
+        old = cur.execute(_OLD, (tags.tolist(), lo.tolist(), hi.tolist()), prepare=False)
+        old_rows = old.fetchall()
         edges = cur.execute(
             _EDGE.format(op="<", order="DESC") + " UNION ALL " + _EDGE.format(op=">", order="ASC"),
             (tags.tolist(), lo.tolist(), tags.tolist(), hi.tolist()),
+            prepare=False,
         ).fetchall()
-        o = list(zip(*old, strict=True)) if old else [()] * 5
+        o = list(zip(*old_rows, strict=True)) if old_rows else [()] * 5
         e = list(zip(*edges, strict=True)) if edges else [()] * 3
         return Context(
             old_tag=np.array(o[0], np.int64),
@@ -148,19 +155,32 @@ class PostgresStore(BaseStore):
         self, inserts: SampleBatch, corrections: SampleBatch, versions: Int64Array
     ) -> None:
         cur = self._cursor()
-        cur.execute("DELETE FROM timeseries_staging")
-        ones = np.ones(len(inserts), np.int64)
-        self._copy(
-            "timeseries_staging",
-            _SAMPLE_TYPES,
-            (*_staging_rows(inserts, ones, False), *_staging_rows(corrections, versions, True)),
-        )
         if len(corrections):
+            cur.execute("DELETE FROM timeseries_staging")
+            self._copy(
+                "timeseries_staging", _SAMPLE_TYPES, _staging_rows(corrections, versions, True)
+            )
             now = time.time_ns() // 1_000_000
             cur.execute(_MERGE_CORRECTIONS[0], (now,))
             cur.execute(_MERGE_CORRECTIONS[1])
         if len(inserts):
-            cur.execute(_MERGE_INSERTS)
+            # Under the tag locks these rows are known to be absent: COPY them straight in.
+            self._copy(
+                "timeseries_sample (tag_id, version, ts, value, evidence_id, flag)",
+                _SAMPLE_TYPES[:-1],
+                _sample_rows(inserts),
+            )
+
+    def _flush(self) -> None:
+        """Merge the round's buffered rollup changes: one COPY, one upsert per kind."""
+        if not self._pending:
+            return
+        cur = self._cursor()
+        cur.execute("DELETE FROM timeseries_rollup_staging")
+        self._copy("timeseries_rollup_staging", _ROLLUP_TYPES, self._pending)
+        self._pending = []
+        cur.execute(_staged(_ADD, "NOT steps"))
+        cur.execute(_staged(_STEPS, "steps"))
 
     def _merge_rollups(self, rows: Iterator[tuple[Any, ...]], statement: str) -> None:
         cur = self._cursor()
@@ -169,9 +189,8 @@ class PostgresStore(BaseStore):
         cur.execute(statement)
 
     def _add_rollups(self, resolution: Resolution, added: ru.TaggedRollups) -> None:
-        if len(added):
-            rows = rollup_rows(added.tag_id, resolution, added.rollups)
-            self._merge_rollups(rows, _staged(_ADD))
+        rows = rollup_rows(added.tag_id, resolution, added.rollups)
+        self._pending.extend((*row, False) for row in rows)
 
     def _add_steps(self, resolution: Resolution, delta: ru.Steps) -> None:
         zero = np.zeros(len(delta))
@@ -180,10 +199,10 @@ class PostgresStore(BaseStore):
             *(zero.astype(np.int64), zero, zero.astype(np.int64), zero),
             delta.increase, delta.resets,
         )  # fmt: skip
-        self._merge_rollups(rollup_rows(delta.tag_id, resolution, table), _staged(_STEPS))
+        self._pending.extend((*row, True) for row in rollup_rows(delta.tag_id, resolution, table))
 
     def _put_rollups(self, tag_id: int, resolution: Resolution, table: RollupArrays) -> None:
-        self._merge_rollups(rollup_rows(tag_id, resolution, table), _PUT)
+        self._merge_rollups(((*row, False) for row in rollup_rows(tag_id, resolution, table)), _PUT)
 
     def _select_samples(self, tag_id: int, start: int, end: int, *, history: bool) -> SampleArrays:
         columns = "ts, value, flag, evidence_id, version"
@@ -236,8 +255,20 @@ def _staging_rows(
     )
 
 
-def _staged(sqlite_upsert: str) -> str:
+def _sample_rows(batch: SampleBatch) -> Iterator[tuple[Any, ...]]:
+    return zip(
+        batch.tag_id.tolist(),
+        [1] * len(batch),
+        batch.ts.tolist(),
+        batch.value.tolist(),
+        evidence_column(batch.evidence_id),
+        batch.flag.tolist(),
+        strict=True,
+    )
+
+
+def _staged(sqlite_upsert: str, where: str) -> str:
     """The SQLite ``VALUES`` upsert of :mod:`.sqlite` as a set-based upsert from staging."""
     head, _, rest = sqlite_upsert.partition("VALUES")
     _, _, conflict = rest.partition("ON CONFLICT")
-    return f"{head} {_FROM_STAGING} ON CONFLICT{conflict}"
+    return f"{head} {_FROM_STAGING} WHERE {where} ON CONFLICT{conflict}"

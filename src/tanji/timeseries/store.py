@@ -170,6 +170,7 @@ class BaseStore:
             added = ru.aggregate(inserts.tag_id, inserts.ts, inserts.value, valid, resolution)
             self._add_rollups(resolution, added)
         self._maintain_steps(ctx, batch, pos, corrected, inserts)
+        self._flush()
         if len(corrections):
             self._rebuild(corrections)
         return WriteResult(len(inserts), int(same.sum()), len(corrections))
@@ -223,6 +224,9 @@ class BaseStore:
 
     def _context(self, tags: Int64Array, lo: Int64Array, hi: Int64Array) -> Context:
         raise NotImplementedError
+
+    def _flush(self) -> None:
+        """Engine hook: apply buffered rollup changes before the round's rebuilds read them."""
 
     def _store_samples(
         self, inserts: SampleBatch, corrections: SampleBatch, versions: Int64Array
