@@ -33,12 +33,11 @@ LOCK_CLASS = 29779
 _COLUMNS = ", ".join(ROLLUP_FIELDS)
 _STAGING = (
     "CREATE TEMP TABLE IF NOT EXISTS timeseries_staging (tag_id integer, version integer, "
-    "ts bigint, value double precision, evidence_id bigint, flag text, correction boolean) "
-    "ON COMMIT DELETE ROWS",
+    "ts bigint, value double precision, evidence_id bigint, flag text, correction boolean)",
     "CREATE TEMP TABLE IF NOT EXISTS timeseries_rollup_staging (tag_id integer, resolution text, "
     "bucket bigint, count bigint, sum float8, min float8, max float8, valid_count bigint, "
     "valid_sum float8, first_ts bigint, first_value float8, last_ts bigint, last_value float8, "
-    "increase float8, resets bigint, steps boolean) ON COMMIT DELETE ROWS",
+    "increase float8, resets bigint, steps boolean)",
     "DELETE FROM timeseries_staging",
     "DELETE FROM timeseries_rollup_staging",
 )
@@ -126,11 +125,7 @@ class PostgresStore(BaseStore):
         # would keep scanning it sequentially once it has grown.
         old = cur.execute(_OLD, (tags.tolist(), lo.tolist(), hi.tolist()), prepare=False)
         old_rows = old.fetchall()
-        edges = cur.execute(
-            _EDGE.format(op="<", order="DESC") + " UNION ALL " + _EDGE.format(op=">", order="ASC"),
-            (tags.tolist(), lo.tolist(), tags.tolist(), hi.tolist()),
-            prepare=False,
-        ).fetchall()
+        edges = self._edges(tags.tolist(), lo.tolist(), hi.tolist())
         o = list(zip(*old_rows, strict=True)) if old_rows else [()] * 5
         e = list(zip(*edges, strict=True)) if edges else [()] * 3
         return Context(
@@ -143,6 +138,25 @@ class PostgresStore(BaseStore):
             edge_ts=np.array(e[1], np.int64),
             edge_value=np.array(e[2], np.float64),
         )
+
+    def _edges(self, tags: list[int], lo: list[int], hi: list[int] | None) -> list[tuple[Any, ...]]:
+        """Each tag's last valid sample before ``lo`` (and first after ``hi``).
+
+        Without statistics (a new month's partition) the planner takes ``flag = 'N'`` for rare
+        and sorts all of a tag's rows instead of walking the primary key backwards for one;
+        sorting is disabled for this statement only.
+        """
+        cur = self._cursor()
+        sql = _EDGE.format(op="<", order="DESC")
+        params: tuple[list[int], ...] = (tags, lo)
+        if hi is not None:
+            sql += " UNION ALL " + _EDGE.format(op=">", order="ASC")
+            params += (tags, hi)
+        cur.execute("SET LOCAL enable_sort = off")
+        try:
+            return cur.execute(sql, params, prepare=False).fetchall()
+        finally:
+            cur.execute("SET LOCAL enable_sort = DEFAULT")
 
     def _copy(self, table: str, types: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
         cur = self._cursor()
@@ -232,12 +246,9 @@ class PostgresStore(BaseStore):
         return RollupArrays.from_records(rows)
 
     def _previous_valid(self, tag_id: int, before_ms: int) -> tuple[int, float] | None:
-        row = (
-            self._cursor()
-            .execute(_EDGE.format(op="<", order="DESC"), ([tag_id], [before_ms]))
-            .fetchone()
-        )
-        return None if row is None else (int(row[1]), float(row[2]))
+        with self._transaction():
+            rows = self._edges([tag_id], [before_ms], None)
+        return (int(rows[0][1]), float(rows[0][2])) if rows else None
 
 
 def _staging_rows(
