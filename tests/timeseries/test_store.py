@@ -162,3 +162,17 @@ def test_rollups_always_equal_a_recomputation(
             == want
         )
         assert_rollups_match_samples(store, tag)
+
+
+def test_rebuild_restores_damaged_rollups() -> None:
+    store = _store()
+    store.write(minute_rows(11, NEAR_MONTH_END, [float(i % 7) for i in range(300)]))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE timeseries_rollup SET sum = 0, increase = -1 WHERE tag_id = 11")
+    written = store.rebuild_rollups(11, NEAR_MONTH_END, NEAR_MONTH_END + 300 * MINUTE_MS)
+    months = store.read_rollups(11, RESOLUTIONS[2], *FOREVER)
+    assert len(months) == 2  # the samples straddle a month end
+    assert written == len(months) + len(store.read_rollups(11, RESOLUTIONS[1], *FOREVER)) + len(
+        store.read_rollups(11, RESOLUTIONS[0], *FOREVER)
+    )
+    assert_rollups_match_samples(store, 11)

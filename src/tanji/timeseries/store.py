@@ -57,6 +57,9 @@ class SampleStore(Protocol):
     ) -> RollupArrays:
         """Rollups computed afresh from samples, for verification; writes nothing."""
 
+    def rebuild_rollups(self, tag_id: int, start_ms: int, end_ms: int) -> int:
+        """Recompute and store all rollups of the months overlapping the span; rows written."""
+
 
 def store_for(connection: Any) -> SampleStore:
     """The store of a Django database connection (``django.db.connection`` or ``connections[…]``).
@@ -131,22 +134,25 @@ class BaseStore:
         self, tag_id: int, resolution: Resolution, start_ms: int, end_ms: int
     ) -> RollupArrays:
         """See :meth:`SampleStore.recompute_rollups` (whole buckets overlapping the span)."""
-        lo = int(ru.bucket_start(np.array([start_ms], np.int64), resolution)[0])
-        last = ru.bucket_start(np.array([end_ms - 1], np.int64), resolution)
-        hi = int(ru.bucket_end(last, resolution)[0])
+        lo, hi = _span(resolution, start_ms, end_ms)
         samples = self._select_samples(tag_id, lo, hi, history=False)
-        tags = np.full(len(samples), tag_id, np.int64)
-        valid = samples.flag == VALID_FLAG
-        table = ru.aggregate(tags, samples.ts, samples.value, valid, resolution).rollups
-        chain_ts, chain_value = samples.ts[valid], samples.value[valid]
-        before = self._previous_valid(tag_id, lo)
-        if before is not None:
-            chain_ts = np.concatenate(([before[0]], chain_ts))
-            chain_value = np.concatenate(([before[1]], chain_value))
-        steps = ru.counter_steps(
-            np.full(chain_ts.shape[0], tag_id, np.int64), chain_ts, chain_value, resolution
-        )
-        return ru.with_steps(table, steps)
+        return _fresh(tag_id, resolution, samples, self._previous_valid(tag_id, lo))
+
+    def rebuild_rollups(self, tag_id: int, start_ms: int, end_ms: int) -> int:
+        """Recompute and store every rollup of the months overlapping the span (repair job).
+
+        Reads the samples once; returns how many rollup rows were written.
+        """
+        lo, hi = _span(Resolution.MONTH, start_ms, end_ms)
+        with self._transaction():
+            samples = self._select_samples(tag_id, lo, hi, history=False)
+            before = self._previous_valid(tag_id, lo)
+            written = 0
+            for resolution in RESOLUTIONS:
+                table = _fresh(tag_id, resolution, samples, before)
+                self._put_rollups(tag_id, resolution, table)
+                written += len(table)
+        return written
 
     # ------------------------------------------------------------------ the algorithm
     def _write_round(self, batch: SampleBatch) -> WriteResult:
@@ -252,6 +258,28 @@ class BaseStore:
 
     def _previous_valid(self, tag_id: int, before_ms: int) -> tuple[int, float] | None:
         raise NotImplementedError
+
+
+def _span(resolution: Resolution, start_ms: int, end_ms: int) -> tuple[int, int]:
+    """``[start, end)`` widened to whole buckets of ``resolution``."""
+    lo = ru.bucket_start(np.array([start_ms], np.int64), resolution)
+    hi = ru.bucket_end(ru.bucket_start(np.array([end_ms - 1], np.int64), resolution), resolution)
+    return int(lo[0]), int(hi[0])
+
+
+def _fresh(
+    tag_id: int, resolution: Resolution, samples: SampleArrays, before: tuple[int, float] | None
+) -> RollupArrays:
+    """Rollups of one tag's samples; ``before`` is the last valid sample preceding them."""
+    tags = np.full(len(samples), tag_id, np.int64)
+    valid = samples.flag == VALID_FLAG
+    table = ru.aggregate(tags, samples.ts, samples.value, valid, resolution).rollups
+    chain_ts, chain_value = samples.ts[valid], samples.value[valid]
+    if before is not None:
+        chain_ts = np.concatenate(([before[0]], chain_ts))
+        chain_value = np.concatenate(([before[1]], chain_value))
+    chain_tags = np.full(chain_ts.shape[0], tag_id, np.int64)
+    return ru.with_steps(table, ru.counter_steps(chain_tags, chain_ts, chain_value, resolution))
 
 
 def _key(tags: Int64Array, tag_id: Int64Array, ts: Int64Array) -> Int64Array:
