@@ -116,6 +116,11 @@ class PostgresStore(BaseStore):
             (LOCK_CLASS, np.unique(batch.tag_id).tolist()),
         )
         ensure_partitions(self.db, int(batch.ts.min()), int(batch.ts.max()))
+        self._staging()
+
+    def _staging(self) -> None:
+        """Create (first use on this connection) and empty the session's staging tables."""
+        cur = self._cursor()
         for statement in _STAGING:
             cur.execute(statement)
 
@@ -197,8 +202,8 @@ class PostgresStore(BaseStore):
         cur.execute(_staged(_STEPS, "steps"))
 
     def _merge_rollups(self, rows: Iterator[tuple[Any, ...]], statement: str) -> None:
+        self._staging()
         cur = self._cursor()
-        cur.execute("DELETE FROM timeseries_rollup_staging")
         self._copy("timeseries_rollup_staging", _ROLLUP_TYPES, rows)
         cur.execute(statement)
 
