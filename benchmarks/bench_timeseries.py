@@ -220,8 +220,16 @@ def _measure(engine: Engine, rows_out: list[str]) -> Iterator[str]:
     ]
 
 
+def _contention() -> str:
+    """How busy the machine is: load average and a fixed Python loop's time (idle: ~0.15 s)."""
+    started = time.perf_counter()
+    sum(range(10**7))
+    return f"load {os.getloadavg()[0]:.1f}, reference loop {time.perf_counter() - started:.2f} s"
+
+
 def run() -> Iterator[str]:
     """Both engines in turn; PostgreSQL only where a cluster can be started."""
+    yield f"machine at start: {_contention()}"
     rows: list[str] = []
     directory = tempfile.mkdtemp(prefix="tanji-bench-ts-")
     try:
@@ -247,5 +255,6 @@ def run() -> Iterator[str]:
             engine.close()
         finally:
             subprocess.run([str(ROOT / "scripts" / "pg-down"), env["TANJI_PG_DIR"]], check=False)
+    yield f"machine at end: {_contention()}"
     yield "rows for docs/performance.md:"
     yield from rows

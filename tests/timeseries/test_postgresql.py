@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from io import StringIO
 
@@ -10,7 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from tanji.timeseries.partitions import ensure_ahead, list_partitions
-from tanji.timeseries.samples import ts_ms
+from tanji.timeseries.postgresql import PostgresStore
+from tanji.timeseries.samples import Resolution, ts_ms
 from tanji.timeseries.store import store_for
 from tests.conftest import require_component
 from tests.timeseries.factories import MINUTE_MS
@@ -67,3 +69,42 @@ def test_the_partition_job_creates_months_ahead_once() -> None:
     out = StringIO()
     call_command("timeseries_partitions", months_ahead=1, stdout=out)
     assert "partition(s) created on postgresql" in out.getvalue()
+
+
+def test_concurrent_writers_of_the_same_tags_lose_nothing() -> None:
+    # Separate committed connections (the test's own transaction is not involved); the tag
+    # locks serialise the classify-then-merge of overlapping batches.
+    settings = connection.settings_dict
+    url = (
+        f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    )
+    tags = (900_001, 900_002)
+    errors: list[BaseException] = []
+
+    def writer(offset: int) -> None:
+        store = PostgresStore.open(url)
+        try:
+            for batch in range(10):
+                start = JULY + (batch * 20 + offset) * MINUTE_MS
+                store.write([(t, start + i * MINUTE_MS, 1.0, "N") for t in tags for i in range(30)])
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            store.db.close()
+
+    threads = [threading.Thread(target=writer, args=(offset,)) for offset in (0, 10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    check = PostgresStore.open(url)
+    try:
+        assert errors == []
+        for tag in tags:
+            assert len(check.read_samples(tag, JULY, JULY + 10**9)) == 9 * 20 + 10 + 30
+            days = check.read_rollups(tag, Resolution.DAY, 0, 2**42)
+            assert int(days.count.sum()) == 9 * 20 + 10 + 30
+    finally:
+        for table in ("timeseries_sample", "timeseries_rollup"):
+            check.db.execute(f"DELETE FROM {table} WHERE tag_id = ANY(%s)", (list(tags),))
+        check.db.close()

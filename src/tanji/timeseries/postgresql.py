@@ -158,10 +158,9 @@ class PostgresStore(BaseStore):
             sql += " UNION ALL " + _EDGE.format(op=">", order="ASC")
             params += (tags, hi)
         cur.execute("SET LOCAL enable_sort = off")
-        try:
-            return cur.execute(sql, params, prepare=False).fetchall()
-        finally:
-            cur.execute("SET LOCAL enable_sort = DEFAULT")
+        rows = cur.execute(sql, params, prepare=False).fetchall()
+        cur.execute("SET LOCAL enable_sort = DEFAULT")  # (a failed query rolls it back anyway)
+        return rows
 
     def _copy(self, table: str, types: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
         cur = self._cursor()
