@@ -39,6 +39,7 @@ T0 = 1_735_660_800_000  # 2025-01-01 00:00 CST
 SYNTH_TAGS, SYNTH_YEARS = 20, 10
 CEILING = {"sqlite": 446_000, "postgresql": 387_000}  # rows/s with PK(tag_id, ts), §4
 TARGET = {"sqlite": 150_000, "postgresql": 200_000}
+BYTES_CEILING = {"sqlite": 23.4, "postgresql": 92.0}  # bytes/row of the bare keyed table, §4
 CHART_TARGET_S = 0.050
 
 
@@ -62,13 +63,27 @@ def _minutes(first: int, count: int) -> Iterator[SampleBatch]:
 def _synthetic_rollups(resolution: Resolution) -> Iterator[tuple[Any, ...]]:
     """Rollup rows of SYNTH_TAGS tags over SYNTH_YEARS years (no samples behind them)."""
     minutes = np.arange(0, SYNTH_YEARS * YEAR_MIN, 60, dtype=np.int64)
-    buckets = np.unique(bucket_start(T0 - SYNTH_YEARS * YEAR_MIN * 60_000 + minutes * 60_000,
-                                     resolution))  # fmt: skip
+    buckets = np.unique(
+        bucket_start(T0 - SYNTH_YEARS * YEAR_MIN * 60_000 + minutes * 60_000, resolution)
+    )
     n = buckets.shape[0]
     count = np.full(n, {"h": 60, "d": 1440, "m": 43_200}[resolution.value], np.int64)
     mean = 100.0 + np.sin(np.arange(n) / 50.0)
-    columns = [buckets, count, mean * count, mean - 1, mean + 1, count, mean * count,
-               buckets, mean, buckets + 1, mean, count * 1.0, np.zeros(n, np.int64)]  # fmt: skip
+    columns = [
+        buckets,
+        count,
+        mean * count,
+        mean - 1,
+        mean + 1,
+        count,
+        mean * count,
+        buckets,
+        mean,
+        buckets + 1,
+        mean,
+        count * 1.0,
+        np.zeros(n, np.int64),
+    ]
     lists = [c.tolist() for c in columns]
     for tag in range(1001, 1001 + SYNTH_TAGS):
         yield from zip([tag] * n, [resolution.value] * n, *lists, strict=True)
@@ -110,9 +125,12 @@ class SqliteEngine(Engine):
         db = self.store.db
         for b in rows:
             db.execute("BEGIN")
-            db.executemany("INSERT INTO timeseries_sample VALUES (?, ?, ?, ?, NULL, 1)",
-                           zip(b.tag_id.tolist(), b.ts.tolist(), b.value.tolist(),
-                               b.flag.tolist(), strict=True))  # fmt: skip
+            db.executemany(
+                "INSERT INTO timeseries_sample VALUES (?, ?, ?, ?, NULL, 1)",
+                zip(
+                    b.tag_id.tolist(), b.ts.tolist(), b.value.tolist(), b.flag.tolist(), strict=True
+                ),
+            )
             db.execute("COMMIT")
 
     def bulk_rollups(self, rows: Iterator[tuple[Any, ...]]) -> None:
@@ -123,7 +141,7 @@ class SqliteEngine(Engine):
 
     def size_bytes(self) -> int:
         self.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return os.path.getsize(self.path)
+        return Path(self.path).stat().st_size
 
 
 class PostgresEngine(Engine):
@@ -144,12 +162,19 @@ class PostgresEngine(Engine):
             with (
                 db.transaction(),
                 cursor.copy(
-                    "COPY timeseries_sample (tag_id, version, ts, value, flag) FROM STDIN (FORMAT BINARY)"
+                    "COPY timeseries_sample (tag_id, version, ts, value, flag) "
+                    "FROM STDIN (FORMAT BINARY)"
                 ) as copy,
             ):
                 copy.set_types(["int4", "int4", "int8", "float8", "text"])
-                for row in zip(b.tag_id.tolist(), [1] * len(b), b.ts.tolist(), b.value.tolist(),
-                               b.flag.tolist(), strict=True):  # fmt: skip
+                for row in zip(
+                    b.tag_id.tolist(),
+                    [1] * len(b),
+                    b.ts.tolist(),
+                    b.value.tolist(),
+                    b.flag.tolist(),
+                    strict=True,
+                ):
                     copy.write_row(row)
         db.execute("VACUUM ANALYZE timeseries_sample")
 
@@ -197,22 +222,27 @@ def _measure(engine: Engine, rows_out: list[str]) -> Iterator[str]:
     batches = list(_minutes(YEAR_MIN, EXTRA_MIN))
     n = sum(len(b) for b in batches)
     rate = n / _timed(lambda: [store.write(b) for b in batches])
-    yield (f"{name}: store.write with rollups, {n:,} samples on top of the year: {rate:,.0f}/s "
-           f"(target {TARGET[name]:,}, {rate / CEILING[name]:.2f} x the bare-insert ceiling "
-           f"{CEILING[name]:,})")  # fmt: skip
+    yield (
+        f"{name}: store.write with rollups, {n:,} samples on top of the year: {rate:,.0f}/s "
+        f"(target {TARGET[name]:,}, {rate / CEILING[name]:.2f} x the bare-insert ceiling "
+        f"{CEILING[name]:,})"
+    )
     per_sample = engine.size_bytes() / (TAGS * (YEAR_MIN + EXTRA_MIN))
     yield f"{name}: {per_sample:.1f} bytes on disk per sample (samples + their rollups)"
     engine.bulk_rollups(r for res in Resolution for r in _synthetic_rollups(res))
     ten = _median_read(store, 1001, Resolution.DAY, T0 - SYNTH_YEARS * YEAR_MIN * 60_000, T0)
     one = _median_read(store, 1, Resolution.HOUR, T0, year_end)
-    yield (f"{name}: 10-year daily read {ten[0] * 1000:.1f} ms ({ten[1]} rows, synthesised "
-           f"rollups); 1-year hourly read {one[0] * 1000:.1f} ms ({one[1]} rows, real)")  # fmt: skip
+    yield (
+        f"{name}: 10-year daily read {ten[0] * 1000:.1f} ms ({ten[1]} rows, synthesised "
+        f"rollups); 1-year hourly read {one[0] * 1000:.1f} ms ({one[1]} rows, real)"
+    )
     day = time.strftime("%Y-%m-%d")
+    size_ceiling = BYTES_CEILING[name]
     rows_out += [
         f"| {day} | timeseries {name}: write + rollups | {rate:,.0f} samples/s | "
         f"≥ {TARGET[name]:,} | {CEILING[name]:,} rows/s bare insert | {rate / CEILING[name]:.2f} |",
         f"| {day} | timeseries {name}: bytes per sample | {per_sample:.1f} B | – | "
-        f"{23.4 if name == 'sqlite' else 92} B | {per_sample / (23.4 if name == 'sqlite' else 92):.2f} |",
+        f"{size_ceiling} B bare table | {per_sample / size_ceiling:.2f} |",
         f"| {day} | timeseries {name}: 10-y daily / 1-y hourly read | {ten[0] * 1000:.1f} / "
         f"{one[0] * 1000:.1f} ms | < 50 ms | – | – |",
         f"| {day} | timeseries {name}: rebuild line-year rollups | {rebuild:.1f} s | – | "
@@ -238,8 +268,9 @@ def run() -> Iterator[str]:
         engine.close()
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-    started = subprocess.run([str(ROOT / "scripts" / "pg-up"), "--durable"], capture_output=True,
-                             text=True, check=False)  # fmt: skip
+    started = subprocess.run(
+        [str(ROOT / "scripts" / "pg-up"), "--durable"], capture_output=True, text=True, check=False
+    )
     if started.returncode != 0:
         yield f"postgresql: skipped ({started.stderr.strip()[:200]})"
     else:

@@ -34,8 +34,9 @@ def test_refuses_bad_rows_naming_row_and_column(
 
 def test_refuses_ragged_columns() -> None:
     batch = SampleBatch.from_rows([(1, 0, 1.0, "N")])
-    ragged = SampleBatch(batch.tag_id, np.array([0, 1], np.int64), *(batch.value, batch.flag),
-                         batch.evidence_id)  # fmt: skip
+    ragged = SampleBatch(
+        batch.tag_id, np.array([0, 1], np.int64), *(batch.value, batch.flag), batch.evidence_id
+    )
     with pytest.raises(SampleError, match="column ts has 2 rows"):
         ragged.validate()
 

@@ -45,8 +45,9 @@ def test_concurrent_writers_lose_nothing(path: str) -> None:
         try:
             for batch in range(15):
                 start = NEAR_MONTH_END + (batch * 20 + offset) * MINUTE_MS
-                rows = [(tag, start + i * MINUTE_MS, float(i), "N") for tag in (1, 2)
-                        for i in range(30)]  # fmt: skip
+                rows = [
+                    (tag, start + i * MINUTE_MS, float(i), "N") for tag in (1, 2) for i in range(30)
+                ]
                 store.write(rows)
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
@@ -85,8 +86,10 @@ def test_a_writer_waits_for_the_lock_instead_of_failing(path: str) -> None:
 
 def test_a_failed_write_rolls_back_entirely(path: str) -> None:
     store = SqliteStore.open(path)
-    store.db.execute("CREATE TRIGGER boom BEFORE INSERT ON timeseries_rollup "
-                     "BEGIN SELECT RAISE(ABORT, 'boom'); END")  # fmt: skip
+    store.db.execute(
+        "CREATE TRIGGER boom BEFORE INSERT ON timeseries_rollup "
+        "BEGIN SELECT RAISE(ABORT, 'boom'); END"
+    )
     with pytest.raises(sqlite3.IntegrityError):
         store.write([(1, NEAR_MONTH_END, 1.0, "N")])
     assert len(store.read_samples(1, *FOREVER)) == 0

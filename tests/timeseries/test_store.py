@@ -30,8 +30,9 @@ def assert_rollups_match_samples(store: SampleStore, tag_id: int) -> None:
         stored = store.read_rollups(tag_id, resolution, *FOREVER)
         if not len(stored):
             continue
-        fresh = store.recompute_rollups(tag_id, resolution, int(stored.bucket[0]),
-                                        int(stored.bucket[-1]) + 1)  # fmt: skip
+        fresh = store.recompute_rollups(
+            tag_id, resolution, int(stored.bucket[0]), int(stored.bucket[-1]) + 1
+        )
         for name in RollupArrays.__dataclass_fields__:
             got, want = getattr(stored, name), getattr(fresh, name)
             np.testing.assert_allclose(

@@ -211,12 +211,23 @@ class PostgresStore(BaseStore):
         self._pending.extend((*row, False) for row in rows)
 
     def _add_steps(self, resolution: Resolution, delta: ru.Steps) -> None:
-        zero = np.zeros(len(delta))
+        # Only increase/resets are merged; the bucket row exists (its later reading made it).
+        ints, floats = np.zeros(len(delta), np.int64), np.zeros(len(delta))
         table = RollupArrays(
-            delta.bucket, *(zero.astype(np.int64), zero, zero, zero), zero.astype(np.int64), zero,
-            *(zero.astype(np.int64), zero, zero.astype(np.int64), zero),
-            delta.increase, delta.resets,
-        )  # fmt: skip
+            bucket=delta.bucket,
+            count=ints,
+            sum=floats,
+            min=floats,
+            max=floats,
+            valid_count=ints,
+            valid_sum=floats,
+            first_ts=ints,
+            first_value=floats,
+            last_ts=ints,
+            last_value=floats,
+            increase=delta.increase,
+            resets=delta.resets,
+        )
         self._pending.extend((*row, True) for row in rollup_rows(delta.tag_id, resolution, table))
 
     def _put_rollups(self, tag_id: int, resolution: Resolution, table: RollupArrays) -> None:
