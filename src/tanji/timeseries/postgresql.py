@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import psycopg
 
 from tanji.timeseries import rollups as ru
@@ -28,6 +29,9 @@ from tanji.timeseries.samples import (
 from tanji.timeseries.sqlite import _ADD, _STEPS, evidence_column, rollup_rows, sample_arrays
 from tanji.timeseries.store import BaseStore, Context
 
+#: ``array_send`` of a one-dimensional array without NULLs: ndim, flags, element type, length,
+#: lower bound (5 x int4), then (int4 length, big-endian value) per element.
+_ARRAY_HEADER = 20
 #: Advisory-lock class of the store (key 0: partition creation; key = tag id: that tag's writes).
 LOCK_CLASS = 29779
 _COLUMNS = ", ".join(ROLLUP_FIELDS)
@@ -234,17 +238,37 @@ class PostgresStore(BaseStore):
         self._merge_rollups(((*row, False) for row in rollup_rows(tag_id, resolution, table)), _PUT)
 
     def _select_samples(self, tag_id: int, start: int, end: int, *, history: bool) -> SampleArrays:
-        columns = "ts, value, flag, evidence_id, version"
-        sql = f"SELECT {columns} FROM timeseries_sample WHERE tag_id = %s AND ts >= %s AND ts < %s"
-        params: tuple[int, ...] = (tag_id, start, end)
+        """Read each column as one binary array (``array_send``), decoded by NumPy.
+
+        A row-by-row fetch costs microseconds of Python per sample (seconds per tag-year); one
+        bytea per column costs nothing per value (ADR 0063).
+        """
+        columns = "ts, value, flag, coalesce(evidence_id, -1) AS evidence_id, version"
+        where = "WHERE tag_id = %(tag)s AND ts >= %(start)s AND ts < %(end)s"
+        sql = f"SELECT {columns} FROM timeseries_sample {where}"
         if history:
-            sql += (
-                f" UNION ALL SELECT {columns} FROM timeseries_sample_history "
-                "WHERE tag_id = %s AND ts >= %s AND ts < %s"
+            sql += f" UNION ALL SELECT {columns} FROM timeseries_sample_history {where}"
+        order = "ts, version" if history else "ts"  # current: ts is unique
+        row = (
+            self._cursor()
+            .execute(
+                "SELECT array_send(array_agg(ts)), array_send(array_agg(value)), "
+                "string_agg(flag, ''), array_send(array_agg(evidence_id)), "
+                f"array_send(array_agg(version)) FROM ({sql} ORDER BY {order}) s",
+                {"tag": tag_id, "start": start, "end": end},
             )
-            params *= 2
-        rows = self._cursor().execute(sql + " ORDER BY ts, version", params).fetchall()
-        return sample_arrays(rows)
+            .fetchone()
+        )
+        if row is None or row[0] is None:
+            return sample_arrays([])
+        arrays = SampleArrays(
+            ts=_decode_array(row[0], ">i8"),
+            value=_decode_array(row[1], ">f8"),
+            flag=np.frombuffer(row[2].encode("ascii"), "S1").astype("<U1"),
+            evidence_id=_decode_array(row[3], ">i8"),
+            version=_decode_array(row[4], ">i4"),
+        )
+        return _sorted(arrays)
 
     def _select_rollups(
         self, tag_id: int, resolution: Resolution, start: int, end: int
@@ -279,6 +303,27 @@ def _staging_rows(
         [correction] * len(batch),
         strict=True,
     )
+
+
+def _sorted(arrays: SampleArrays) -> SampleArrays:
+    """Guarantee (time, version) order, checked cheaply.
+
+    Aggregates over a sorted subquery keep its order in practice, but PostgreSQL does not
+    promise it.
+    """
+    if not (np.diff(arrays.ts) < 0).any():
+        return arrays
+    order = np.lexsort((arrays.version, arrays.ts))  # pragma: no cover - defensive
+    return SampleArrays(  # pragma: no cover - defensive
+        *(getattr(arrays, name)[order] for name in arrays.__dataclass_fields__)
+    )
+
+
+def _decode_array(data: bytes, element: str) -> npt.NDArray[Any]:
+    """NumPy array (native byte order, 64-bit) from the ``array_send`` bytes of a 1-D array."""
+    wire = np.dtype([("length", ">i4"), ("value", element)])
+    values = np.frombuffer(data, wire, offset=_ARRAY_HEADER)["value"]
+    return values.astype(np.float64 if element.endswith("f8") else np.int64)
 
 
 def _sample_rows(batch: SampleBatch) -> Iterator[tuple[Any, ...]]:
