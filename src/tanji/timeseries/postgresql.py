@@ -32,6 +32,11 @@ from tanji.timeseries.store import BaseStore, Context
 #: ``array_send`` of a one-dimensional array without NULLs: ndim, flags, element type, length,
 #: lower bound (5 x int4), then (int4 length, big-endian value) per element.
 _ARRAY_HEADER = 20
+_NULL_AS = {">i8": "-1", ">f8": "'NaN'"}
+_ROLLUP_INTS = {"bucket", "count", "valid_count", "first_ts", "last_ts", "resets"}
+_ROLLUP_WIRE = [
+    (name, ">i8" if name in _ROLLUP_INTS else ">f8") for name in ("bucket", *ROLLUP_FIELDS)
+]
 #: Advisory-lock class of the store (key 0: partition creation; key = tag id: that tag's writes).
 LOCK_CLASS = 29779
 _COLUMNS = ", ".join(ROLLUP_FIELDS)
@@ -273,16 +278,27 @@ class PostgresStore(BaseStore):
     def _select_rollups(
         self, tag_id: int, resolution: Resolution, start: int, end: int
     ) -> RollupArrays:
-        rows = (
+        """One binary array per column, as :meth:`_select_samples` (NULLs as NaN / -1)."""
+        arrays = ", ".join(
+            f"array_send(array_agg(coalesce({name}, {_NULL_AS[kind]})))"
+            for name, kind in _ROLLUP_WIRE
+        )
+        row = (
             self._cursor()
             .execute(
-                f"SELECT bucket, {_COLUMNS} FROM timeseries_rollup WHERE tag_id = %s "
-                "AND resolution = %s AND bucket >= %s AND bucket < %s ORDER BY bucket",
+                f"SELECT {arrays} FROM (SELECT * FROM timeseries_rollup WHERE tag_id = %s "
+                "AND resolution = %s AND bucket >= %s AND bucket < %s ORDER BY bucket) r",
                 (tag_id, resolution.value, start, end),
             )
-            .fetchall()
+            .fetchone()
         )
-        return RollupArrays.from_records(rows)
+        if row is None or row[0] is None:
+            return RollupArrays.from_records([])
+        columns = {
+            name: _decode_array(data, kind)
+            for (name, kind), data in zip(_ROLLUP_WIRE, row, strict=True)
+        }
+        return RollupArrays(**columns)
 
     def _previous_valid(self, tag_id: int, before_ms: int) -> tuple[int, float] | None:
         with self._transaction():
