@@ -177,3 +177,13 @@ def test_rebuild_restores_damaged_rollups() -> None:
         store.read_rollups(11, RESOLUTIONS[0], *FOREVER)
     )
     assert_rollups_match_samples(store, 11)
+
+
+def test_counter_step_across_a_long_gap_is_credited_to_the_later_reading() -> None:
+    store = _store()
+    gap = 40 * 24 * HOUR_MS  # longer than the PostgreSQL engine's first look-back window
+    store.write([(12, NEAR_MONTH_END, 1000.0, "N")])
+    store.write([(12, NEAR_MONTH_END + gap, 1250.0, "N")])
+    months = store.read_rollups(12, RESOLUTIONS[2], *FOREVER)
+    assert months.increase.tolist() == [0.0, 250.0]
+    assert_rollups_match_samples(store, 12)

@@ -73,15 +73,21 @@ _PUT = (
     + ", ".join(f"{name} = excluded.{name}" for name in ROLLUP_FIELDS)
 )
 # LATERAL … OFFSET 0 keeps one index range scan per tag: a hash join would scan the partition.
+# LATERAL … OFFSET 0 keeps one index range scan per tag: a hash join would scan the partition.
+# The constant outer bounds let the planner prune to the batch's months (``r.lo`` cannot).
 _OLD = """SELECT r.tag_id, s.ts, s.value, s.flag, s.version
     FROM unnest(%s::int[], %s::bigint[], %s::bigint[]) AS r(tag_id, lo, hi)
     CROSS JOIN LATERAL (SELECT ts, value, flag, version FROM timeseries_sample s
-        WHERE s.tag_id = r.tag_id AND s.ts BETWEEN r.lo AND r.hi OFFSET 0) s
+        WHERE s.tag_id = r.tag_id AND s.ts BETWEEN r.lo AND r.hi
+        AND s.ts BETWEEN %s AND %s OFFSET 0) s
     ORDER BY r.tag_id, s.ts"""
 _EDGE = """SELECT r.tag_id, e.ts, e.value FROM unnest(%s::int[], %s::bigint[]) AS r(tag_id, at)
     CROSS JOIN LATERAL (SELECT ts, value FROM timeseries_sample s
-        WHERE s.tag_id = r.tag_id AND s.ts {op} r.at AND s.flag = 'N'
-        ORDER BY s.ts {order} LIMIT 1) e"""
+        WHERE s.tag_id = r.tag_id AND s.ts {op} r.at AND s.ts {op} %s AND s.ts {bound_op} %s
+        AND s.flag = 'N' ORDER BY s.ts {order} LIMIT 1) e"""
+#: How far back the last valid reading is first looked for (then everywhere, for those tags).
+EDGE_WINDOW_MS = 31 * 24 * 3_600_000
+_FAR = 2**62
 
 
 def ensure_partitions(db: psycopg.Connection[Any], from_ms: int, to_ms: int) -> int:
@@ -137,7 +143,8 @@ class PostgresStore(BaseStore):
         cur = self._cursor()
         # Planned per call (prepare=False): a plan cached while a partition was still small
         # would keep scanning it sequentially once it has grown.
-        old = cur.execute(_OLD, (tags.tolist(), lo.tolist(), hi.tolist()), prepare=False)
+        bounds = (int(lo.min()), int(hi.max()))
+        old = cur.execute(_OLD, (tags.tolist(), lo.tolist(), hi.tolist(), *bounds), prepare=False)
         old_rows = old.fetchall()
         edges = self._edges(tags.tolist(), lo.tolist(), hi.tolist())
         o = list(zip(*old_rows, strict=True)) if old_rows else [()] * 5
@@ -156,18 +163,33 @@ class PostgresStore(BaseStore):
     def _edges(self, tags: list[int], lo: list[int], hi: list[int] | None) -> list[tuple[Any, ...]]:
         """Each tag's last valid sample before ``lo`` (and first after ``hi``).
 
+        Each probe carries constant bounds so that only a few monthly partitions are planned:
+        the previous reading is looked for in the last :data:`EDGE_WINDOW_MS` first, and again
+        without a window only for the tags where that found nothing.
+        """
+        before = self._probe("<", "DESC", tags, lo, (max(lo), min(lo) - EDGE_WINDOW_MS))
+        found = {row[0] for row in before}
+        missing = [(t, at) for t, at in zip(tags, lo, strict=True) if t not in found]
+        if missing:
+            again = [t for t, _ in missing], [at for _, at in missing]
+            before += self._probe("<", "DESC", *again, (max(lo), -1))
+        if hi is None:
+            return before
+        return before + self._probe(">", "ASC", tags, hi, (min(hi), _FAR))
+
+    def _probe(
+        self, op: str, order: str, tags: list[int], at: list[int], bounds: tuple[int, int]
+    ) -> list[tuple[Any, ...]]:
+        """One edge probe, with sorting disabled for this statement only.
+
         Without statistics (a new month's partition) the planner takes ``flag = 'N'`` for rare
-        and sorts all of a tag's rows instead of walking the primary key backwards for one;
-        sorting is disabled for this statement only.
+        and sorts a whole tag instead of walking the key backwards for one row.
         """
         cur = self._cursor()
-        sql = _EDGE.format(op="<", order="DESC")
-        params: tuple[list[int], ...] = (tags, lo)
-        if hi is not None:
-            sql += " UNION ALL " + _EDGE.format(op=">", order="ASC")
-            params += (tags, hi)
+        bound_op = ">=" if op == "<" else "<"
+        sql = _EDGE.format(op=op, order=order, bound_op=bound_op)
         cur.execute("SET LOCAL enable_sort = off")
-        rows = cur.execute(sql, params, prepare=False).fetchall()
+        rows = cur.execute(sql, (tags, at, *bounds), prepare=False).fetchall()
         cur.execute("SET LOCAL enable_sort = DEFAULT")  # (a failed query rolls it back anyway)
         return rows
 
