@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "tanji.tenancy",
     "tanji.plant",
+    "tanji.timeseries",
     "tanji.metrology",
     "tanji.demo",
     "tanji.web",

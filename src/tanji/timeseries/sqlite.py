@@ -1,0 +1,254 @@
+"""SQLite engine: WITHOUT ROWID tables, one IMMEDIATE transaction per write, ``executemany``.
+
+The write lock is taken at BEGIN (IMMEDIATE), so the read-classify-write of a batch cannot race
+another writer; a second writer waits up to the busy timeout instead of failing (ADR 0063).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import numpy as np
+
+from tanji.timeseries import rollups as ru
+from tanji.timeseries.samples import (
+    NO_EVIDENCE,
+    ROLLUP_FIELDS,
+    Int64Array,
+    Resolution,
+    RollupArrays,
+    SampleArrays,
+    SampleBatch,
+)
+from tanji.timeseries.store import BaseStore, Context
+
+#: Pragmas of a connection the store opens itself (Django's come from ``database_settings``).
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA busy_timeout=30000",
+    "PRAGMA cache_size=-65536",
+)
+_COLUMNS = ", ".join(ROLLUP_FIELDS)
+_ADD = f"""INSERT INTO timeseries_rollup AS r (tag_id, resolution, bucket, {_COLUMNS})
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)
+    ON CONFLICT (tag_id, resolution, bucket) DO UPDATE SET
+    count = r.count + excluded.count, sum = r.sum + excluded.sum,
+    min = CASE WHEN r.min IS NULL OR excluded.min < r.min THEN excluded.min ELSE r.min END,
+    max = CASE WHEN r.max IS NULL OR excluded.max > r.max THEN excluded.max ELSE r.max END,
+    valid_count = r.valid_count + excluded.valid_count,
+    valid_sum = r.valid_sum + excluded.valid_sum,
+    first_value = CASE WHEN r.first_ts IS NULL OR excluded.first_ts < r.first_ts
+        THEN excluded.first_value ELSE r.first_value END,
+    first_ts = CASE WHEN r.first_ts IS NULL OR excluded.first_ts < r.first_ts
+        THEN excluded.first_ts ELSE r.first_ts END,
+    last_value = CASE WHEN r.last_ts IS NULL OR excluded.last_ts > r.last_ts
+        THEN excluded.last_value ELSE r.last_value END,
+    last_ts = CASE WHEN r.last_ts IS NULL OR excluded.last_ts > r.last_ts
+        THEN excluded.last_ts ELSE r.last_ts END"""
+_STEPS = f"""INSERT INTO timeseries_rollup AS r (tag_id, resolution, bucket, {_COLUMNS})
+    VALUES (?, ?, ?, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, ?, ?)
+    ON CONFLICT (tag_id, resolution, bucket) DO UPDATE SET
+    increase = r.increase + excluded.increase, resets = r.resets + excluded.resets"""
+_PUT = f"""INSERT OR REPLACE INTO timeseries_rollup (tag_id, resolution, bucket, {_COLUMNS})
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_INSERT = """INSERT INTO timeseries_sample (tag_id, ts, value, flag, evidence_id, version)
+    VALUES (?, ?, ?, ?, ?, 1)"""
+_ARCHIVE = """INSERT INTO timeseries_sample_history
+    (tag_id, ts, version, value, flag, evidence_id, superseded_at)
+    SELECT tag_id, ts, version, value, flag, evidence_id, ?
+    FROM timeseries_sample WHERE tag_id = ? AND ts = ?"""
+_CORRECT = """UPDATE timeseries_sample SET value = ?, flag = ?, evidence_id = ?, version = ?
+    WHERE tag_id = ? AND ts = ?"""
+_EDGE = """SELECT ts, value FROM timeseries_sample
+    WHERE tag_id = ? AND ts {op} ? AND flag = 'N' ORDER BY ts {order} LIMIT 1"""
+
+
+def evidence_column(evidence_id: Int64Array) -> list[int | None]:
+    """Evidence ids as database parameters: ``None`` for :data:`NO_EVIDENCE`."""
+    if not (evidence_id != NO_EVIDENCE).any():
+        return [None] * evidence_id.shape[0]
+    return [None if e == NO_EVIDENCE else e for e in evidence_id.tolist()]
+
+
+def rollup_rows(tag_id: Any, resolution: Resolution, table: RollupArrays) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """Rows ``(tag_id, resolution, bucket, *ROLLUP_FIELDS)`` of a rollup table."""
+    n = len(table)
+    tags = [tag_id] * n if isinstance(tag_id, int) else tag_id.tolist()
+    columns = [getattr(table, name).tolist() for name in ("bucket", *ROLLUP_FIELDS)]
+    return zip(tags, [resolution.value] * n, *columns, strict=True)
+
+
+class SqliteStore(BaseStore):
+    """The store on one ``sqlite3`` connection (Django's or one opened with :data:`PRAGMAS`)."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        atomic: Callable[[], AbstractContextManager[object]] | None = None,
+    ) -> None:
+        self.db = connection
+        self._atomic = atomic or self._immediate
+
+    @classmethod
+    def for_django(cls, connection: Any) -> SqliteStore:
+        """The store on a Django SQLite connection, inside Django's ``atomic`` blocks."""
+        from django.db import transaction
+
+        connection.ensure_connection()
+        return cls(connection.connection, lambda: transaction.atomic(using=connection.alias))
+
+    @classmethod
+    def open(cls, path: str) -> SqliteStore:
+        """A store on its own connection to the database file ``path`` (jobs, benchmarks)."""
+        db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+        for pragma in PRAGMAS:
+            db.execute(pragma)
+        return cls(db)
+
+    @contextmanager
+    def _immediate(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT on an autocommit connection; a savepoint when nested."""
+        nested = self.db.in_transaction
+        self.db.execute("SAVEPOINT tanji_ts" if nested else "BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if nested:
+                self.db.execute("ROLLBACK TO tanji_ts")
+                self.db.execute("RELEASE tanji_ts")
+            else:
+                self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("RELEASE tanji_ts" if nested else "COMMIT")
+
+    def _transaction(self) -> AbstractContextManager[object]:
+        return self._atomic()
+
+    def _context(self, tags: Int64Array, lo: Int64Array, hi: Int64Array) -> Context:
+        old: list[tuple[int, int, float, str, int]] = []
+        edges: list[tuple[int, int, float]] = []
+        cur = self.db.cursor()
+        for tag, start, end in zip(tags.tolist(), lo.tolist(), hi.tolist(), strict=True):
+            cur.execute(
+                "SELECT ?, ts, value, flag, version FROM timeseries_sample "
+                "WHERE tag_id = ? AND ts BETWEEN ? AND ? ORDER BY ts",
+                (tag, tag, start, end),
+            )
+            old.extend(cur.fetchall())
+            for op, order, at in (("<", "DESC", start), (">", "ASC", end)):
+                cur.execute(_EDGE.format(op=op, order=order), (tag, at))
+                edges.extend((tag, *row) for row in cur.fetchall())
+        o = list(zip(*old, strict=True)) if old else [()] * 5
+        e = list(zip(*edges, strict=True)) if edges else [()] * 3
+        return Context(
+            old_tag=np.array(o[0], np.int64),
+            old_ts=np.array(o[1], np.int64),
+            old_value=np.array(o[2], np.float64),
+            old_flag=np.array(o[3], "<U1"),
+            old_version=np.array(o[4], np.int64),
+            edge_tag=np.array(e[0], np.int64),
+            edge_ts=np.array(e[1], np.int64),
+            edge_value=np.array(e[2], np.float64),
+        )
+
+    def _store_samples(
+        self, inserts: SampleBatch, corrections: SampleBatch, versions: Int64Array
+    ) -> None:
+        cur = self.db.cursor()
+        if len(inserts):
+            cur.executemany(
+                _INSERT,
+                zip(
+                    inserts.tag_id.tolist(),
+                    inserts.ts.tolist(),
+                    inserts.value.tolist(),
+                    inserts.flag.tolist(),
+                    evidence_column(inserts.evidence_id),
+                    strict=True,
+                ),
+            )
+        now = time.time_ns() // 1_000_000
+        keys = list(zip(corrections.tag_id.tolist(), corrections.ts.tolist(), strict=True))
+        cur.executemany(_ARCHIVE, ((now, tag, ts) for tag, ts in keys))
+        cur.executemany(
+            _CORRECT,
+            (
+                (value, flag, evidence, version, tag, ts)
+                for value, flag, evidence, version, (tag, ts) in zip(
+                    corrections.value.tolist(),
+                    corrections.flag.tolist(),
+                    evidence_column(corrections.evidence_id),
+                    versions.tolist(),
+                    keys,
+                    strict=True,
+                )
+            ),
+        )
+
+    def _add_rollups(self, resolution: Resolution, added: ru.TaggedRollups) -> None:
+        rows = ((*row[:13],) for row in rollup_rows(added.tag_id, resolution, added.rollups))
+        self.db.executemany(_ADD, rows)
+
+    def _add_steps(self, resolution: Resolution, delta: ru.Steps) -> None:
+        self.db.executemany(
+            _STEPS,
+            zip(
+                delta.tag_id.tolist(),
+                [resolution.value] * len(delta),
+                delta.bucket.tolist(),
+                delta.increase.tolist(),
+                delta.resets.tolist(),
+                strict=True,
+            ),
+        )
+
+    def _put_rollups(self, tag_id: int, resolution: Resolution, table: RollupArrays) -> None:
+        self.db.executemany(_PUT, rollup_rows(tag_id, resolution, table))
+
+    def _select_samples(self, tag_id: int, start: int, end: int, *, history: bool) -> SampleArrays:
+        current = (
+            "SELECT ts, value, flag, evidence_id, version FROM timeseries_sample "
+            "WHERE tag_id = ? AND ts >= ? AND ts < ?"
+        )
+        sql = current + " ORDER BY ts"
+        params: tuple[int, ...] = (tag_id, start, end)
+        if history:
+            sql = (
+                f"{current} UNION ALL SELECT ts, value, flag, evidence_id, version "
+                "FROM timeseries_sample_history WHERE tag_id = ? AND ts >= ? AND ts < ? "
+                "ORDER BY ts, version"
+            )
+            params = params * 2
+        rows = self.db.execute(sql, params).fetchall()
+        return sample_arrays(rows)
+
+    def _select_rollups(
+        self, tag_id: int, resolution: Resolution, start: int, end: int
+    ) -> RollupArrays:
+        rows = self.db.execute(
+            f"SELECT bucket, {_COLUMNS} FROM timeseries_rollup WHERE tag_id = ? "
+            "AND resolution = ? AND bucket >= ? AND bucket < ? ORDER BY bucket",
+            (tag_id, resolution.value, start, end),
+        ).fetchall()
+        return RollupArrays.from_records(rows)
+
+    def _previous_valid(self, tag_id: int, before_ms: int) -> tuple[int, float] | None:
+        row = self.db.execute(_EDGE.format(op="<", order="DESC"), (tag_id, before_ms)).fetchone()
+        return None if row is None else (int(row[0]), float(row[1]))
+
+
+def sample_arrays(rows: list[tuple[Any, ...]]) -> SampleArrays:
+    """:class:`SampleArrays` from rows ``(ts, value, flag, evidence_id, version)``."""
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 5
+    return SampleArrays(
+        ts=np.array(cols[0], np.int64),
+        value=np.array(cols[1], np.float64),
+        flag=np.array(cols[2], "<U1"),
+        evidence_id=np.array([NO_EVIDENCE if e is None else e for e in cols[3]], np.int64),
+        version=np.array(cols[4], np.int64),
+    )
