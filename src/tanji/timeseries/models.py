@@ -23,7 +23,7 @@ class Sample(models.Model):
     evidence_id = models.BigIntegerField(_("evidence id"), null=True)
     version = models.IntegerField(_("version"))
 
-    class Meta:  # noqa: D106 - Django options
+    class Meta:
         managed = False
         db_table = "timeseries_sample"
         verbose_name = _("sample")
@@ -41,7 +41,7 @@ class SampleVersion(models.Model):
     evidence_id = models.BigIntegerField(_("evidence id"), null=True)
     superseded_at = models.BigIntegerField(_("superseded at (UTC epoch ms)"))
 
-    class Meta:  # noqa: D106 - Django options
+    class Meta:
         managed = False
         db_table = "timeseries_sample_history"
         verbose_name = _("superseded sample version")
@@ -67,7 +67,7 @@ class Rollup(models.Model):
     increase = models.FloatField(_("counter increase"))
     resets = models.BigIntegerField(_("counter resets"))
 
-    class Meta:  # noqa: D106 - Django options
+    class Meta:
         managed = False
         db_table = "timeseries_rollup"
         verbose_name = _("rollup")
