@@ -1,0 +1,156 @@
+"""Forwarder: moves batches from the outbox to the platform and frees them on signed receipts.
+
+Selection interleaves live and backlog: each free slot of the send window alternately takes the
+newest pending batch (live data stays live after an outage) and the oldest (the backlog drains
+in sequence order). Nothing leaves the outbox until a receipt signed by a trusted platform key
+names this device, the batch's sequence number and the SHA-256 of the exact envelope stored.
+An envelope without a receipt after ``resend_after_s`` is sent again; the platform answers a
+repeat with a ``duplicate`` receipt, so resending is safe. Transport failures back off with
+jitter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+
+from tanji.protocols.receipts import RECEIPT_PAYLOAD_TYPE, ReceiptFormatError, decode_receipt
+from tanji.terminal.backoff import Backoff
+from tanji.terminal.buffer import Item, Outbox
+from tanji.terminal.clock import ClockMonitor
+from tanji.terminal.signing import TrustError, open_signed
+from tanji.terminal.uplink.base import Uplink, UplinkBusy, UplinkError, UplinkRefused
+from tanji.trust.keys import PublicKey
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ForwarderStats:
+    """Counters for the heartbeat."""
+
+    sent: int = 0
+    acknowledged: int = 0
+    duplicates: int = 0
+    bad_receipts: int = 0
+    refused: int = 0
+    last_error: str = ""
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+class Forwarder:
+    """One instance per outbox connection; call :meth:`step` in a loop."""
+
+    def __init__(  # noqa: PLR0913 - collaborators, all required
+        self,
+        outbox: Outbox,
+        uplink: Uplink,
+        device: str,
+        platform_keys: Mapping[str, PublicKey],
+        *,
+        revoked: Collection[str] = (),
+        window: int = 64,
+        resend_after_s: float = 120.0,
+        backoff: Backoff | None = None,
+        clock: Callable[[], float] = time.time,
+        monitor: ClockMonitor | None = None,
+    ) -> None:
+        self.outbox = outbox
+        self.uplink = uplink
+        self.device = device
+        self.platform_keys = platform_keys
+        self.revoked = revoked
+        self.window = window
+        self.resend_after_s = resend_after_s
+        self.backoff = backoff or Backoff()
+        self.monitor = monitor or ClockMonitor()
+        self.stats = ForwarderStats()
+        self._clock = clock
+        self._inflight: dict[int, float] = {}
+        self._paused_until = 0.0
+        self._live_turn = True
+
+    def step(self) -> int:
+        """Collect receipts, then send what the window allows; returns batches sent."""
+        self.collect()
+        now = self._clock()
+        if now < self._paused_until:
+            return 0
+        stale = [s for s, t in self._inflight.items() if now - t > self.resend_after_s]
+        for seq in stale:
+            del self._inflight[seq]
+        sent = 0
+        for item in self._select(self.window - len(self._inflight)):
+            try:
+                self.uplink.submit(item.seq, item.envelope)
+            except UplinkBusy:
+                break
+            except UplinkError as exc:
+                self._failed(exc)
+                break
+            self._inflight[item.seq] = self._clock()
+            sent += 1
+            self.backoff.succeeded()
+            self.collect()  # synchronous uplinks answer at once: free the slot now
+        self.stats.sent += sent
+        return sent
+
+    def _failed(self, exc: UplinkError) -> None:
+        self.stats.last_error = str(exc)
+        self.stats.errors[exc.code] = self.stats.errors.get(exc.code, 0) + 1
+        if isinstance(exc, UplinkRefused):
+            self.stats.refused += 1
+            log.error("platform refused a batch: %s", exc)
+        self._paused_until = self._clock() + self.backoff.failed()
+
+    def _select(self, free: int) -> list[Item]:
+        if free <= 0:
+            return []
+        span = free + len(self._inflight)
+        newest = [i for i in self.outbox.newest(span) if i.seq not in self._inflight]
+        oldest = [i for i in self.outbox.oldest(span) if i.seq not in self._inflight]
+        chosen: dict[int, Item] = {}
+        while len(chosen) < free and (newest or oldest):
+            source = newest if (self._live_turn and newest) or not oldest else oldest
+            item = source.pop(0)
+            chosen.setdefault(item.seq, item)
+            self._live_turn = not self._live_turn
+        return list(chosen.values())
+
+    def collect(self) -> int:
+        """Verify received receipts and free their batches; returns how many were freed."""
+        freed = 0
+        for data in self.uplink.receipts():
+            received = self._clock()
+            try:
+                receipt = decode_receipt(
+                    open_signed(data, RECEIPT_PAYLOAD_TYPE, self.platform_keys, self.revoked)
+                )
+            except (TrustError, ReceiptFormatError) as exc:
+                self.stats.bad_receipts += 1
+                log.warning("receipt refused: %s", exc)
+                continue
+            if receipt.device != self.device:
+                self.stats.bad_receipts += 1
+                continue
+            sent = self._inflight.pop(receipt.seq, None)
+            if sent is not None:
+                self.monitor.observe(receipt.time.timestamp(), sent, received)
+            if self.outbox.acknowledge(receipt.seq, receipt.envelope_sha256, data):
+                freed += 1
+                self.stats.acknowledged += 1
+                self.stats.duplicates += receipt.status == "duplicate"
+        return freed
+
+    @property
+    def inflight(self) -> int:
+        """Envelopes sent and awaiting their receipt."""
+        return len(self._inflight)
+
+
+def envelope_digest(envelope: bytes) -> bytes:
+    """SHA-256 of the envelope bytes exactly as stored and sent (what a receipt names)."""
+    return hashlib.sha256(envelope).digest()

@@ -1,0 +1,79 @@
+"""The terminal's use of ``tanji.trust``: seal batches, check what the platform signed.
+
+Every inbound document (receipt, configuration, command) passes :func:`open_signed`, which
+accepts only the expected DSSE payload type signed by a trusted, non-revoked platform key. It
+tolerates both conventions of a verifier (returning ``False`` or raising), so a refusal is always
+a :class:`TrustError` with a stable code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from tanji.errors import CodedError
+from tanji.protocols.readings import BATCH_PAYLOAD_TYPE, Reading, encode_batch, make_batch
+from tanji.trust import dsse
+from tanji.trust.keys import PrivateKey, PublicKey
+
+
+class TrustError(CodedError):
+    """A signed document was refused (malformed, wrong type, unknown or revoked key, bad sig)."""
+
+
+class Sealer:
+    """Signs batches with the terminal's private key."""
+
+    def __init__(self, device: str, key: PrivateKey) -> None:
+        self.device = device
+        self.key_id = key.public_key().key_id
+        self._signer = key.signer()
+
+    def seal(self, seq: int, created: datetime, readings: Sequence[Reading]) -> bytes:
+        """DSSE envelope bytes of the batch with this sequence number."""
+        batch = make_batch(self.device, seq, created, readings)
+        envelope = dsse.sign_envelope(BATCH_PAYLOAD_TYPE, encode_batch(batch), self._signer)
+        return dsse.encode_envelope(envelope)
+
+
+def open_signed(
+    data: bytes,
+    payload_type: str,
+    keys: Mapping[str, PublicKey],
+    revoked: Collection[str] = (),
+) -> bytes:
+    """Verify a DSSE envelope from the platform and return its payload.
+
+    Args:
+        data: envelope bytes as received.
+        payload_type: the only payload type accepted here.
+        keys: trusted platform keys by key id.
+        revoked: key ids that must no longer be trusted (the revocation list).
+
+    Raises:
+        TrustError: for any reason to refuse the document.
+    """
+    try:
+        envelope: Any = dsse.decode_envelope(data)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise TrustError("trust.malformed", "not a DSSE envelope: {error}", error=str(exc)) from None
+    if envelope.payload_type != payload_type:
+        raise TrustError(
+            "trust.wrong_type", "expected payload type {expected}, got {got}",
+            expected=payload_type, got=envelope.payload_type,
+        )
+    trusted = {kid: key for kid, key in keys.items() if kid not in revoked}
+    signers = {getattr(s, "keyid", None) for s in getattr(envelope, "signatures", ())}
+    if signers and signers <= set(revoked):
+        raise TrustError("trust.revoked_key", "signed only by revoked keys {keys}",
+                         keys=sorted(str(s) for s in signers))
+    try:
+        ok = dsse.verify_envelope(envelope, trusted)
+    except ValueError as exc:  # CodedError subclasses ValueError
+        raise TrustError("trust.bad_signature", "signature refused: {error}",
+                         error=str(exc)) from None
+    if ok is False:
+        raise TrustError("trust.bad_signature", "no valid signature by a trusted platform key")
+    payload: bytes = envelope.payload
+    return payload
