@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tanji.cli.hj212",
     "tanji.cli.verify",
     "tanji.cli.manage",
+    "tanji.cli.terminal",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -65,7 +65,9 @@ def _bad(field: str, expected: str, got: object) -> ReceiptFormatError:
     return ReceiptFormatError(
         "receipt.bad_field",
         "receipt field {field!r} must be {expected}, got {got!r}",
-        field=field, expected=expected, got=got,
+        field=field,
+        expected=expected,
+        got=got,
     )
 
 
@@ -86,7 +88,8 @@ def decode_receipt(payload: bytes) -> Receipt:
         ) from None
     if not isinstance(document, dict) or set(document) != _FIELDS:
         raise ReceiptFormatError(
-            "receipt.bad_shape", "receipt must be an object with exactly the fields {fields}",
+            "receipt.bad_shape",
+            "receipt must be an object with exactly the fields {fields}",
             fields=sorted(_FIELDS),
         )
     if document["format"] != RECEIPT_FORMAT:

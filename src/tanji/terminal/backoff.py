@@ -18,12 +18,13 @@ class Backoff:
         rng: random source (tests pass a seeded one).
     """
 
-    def __init__(self, base_s: float = 1.0, cap_s: float = 300.0,
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self, base_s: float = 1.0, cap_s: float = 300.0, rng: random.Random | None = None
+    ) -> None:
         self.base_s = base_s
         self.cap_s = cap_s
         self.failures = 0
-        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self._rng = rng or random.Random()
 
     def window(self) -> float:
         """Upper bound of the next delay."""

@@ -42,7 +42,7 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('next_seq', 1);
 """
 
 
-class BufferError(CodedError):  # noqa: A001 - the package's own name for queue failures
+class BufferError(CodedError):
     """The outbox cannot do what was asked."""
 
 
@@ -126,7 +126,9 @@ class Outbox:
                 raise
             self.full_alarm = True
             raise BufferFullError(
-                "buffer.full", "outbox {path} is full: {error}", path=str(self.path),
+                "buffer.full",
+                "outbox {path} is full: {error}",
+                path=str(self.path),
                 error=str(exc),
             ) from None
         self.full_alarm = False

@@ -66,8 +66,9 @@ def _document(payload: bytes) -> dict[str, Any]:
     try:
         document = json.loads(payload)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ControlError("control.not_json", "payload is not JSON: {error}",
-                           error=str(exc)) from None
+        raise ControlError(
+            "control.not_json", "payload is not JSON: {error}", error=str(exc)
+        ) from None
     if not isinstance(document, dict):
         raise ControlError("control.bad_shape", "payload must be a JSON object")
     return document
@@ -76,8 +77,14 @@ def _document(payload: bytes) -> dict[str, Any]:
 def _field(document: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     value = document.get(key)
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise ControlError("control.bad_field", "{where}: field {key!r} must be {kind}, got "
-                           "{value!r}", where=where, key=key, kind=kind.__name__, value=value)
+        raise ControlError(
+            "control.bad_field",
+            "{where}: field {key!r} must be {kind}, got {value!r}",
+            where=where,
+            key=key,
+            kind=kind.__name__,
+            value=value,
+        )
     return value
 
 
@@ -89,11 +96,13 @@ def parse_config(payload: bytes) -> TerminalConfig:
         where = f"config.instruments[{i}]"
         if not isinstance(entry, dict):
             raise ControlError("control.bad_field", "{where}: expected an object", where=where)
-        instruments.append(InstrumentConfig(
-            name=_field(entry, "name", str, where),
-            driver=_field(entry, "driver", str, where),
-            settings=_field(entry, "settings", dict, where),
-        ))
+        instruments.append(
+            InstrumentConfig(
+                name=_field(entry, "name", str, where),
+                driver=_field(entry, "driver", str, where),
+                settings=_field(entry, "settings", dict, where),
+            )
+        )
     batch = document.get("batch", {})
     return TerminalConfig(
         device=_field(document, "device", str, "config"),
@@ -153,13 +162,18 @@ def accept_config(
     """Verify, check freshness, persist and return a configuration from the platform."""
     config = parse_config(open_signed(envelope, CONFIG_PAYLOAD_TYPE, keys, store.revoked))
     if config.device != device:
-        raise ControlError("control.wrong_device", "configuration is for {other}, not {device}",
-                           other=config.device, device=device)
+        raise ControlError(
+            "control.wrong_device",
+            "configuration is for {other}, not {device}",
+            other=config.device,
+            device=device,
+        )
     if config.version <= store.state["config_version"]:
         raise ControlError(
             "control.replayed_config",
             "configuration version {version} is not newer than the accepted {accepted}",
-            version=config.version, accepted=store.state["config_version"],
+            version=config.version,
+            accepted=store.state["config_version"],
         )
     store.state["config_version"] = config.version
     store.state["revoked"] = sorted(set(store.revoked) | set(config.revoked_keys))
@@ -176,9 +190,11 @@ def load_cached_config(
         return None
     config = parse_config(open_signed(envelope, CONFIG_PAYLOAD_TYPE, keys, store.revoked))
     if config.device != device or config.version != store.state["config_version"]:
-        raise ControlError("control.cache_mismatch",
-                           "cached configuration does not match the accepted version {version}",
-                           version=store.state["config_version"])
+        raise ControlError(
+            "control.cache_mismatch",
+            "cached configuration does not match the accepted version {version}",
+            version=store.state["config_version"],
+        )
     return config
 
 
@@ -194,15 +210,26 @@ def accept_command(
         args=document.get("args", {}),
     )
     if command.device != device:
-        raise ControlError("control.wrong_device", "command is for {other}, not {device}",
-                           other=command.device, device=device)
+        raise ControlError(
+            "control.wrong_device",
+            "command is for {other}, not {device}",
+            other=command.device,
+            device=device,
+        )
     if command.seq <= store.state["command_seq"]:
-        raise ControlError("control.replayed_command",
-                           "command seq {seq} is not newer than the accepted {accepted}",
-                           seq=command.seq, accepted=store.state["command_seq"])
+        raise ControlError(
+            "control.replayed_command",
+            "command seq {seq} is not newer than the accepted {accepted}",
+            seq=command.seq,
+            accepted=store.state["command_seq"],
+        )
     if command.name not in COMMANDS:
-        raise ControlError("control.unknown_command", "unknown command {name!r}; known: {known}",
-                           name=command.name, known=sorted(COMMANDS))
+        raise ControlError(
+            "control.unknown_command",
+            "unknown command {name!r}; known: {known}",
+            name=command.name,
+            known=sorted(COMMANDS),
+        )
     store.state["command_seq"] = command.seq
     store.save()
     return command

@@ -44,7 +44,7 @@ class ForwarderStats:
 class Forwarder:
     """One instance per outbox connection; call :meth:`step` in a loop."""
 
-    def __init__(  # noqa: PLR0913 - collaborators, all required
+    def __init__(
         self,
         outbox: Outbox,
         uplink: Uplink,

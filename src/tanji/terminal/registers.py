@@ -89,13 +89,28 @@ class RegisterPoint:
     def __post_init__(self) -> None:
         _check(0 <= self.address <= 0xFFFF, "address", self.tag, "0…65535", self.address)
         _check(self.function in READ_FUNCTIONS, "function", self.tag, "3 or 4", self.function)
-        _check(self.word_order in ("big", "little"), "word_order", self.tag, "big|little",
-               self.word_order)
-        _check(self.byte_order in ("big", "little"), "byte_order", self.tag, "big|little",
-               self.byte_order)
+        _check(
+            self.word_order in ("big", "little"),
+            "word_order",
+            self.tag,
+            "big|little",
+            self.word_order,
+        )
+        _check(
+            self.byte_order in ("big", "little"),
+            "byte_order",
+            self.tag,
+            "big|little",
+            self.byte_order,
+        )
         _check(1 <= self.scan_s <= 3600, "scan_s", self.tag, "1…3600 s", self.scan_s)
-        _check(math.isfinite(self.scale) and self.scale != 0, "scale", self.tag,
-               "a finite non-zero number", self.scale)
+        _check(
+            math.isfinite(self.scale) and self.scale != 0,
+            "scale",
+            self.tag,
+            "a finite non-zero number",
+            self.scale,
+        )
 
     @property
     def count(self) -> int:
@@ -116,7 +131,10 @@ def _check(ok: bool, field: str, tag: str, expected: str, got: object) -> None:
         raise RegisterError(
             "register.bad_field",
             "register point {tag}: field {field} must be {expected}, got {got!r}",
-            tag=tag, field=field, expected=expected, got=got,
+            tag=tag,
+            field=field,
+            expected=expected,
+            got=got,
         )
 
 
@@ -137,7 +155,9 @@ def decode(point: RegisterPoint, registers: Sequence[int]) -> float:
         raise RegisterError(
             "register.bad_block",
             "register point {tag}: expected {count} 16-bit registers, got {got!r}",
-            tag=point.tag, count=count, got=list(registers),
+            tag=point.tag,
+            count=count,
+            got=list(registers),
         )
     raw = _order(b"".join(r.to_bytes(2, "big") for r in registers), point)
     (number,) = struct.unpack(fmt, raw)
@@ -160,7 +180,9 @@ def encode(point: RegisterPoint, value: float) -> list[int]:
         raise RegisterError(
             "register.out_of_range",
             "register point {tag}: {value} does not fit {data_type}",
-            tag=point.tag, value=value, data_type=str(point.data_type),
+            tag=point.tag,
+            value=value,
+            data_type=str(point.data_type),
         ) from None
     ordered = _order(raw, point)
     return [int.from_bytes(ordered[i : i + 2], "big") for i in range(0, len(ordered), 2)]
@@ -176,7 +198,9 @@ def point_from_dict(data: object, where: str) -> RegisterPoint:
         raise RegisterError(
             "register.bad_entry",
             "{where}: needs tag, address and unit; allowed fields {allowed}; unknown {unknown}",
-            where=where, allowed=sorted(allowed), unknown=sorted(unknown),
+            where=where,
+            allowed=sorted(allowed),
+            unknown=sorted(unknown),
         )
     try:
         fields = dict(data)

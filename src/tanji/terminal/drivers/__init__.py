@@ -29,8 +29,11 @@ def build_driver(kind: str, name: str, settings: Mapping[str, Any]) -> Driver:
     factory = DRIVERS.get(kind)
     if factory is None:
         raise DriverError(
-            "driver.unknown", "instrument {name}: unknown driver {kind!r}; known: {known}",
-            name=name, kind=kind, known=sorted(DRIVERS),
+            "driver.unknown",
+            "instrument {name}: unknown driver {kind!r}; known: {known}",
+            name=name,
+            kind=kind,
+            known=sorted(DRIVERS),
         )
     return factory(name, settings)
 

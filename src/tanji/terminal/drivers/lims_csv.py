@@ -119,8 +119,11 @@ class LimsFolderDriver:
                 missing = {self.config.time_column, *(c.column for c in self.config.columns)}
                 missing -= set(header)
                 if missing:
-                    rejected.append(RejectedRow(number, ",".join(sorted(missing)),
-                                                "missing column(s) in header"))
+                    rejected.append(
+                        RejectedRow(
+                            number, ",".join(sorted(missing)), "missing column(s) in header"
+                        )
+                    )
                     break
                 continue
             readings.extend(self._row(dict(zip(header, row, strict=False)), number, rejected))
@@ -129,7 +132,9 @@ class LimsFolderDriver:
         self._report(path, rejected)
         return readings
 
-    def _row(self, row: Mapping[str, Any], number: int, rejected: list[RejectedRow]) -> list[Reading]:
+    def _row(
+        self, row: Mapping[str, Any], number: int, rejected: list[RejectedRow]
+    ) -> list[Reading]:
         try:
             moment = self._time(row.get(self.config.time_column))
         except ValueError as exc:
@@ -141,12 +146,17 @@ class LimsFolderDriver:
             if cell is None or str(cell).strip() == "":
                 continue  # not every sample is analysed for every quantity
             try:
-                value = float(str(cell).strip()) if not isinstance(cell, int | float) else float(cell)
+                value = (
+                    float(str(cell).strip()) if not isinstance(cell, int | float) else float(cell)
+                )
                 if not math.isfinite(value):
                     raise ValueError("not finite")
             except ValueError:
-                rejected.append(RejectedRow(number, column.column,
-                                            f"expected a number in {column.unit}, got {cell!r}"))
+                rejected.append(
+                    RejectedRow(
+                        number, column.column, f"expected a number in {column.unit}, got {cell!r}"
+                    )
+                )
                 continue
             out.append(Reading(column.tag, moment, value, column.unit, QualityFlag.NORMAL))
         return out
@@ -173,8 +183,14 @@ class LimsFolderDriver:
             writer = csv.writer(handle)
             writer.writerow(["row", "column", "reason"])
             for entry in rejected:
-                log.warning("%s: %s row %d column %s rejected: %s", self.name, path.name,
-                            entry.row, entry.column, entry.reason)
+                log.warning(
+                    "%s: %s row %d column %s rejected: %s",
+                    self.name,
+                    path.name,
+                    entry.row,
+                    entry.column,
+                    entry.reason,
+                )
                 writer.writerow([entry.row, entry.column, entry.reason])
 
     def _finish(self) -> None:
@@ -193,7 +209,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook  # noqa: PLC0415 - only when a workbook arrives
+    from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
@@ -217,5 +233,6 @@ def from_settings(name: str, settings: Mapping[str, Any]) -> LimsFolderDriver:
             "driver.lims.settings",
             "{name}: settings need inbox, processed, rejected, time_column and columns "
             "[{{column, tag, unit}}]: {error}",
-            name=name, error=str(exc),
+            name=name,
+            error=str(exc),
         ) from None

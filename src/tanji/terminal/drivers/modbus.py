@@ -106,8 +106,13 @@ class ModbusDriver:
             client = ModbusTcpClient(cfg.host, port=cfg.port, timeout=cfg.timeout_s, retries=0)
         else:
             client = ModbusSerialClient(
-                cfg.serial_port, baudrate=cfg.baudrate, parity=cfg.parity,
-                stopbits=cfg.stopbits, bytesize=cfg.bytesize, timeout=cfg.timeout_s, retries=0,
+                cfg.serial_port,
+                baudrate=cfg.baudrate,
+                parity=cfg.parity,
+                stopbits=cfg.stopbits,
+                bytesize=cfg.bytesize,
+                timeout=cfg.timeout_s,
+                retries=0,
             )
         if not client.connect():
             client.close()
@@ -119,9 +124,7 @@ class ModbusDriver:
 
     def _read(self, block: _Block) -> list[int]:
         client = self._connect()
-        read = (
-            client.read_holding_registers if block.function == 3 else client.read_input_registers
-        )
+        read = client.read_holding_registers if block.function == 3 else client.read_input_registers
         try:
             response: Any = read(block.start, count=block.count, device_id=self.config.unit_id)
         except ModbusException as exc:
@@ -133,7 +136,9 @@ class ModbusDriver:
             raise DriverError(
                 "driver.modbus.exception",
                 "{name}: exception response to function {function} at {address}: {response}",
-                name=self.config.name, function=block.function, address=block.start,
+                name=self.config.name,
+                function=block.function,
+                address=block.start,
                 response=str(response),
             )
         registers: list[int] = list(response.registers)
@@ -165,19 +170,27 @@ class ModbusDriver:
 def _points(name: str, settings: Mapping[str, Any]) -> tuple[RegisterPoint, ...]:
     raw = settings.get("points")
     if not isinstance(raw, list) or not raw:
-        raise DriverError("driver.modbus.points", "{name}: settings.points must be a non-empty "
-                          "list of register points", name=name)
+        raise DriverError(
+            "driver.modbus.points",
+            "{name}: settings.points must be a non-empty list of register points",
+            name=name,
+        )
     return tuple(point_from_dict(p, f"{name}.points[{i}]") for i, p in enumerate(raw))
 
 
-def _fields(name: str, settings: Mapping[str, Any], cls: type, required: set[str]) -> dict[str, Any]:
+def _fields(
+    name: str, settings: Mapping[str, Any], cls: type, required: set[str]
+) -> dict[str, Any]:
     known = set(cls.__dataclass_fields__) - {"name", "points"}
     unknown = set(settings) - known - {"points"}
     missing = required - set(settings)
     if unknown or missing:
         raise DriverError(
-            "driver.modbus.settings", "{name}: missing {missing}, unknown {unknown} settings",
-            name=name, missing=sorted(missing), unknown=sorted(unknown),
+            "driver.modbus.settings",
+            "{name}: missing {missing}, unknown {unknown} settings",
+            name=name,
+            missing=sorted(missing),
+            unknown=sorted(unknown),
         )
     return {k: v for k, v in settings.items() if k in known}
 

@@ -54,8 +54,9 @@ class SimulatedDriver:
     def poll(self, now: datetime, tags: Sequence[str] | None = None) -> list[Reading]:
         """Evaluate the value function at ``now``."""
         if self.config.failing:
-            raise DriverError("driver.simulated.down", "{name}: simulated failure",
-                              name=self.config.name)
+            raise DriverError(
+                "driver.simulated.down", "{name}: simulated failure", name=self.config.name
+            )
         values = self.config.values_at(now)
         wanted = tags if tags is not None else self.tags()
         return [
@@ -79,7 +80,9 @@ def _wave(spec: object, name: str, tag: str) -> tuple[float, float, float]:
         raise DriverError(
             "driver.simulated.wave",
             "{name}: waves.{tag} must be [base, amplitude, period_s > 0], got {spec!r}",
-            name=name, tag=tag, spec=spec,
+            name=name,
+            tag=tag,
+            spec=spec,
         )
     return float(spec[0]), float(spec[1]), float(spec[2])
 
@@ -93,8 +96,11 @@ def from_settings(name: str, settings: Mapping[str, Any]) -> SimulatedDriver:
     units = settings.get("units")
     waves = settings.get("waves")
     if not isinstance(units, dict) or not isinstance(waves, dict) or set(units) != set(waves):
-        raise DriverError("driver.simulated.settings",
-                          "{name}: needs units and waves for the same tags", name=name)
+        raise DriverError(
+            "driver.simulated.settings",
+            "{name}: needs units and waves for the same tags",
+            name=name,
+        )
     parsed = {tag: _wave(spec, name, tag) for tag, spec in waves.items()}
 
     def values_at(moment: datetime) -> dict[str, float]:

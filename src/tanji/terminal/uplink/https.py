@@ -18,6 +18,8 @@ from tanji.terminal.uplink.base import UplinkError, UplinkRefused
 
 BATCHES_PATH = "/api/v1/ingest/batches"
 HEARTBEATS_PATH = "/api/v1/ingest/heartbeats"
+CONFIG_PATH = "/api/v1/terminals/{device}/config"
+ENROL_PATH = "/api/v1/terminals/enrol"
 CONTENT_TYPE = "application/vnd.dsse.envelope.v1+json"
 
 
@@ -48,18 +50,25 @@ class HttpsUplink:
         )
         self._receipts: list[bytes] = []
 
-    def _post(self, path: str, body: bytes) -> bytes:
-        request = urllib.request.Request(  # noqa: S310 - the scheme is checked below
+    def _post(self, path: str, body: bytes, content_type: str = CONTENT_TYPE) -> bytes:
+        return self.request("POST", path, body, content_type)
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, content_type: str = CONTENT_TYPE
+    ) -> bytes:
+        """One request to the platform; the response body, or :class:`UplinkError`."""
+        request = urllib.request.Request(
             self.config.base_url.rstrip("/") + path,
             data=body,
-            method="POST",
-            headers={"Content-Type": CONTENT_TYPE, "X-Tanji-Device": self.config.device},
+            method=method,
+            headers={"Content-Type": content_type, "X-Tanji-Device": self.config.device},
         )
         if not request.full_url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            raise UplinkRefused("uplink.https.scheme", "refusing to send over {url}",
-                                url=request.full_url)
+            raise UplinkRefused(
+                "uplink.https.scheme", "refusing to send over {url}", url=request.full_url
+            )
         try:
-            with urllib.request.urlopen(  # noqa: S310
+            with urllib.request.urlopen(
                 request, timeout=self.config.timeout_s, context=self._context
             ) as response:
                 data: bytes = response.read()
@@ -67,11 +76,16 @@ class HttpsUplink:
         except urllib.error.HTTPError as exc:
             detail = exc.read()[:500].decode("utf-8", "replace")
             kind = UplinkRefused if 400 <= exc.code < 500 and exc.code != 429 else UplinkError
-            raise kind("uplink.https.status", "platform answered {status}: {detail}",
-                       status=exc.code, detail=detail) from None
+            raise kind(
+                "uplink.https.status",
+                "platform answered {status}: {detail}",
+                status=exc.code,
+                detail=detail,
+            ) from None
         except (urllib.error.URLError, OSError) as exc:
-            raise UplinkError("uplink.https.network", "cannot reach the platform: {error}",
-                              error=str(exc)) from None
+            raise UplinkError(
+                "uplink.https.network", "cannot reach the platform: {error}", error=str(exc)
+            ) from None
 
     def submit(self, seq: int, envelope: bytes) -> None:
         """POST the envelope; keep the receipt the platform returns."""
@@ -87,6 +101,10 @@ class HttpsUplink:
     def heartbeat(self, document: bytes) -> None:
         """POST a health report."""
         self._post(HEARTBEATS_PATH, document)
+
+    def fetch_config(self) -> bytes:
+        """The platform-signed configuration envelope of this device."""
+        return self.request("GET", CONFIG_PATH.format(device=self.config.device))
 
     def close(self) -> None:
         """Connections are not kept between requests."""

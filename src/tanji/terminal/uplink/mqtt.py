@@ -1,5 +1,6 @@
-"""MQTT uplink (paho-mqtt): batches on ``tanji/<enterprise>/<device>/batches``, receipts back on
-``tanji/<enterprise>/<device>/receipts``.
+"""MQTT uplink (paho-mqtt): batches to ``tanji/<enterprise>/<device>/batches``.
+
+Receipts come back on ``tanji/<enterprise>/<device>/receipts``.
 
 paho keeps unsent messages in memory only and its message ids are 16-bit: with about 100k
 unacknowledged QoS 1 publishes, 35 % were lost on this machine (docs/performance.md §6). So this
@@ -49,15 +50,22 @@ class MqttUplink:
 
     def __init__(self, config: MqttConfig) -> None:
         if not 0 < config.max_unacked < PACKET_ID_SPACE:
-            raise UplinkError("uplink.mqtt.max_unacked",
-                              "max_unacked must be 1–65534, got {n}", n=config.max_unacked)
+            raise UplinkError(
+                "uplink.mqtt.max_unacked",
+                "max_unacked must be 1–65534, got {n}",
+                n=config.max_unacked,
+            )
         self.config = config
         self._lock = threading.Lock()
         self._unacked: set[int] = set()
         self._receipts: deque[bytes] = deque()
         self._connected = threading.Event()
-        client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=config.device,
-                             protocol=mqtt.MQTTv311, clean_session=False)
+        client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=config.device,
+            protocol=mqtt.MQTTv311,
+            clean_session=False,
+        )
         client.max_queued_messages_set(config.max_unacked)
         client.max_inflight_messages_set(min(100, config.max_unacked))
         client.reconnect_delay_set(min_delay=1, max_delay=120)
@@ -96,16 +104,24 @@ class MqttUplink:
 
     def _publish(self, leaf: str, body: bytes, qos: int) -> None:
         if not self._connected.is_set():
-            raise UplinkError("uplink.mqtt.offline", "not connected to {host}:{port}",
-                              host=self.config.host, port=self.config.port)
+            raise UplinkError(
+                "uplink.mqtt.offline",
+                "not connected to {host}:{port}",
+                host=self.config.host,
+                port=self.config.port,
+            )
         with self._lock:
             if len(self._unacked) >= self.config.max_unacked:
-                raise UplinkBusy("uplink.mqtt.busy", "{n} publishes await PUBACK",
-                                 n=len(self._unacked))
+                raise UplinkBusy(
+                    "uplink.mqtt.busy", "{n} publishes await PUBACK", n=len(self._unacked)
+                )
             info = self._client.publish(self.config.topic(leaf), body, qos=qos)
             if info.rc != mqtt.MQTT_ERR_SUCCESS:
-                raise UplinkError("uplink.mqtt.publish", "publish failed: {error}",
-                                  error=mqtt.error_string(info.rc))
+                raise UplinkError(
+                    "uplink.mqtt.publish",
+                    "publish failed: {error}",
+                    error=mqtt.error_string(info.rc),
+                )
             if qos and not info.is_published():
                 self._unacked.add(info.mid)
 

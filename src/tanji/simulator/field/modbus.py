@@ -1,0 +1,134 @@
+"""A Modbus TCP server per simulated instrument, its registers driven by ``values_at(time)``.
+
+On every read request the server evaluates the value function at the current time and encodes
+each mapped point into its registers with the same :mod:`tanji.terminal.registers` map the
+terminal decodes with: the terminal's Modbus driver is then tested against a real pymodbus
+server on loopback, byte order, word order, scaling and all. ``failing`` makes the server
+answer with an exception (Modbus exception code 4, server device failure).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from types import TracebackType
+
+from pymodbus.constants import ExcCodes
+from pymodbus.server import ModbusTcpServer
+from pymodbus.simulator import DataType, SimData, SimDevice
+
+from tanji.terminal.registers import RegisterPoint, encode
+
+ValuesAt = Callable[[datetime], Mapping[str, float]]
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class InstrumentServer:
+    """One instrument: a Modbus TCP server on its own thread and event loop.
+
+    Args:
+        points: the instrument's register map.
+        values_at: tag → engineering value at a time.
+        unit_id: Modbus unit (slave) id answered.
+        port: TCP port (a free one when 0).
+        clock: time source handed to ``values_at``.
+    """
+
+    def __init__(
+        self,
+        points: Sequence[RegisterPoint],
+        values_at: ValuesAt,
+        *,
+        unit_id: int = 1,
+        port: int = 0,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.points = tuple(points)
+        self.values_at = values_at
+        self.unit_id = unit_id
+        self.port = port or free_port()
+        self.clock = clock
+        self.failing = False
+        self.reads = 0
+        size = max((p.address + p.count for p in self.points), default=1) + 1
+        bits = [SimData(0, count=1, values=False, datatype=DataType.BITS)]
+        registers = [SimData(0, count=size, values=0, datatype=DataType.REGISTERS)]
+        self._device = SimDevice(
+            id=unit_id, simdata=(bits, bits, registers, list(registers)), action=self._action
+        )
+        self._loop = asyncio.new_event_loop()
+        self._server: ModbusTcpServer | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+
+    async def _action(
+        self,
+        function: int,
+        start: int,
+        _address: int,
+        _count: int,
+        registers: list[int],
+        values: object,
+    ) -> ExcCodes | None:
+        if values is not None:
+            return None  # writes are not simulated
+        if self.failing:
+            return ExcCodes.DEVICE_FAILURE
+        self.reads += 1
+        current = self.values_at(self.clock())
+        for point in self.points:
+            if point.function == function and point.tag in current:
+                words = encode(point, current[point.tag])
+                registers[point.address - start : point.address - start + len(words)] = words
+        return None
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+
+        async def serve() -> None:
+            self._server = ModbusTcpServer(self._device, address=("127.0.0.1", self.port))
+            await self._server.serve_forever(background=True)
+            self._ready.set()
+            await self._server.serving
+
+        self._loop.run_until_complete(serve())
+
+    def start(self) -> InstrumentServer:
+        """Start serving; returns once the socket listens."""
+        self._ready.clear()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name=f"modbus:{self.port}", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError(f"simulated instrument on port {self.port} did not start")
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close connections (the instrument 'loses power')."""
+        if self._server is None or self._thread is None:
+            return
+        asyncio.run_coroutine_threadsafe(self._server.shutdown(), self._loop).result(10)
+        self._thread.join(10)
+        self._loop.close()
+        self._server = None
+
+    def __enter__(self) -> InstrumentServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

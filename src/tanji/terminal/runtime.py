@@ -1,0 +1,158 @@
+"""Wiring and threads of a running terminal: acquisition in one thread, forwarding in another.
+
+Two threads so that a slow or dead uplink (a 15 s HTTPS timeout, a broker reconnect) never
+delays a scan, and a slow serial line never delays the backlog. Each thread has its own outbox
+connection (SQLite WAL lets one write while the other reads). Stopping closes the open minute
+and seals what is pending, so a clean shutdown loses nothing and a crash loses at most the
+readings not yet sealed (under a minute plus ``batch_max_age_s``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict
+from pathlib import Path
+
+from tanji.terminal.agent import Agent
+from tanji.terminal.buffer import Outbox
+from tanji.terminal.clock import ClockMonitor
+from tanji.terminal.control import TerminalConfig
+from tanji.terminal.drivers import build_driver
+from tanji.terminal.drivers.base import Driver
+from tanji.terminal.forwarder import Forwarder
+from tanji.terminal.health import HEARTBEAT_PAYLOAD_TYPE, write_status
+from tanji.terminal.processing import TagProfile
+from tanji.terminal.registers import RegisterPoint
+from tanji.terminal.signing import Sealer
+from tanji.terminal.uplink.base import Uplink, UplinkError
+from tanji.trust import dsse
+from tanji.trust.keys import PrivateKey, PublicKey
+
+log = logging.getLogger(__name__)
+
+
+def profiles_of(
+    name: str, driver: Driver, settings: Mapping[str, object]
+) -> dict[tuple[str, str], TagProfile]:
+    """Pre-processing profiles of one instrument's tags."""
+    if getattr(driver, "passthrough", False):
+        return {}
+    points = getattr(getattr(driver, "config", None), "points", None)
+    if points:
+        return {
+            (name, p.tag): TagProfile(p.kind, p.scan_s, p.wrap)
+            for p in points
+            if isinstance(p, RegisterPoint)
+        }
+    scan = settings.get("scan_s", 60)
+    scan_s = scan if isinstance(scan, int) else 60
+    return {(name, tag): TagProfile(scan_s=scan_s) for tag in driver.tags()}
+
+
+def build_agent(
+    config: TerminalConfig,
+    key: PrivateKey,
+    outbox: Outbox,
+    monitor: ClockMonitor,
+    clock: Callable[[], float] = time.time,
+) -> Agent:
+    """An agent with the drivers of a platform configuration."""
+    drivers: dict[str, Driver] = {}
+    profiles: dict[tuple[str, str], TagProfile] = {}
+    for instrument in config.instruments:
+        driver = build_driver(instrument.driver, instrument.name, instrument.settings)
+        drivers[instrument.name] = driver
+        profiles.update(profiles_of(instrument.name, driver, instrument.settings))
+    return Agent(
+        Sealer(config.device, key),
+        outbox,
+        drivers,
+        profiles,
+        batch_max_readings=config.batch_max_readings,
+        batch_max_age_s=config.batch_max_age_s,
+        monitor=monitor,
+        clock=clock,
+    )
+
+
+class Runtime:
+    """A running terminal."""
+
+    def __init__(
+        self,
+        config: TerminalConfig,
+        key: PrivateKey,
+        outbox_path: Path,
+        uplink: Uplink,
+        platform_keys: Mapping[str, PublicKey],
+        *,
+        status_path: Path | None = None,
+        heartbeat_s: float = 60.0,
+        max_bytes: int | None = None,
+    ) -> None:
+        self.config = config
+        self.key = key
+        self.outbox_path = outbox_path
+        self.uplink = uplink
+        self.platform_keys = platform_keys
+        self.status_path = status_path
+        self.heartbeat_s = heartbeat_s
+        self.max_bytes = max_bytes
+        self.monitor = ClockMonitor()
+        self.forwarder: Forwarder | None = None
+
+    def _forward(self, stop: threading.Event) -> None:
+        outbox = Outbox(self.outbox_path, max_bytes=self.max_bytes)
+        self.forwarder = Forwarder(
+            outbox,
+            self.uplink,
+            self.config.device,
+            self.platform_keys,
+            revoked=self.config.revoked_keys,
+            monitor=self.monitor,
+        )
+        try:
+            while not stop.is_set():
+                if self.forwarder.step() == 0:
+                    stop.wait(0.2)
+        finally:
+            outbox.close()
+
+    def _heartbeat(self, agent: Agent) -> None:
+        forwarder = self.forwarder
+        stats = asdict(forwarder.stats) if forwarder else {}
+        health = agent.health(stats, forwarder.inflight if forwarder else 0)
+        if self.status_path is not None:
+            write_status(self.status_path, health)
+        signed = dsse.sign_envelope(HEARTBEAT_PAYLOAD_TYPE, health.to_json(), self.key.signer())
+        try:
+            self.uplink.heartbeat(dsse.encode_envelope(signed))
+        except UplinkError as exc:
+            log.info("heartbeat not sent: %s", exc)
+
+    def run(self, stop: threading.Event) -> None:
+        """Run until ``stop`` is set; then seal what is pending and close."""
+        outbox = Outbox(self.outbox_path, max_bytes=self.max_bytes)
+        agent = build_agent(self.config, self.key, outbox, self.monitor)
+        sender = threading.Thread(target=self._forward, args=(stop,), name="forwarder")
+        sender.start()
+        next_beat = 0.0
+        try:
+            while not stop.is_set():
+                agent.tick()
+                if time.monotonic() >= next_beat:
+                    self._heartbeat(agent)
+                    next_beat = time.monotonic() + self.heartbeat_s
+                wait = agent.schedule.next_due() - time.time()
+                stop.wait(min(1.0, max(0.05, wait)))
+        finally:
+            agent.drain(time.time())
+            agent.close()
+            stop.set()
+            sender.join(30)
+            self._heartbeat(agent)
+            outbox.close()
+            self.uplink.close()
