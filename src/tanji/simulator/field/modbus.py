@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any
 
 from pymodbus.constants import ExcCodes
 from pymodbus.server import ModbusTcpServer
@@ -67,7 +68,7 @@ class InstrumentServer:
             id=unit_id, simdata=(bits, bits, registers, list(registers)), action=self._action
         )
         self._loop = asyncio.new_event_loop()
-        self._server: ModbusTcpServer | None = None
+        self._server: Any = None  # pymodbus servers are partly untyped
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
 

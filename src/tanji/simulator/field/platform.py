@@ -96,7 +96,7 @@ class ReceiptingPlatform:
 
     def samples(self, device: str) -> list[tuple[str, datetime, float]]:
         """Every stored reading of a device, in sequence order."""
-        out = []
+        out: list[tuple[str, datetime, float]] = []
         for (dev, _seq), batch in sorted(self.batches.items()):
             if dev == device:
                 out.extend((r.tag, r.time, r.value) for r in batch.readings)

@@ -8,6 +8,7 @@ power-cycled meter or a cable pulled and replugged recovers without restarting t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,7 +87,7 @@ class ModbusDriver:
     def __init__(self, config: ModbusTcpConfig | ModbusRtuConfig) -> None:
         self.config = config
         self._points = {p.tag: p for p in config.points}
-        self._client: ModbusTcpClient | ModbusSerialClient | None = None
+        self._client: Any = None  # pymodbus clients are partly untyped
 
     @property
     def name(self) -> str:
@@ -97,11 +98,11 @@ class ModbusDriver:
         """Tags of the register map."""
         return tuple(self._points)
 
-    def _connect(self) -> ModbusTcpClient | ModbusSerialClient:
+    def _connect(self) -> Any:
         if self._client is not None:
             return self._client
         cfg = self.config
-        client: ModbusTcpClient | ModbusSerialClient
+        client: Any
         if isinstance(cfg, ModbusTcpConfig):
             client = ModbusTcpClient(cfg.host, port=cfg.port, timeout=cfg.timeout_s, retries=0)
         else:
@@ -178,10 +179,8 @@ def _points(name: str, settings: Mapping[str, Any]) -> tuple[RegisterPoint, ...]
     return tuple(point_from_dict(p, f"{name}.points[{i}]") for i, p in enumerate(raw))
 
 
-def _fields(
-    name: str, settings: Mapping[str, Any], cls: type, required: set[str]
-) -> dict[str, Any]:
-    known = set(cls.__dataclass_fields__) - {"name", "points"}
+def _fields(name: str, settings: Mapping[str, Any], cls: Any, required: set[str]) -> dict[str, Any]:
+    known = {f.name for f in dataclasses.fields(cls)} - {"name", "points"}
     unknown = set(settings) - known - {"points"}
     missing = required - set(settings)
     if unknown or missing:
