@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import Any
 
 from pymodbus.constants import ExcCodes
+from pymodbus.framer import FramerType
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 
@@ -43,6 +44,8 @@ class InstrumentServer:
         unit_id: Modbus unit (slave) id answered.
         port: TCP port (a free one when 0).
         clock: time source handed to ``values_at``.
+        rtu: speak Modbus RTU framing over the socket (an RS-485 line behind a transparent
+            serial server), reached by pyserial's ``socket://`` ports.
     """
 
     def __init__(
@@ -53,12 +56,14 @@ class InstrumentServer:
         unit_id: int = 1,
         port: int = 0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        rtu: bool = False,
     ) -> None:
         self.points = tuple(points)
         self.values_at = values_at
         self.unit_id = unit_id
         self.port = port or free_port()
         self.clock = clock
+        self.framer = FramerType.RTU if rtu else FramerType.SOCKET
         self.failing = False
         self.reads = 0
         size = max((p.address + p.count for p in self.points), default=1) + 1
@@ -67,7 +72,7 @@ class InstrumentServer:
         self._device = SimDevice(
             id=unit_id, simdata=(bits, bits, registers, list(registers)), action=self._action
         )
-        self._loop = asyncio.new_event_loop()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Any = None  # pymodbus servers are partly untyped
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -93,22 +98,26 @@ class InstrumentServer:
                 registers[point.address - start : point.address - start + len(words)] = words
         return None
 
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
+    def _run(self, loop: asyncio.AbstractEventLoop) -> None:
+        asyncio.set_event_loop(loop)
 
         async def serve() -> None:
-            self._server = ModbusTcpServer(self._device, address=("127.0.0.1", self.port))
+            self._server = ModbusTcpServer(
+                self._device, address=("127.0.0.1", self.port), framer=self.framer
+            )
             await self._server.serve_forever(background=True)
             self._ready.set()
             await self._server.serving
 
-        self._loop.run_until_complete(serve())
+        loop.run_until_complete(serve())
 
     def start(self) -> InstrumentServer:
         """Start serving; returns once the socket listens."""
         self._ready.clear()
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._run, name=f"modbus:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(self._loop,), name=f"modbus:{self.port}", daemon=True
+        )
         self._thread.start()
         if not self._ready.wait(10):
             raise RuntimeError(f"simulated instrument on port {self.port} did not start")
@@ -116,7 +125,7 @@ class InstrumentServer:
 
     def stop(self) -> None:
         """Stop serving and close connections (the instrument 'loses power')."""
-        if self._server is None or self._thread is None:
+        if self._server is None or self._thread is None or self._loop is None:
             return
         asyncio.run_coroutine_threadsafe(self._server.shutdown(), self._loop).result(10)
         self._thread.join(10)
