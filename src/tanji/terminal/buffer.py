@@ -92,6 +92,10 @@ class Outbox:
         """Close the connection (a checkpoint folds the WAL back into the database)."""
         self._db.close()
 
+    def _rollback(self) -> None:
+        if self._db.in_transaction:  # SQLITE_FULL may already have rolled back
+            self._db.execute("ROLLBACK")
+
     def next_seq(self) -> int:
         """The sequence number the next append will use."""
         return int(self._db.execute("SELECT value FROM meta WHERE key='next_seq'").fetchone()[0])
@@ -119,7 +123,7 @@ class Outbox:
                 self._db.execute("UPDATE meta SET value=? WHERE key='next_seq'", (seq + 1,))
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
         except sqlite3.OperationalError as exc:
             if "full" not in str(exc):
@@ -134,7 +138,7 @@ class Outbox:
         self.full_alarm = False
         return seq
 
-    def _items(self, sql: str, args: tuple[int, ...]) -> list[Item]:
+    def _items(self, sql: str, args: tuple[float, ...]) -> list[Item]:
         return [Item(*row) for row in self._db.execute(sql, args)]
 
     def oldest(self, limit: int, after: int = 0) -> list[Item]:
@@ -143,12 +147,15 @@ class Outbox:
             "SELECT * FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
         )
 
-    def newest(self, limit: int, before: int | None = None) -> list[Item]:
-        """Up to ``limit`` pending items with ``seq < before``, newest first (live data)."""
-        bound = before if before is not None else 2**62
-        return self._items(
-            "SELECT * FROM outbox WHERE seq < ? ORDER BY seq DESC LIMIT ?", (bound, limit)
-        )
+    def newest(self, limit: int, since: float = 0.0) -> list[Item]:
+        """Up to ``limit`` pending items created at or after ``since``, newest first (live)."""
+        return [
+            Item(*row)
+            for row in self._db.execute(
+                "SELECT * FROM outbox WHERE created >= ? ORDER BY seq DESC LIMIT ?",
+                (since, limit),
+            )
+        ]
 
     def get(self, seq: int) -> Item | None:
         """The pending item with this sequence number, if any."""
@@ -173,7 +180,7 @@ class Outbox:
                 )
             self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._rollback()
             raise
         return bool(deleted)
 

@@ -1,8 +1,8 @@
 """Forwarder: moves batches from the outbox to the platform and frees them on signed receipts.
 
 Selection interleaves live and backlog: each free slot of the send window alternately takes the
-newest pending batch (live data stays live after an outage) and the oldest (the backlog drains
-in sequence order). Nothing leaves the outbox until a receipt signed by a trusted platform key
+newest *live* batch (sealed within ``live_window_s``, so live data stays live after an outage)
+and the oldest pending one (the backlog drains in sequence order). Nothing leaves the outbox until a receipt signed by a trusted platform key
 names this device, the batch's sequence number and the SHA-256 of the exact envelope stored.
 An envelope without a receipt after ``resend_after_s`` is sent again; the platform answers a
 repeat with a ``duplicate`` receipt, so resending is safe. Transport failures back off with
@@ -54,6 +54,7 @@ class Forwarder:
         revoked: Collection[str] = (),
         window: int = 64,
         resend_after_s: float = 120.0,
+        live_window_s: float = 120.0,
         backoff: Backoff | None = None,
         clock: Callable[[], float] = time.time,
         monitor: ClockMonitor | None = None,
@@ -65,6 +66,7 @@ class Forwarder:
         self.revoked = revoked
         self.window = window
         self.resend_after_s = resend_after_s
+        self.live_window_s = live_window_s
         self.backoff = backoff or Backoff()
         self.monitor = monitor or ClockMonitor()
         self.stats = ForwarderStats()
@@ -110,7 +112,8 @@ class Forwarder:
         if free <= 0:
             return []
         span = free + len(self._inflight)
-        newest = [i for i in self.outbox.newest(span) if i.seq not in self._inflight]
+        since = self._clock() - self.live_window_s
+        newest = [i for i in self.outbox.newest(span, since) if i.seq not in self._inflight]
         oldest = [i for i in self.outbox.oldest(span) if i.seq not in self._inflight]
         chosen: dict[int, Item] = {}
         while len(chosen) < free and (newest or oldest):
