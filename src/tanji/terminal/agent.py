@@ -26,6 +26,8 @@ from tanji.terminal.schedule import ScanSchedule
 from tanji.terminal.signing import Sealer
 
 log = logging.getLogger(__name__)
+#: After a full outbox, wait this long before trying to seal again (spares the disk).
+FULL_RETRY_S = 10.0
 
 
 class Agent:
@@ -69,6 +71,7 @@ class Agent:
         self.pending: list[Reading] = []
         self.pending_since: float | None = None
         self.dropped = 0
+        self._retry_at = 0.0
         self.instruments = {name: InstrumentHealth() for name in self.drivers}
         for name, driver in self.drivers.items():
             if getattr(driver, "passthrough", False):  # event-like sources: polled every 10 s
@@ -123,6 +126,8 @@ class Agent:
     def seal_ready(self, now_s: float, *, force: bool = False) -> int:
         """Seal full batches, and a partial one when it is old enough (or ``force``)."""
         sealed = 0
+        if now_s < self._retry_at and not force:
+            return 0
         while self.pending:
             since = self.pending_since
             old = since is not None and now_s - since >= self.batch_max_age_s
@@ -134,6 +139,7 @@ class Agent:
                 self.outbox.append(self._sealing(chunk, created))
             except BufferFullError as exc:
                 log.error("%s", exc)
+                self._retry_at = now_s + FULL_RETRY_S
                 break
             del self.pending[: len(chunk)]
             sealed += 1

@@ -1,0 +1,49 @@
+import json
+import random
+
+import pytest
+
+from tanji.terminal.backoff import Backoff
+from tanji.terminal.clock import ClockMonitor
+from tanji.terminal.health import Health, InstrumentHealth, read_status, write_status
+
+
+def test_offset_is_the_midpoint_estimate():
+    monitor = ClockMonitor()
+    monitor.observe(platform_s=1000.0, sent_s=900.0, received_s=902.0)
+    assert monitor.offset_s == 99.0 and monitor.uncertainty_s == 1.0
+    assert not monitor.drifted
+    monitor.observe(platform_s=1400.0, sent_s=1000.0, received_s=1000.0)
+    assert monitor.drifted
+
+
+def test_imprecise_observations_are_ignored():
+    monitor = ClockMonitor(threshold_s=300)
+    monitor.observe(platform_s=5000.0, sent_s=0.0, received_s=1000.0)
+    assert monitor.offset_s is None and not monitor.drifted
+
+
+def test_backoff_window_doubles_up_to_the_cap_with_full_jitter():
+    backoff = Backoff(1.0, 8.0, random.Random(7))
+    delays = [backoff.failed() for _ in range(6)]
+    assert [0 <= d <= w for d, w in zip(delays, [1, 2, 4, 8, 8, 8], strict=True)] == [True] * 6
+    assert backoff.window() == 8.0
+    backoff.succeeded()
+    assert backoff.window() == 1.0
+    assert len(set(delays)) == 6
+
+
+def test_status_file_round_trip(tmp_path):
+    health = Health("T-1", 1.0, queue_batches=3, instruments={"m": InstrumentHealth(2.0, 1, "x")})
+    write_status(tmp_path / "status.json", health)
+    document = read_status(tmp_path / "status.json")
+    assert document is not None
+    assert document["queue_batches"] == 3 and document["instruments"]["m"]["errors"] == 1
+    assert json.loads(health.to_json()) == document
+    assert read_status(tmp_path / "none.json") is None
+
+
+@pytest.mark.parametrize("window", [1.0, 60.0])
+def test_backoff_never_exceeds_its_window(window):
+    backoff = Backoff(window, window)
+    assert all(0 <= backoff.failed() <= window for _ in range(100))
