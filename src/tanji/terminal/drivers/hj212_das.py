@@ -168,10 +168,8 @@ class DasDriver:
 
 
 def _flag(letter: str | None) -> QualityFlag:
-    try:
-        flag = QualityFlag(letter or "N")
-    except ValueError:
-        return QualityFlag.FAULT
+    """The reading's flag: the codec admits only N F M S D C T B, which map one to one."""
+    flag = QualityFlag(letter or "N")
     return flag if flag in DEVICE_FLAGS else QualityFlag.FAULT
 
 
