@@ -59,17 +59,18 @@ class Field:
         return Outbox(self.tmp / name, clock=self.clock, **kwargs)
 
     def forwarder(self, outbox: Outbox, **kwargs: Any) -> Forwarder:
-        return Forwarder(outbox, self.uplink, DEVICE, self.platform_keys, clock=self.clock,
-                         **kwargs)
+        return Forwarder(
+            outbox, self.uplink, DEVICE, self.platform_keys, clock=self.clock, **kwargs
+        )
 
     def store(self, outbox: Outbox, readings: Sequence[Reading]) -> int:
         created = datetime.fromtimestamp(self.clock(), UTC)
-        return outbox.append(lambda seq: (self.sealer.seal(seq, created, readings),
-                                          len(readings)))
+        return outbox.append(lambda seq: (self.sealer.seal(seq, created, readings), len(readings)))
 
 
-def readings(start: datetime, count: int, tag: str = "L1.COAL.KH", step_s: int = 1,
-             base: float = 0.0) -> list[Reading]:
+def readings(
+    start: datetime, count: int, tag: str = "L1.COAL.KH", step_s: int = 1, base: float = 0.0
+) -> list[Reading]:
     """``count`` readings of one tag with distinct values ``base + i``."""
     return [
         Reading(tag, start + timedelta(seconds=i * step_s), base + i, "t/h", QualityFlag.NORMAL)
@@ -83,15 +84,22 @@ def signed(key: PrivateKey, payload_type: str, document: dict[str, Any]) -> byte
     return dsse.encode_envelope(dsse.sign_envelope(payload_type, payload, key.signer()))
 
 
-def config_envelope(key: PrivateKey, version: int, instruments: list[dict[str, Any]] | None = None,
-                    device: str = DEVICE, **extra: Any) -> bytes:
+def config_envelope(
+    key: PrivateKey,
+    version: int,
+    instruments: list[dict[str, Any]] | None = None,
+    device: str = DEVICE,
+    **extra: Any,
+) -> bytes:
     """A signed terminal configuration."""
     document = {"device": device, "version": version, "instruments": instruments or [], **extra}
     return signed(key, CONFIG_PAYLOAD_TYPE, document)
 
 
-def command_envelope(key: PrivateKey, seq: int, command: str = "send_status",
-                     device: str = DEVICE) -> bytes:
+def command_envelope(
+    key: PrivateKey, seq: int, command: str = "send_status", device: str = DEVICE
+) -> bytes:
     """A signed command."""
-    return signed(key, COMMAND_PAYLOAD_TYPE,
-                  {"device": device, "seq": seq, "command": command, "args": {}})
+    return signed(
+        key, COMMAND_PAYLOAD_TYPE, {"device": device, "seq": seq, "command": command, "args": {}}
+    )

@@ -10,10 +10,14 @@ from tests.terminal.factories import Field
 
 
 def _agent(field: Field, outbox, failing=False, **kwargs) -> Agent:
-    driver = SimulatedDriver(SimulatedConfig(
-        "kiln", {"A": "t/h", "B": "°C"},
-        lambda t: {"A": t.second % 10 * 1.0, "B": 1450.0}, failing=failing,
-    ))
+    driver = SimulatedDriver(
+        SimulatedConfig(
+            "kiln",
+            {"A": "t/h", "B": "°C"},
+            lambda t: {"A": t.second % 10 * 1.0, "B": 1450.0},
+            failing=failing,
+        )
+    )
     profiles = {("kiln", "A"): TagProfile(scan_s=1), ("kiln", "B"): TagProfile(scan_s=10)}
     return Agent(field.sealer, outbox, {"kiln": driver}, profiles, clock=field.clock, **kwargs)
 
@@ -35,7 +39,8 @@ def test_scans_average_per_minute_and_seal_signed_batches(tmp_path):
     _run(field, agent, 180)
     batches = _batches(outbox)
     readings = [r for b in batches for r in b.readings]
-    assert [b.seq for b in batches] == [1] and len(readings) == 4  # two full minutes, 2 tags
+    assert [b.seq for b in batches] == [1]
+    assert len(readings) == 4
     a_values = [r.value for r in readings if r.tag == "A"]
     assert a_values == [4.5, 4.5]  # mean of 0..9 repeated
     assert {r.flag for r in readings} == {QualityFlag.NORMAL}
@@ -71,7 +76,8 @@ def test_readings_are_flagged_while_the_clock_is_known_to_drift(tmp_path):
     agent = _agent(field, outbox, monitor=monitor, batch_max_age_s=0)
     _run(field, agent, 61)
     readings = [r for b in _batches(outbox) for r in b.readings]
-    assert readings and {r.flag for r in readings} == {QualityFlag.FAULT}
+    assert readings
+    assert {r.flag for r in readings} == {QualityFlag.FAULT}
 
 
 def test_full_outbox_keeps_a_bounded_backlog_in_memory_and_reports_it(tmp_path):
@@ -82,7 +88,8 @@ def test_full_outbox_keeps_a_bounded_backlog_in_memory_and_reports_it(tmp_path):
     health = agent.health()
     assert health.buffer_full
     assert len(agent.pending) <= 50
-    assert agent.dropped > 0 and health.dropped_readings == agent.dropped
+    assert agent.dropped > 0
+    assert health.dropped_readings == agent.dropped
     assert health.queue_batches == outbox.depth()[0] > 0
     assert health.disk_free_bytes > 0
     created = datetime.fromtimestamp(field.clock(), UTC)

@@ -15,8 +15,11 @@ from tanji.trust import dsse
 from tanji.trust.keys import generate_private_key
 from tests.terminal.factories import DEVICE, command_envelope, config_envelope, signed
 
-INSTRUMENT = {"name": "sim", "driver": "simulated",
-              "settings": {"units": {"A": "t/h"}, "waves": {"A": [1, 0, 60]}}}
+INSTRUMENT = {
+    "name": "sim",
+    "driver": "simulated",
+    "settings": {"units": {"A": "t/h"}, "waves": {"A": [1, 0, 60]}},
+}
 
 
 @pytest.fixture
@@ -32,9 +35,14 @@ def keys(platform_key):
 
 def test_accepts_a_newer_signed_configuration_and_caches_it(tmp_path, platform_key, keys):
     store = ControlStore(tmp_path)
-    config = accept_config(config_envelope(platform_key, 3, [INSTRUMENT],
-                                           batch={"max_readings": 50}), DEVICE, keys, store)
-    assert config.version == 3 and config.instruments[0].driver == "simulated"
+    config = accept_config(
+        config_envelope(platform_key, 3, [INSTRUMENT], batch={"max_readings": 50}),
+        DEVICE,
+        keys,
+        store,
+    )
+    assert config.version == 3
+    assert config.instruments[0].driver == "simulated"
     assert config.batch_max_readings == 50
     cached = load_cached_config(DEVICE, keys, ControlStore(tmp_path))
     assert cached == config
@@ -71,8 +79,9 @@ def test_rejects_a_payload_of_another_type(tmp_path, platform_key, keys):
 
 def test_rejects_configuration_for_another_device(tmp_path, platform_key, keys):
     with pytest.raises(ControlError) as caught:
-        accept_config(config_envelope(platform_key, 1, device="T-9"), DEVICE, keys,
-                      ControlStore(tmp_path))
+        accept_config(
+            config_envelope(platform_key, 1, device="T-9"), DEVICE, keys, ControlStore(tmp_path)
+        )
     assert caught.value.code == "control.wrong_device"
 
 
@@ -81,8 +90,9 @@ def test_tampered_cache_is_refused_at_start(tmp_path, platform_key, keys):
     accept_config(config_envelope(platform_key, 2), DEVICE, keys, store)
     cache = tmp_path / "config.dsse.json"
     envelope = dsse.decode_envelope(cache.read_bytes())
-    tampered = replace(envelope, payload=envelope.payload.replace(b'"instruments": []',
-                                                                   b'"instruments": [{}]'))
+    tampered = replace(
+        envelope, payload=envelope.payload.replace(b'"instruments": []', b'"instruments": [{}]')
+    )
     assert tampered.payload != envelope.payload
     cache.write_bytes(dsse.encode_envelope(tampered))
     with pytest.raises(TrustError):
@@ -108,14 +118,19 @@ def test_commands_need_a_fresh_sequence_number(tmp_path, platform_key, keys):
 
 def test_forged_command_is_refused(tmp_path, keys):
     with pytest.raises(TrustError):
-        accept_command(command_envelope(generate_private_key(), 1, "restart"), DEVICE, keys,
-                       ControlStore(tmp_path))
+        accept_command(
+            command_envelope(generate_private_key(), 1, "restart"),
+            DEVICE,
+            keys,
+            ControlStore(tmp_path),
+        )
 
 
 def test_unknown_command_is_refused(tmp_path, platform_key, keys):
     with pytest.raises(ControlError) as caught:
-        accept_command(command_envelope(platform_key, 1, "format_disk"), DEVICE, keys,
-                       ControlStore(tmp_path))
+        accept_command(
+            command_envelope(platform_key, 1, "format_disk"), DEVICE, keys, ControlStore(tmp_path)
+        )
     assert caught.value.code == "control.unknown_command"
 
 
@@ -123,8 +138,12 @@ def test_key_revoked_by_configuration_cannot_sign_commands(tmp_path, platform_ke
     successor = generate_private_key()
     keys = {k.key_id: k for k in (platform_key.public_key(), successor.public_key())}
     store = ControlStore(tmp_path)
-    accept_config(config_envelope(successor, 1, revoked_keys=[platform_key.public_key().key_id]),
-                  DEVICE, keys, store)
+    accept_config(
+        config_envelope(successor, 1, revoked_keys=[platform_key.public_key().key_id]),
+        DEVICE,
+        keys,
+        store,
+    )
     with pytest.raises(TrustError) as caught:
         accept_command(command_envelope(platform_key, 1), DEVICE, keys, ControlStore(tmp_path))
     assert caught.value.code == "trust.revoked_key"
@@ -133,13 +152,21 @@ def test_key_revoked_by_configuration_cannot_sign_commands(tmp_path, platform_ke
 
 @pytest.mark.parametrize(
     ("document", "field"),
-    [({"device": DEVICE, "version": "7", "instruments": []}, "version"),
-     ({"device": DEVICE, "version": 7, "instruments": [{"name": "a", "driver": "x"}]},
-      "settings"),
-     ({"version": 7, "instruments": []}, "device")],
+    [
+        ({"device": DEVICE, "version": "7", "instruments": []}, "version"),
+        (
+            {"device": DEVICE, "version": 7, "instruments": [{"name": "a", "driver": "x"}]},
+            "settings",
+        ),
+        ({"version": 7, "instruments": []}, "device"),
+    ],
 )
 def test_malformed_configuration_names_the_field(tmp_path, platform_key, keys, document, field):
     with pytest.raises(ControlError) as caught:
-        accept_config(signed(platform_key, CONFIG_PAYLOAD_TYPE, document), DEVICE, keys,
-                      ControlStore(tmp_path))
+        accept_config(
+            signed(platform_key, CONFIG_PAYLOAD_TYPE, document),
+            DEVICE,
+            keys,
+            ControlStore(tmp_path),
+        )
     assert caught.value.params["key"] == field

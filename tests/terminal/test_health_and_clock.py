@@ -11,7 +11,8 @@ from tanji.terminal.health import Health, InstrumentHealth, read_status, write_s
 def test_offset_is_the_midpoint_estimate():
     monitor = ClockMonitor()
     monitor.observe(platform_s=1000.0, sent_s=900.0, received_s=902.0)
-    assert monitor.offset_s == 99.0 and monitor.uncertainty_s == 1.0
+    assert monitor.offset_s == 99.0
+    assert monitor.uncertainty_s == 1.0
     assert not monitor.drifted
     monitor.observe(platform_s=1400.0, sent_s=1000.0, received_s=1000.0)
     assert monitor.drifted
@@ -20,7 +21,8 @@ def test_offset_is_the_midpoint_estimate():
 def test_imprecise_observations_are_ignored():
     monitor = ClockMonitor(threshold_s=300)
     monitor.observe(platform_s=5000.0, sent_s=0.0, received_s=1000.0)
-    assert monitor.offset_s is None and not monitor.drifted
+    assert monitor.offset_s is None
+    assert not monitor.drifted
 
 
 def test_backoff_window_doubles_up_to_the_cap_with_full_jitter():
@@ -38,7 +40,8 @@ def test_status_file_round_trip(tmp_path):
     write_status(tmp_path / "status.json", health)
     document = read_status(tmp_path / "status.json")
     assert document is not None
-    assert document["queue_batches"] == 3 and document["instruments"]["m"]["errors"] == 1
+    assert document["queue_batches"] == 3
+    assert document["instruments"]["m"]["errors"] == 1
     assert json.loads(health.to_json()) == document
     assert read_status(tmp_path / "none.json") is None
 

@@ -54,7 +54,8 @@ def test_totaliser_reset_without_known_wrap_is_flagged_fault():
 
 def test_totaliser_delta_continues_across_minutes():
     aggregator = MinuteAggregator({"C": TagProfile(PointKind.TOTALISER, 30, 0.0)})
-    aggregator.add([_scan("C", 0, 100.0), _scan("C", 30, 101.0), _scan("C", 60, 103.0),
-                    _scan("C", 90, 106.0)])
+    aggregator.add(
+        [_scan("C", 0, 100.0), _scan("C", 30, 101.0), _scan("C", 60, 103.0), _scan("C", 90, 106.0)]
+    )
     first, second = aggregator.flush(M0 + timedelta(minutes=2))
     assert (first.value, second.value) == (1.0, 5.0)

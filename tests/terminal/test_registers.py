@@ -68,8 +68,14 @@ def test_rejects_value_outside_the_type():
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("address", 70000), ("function", 5), ("word_order", "middle"), ("scan_s", 0),
-     ("scan_s", 7200), ("scale", 0.0)],
+    [
+        ("address", 70000),
+        ("function", 5),
+        ("word_order", "middle"),
+        ("scan_s", 0),
+        ("scan_s", 7200),
+        ("scale", 0.0),
+    ],
 )
 def test_rejects_bad_point_fields(field, value):
     with pytest.raises(RegisterError) as caught:
@@ -79,23 +85,34 @@ def test_rejects_bad_point_fields(field, value):
 
 
 def test_totaliser_wrap_follows_the_type_or_the_configured_rollover():
-    assert RegisterPoint("C", 0, "kWh", data_type=DataType.UINT32, scale=0.1,
-                         kind=PointKind.TOTALISER).wrap == pytest.approx(2**32 * 0.1)
-    assert RegisterPoint("C", 0, "kWh", data_type=DataType.UINT32, rollover=1e6,
-                         kind=PointKind.TOTALISER).wrap == 1e6
+    assert RegisterPoint(
+        "C", 0, "kWh", data_type=DataType.UINT32, scale=0.1, kind=PointKind.TOTALISER
+    ).wrap == pytest.approx(2**32 * 0.1)
+    assert (
+        RegisterPoint(
+            "C", 0, "kWh", data_type=DataType.UINT32, rollover=1e6, kind=PointKind.TOTALISER
+        ).wrap
+        == 1e6
+    )
     assert RegisterPoint("C", 0, "kWh", data_type=DataType.FLOAT32).wrap == 0.0
 
 
 def test_point_from_dict_converts_enums():
-    point = point_from_dict({"tag": "A", "address": 4, "unit": "t", "data_type": "uint32",
-                             "kind": "totaliser"}, "x")
-    assert point.data_type is DataType.UINT32 and point.kind is PointKind.TOTALISER
+    point = point_from_dict(
+        {"tag": "A", "address": 4, "unit": "t", "data_type": "uint32", "kind": "totaliser"}, "x"
+    )
+    assert point.data_type is DataType.UINT32
+    assert point.kind is PointKind.TOTALISER
 
 
 @pytest.mark.parametrize(
     "entry",
-    [[], {"tag": "A", "unit": "t"}, {"tag": "A", "address": 1, "unit": "t", "colour": 1},
-     {"tag": "A", "address": 1, "unit": "t", "data_type": "int8"}],
+    [
+        [],
+        {"tag": "A", "unit": "t"},
+        {"tag": "A", "address": 1, "unit": "t", "colour": 1},
+        {"tag": "A", "address": 1, "unit": "t", "data_type": "int8"},
+    ],
 )
 def test_point_from_dict_names_the_bad_entry(entry):
     with pytest.raises(RegisterError) as caught:

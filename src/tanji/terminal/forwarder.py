@@ -2,8 +2,9 @@
 
 Selection interleaves live and backlog: each free slot of the send window alternately takes the
 newest *live* batch (sealed within ``live_window_s``, so live data stays live after an outage)
-and the oldest pending one (the backlog drains in sequence order). Nothing leaves the outbox until a receipt signed by a trusted platform key
-names this device, the batch's sequence number and the SHA-256 of the exact envelope stored.
+and the oldest pending one (the backlog drains in sequence order). Nothing leaves the outbox
+until a receipt signed by a trusted platform key names this device, the batch's sequence number
+and the SHA-256 of the exact envelope stored.
 An envelope without a receipt after ``resend_after_s`` is sent again; the platform answers a
 repeat with a ``duplicate`` receipt, so resending is safe. Transport failures back off with
 jitter.
@@ -17,7 +18,12 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
-from tanji.protocols.receipts import RECEIPT_PAYLOAD_TYPE, ReceiptFormatError, decode_receipt
+from tanji.protocols.receipts import (
+    RECEIPT_PAYLOAD_TYPE,
+    Receipt,
+    ReceiptFormatError,
+    decode_receipt,
+)
 from tanji.terminal.backoff import Backoff
 from tanji.terminal.buffer import Item, Outbox
 from tanji.terminal.clock import ClockMonitor
@@ -125,28 +131,38 @@ class Forwarder:
 
     def collect(self) -> int:
         """Verify received receipts and free their batches; returns how many were freed."""
-        freed = 0
+        verified: list[tuple[int, bytes, bytes]] = []
+        duplicates = 0
         for data in self.uplink.receipts():
-            received = self._clock()
-            try:
-                receipt = decode_receipt(
-                    open_signed(data, RECEIPT_PAYLOAD_TYPE, self.platform_keys, self.revoked)
-                )
-            except (TrustError, ReceiptFormatError) as exc:
-                self.stats.bad_receipts += 1
-                log.warning("receipt refused: %s", exc)
-                continue
-            if receipt.device != self.device:
-                self.stats.bad_receipts += 1
+            receipt = self._verify(data)
+            if receipt is None:
                 continue
             sent = self._inflight.pop(receipt.seq, None)
             if sent is not None:
-                self.monitor.observe(receipt.time.timestamp(), sent, received)
-            if self.outbox.acknowledge(receipt.seq, receipt.envelope_sha256, data):
-                freed += 1
-                self.stats.acknowledged += 1
-                self.stats.duplicates += receipt.status == "duplicate"
+                self.monitor.observe(receipt.time.timestamp(), sent, self._clock())
+            verified.append((receipt.seq, receipt.envelope_sha256, data))
+            duplicates += receipt.status == "duplicate"
+        if not verified:
+            return 0
+        freed = self.outbox.acknowledge_many(verified)
+        self.stats.acknowledged += freed
+        self.stats.duplicates += duplicates
         return freed
+
+    def _verify(self, data: bytes) -> Receipt | None:
+        try:
+            receipt = decode_receipt(
+                open_signed(data, RECEIPT_PAYLOAD_TYPE, self.platform_keys, self.revoked)
+            )
+        except (TrustError, ReceiptFormatError) as exc:
+            self.stats.bad_receipts += 1
+            log.warning("receipt refused: %s", exc)
+            return None
+        if receipt.device != self.device:
+            self.stats.bad_receipts += 1
+            log.warning("receipt for device %s refused", receipt.device)
+            return None
+        return receipt
 
     @property
     def inflight(self) -> int:

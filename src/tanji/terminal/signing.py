@@ -11,7 +11,17 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from tanji.errors import CodedError
-from tanji.protocols.readings import BATCH_PAYLOAD_TYPE, Reading, encode_batch, make_batch
+from tanji.protocols.readings import (
+    BATCH_PAYLOAD_TYPE,
+    DEVICE_FLAGS,
+    MAX_READINGS_PER_BATCH,
+    MAX_TAG_LENGTH,
+    MAX_UNIT_LENGTH,
+    Batch,
+    BatchFormatError,
+    Reading,
+    encode_batch,
+)
 from tanji.trust import dsse
 from tanji.trust.keys import PrivateKey, PublicKey
 
@@ -29,10 +39,47 @@ class Sealer:
         self._signer = key.signer()
 
     def seal(self, seq: int, created: datetime, readings: Sequence[Reading]) -> bytes:
-        """DSSE envelope bytes of the batch with this sequence number."""
-        batch = make_batch(self.device, seq, created, readings)
+        """DSSE envelope bytes of the batch with this sequence number.
+
+        The checks :func:`~tanji.protocols.readings.decode_batch` would make are made here
+        directly on the objects (a full decode round trip costs ~40 µs per reading in time
+        parsing alone): a batch the platform would refuse must never enter the outbox, where
+        it would be resent forever.
+        """
+        _check_batch(readings)
+        batch = Batch(self.device, seq, created, tuple(readings))
         envelope = dsse.sign_envelope(BATCH_PAYLOAD_TYPE, encode_batch(batch), self._signer)
         return dsse.encode_envelope(envelope)
+
+
+def _check_batch(readings: Sequence[Reading]) -> None:
+    if not 1 <= len(readings) <= MAX_READINGS_PER_BATCH:
+        raise BatchFormatError(
+            "batch.bad_size",
+            "batch must hold 1–{max} readings, got {n}",
+            max=MAX_READINGS_PER_BATCH,
+            n=len(readings),
+        )
+    for index, reading in enumerate(readings):
+        for key, text, limit in (
+            ("tag", reading.tag, MAX_TAG_LENGTH),
+            ("unit", reading.unit, MAX_UNIT_LENGTH),
+        ):
+            if not text or len(text) > limit or not text.isprintable():
+                raise BatchFormatError(
+                    "batch.bad_text",
+                    "{where}: field {key!r} must be 1–{max} printable characters",
+                    where=f"readings[{index}]",
+                    key=key,
+                    max=limit,
+                )
+        if reading.flag not in DEVICE_FLAGS:
+            raise BatchFormatError(
+                "batch.bad_flag",
+                "{where}: flag {flag} is the platform's",
+                where=f"readings[{index}]",
+                flag=str(reading.flag),
+            )
 
 
 def open_signed(

@@ -26,20 +26,35 @@ NOW = datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
 def _frame(so2="35.2", flag="N", pw="123456", ack=True) -> bytes:
     record = DataRecord(
         datetime(2025, 6, 10, 16, 0, tzinfo=UTC),
-        (FactorData("a21026", {"Avg": Decimal(so2)}, flag),
-         FactorData("a34013", {"Avg": Decimal("4.1")}, "N")),
+        (
+            FactorData("a21026", {"Avg": Decimal(so2)}, flag),
+            FactorData("a34013", {"Avg": Decimal("4.1")}, "N"),
+        ),
     )
-    message = data_message(record, cn=2051, qn="20250610160000000", mn=MN, pw=pw,
-                           flags=Flags(ProtocolVersion.HJ212_2017, ack=ack))
+    message = data_message(
+        record,
+        cn=2051,
+        qn="20250610160000000",
+        mn=MN,
+        pw=pw,
+        flags=Flags(ProtocolVersion.HJ212_2017, ack=ack),
+    )
     return build_frame(message)
 
 
 @pytest.fixture
 def das():
-    driver = build_driver("hj212_das", "cems", {
-        "host": "127.0.0.1", "port": 0, "mn": [MN], "password": "123456",
-        "factors": {"a21026-Avg": {"tag": "L1.CEMS.SO2", "unit": "mg/m3"}},
-    })
+    driver = build_driver(
+        "hj212_das",
+        "cems",
+        {
+            "host": "127.0.0.1",
+            "port": 0,
+            "mn": [MN],
+            "password": "123456",
+            "factors": {"a21026-Avg": {"tag": "L1.CEMS.SO2", "unit": "mg/m3"}},
+        },
+    )
     assert isinstance(driver, DasDriver)
     yield driver
     driver.close()

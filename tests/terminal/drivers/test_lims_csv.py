@@ -14,12 +14,21 @@ NOW = datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
 
 
 def _driver(tmp_path: Path) -> LimsFolderDriver:
-    driver = build_driver("lims_csv", "lims", {
-        "inbox": str(tmp_path / "in"), "processed": str(tmp_path / "done"),
-        "rejected": str(tmp_path / "bad"), "time_column": "SampleTime", "settle_s": 0,
-        "columns": [{"column": "NCV", "tag": "L1.COAL.NCV", "unit": "GJ/t"},
-                    {"column": "C", "tag": "L1.COAL.C", "unit": "%"}],
-    })
+    driver = build_driver(
+        "lims_csv",
+        "lims",
+        {
+            "inbox": str(tmp_path / "in"),
+            "processed": str(tmp_path / "done"),
+            "rejected": str(tmp_path / "bad"),
+            "time_column": "SampleTime",
+            "settle_s": 0,
+            "columns": [
+                {"column": "NCV", "tag": "L1.COAL.NCV", "unit": "GJ/t"},
+                {"column": "C", "tag": "L1.COAL.C", "unit": "%"},
+            ],
+        },
+    )
     assert isinstance(driver, LimsFolderDriver)
     return driver
 
@@ -47,15 +56,20 @@ def test_reads_rows_rejects_malformed_ones_and_moves_the_file(tmp_path):
     _settled(export)
     readings = driver.poll(NOW)
     got = [(r.tag, r.time.astimezone(UTC).hour, r.value) for r in readings]
-    assert got == [("L1.COAL.NCV", 23, 23.45), ("L1.COAL.C", 23, 61.2),
-                   ("L1.COAL.C", 0, 60.9), ("L1.COAL.C", 2, 59.8)]  # Asia/Shanghai → UTC
+    assert got == [
+        ("L1.COAL.NCV", 23, 23.45),
+        ("L1.COAL.C", 23, 61.2),
+        ("L1.COAL.C", 0, 60.9),
+        ("L1.COAL.C", 2, 59.8),
+    ]  # Asia/Shanghai → UTC
     report = _report(tmp_path / "bad" / "lab-0610.csv.rejected.csv")
     assert report[0] == ["3", "NCV", "expected a number in GJ/t, got 'abc'"]
     assert report[1][:2] == ["4", "SampleTime"]
     assert report[1][2].startswith("expected a time like %Y-%m-%d %H:%M:%S")
     assert export.exists()  # moved only once the readings were handed over
     assert driver.poll(NOW) == []
-    assert not export.exists() and (tmp_path / "done" / "lab-0610.csv").exists()
+    assert not export.exists()
+    assert (tmp_path / "done" / "lab-0610.csv").exists()
 
 
 def test_reads_xlsx_exports_with_date_cells(tmp_path):

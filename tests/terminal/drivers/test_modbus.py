@@ -16,8 +16,15 @@ from tanji.terminal.registers import DataType, PointKind, RegisterPoint
 NOW = datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
 POINTS = (
     RegisterPoint("L1.COAL.KH", 0, "t/h", data_type=DataType.FLOAT32),
-    RegisterPoint("L1.COAL.TOTAL", 2, "t", data_type=DataType.UINT32, word_order="little",
-                  scale=0.01, kind=PointKind.TOTALISER),
+    RegisterPoint(
+        "L1.COAL.TOTAL",
+        2,
+        "t",
+        data_type=DataType.UINT32,
+        word_order="little",
+        scale=0.01,
+        kind=PointKind.TOTALISER,
+    ),
     RegisterPoint("L1.KILN.TEMP", 10, "°C", function=4, data_type=DataType.INT16, scale=0.1),
     RegisterPoint("L1.O2", 20, "%", data_type=DataType.FLOAT64, byte_order="little"),
 )
@@ -31,8 +38,9 @@ def server():
 
 
 def _driver(port: int) -> ModbusDriver:
-    return ModbusDriver(ModbusTcpConfig("coal-scale", "127.0.0.1", POINTS, port=port,
-                                        timeout_s=1.0))
+    return ModbusDriver(
+        ModbusTcpConfig("coal-scale", "127.0.0.1", POINTS, port=port, timeout_s=1.0)
+    )
 
 
 def test_reads_every_data_type_from_a_real_server(server):
@@ -94,23 +102,39 @@ def test_reconnects_after_the_instrument_restarts():
 
 
 def test_factory_builds_from_platform_settings(server):
-    driver = build_driver("modbus_tcp", "m1", {
-        "host": "127.0.0.1", "port": server.port,
-        "points": [{"tag": "L1.COAL.KH", "address": 0, "unit": "t/h"}],
-    })
+    driver = build_driver(
+        "modbus_tcp",
+        "m1",
+        {
+            "host": "127.0.0.1",
+            "port": server.port,
+            "points": [{"tag": "L1.COAL.KH", "address": 0, "unit": "t/h"}],
+        },
+    )
     assert [r.value for r in driver.poll(NOW)] == [12.5]
     driver.close()
 
 
 @pytest.mark.parametrize(
     ("kind", "settings", "code"),
-    [("modbus_tcp", {"host": "h"}, "driver.modbus.points"),
-     ("modbus_tcp", {"points": [{"tag": "A", "address": 0, "unit": "t"}]},
-      "driver.modbus.settings"),
-     ("modbus_rtu", {"serial_port": "/dev/null", "baud": 9600,
-                     "points": [{"tag": "A", "address": 0, "unit": "t"}]},
-      "driver.modbus.settings"),
-     ("profibus", {}, "driver.unknown")],
+    [
+        ("modbus_tcp", {"host": "h"}, "driver.modbus.points"),
+        (
+            "modbus_tcp",
+            {"points": [{"tag": "A", "address": 0, "unit": "t"}]},
+            "driver.modbus.settings",
+        ),
+        (
+            "modbus_rtu",
+            {
+                "serial_port": "/dev/null",
+                "baud": 9600,
+                "points": [{"tag": "A", "address": 0, "unit": "t"}],
+            },
+            "driver.modbus.settings",
+        ),
+        ("profibus", {}, "driver.unknown"),
+    ],
 )
 def test_factory_rejects_bad_settings(kind, settings, code):
     with pytest.raises(DriverError) as caught:
@@ -120,10 +144,16 @@ def test_factory_rejects_bad_settings(kind, settings, code):
 
 def test_reads_rtu_frames_through_a_serial_port():
     with InstrumentServer(POINTS, lambda _t: VALUES, rtu=True, unit_id=7) as server:
-        driver = build_driver("modbus_rtu", "m2", {
-            "serial_port": f"socket://127.0.0.1:{server.port}", "baudrate": 19200,
-            "unit_id": 7, "points": [{"tag": "L1.COAL.KH", "address": 0, "unit": "t/h"}],
-        })
+        driver = build_driver(
+            "modbus_rtu",
+            "m2",
+            {
+                "serial_port": f"socket://127.0.0.1:{server.port}",
+                "baudrate": 19200,
+                "unit_id": 7,
+                "points": [{"tag": "L1.COAL.KH", "address": 0, "unit": "t/h"}],
+            },
+        )
         try:
             assert [r.value for r in driver.poll(NOW)] == [12.5]
         finally:
@@ -131,8 +161,13 @@ def test_reads_rtu_frames_through_a_serial_port():
 
 
 def test_missing_serial_port_is_a_driver_error():
-    driver = build_driver("modbus_rtu", "m2", {
-        "serial_port": "/dev/ttyUSB-none", "points": [{"tag": "A", "address": 0, "unit": "t"}],
-    })
+    driver = build_driver(
+        "modbus_rtu",
+        "m2",
+        {
+            "serial_port": "/dev/ttyUSB-none",
+            "points": [{"tag": "A", "address": 0, "unit": "t"}],
+        },
+    )
     with pytest.raises(DriverError):
         driver.poll(NOW)

@@ -15,8 +15,9 @@ def test_every_builtin_driver_is_registered():
 
 
 def test_values_come_from_the_value_function():
-    driver = SimulatedDriver(SimulatedConfig("s", {"A": "t/h", "B": "%"},
-                                             lambda t: {"A": float(t.second)}))
+    driver = SimulatedDriver(
+        SimulatedConfig("s", {"A": "t/h", "B": "%"}, lambda t: {"A": float(t.second)})
+    )
     assert isinstance(driver, Driver)
     a, b = driver.poll(NOW)
     assert (a.value, a.flag) == (15.0, QualityFlag.NORMAL)
@@ -30,8 +31,11 @@ def test_configured_waves_are_deterministic():
 
 @pytest.mark.parametrize(
     "settings",
-    [{"units": {"A": "t"}}, {"units": {"A": "t"}, "waves": {"A": [1, 2]}},
-     {"units": {"A": "t"}, "waves": {"A": [1, 2, 0]}}],
+    [
+        {"units": {"A": "t"}},
+        {"units": {"A": "t"}, "waves": {"A": [1, 2]}},
+        {"units": {"A": "t"}, "waves": {"A": [1, 2, 0]}},
+    ],
 )
 def test_bad_wave_settings_are_refused(settings):
     with pytest.raises(DriverError):

@@ -29,7 +29,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         assert self.headers["X-Tanji-Device"] == DEVICE
         if self.server.status != 200:
@@ -43,7 +43,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._answer(404, b"")
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self.path == CONFIG_PATH.format(device=DEVICE):
             self._answer(200, self.server.config)
         else:
@@ -63,8 +63,9 @@ def platform(tmp_path) -> Iterator[_Platform]:
 
 
 def _uplink(platform: _Platform) -> HttpsUplink:
-    return HttpsUplink(HttpsConfig(f"http://127.0.0.1:{platform.server_address[1]}", DEVICE,
-                                   timeout_s=5))
+    return HttpsUplink(
+        HttpsConfig(f"http://127.0.0.1:{platform.server_address[1]}", DEVICE, timeout_s=5)
+    )
 
 
 def test_batches_travel_over_http_and_receipts_free_the_queue(platform):
