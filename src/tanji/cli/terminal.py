@@ -40,7 +40,8 @@ log = logging.getLogger("tanji.terminal")
 def register(subparsers: Any) -> None:
     """Add ``tanji terminal``."""
     parser = subparsers.add_parser("terminal", help="run or manage the field terminal agent")
-    commands = parser.add_subparsers(dest="terminal_command", metavar="ACTION", required=True)
+    parser.set_defaults(handler=lambda _args: parser.print_help() or 2)
+    commands = parser.add_subparsers(dest="terminal_command", metavar="ACTION")
     for name, handler, text in (
         ("run", run, "acquire, sign, buffer and forward until stopped"),
         ("enrol", enrol, "create the terminal key pair and enrol it with a one-time code"),
