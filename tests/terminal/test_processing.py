@@ -26,7 +26,14 @@ def test_minute_with_too_few_valid_scans_is_flagged():
     aggregator.add(_scan("R", s, 10.0) for s in range(44))  # 44 of 60 < 75 %
     aggregator.add(_scan("R", s, 0.0, QualityFlag.FAULT) for s in range(44, 60))
     (minute,) = aggregator.flush(M0 + timedelta(minutes=1))
-    assert (minute.value, minute.flag) == (10.0, QualityFlag.COMM_FAILURE)
+    assert (minute.value, minute.flag) == (10.0, QualityFlag.FAULT)
+
+
+def test_minute_with_exactly_75_percent_valid_scans_is_normal():
+    aggregator = MinuteAggregator({"R": TagProfile(scan_s=1)})
+    aggregator.add(_scan("R", s, 10.0) for s in range(45))  # 45 of 60 = 75 %
+    (minute,) = aggregator.flush(M0 + timedelta(minutes=1))
+    assert minute.flag is QualityFlag.NORMAL
 
 
 def test_minute_without_valid_scans_keeps_the_instrument_flag():

@@ -1,9 +1,9 @@
 """Local pre-processing: raw scans → one reading per tag and minute.
 
-* ``rate`` tags (instantaneous values) become minute means of the normal samples. By analogy
-  with HJ 75-2017 §11.2 (an hourly value is valid only with ≥ 45 valid minutes, 75 %), a minute
-  with fewer than 75 % of its expected normal samples is flagged ``B`` (data logger
-  communication failure) rather than passed off as a full mean.
+* ``rate`` tags (instantaneous values) become minute means of the normal samples. Following
+  HJ 212-2017 Table C.16 (note), a minute is normal only if at least 75 % of its real-time
+  values are normal; otherwise the mean is kept but flagged ``D`` (instrument fault), never
+  passed off as a full minute. Expected values per minute = 60 s / scan interval.
 * ``totaliser`` tags (counters) become the increase within the minute, summed over successive
   differences. A decrease is a roll-over when the counter's wrap is known (the value went past
   2³² or the meter's configured maximum); otherwise it is a reset, which is counted from zero and
@@ -99,6 +99,6 @@ class MinuteAggregator:
             flag = QualityFlag.FAULT if minute.reset else QualityFlag.NORMAL
             return Reading(tag, moment, minute.total, minute.unit, flag)
         flag = QualityFlag.NORMAL
-        if minute.normal < VALID_SHARE * expected:
-            flag = QualityFlag.COMM_FAILURE
+        if minute.normal < VALID_SHARE * expected:  # HJ 212-2017 Table C.16 note: ≥ 75 %
+            flag = QualityFlag.FAULT
         return Reading(tag, moment, minute.total / minute.normal, minute.unit, flag)
