@@ -35,6 +35,9 @@ from tanji.terminal.uplink.https import ENROL_PATH
 from tanji.trust.keys import PrivateKey, generate_private_key, load_private_key
 
 log = logging.getLogger("tanji.terminal")
+#: Exit status asking the service manager for a restart (EX_TEMPFAIL): a signed ``restart`` or
+#: ``reload_config`` command; the unit's ``Restart=always`` starts the terminal again.
+EXIT_RESTART = 75
 
 
 def register(subparsers: Any) -> None:

@@ -19,14 +19,14 @@ from pathlib import Path
 from tanji.terminal.agent import Agent
 from tanji.terminal.buffer import Outbox
 from tanji.terminal.clock import ClockMonitor
-from tanji.terminal.control import TerminalConfig
+from tanji.terminal.control import ControlError, ControlStore, TerminalConfig, accept_command
 from tanji.terminal.drivers import build_driver
 from tanji.terminal.drivers.base import Driver
 from tanji.terminal.forwarder import Forwarder
 from tanji.terminal.health import HEARTBEAT_PAYLOAD_TYPE, write_status
 from tanji.terminal.processing import TagProfile
 from tanji.terminal.registers import RegisterPoint
-from tanji.terminal.signing import Sealer
+from tanji.terminal.signing import Sealer, TrustError
 from tanji.terminal.uplink.base import Uplink, UplinkError
 from tanji.trust import dsse
 from tanji.trust.keys import PrivateKey, PublicKey
@@ -92,6 +92,7 @@ class Runtime:
         status_path: Path | None = None,
         heartbeat_s: float = 60.0,
         max_bytes: int | None = None,
+        store_dir: Path | None = None,
     ) -> None:
         self.config = config
         self.key = key
@@ -103,6 +104,8 @@ class Runtime:
         self.max_bytes = max_bytes
         self.monitor = ClockMonitor()
         self.forwarder: Forwarder | None = None
+        self.store = ControlStore(store_dir or outbox_path.parent)
+        self.restart_requested = False
 
     def _forward(self, stop: threading.Event) -> None:
         outbox = Outbox(self.outbox_path, max_bytes=self.max_bytes)
@@ -120,6 +123,28 @@ class Runtime:
                     stop.wait(0.2)
         finally:
             outbox.close()
+
+    def _commands(self, agent: Agent, stop: threading.Event) -> None:
+        try:
+            received = self.uplink.commands()
+        except UplinkError as exc:
+            log.info("commands not polled: %s", exc)
+            return
+        for data in received:
+            try:
+                command = accept_command(data, self.config.device, self.platform_keys, self.store)
+            except (ControlError, TrustError) as exc:
+                log.warning("command refused: %s", exc)
+                continue
+            log.info("command %s (seq %d) accepted", command.name, command.seq)
+            if command.name == "send_status":
+                self._heartbeat(agent)
+            elif command.name == "rotate_receipts":
+                days = command.args.get("older_than_days", 30)
+                agent.outbox.prune_receipts(float(days) * 86_400)
+            else:  # reload_config, restart: exit; the service manager restarts and refetches
+                self.restart_requested = True
+                stop.set()
 
     def _heartbeat(self, agent: Agent) -> None:
         forwarder = self.forwarder
@@ -144,6 +169,7 @@ class Runtime:
             while not stop.is_set():
                 agent.tick()
                 if time.monotonic() >= next_beat:
+                    self._commands(agent, stop)
                     self._heartbeat(agent)
                     next_beat = time.monotonic() + self.heartbeat_s
                 wait = agent.schedule.next_due() - time.time()

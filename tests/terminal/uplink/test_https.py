@@ -1,13 +1,22 @@
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tanji.terminal.control import ControlStore, accept_command
 from tanji.terminal.uplink import HttpsConfig, HttpsUplink, UplinkError, UplinkRefused
 from tanji.terminal.uplink.https import BATCHES_PATH, CONFIG_PATH, HEARTBEATS_PATH
 from tests.components import free_port
-from tests.terminal.factories import DEVICE, T0, Field, config_envelope, readings
+from tests.terminal.factories import (
+    DEVICE,
+    T0,
+    Field,
+    command_envelope,
+    config_envelope,
+    readings,
+)
 
 
 class _Platform(ThreadingHTTPServer):
@@ -15,6 +24,7 @@ class _Platform(ThreadingHTTPServer):
     status: int = 200
     heartbeats: list[bytes]
     config: bytes = b""
+    commands: bytes = b"[]"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -46,6 +56,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == CONFIG_PATH.format(device=DEVICE):
             self._answer(200, self.server.config)
+        elif self.path == COMMANDS_PATH.format(device=DEVICE):
+            self._answer(200, self.server.commands)
         else:
             self._answer(404, b"")
 
@@ -111,3 +123,14 @@ def test_plain_http_is_refused_beyond_loopback():
 def test_fetches_the_signed_configuration(platform):
     platform.config = config_envelope(platform.field.platform_key, 1)
     assert _uplink(platform).fetch_config() == platform.config
+
+
+def test_polls_commands_that_still_verify_after_reserialisation(platform, tmp_path):
+    key = platform.field.platform_key
+    platform.commands = json.dumps([json.loads(command_envelope(key, 4))]).encode()
+    (data,) = _uplink(platform).commands()
+    command = accept_command(data, DEVICE, platform.field.platform_keys, ControlStore(tmp_path))
+    assert command.seq == 4
+    platform.commands = b'{"not": "a list"}'
+    with pytest.raises(UplinkError):
+        _uplink(platform).commands()

@@ -36,6 +36,10 @@ class Uplink(Protocol):
         """Receipt envelopes received since the last call (signed, not yet verified)."""
         ...
 
+    def commands(self) -> list[bytes]:
+        """Command envelopes from the platform since the last call (signed, not yet verified)."""
+        ...
+
     def heartbeat(self, document: bytes) -> None:
         """Best-effort health report (never queued); raise :class:`UplinkError` on failure."""
         ...

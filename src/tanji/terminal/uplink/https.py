@@ -8,6 +8,7 @@ envelope (reported, kept queued); anything else is a transient failure for the b
 
 from __future__ import annotations
 
+import json
 import ssl
 import urllib.error
 import urllib.request
@@ -19,6 +20,7 @@ from tanji.terminal.uplink.base import UplinkError, UplinkRefused
 BATCHES_PATH = "/api/v1/ingest/batches"
 HEARTBEATS_PATH = "/api/v1/ingest/heartbeats"
 CONFIG_PATH = "/api/v1/terminals/{device}/config"
+COMMANDS_PATH = "/api/v1/terminals/{device}/commands"
 ENROL_PATH = "/api/v1/terminals/enrol"
 CONTENT_TYPE = "application/vnd.dsse.envelope.v1+json"
 
@@ -101,6 +103,21 @@ class HttpsUplink:
     def heartbeat(self, document: bytes) -> None:
         """POST a health report."""
         self._post(HEARTBEATS_PATH, document)
+
+    def commands(self) -> list[bytes]:
+        """Poll for pending commands: a JSON array of DSSE envelope objects.
+
+        Each is re-serialised on its own; the DSSE signature covers the PAE of the payload,
+        not the JSON text, so this is safe.
+        """
+        body = self.request("GET", COMMANDS_PATH.format(device=self.config.device))
+        try:
+            items = json.loads(body or b"[]")
+        except ValueError:
+            raise UplinkError("uplink.https.commands", "command list is not JSON") from None
+        if not isinstance(items, list):
+            raise UplinkError("uplink.https.commands", "command list must be a JSON array")
+        return [json.dumps(item).encode() for item in items]
 
     def fetch_config(self) -> bytes:
         """The platform-signed configuration envelope of this device."""

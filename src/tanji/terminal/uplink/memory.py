@@ -26,6 +26,7 @@ class MemoryUplink:
         self.sent = 0
         self.heartbeats: list[bytes] = []
         self._receipts: list[bytes] = []
+        self.pending_commands: list[bytes] = []
 
     def submit(self, seq: int, envelope: bytes) -> None:
         """Hand the envelope to the platform function."""
@@ -39,6 +40,11 @@ class MemoryUplink:
     def receipts(self) -> list[bytes]:
         """Receipts returned so far."""
         out, self._receipts = self._receipts, []
+        return out
+
+    def commands(self) -> list[bytes]:
+        """Commands queued by the test in :attr:`pending_commands`."""
+        out, self.pending_commands = self.pending_commands, []
         return out
 
     def heartbeat(self, document: bytes) -> None:

@@ -1,6 +1,7 @@
 """MQTT uplink (paho-mqtt): batches to ``tanji/<enterprise>/<device>/batches``.
 
-Receipts come back on ``tanji/<enterprise>/<device>/receipts``.
+Receipts come back on ``tanji/<enterprise>/<device>/receipts``, platform-signed commands on
+``…/commands``.
 
 paho keeps unsent messages in memory only and its message ids are 16-bit: with about 100k
 unacknowledged QoS 1 publishes, 35 % were lost on this machine (docs/performance.md §6). So this
@@ -59,6 +60,7 @@ class MqttUplink:
         self._lock = threading.Lock()
         self._unacked: set[int] = set()
         self._receipts: deque[bytes] = deque()
+        self._commands: deque[bytes] = deque(maxlen=100)
         self._connected = threading.Event()
         client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
@@ -87,7 +89,9 @@ class MqttUplink:
 
     def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         if not reason.is_failure:
-            client.subscribe(self.config.topic("receipts"), qos=1)
+            client.subscribe(
+                [(self.config.topic("receipts"), 1), (self.config.topic("commands"), 1)]
+            )
             self._connected.set()
 
     def _on_disconnect(self, _c: mqtt.Client, _u: Any, _f: Any, _r: Any, _p: Any) -> None:
@@ -100,7 +104,8 @@ class MqttUplink:
             self._unacked.discard(mid)
 
     def _on_message(self, _c: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
-        self._receipts.append(bytes(message.payload))
+        target = self._commands if message.topic.endswith("/commands") else self._receipts
+        target.append(bytes(message.payload))
 
     def _publish(self, leaf: str, body: bytes, qos: int) -> None:
         if not self._connected.is_set():
@@ -134,6 +139,13 @@ class MqttUplink:
         out = []
         while self._receipts:
             out.append(self._receipts.popleft())
+        return out
+
+    def commands(self) -> list[bytes]:
+        """Command envelopes delivered on the commands topic."""
+        out = []
+        while self._commands:
+            out.append(self._commands.popleft())
         return out
 
     def heartbeat(self, document: bytes) -> None:
