@@ -7,7 +7,7 @@ import pytest
 
 from tanji.terminal.control import ControlStore, accept_command
 from tanji.terminal.uplink import HttpsConfig, HttpsUplink, UplinkError, UplinkRefused
-from tanji.terminal.uplink.https import BATCHES_PATH, CONFIG_PATH, HEARTBEATS_PATH
+from tanji.terminal.uplink.https import BATCHES_PATH, COMMANDS_PATH, CONFIG_PATH, HEARTBEATS_PATH
 from tests.components import free_port
 from tests.terminal.factories import (
     DEVICE,
