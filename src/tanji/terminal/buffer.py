@@ -160,8 +160,10 @@ class Outbox:
         return [
             Item(*row)
             for row in self._db.execute(
-                "SELECT * FROM outbox WHERE created >= ? ORDER BY seq DESC LIMIT ?",
-                (since, limit),
+                # Only the top ``limit`` rows are examined: no scan of a deep backlog.
+                "SELECT * FROM (SELECT * FROM outbox ORDER BY seq DESC LIMIT ?) "
+                "WHERE created >= ? ORDER BY seq DESC",
+                (limit, since),
             )
         ]
 
