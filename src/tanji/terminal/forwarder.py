@@ -102,8 +102,8 @@ class Forwarder:
             self._inflight[item.seq] = self._clock()
             sent += 1
             self.backoff.succeeded()
-            self.collect()  # synchronous uplinks answer at once: free the slot now
         self.stats.sent += sent
+        self.collect()  # synchronous uplinks have answered already: one transaction for all
         return sent
 
     def _failed(self, exc: UplinkError) -> None:

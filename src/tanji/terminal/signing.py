@@ -83,21 +83,12 @@ def _check_batch(readings: Sequence[Reading]) -> None:
 
 
 def open_signed(
-    data: bytes,
-    payload_type: str,
-    keys: Mapping[str, PublicKey],
-    revoked: Collection[str] = (),
+    data: bytes, payload_type: str, keys: Mapping[str, PublicKey], revoked: Collection[str] = ()
 ) -> bytes:
     """Verify a DSSE envelope from the platform and return its payload.
 
-    Args:
-        data: envelope bytes as received.
-        payload_type: the only payload type accepted here.
-        keys: trusted platform keys by key id.
-        revoked: key ids that must no longer be trusted (the revocation list).
-
-    Raises:
-        TrustError: for any reason to refuse the document.
+    Only ``payload_type`` is accepted, signed by one of ``keys`` (by key id) not listed in
+    ``revoked``; anything else raises :class:`TrustError`.
     """
     try:
         envelope = dsse.decode_envelope(data)
