@@ -10,6 +10,7 @@ answer with an exception (Modbus exception code 4, server device failure).
 from __future__ import annotations
 
 import asyncio
+import math
 import socket
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -20,11 +21,39 @@ from typing import Any
 from pymodbus.constants import ExcCodes
 from pymodbus.framer import FramerType
 from pymodbus.server import ModbusTcpServer
-from pymodbus.simulator import DataType, SimData, SimDevice
+from pymodbus.simulator import DataType as SimDataType, SimData, SimDevice
 
-from tanji.terminal.registers import RegisterPoint, encode
+from tanji.simulator.tags import TagKind, TagSpec
+from tanji.terminal.registers import DataType, PointKind, RegisterPoint, encode
 
 ValuesAt = Callable[[datetime], Mapping[str, float]]
+
+
+def register_map(
+    tags: Sequence[TagSpec], *, function: int = 3, scan_s: int = 1
+) -> tuple[RegisterPoint, ...]:
+    """A register map for simulator tags: float32 measurements, float64 totalisers.
+
+    Totalisers get 64-bit floats because their registers reach 10⁸ (kWh) where a float32 would
+    round to 8 units; their wrap is the tag's ``register_max``.
+    """
+    points: list[RegisterPoint] = []
+    address = 0
+    for spec in tags:
+        total = spec.kind is TagKind.TOTAL_INCREASING
+        point = RegisterPoint(
+            spec.code,
+            address,
+            spec.unit,
+            function=function,
+            data_type=DataType.FLOAT64 if total else DataType.FLOAT32,
+            kind=PointKind.TOTALISER if total else PointKind.RATE,
+            rollover=spec.register_max if total else 0.0,
+            scan_s=scan_s,
+        )
+        points.append(point)
+        address += point.count
+    return tuple(points)
 
 
 def free_port() -> int:
@@ -67,8 +96,8 @@ class InstrumentServer:
         self.failing = False
         self.reads = 0
         size = max((p.address + p.count for p in self.points), default=1) + 1
-        bits = [SimData(0, count=1, values=False, datatype=DataType.BITS)]
-        registers = [SimData(0, count=size, values=0, datatype=DataType.REGISTERS)]
+        bits = [SimData(0, count=1, values=False, datatype=SimDataType.BITS)]
+        registers = [SimData(0, count=size, values=0, datatype=SimDataType.REGISTERS)]
         self._device = SimDevice(
             id=unit_id, simdata=(bits, bits, registers, list(registers)), action=self._action
         )
@@ -92,10 +121,12 @@ class InstrumentServer:
             return ExcCodes.DEVICE_FAILURE
         self.reads += 1
         current = self.values_at(self.clock())
-        for point in self.points:
-            if point.function == function and point.tag in current:
-                words = encode(point, current[point.tag])
-                registers[point.address - start : point.address - start + len(words)] = words
+        wanted = [p for p in self.points if p.function == function and p.tag in current]
+        if any(not math.isfinite(current[p.tag]) for p in wanted):
+            return ExcCodes.DEVICE_FAILURE  # a communication gap: the instrument is silent
+        for point in wanted:
+            words = encode(point, current[point.tag])
+            registers[point.address - start : point.address - start + len(words)] = words
         return None
 
     def _run(self, loop: asyncio.AbstractEventLoop) -> None:
