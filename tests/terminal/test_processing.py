@@ -49,11 +49,13 @@ def test_totaliser_delta_across_a_uint32_rollover():
     aggregator.add([_scan("C", 0, wrap - 1.0), _scan("C", 30, wrap - 0.25), _scan("C", 50, 0.5)])
     (minute,) = aggregator.flush(M0 + timedelta(minutes=1))
     assert minute.value == pytest.approx(1.5)  # 0.75 then 0.75 through the wrap
-    assert minute.flag is QualityFlag.NORMAL
+    assert minute.flag is QualityFlag.COMM_FAILURE  # first minute: no baseline before it
 
 
 def test_totaliser_reset_without_known_wrap_is_flagged_fault():
     aggregator = MinuteAggregator({"C": TagProfile(PointKind.TOTALISER, 10, 0.0)})
+    aggregator.add([_scan("C", -10, 500.0)])
+    aggregator.flush(M0)
     aggregator.add([_scan("C", 0, 500.0), _scan("C", 10, 502.0), _scan("C", 20, 3.0)])
     (minute,) = aggregator.flush(M0 + timedelta(minutes=1))
     assert (minute.value, minute.flag) == (5.0, QualityFlag.FAULT)
@@ -66,3 +68,5 @@ def test_totaliser_delta_continues_across_minutes():
     )
     first, second = aggregator.flush(M0 + timedelta(minutes=2))
     assert (first.value, second.value) == (1.0, 5.0)
+    assert first.flag is QualityFlag.COMM_FAILURE  # increase before the first scan unknown
+    assert second.flag is QualityFlag.NORMAL

@@ -7,7 +7,8 @@
 * ``totaliser`` tags (counters) become the increase within the minute, summed over successive
   differences. A decrease is a roll-over when the counter's wrap is known (the value went past
   2³² or the meter's configured maximum); otherwise it is a reset, which is counted from zero and
-  flags the minute ``D`` so the platform's missing-data rules look at it.
+  flags the minute ``D`` so the platform's missing-data rules look at it. The minute of the first
+  scan after a start only holds part of its increase and is flagged ``B``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class _Minute:
     normal: int = 0
     flags: Counter[QualityFlag] = field(default_factory=Counter)
     reset: bool = False
+    baseline: bool = False
     unit: str = ""
 
 
@@ -73,6 +75,7 @@ class MinuteAggregator:
         last = self._last_count.get(reading.tag)
         self._last_count[reading.tag] = reading.value
         if last is None:
+            minute.baseline = True  # the increase before the first scan is unknown
             return
         delta = reading.value - last
         if delta < 0:
@@ -96,7 +99,11 @@ class MinuteAggregator:
             flag = minute.flags.most_common(1)[0][0] if minute.flags else QualityFlag.COMM_FAILURE
             return Reading(tag, moment, 0.0, minute.unit, flag)
         if profile.kind is PointKind.TOTALISER:
-            flag = QualityFlag.FAULT if minute.reset else QualityFlag.NORMAL
+            flag = QualityFlag.NORMAL
+            if minute.reset:
+                flag = QualityFlag.FAULT
+            elif minute.baseline:
+                flag = QualityFlag.COMM_FAILURE
             return Reading(tag, moment, minute.total, minute.unit, flag)
         flag = QualityFlag.NORMAL
         if minute.normal < VALID_SHARE * expected:  # HJ 212-2017 Table C.16 note: ≥ 75 %
