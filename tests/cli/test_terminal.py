@@ -1,4 +1,6 @@
 import json
+import os
+import signal
 import stat
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -8,10 +10,12 @@ from typing import ClassVar
 import pytest
 
 from tanji.cli.main import main
+from tanji.cli.terminal import EXIT_RESTART
 from tanji.terminal.buffer import Outbox
 from tanji.terminal.station import StationError, load_station
 from tanji.trust.keys import generate_private_key
 from tests.components import free_port
+from tests.terminal.factories import Field, command_envelope, config_envelope
 
 
 def _station(tmp_path: Path, port: int, **extra: str) -> Path:
@@ -101,3 +105,84 @@ def test_wrong_uplink_kind_is_named(tmp_path):
     with pytest.raises(StationError) as caught:
         load_station(station)
     assert caught.value.code == "station.uplink"
+
+
+class _Platform(BaseHTTPRequestHandler):
+    """Serves a signed configuration and answers batches with receipts."""
+
+    field: ClassVar[Field]
+    config: ClassVar[bytes]
+    commands: ClassVar[bytes] = b"[]"
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+    def _answer(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        self._answer(200, self.config if self.path.endswith("/config") else self.commands)
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        receipt = self.field.platform.answer(body) if self.path.endswith("/batches") else b""
+        self._answer(200, receipt or b"")
+
+
+def test_run_fetches_the_signed_configuration_and_stops_cleanly_on_sigterm(tmp_path, capsys):
+    field = Field(tmp_path)
+    _Platform.field = field
+    _Platform.config = config_envelope(
+        field.platform_key,
+        1,
+        [
+            {
+                "name": "sim",
+                "driver": "simulated",
+                "settings": {"scan_s": 1, "units": {"L1.A": "t/h"}, "waves": {"L1.A": [5, 1, 60]}},
+            }
+        ],
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Platform)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    station = _station(tmp_path, server.server_address[1])
+    (tmp_path / "platform.pub").write_bytes(field.platform_key.public_key().to_pem())
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "terminal.key").write_bytes(field.terminal_key.to_pem())
+    timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGTERM))
+    timer.start()
+    try:
+        assert main(["terminal", "run", "--station", str(station)]) == 0
+    finally:
+        timer.join()
+        server.shutdown()
+        server.server_close()
+    assert signal.getsignal(signal.SIGTERM) is not None
+    assert (tmp_path / "data" / "config.dsse.json").read_bytes() == _Platform.config
+    assert (tmp_path / "data" / "status.json").exists()
+    assert main(["terminal", "status", "--station", str(station)]) == 0
+    assert "next_seq" in capsys.readouterr().out
+
+
+def test_signed_restart_command_ends_run_with_the_restart_status(tmp_path):
+    field = Field(tmp_path)
+    _Platform.field = field
+    _Platform.config = config_envelope(field.platform_key, 1)
+    _Platform.commands = json.dumps(
+        [json.loads(command_envelope(field.platform_key, 1, "restart"))]
+    ).encode()
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Platform)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    station = _station(tmp_path, server.server_address[1])
+    (tmp_path / "platform.pub").write_bytes(field.platform_key.public_key().to_pem())
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "terminal.key").write_bytes(field.terminal_key.to_pem())
+    try:
+        assert main(["terminal", "run", "--station", str(station)]) == EXIT_RESTART
+    finally:
+        _Platform.commands = b"[]"
+        server.shutdown()
+        server.server_close()

@@ -38,6 +38,7 @@ log = logging.getLogger("tanji.terminal")
 #: Exit status asking the service manager for a restart (EX_TEMPFAIL): a signed ``restart`` or
 #: ``reload_config`` command; the unit's ``Restart=always`` starts the terminal again.
 EXIT_RESTART = 75
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def register(subparsers: Any) -> None:
@@ -117,9 +118,8 @@ def run(args: argparse.Namespace) -> int:
         print("error: no configuration yet (platform unreachable and nothing cached)")
         return 3
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    Runtime(
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in STOP_SIGNALS}
+    runtime = Runtime(
         config,
         key,
         station.outbox_path,
@@ -128,8 +128,14 @@ def run(args: argparse.Namespace) -> int:
         status_path=station.status_path,
         heartbeat_s=station.heartbeat_s,
         max_bytes=station.buffer_max_bytes,
-    ).run(stop)
-    return 0
+        store_dir=station.data_dir,
+    )
+    try:
+        runtime.run(stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return EXIT_RESTART if runtime.restart_requested else 0
 
 
 def _write_private_key(path: Path, key: PrivateKey) -> None:
