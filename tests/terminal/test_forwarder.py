@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from tanji.protocols.receipts import RECEIPT_PAYLOAD_TYPE, Receipt, encode_receipt
 from tanji.terminal.backoff import Backoff
+from tanji.terminal.uplink.base import UplinkRefused
 from tanji.trust import dsse
 from tanji.trust.keys import generate_private_key
 from tests.terminal.factories import DEVICE, T0, Field, readings
@@ -156,3 +157,36 @@ def test_clock_drift_is_measured_from_receipt_times(tmp_path):
     forwarder.step()
     assert forwarder.monitor.offset_s == 600
     assert forwarder.monitor.drifted
+
+
+class _Refusing:
+    """An uplink whose platform refuses one sequence number."""
+
+    def __init__(self, field: Field, refused: int) -> None:
+        self.inner = field.uplink
+        self.refused = refused
+
+    def submit(self, seq: int, envelope: bytes) -> None:
+        if seq == self.refused:
+            raise UplinkRefused("uplink.https.status", "platform answered 422", status=422)
+        self.inner.submit(seq, envelope)
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
+def test_a_refused_batch_is_held_aside_and_does_not_block_the_backlog(tmp_path):
+    field = Field(tmp_path)
+    outbox = field.outbox()
+    for minute in range(5):
+        _minute(field, outbox, minute)
+    field.uplink = _Refusing(field, refused=1)  # type: ignore[assignment]
+    forwarder = field.forwarder(outbox, hold_s=600)
+    forwarder.step()
+    assert [i.seq for i in outbox.oldest(10)] == [1]  # kept, never deleted without a receipt
+    assert forwarder.stats.refused == 1
+    assert forwarder.step() == 0  # held: not retried at once
+    field.clock.now += 601
+    field.uplink.refused = 0  # the platform was fixed
+    assert forwarder.step() == 1
+    assert outbox.depth() == (0, 0)

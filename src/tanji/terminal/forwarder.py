@@ -7,7 +7,8 @@ until a receipt signed by a trusted platform key names this device, the batch's 
 and the SHA-256 of the exact envelope stored.
 An envelope without a receipt after ``resend_after_s`` is sent again; the platform answers a
 repeat with a ``duplicate`` receipt, so resending is safe. Transport failures back off with
-jitter.
+jitter. A batch the platform *refuses* (HTTP 4xx) is held aside for ``hold_s`` and retried
+later, never deleted, so one poisoned batch cannot block the backlog behind it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from tanji.terminal.uplink.base import Uplink, UplinkBusy, UplinkError, UplinkRe
 from tanji.trust.keys import PublicKey
 
 log = logging.getLogger(__name__)
+#: Refused batches held aside at once; beyond this a refusal pauses the uplink like an outage.
+MAX_HELD = 1000
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Forwarder:
         window: int = 64,
         resend_after_s: float = 120.0,
         live_window_s: float = 120.0,
+        hold_s: float = 3600.0,
         backoff: Backoff | None = None,
         clock: Callable[[], float] = time.time,
         monitor: ClockMonitor | None = None,
@@ -73,11 +77,13 @@ class Forwarder:
         self.window = window
         self.resend_after_s = resend_after_s
         self.live_window_s = live_window_s
+        self.hold_s = hold_s
         self.backoff = backoff or Backoff()
         self.monitor = monitor or ClockMonitor()
         self.stats = ForwarderStats()
         self._clock = clock
         self._inflight: dict[int, float] = {}
+        self._held: dict[int, float] = {}
         self._paused_until = 0.0
         self._live_turn = True
 
@@ -96,6 +102,12 @@ class Forwarder:
                 self.uplink.submit(item.seq, item.envelope)
             except UplinkBusy:
                 break
+            except UplinkRefused as exc:
+                self._hold(item.seq, exc)  # the platform answered: the others may still go
+                if len(self._held) <= MAX_HELD:
+                    continue
+                self._failed(exc)
+                break
             except UplinkError as exc:
                 self._failed(exc)
                 break
@@ -106,21 +118,31 @@ class Forwarder:
         self.collect()  # synchronous uplinks have answered already: one transaction for all
         return sent
 
-    def _failed(self, exc: UplinkError) -> None:
+    def _count(self, exc: UplinkError) -> None:
         self.stats.last_error = str(exc)
         self.stats.errors[exc.code] = self.stats.errors.get(exc.code, 0) + 1
-        if isinstance(exc, UplinkRefused):
-            self.stats.refused += 1
-            log.error("platform refused a batch: %s", exc)
+
+    def _failed(self, exc: UplinkError) -> None:
+        self._count(exc)
         self._paused_until = self._clock() + self.backoff.failed()
+
+    def _hold(self, seq: int, exc: UplinkRefused) -> None:
+        """Keep a refused batch (never deleted without a receipt) but retry it only later."""
+        self._count(exc)
+        self.stats.refused += 1
+        self._held[seq] = self._clock() + self.hold_s
+        log.error("platform refused batch %d (held for %.0f s): %s", seq, self.hold_s, exc)
 
     def _select(self, free: int) -> list[Item]:
         if free <= 0:
             return []
-        span = free + len(self._inflight)
-        since = self._clock() - self.live_window_s
-        newest = [i for i in self.outbox.newest(span, since) if i.seq not in self._inflight]
-        oldest = [i for i in self.outbox.oldest(span) if i.seq not in self._inflight]
+        now = self._clock()
+        self._held = {seq: until for seq, until in self._held.items() if until > now}
+        busy = self._inflight.keys() | self._held.keys()
+        span = free + len(busy)
+        since = now - self.live_window_s
+        newest = [i for i in self.outbox.newest(span, since) if i.seq not in busy]
+        oldest = [i for i in self.outbox.oldest(span) if i.seq not in busy]
         chosen: dict[int, Item] = {}
         while len(chosen) < free and (newest or oldest):
             source = newest if (self._live_turn and newest) or not oldest else oldest
@@ -137,6 +159,7 @@ class Forwarder:
             receipt = self._verify(data)
             if receipt is None:
                 continue
+            self._held.pop(receipt.seq, None)
             sent = self._inflight.pop(receipt.seq, None)
             if sent is not None:
                 self.monitor.observe(receipt.time.timestamp(), sent, self._clock())
