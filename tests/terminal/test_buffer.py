@@ -163,3 +163,17 @@ def test_kill_9_mid_batch_loses_and_duplicates_nothing(tmp_path):
         assert forwarder.step() > 0
     delivered = [v for tag, _t, v in field.platform.samples(DEVICE) if tag == "L1.COAL.KH"]
     assert delivered == [float(v) for v in range(len(seqs) * BATCH)] + [0.0]
+
+
+def test_old_receipts_are_pruned(tmp_path):
+    field = Field(tmp_path)
+    outbox = field.outbox()
+    for _ in range(3):
+        seq = field.store(outbox, readings(T0, 1))
+        item = outbox.get(seq)
+        assert item is not None
+        outbox.acknowledge(seq, item.sha256, b"r")
+        field.clock.now += 86_400
+    assert outbox.prune_receipts(older_than_s=1.5 * 86_400) == 2
+    assert outbox.receipt(3) == b"r"
+    assert outbox.receipt(1) is None

@@ -32,6 +32,8 @@ from tanji.trust import dsse
 from tanji.trust.keys import PrivateKey, PublicKey
 
 log = logging.getLogger(__name__)
+#: Receipts are kept as local evidence this long (the platform's log keeps them for good).
+RECEIPT_RETENTION_S = 90 * 86_400.0
 
 
 def profiles_of(
@@ -172,6 +174,7 @@ class Runtime:
                     self._commands(agent, stop)
                     self._heartbeat(agent)
                     next_beat = time.monotonic() + self.heartbeat_s
+                    outbox.prune_receipts(RECEIPT_RETENTION_S)
                 wait = agent.schedule.next_due() - time.time()
                 stop.wait(min(1.0, max(0.05, wait)))
         finally:
