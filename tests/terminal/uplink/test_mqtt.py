@@ -48,6 +48,11 @@ def test_batches_and_receipts_travel_through_a_real_broker(mosquitto, tmp_path):
         assert outbox.depth() == (0, 0)
         values = [v for _t, _m, v in field.platform.samples(DEVICE)]
         assert values == [float(v) for v in range(100)]
+        uplink.heartbeat(b"{}")
+        deadline = time.monotonic() + 5
+        while uplink.awaiting_puback and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert uplink.awaiting_puback == 0  # every PUBACK accounted for, none leaked
     finally:
         uplink.close()
         platform.loop_stop()

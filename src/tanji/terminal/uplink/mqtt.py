@@ -59,6 +59,7 @@ class MqttUplink:
         self.config = config
         self._lock = threading.Lock()
         self._unacked: set[int] = set()
+        self._early: set[int] = set()
         self._receipts: deque[bytes] = deque()
         self._commands: deque[bytes] = deque(maxlen=100)
         self._connected = threading.Event()
@@ -83,6 +84,12 @@ class MqttUplink:
         client.loop_start()
         self._client = client
 
+    @property
+    def awaiting_puback(self) -> int:
+        """Publishes sent and not yet acknowledged by the broker."""
+        with self._lock:
+            return len(self._unacked)
+
     def wait_connected(self, timeout_s: float) -> bool:
         """Block until the broker accepted the connection (or the timeout passed)."""
         return self._connected.wait(timeout_s)
@@ -98,10 +105,14 @@ class MqttUplink:
         self._connected.clear()
         with self._lock:
             self._unacked.clear()  # not acknowledged by the hop: the outbox resends them
+            self._early.clear()
 
     def _on_publish(self, _c: mqtt.Client, _u: Any, mid: int, _r: Any, _p: Any) -> None:
         with self._lock:
-            self._unacked.discard(mid)
+            if mid in self._unacked:
+                self._unacked.discard(mid)
+            else:  # PUBACK before _publish recorded the mid
+                self._early.add(mid)
 
     def _on_message(self, _c: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
         target = self._commands if message.topic.endswith("/commands") else self._receipts
@@ -120,15 +131,19 @@ class MqttUplink:
                 raise UplinkBusy(
                     "uplink.mqtt.busy", "{n} publishes await PUBACK", n=len(self._unacked)
                 )
-            info = self._client.publish(self.config.topic(leaf), body, qos=qos)
-            if info.rc != mqtt.MQTT_ERR_SUCCESS:
-                raise UplinkError(
-                    "uplink.mqtt.publish",
-                    "publish failed: {error}",
-                    error=mqtt.error_string(info.rc),
-                )
-            if qos and not info.is_published():
-                self._unacked.add(info.mid)
+        # Never hold our lock while calling paho: its network thread takes paho's locks and
+        # then ours (in _on_publish); holding both in the other order deadlocks.
+        info = self._client.publish(self.config.topic(leaf), body, qos=qos)
+        if info.rc != mqtt.MQTT_ERR_SUCCESS:
+            raise UplinkError(
+                "uplink.mqtt.publish", "publish failed: {error}", error=mqtt.error_string(info.rc)
+            )
+        if qos:
+            with self._lock:
+                if info.mid in self._early:
+                    self._early.discard(info.mid)
+                else:
+                    self._unacked.add(info.mid)
 
     def submit(self, seq: int, envelope: bytes) -> None:
         """Publish the envelope with QoS 1."""
@@ -149,8 +164,8 @@ class MqttUplink:
         return out
 
     def heartbeat(self, document: bytes) -> None:
-        """Publish a health report (QoS 0: a lost one is replaced by the next)."""
-        self._publish("health", document, qos=0)
+        """Publish a health report (QoS 1 like batches, so every PUBACK is accounted for)."""
+        self._publish("health", document, qos=1)
 
     def close(self) -> None:
         """Disconnect and stop the network thread."""
