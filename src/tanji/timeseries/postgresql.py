@@ -47,8 +47,6 @@ _STAGING = (
     "bucket bigint, count bigint, sum float8, min float8, max float8, valid_count bigint, "
     "valid_sum float8, first_ts bigint, first_value float8, last_ts bigint, last_value float8, "
     "increase float8, resets bigint, steps boolean)",
-    "DELETE FROM timeseries_staging",
-    "DELETE FROM timeseries_rollup_staging",
 )
 _SAMPLE_TYPES = ["int4", "int4", "int8", "float8", "int8", "text", "bool"]
 _ROLLUP_TYPES = ["int4", "text", "int8", "int8", "float8", "float8", "float8", "int8"]
@@ -124,6 +122,7 @@ class PostgresStore(BaseStore):
         return psycopg.Cursor(self.db)
 
     def _prepare(self, batch: SampleBatch) -> None:
+        self._pending = []  # nothing of a failed earlier write may leak into this one
         cur = self._cursor()
         cur.execute(
             "SELECT pg_advisory_xact_lock(%s, t) FROM (SELECT DISTINCT t FROM unnest(%s::int[]) t "
@@ -134,7 +133,11 @@ class PostgresStore(BaseStore):
         self._staging()
 
     def _staging(self) -> None:
-        """Create (first use on this connection) and empty the session's staging tables."""
+        """Create the session's staging tables on first use.
+
+        Users TRUNCATE before filling them: autovacuum never visits temporary tables, so rows
+        deleted with DELETE would pile up and slow every later scan of the session.
+        """
         cur = self._cursor()
         for statement in _STAGING:
             cur.execute(statement)
@@ -205,7 +208,7 @@ class PostgresStore(BaseStore):
     ) -> None:
         cur = self._cursor()
         if len(corrections):
-            cur.execute("DELETE FROM timeseries_staging")
+            cur.execute("TRUNCATE timeseries_staging")
             self._copy(
                 "timeseries_staging", _SAMPLE_TYPES, _staging_rows(corrections, versions, True)
             )
@@ -225,7 +228,7 @@ class PostgresStore(BaseStore):
         if not self._pending:
             return
         cur = self._cursor()
-        cur.execute("DELETE FROM timeseries_rollup_staging")
+        cur.execute("TRUNCATE timeseries_rollup_staging")
         self._copy("timeseries_rollup_staging", _ROLLUP_TYPES, self._pending)
         self._pending = []
         cur.execute(_staged(_ADD, "NOT steps"))
@@ -234,6 +237,7 @@ class PostgresStore(BaseStore):
     def _merge_rollups(self, rows: Iterator[tuple[Any, ...]], statement: str) -> None:
         self._staging()
         cur = self._cursor()
+        cur.execute("TRUNCATE timeseries_rollup_staging")
         self._copy("timeseries_rollup_staging", _ROLLUP_TYPES, rows)
         cur.execute(statement)
 
