@@ -147,21 +147,9 @@ class PostgresStore(BaseStore):
         # Planned per call (prepare=False): a plan cached while a partition was still small
         # would keep scanning it sequentially once it has grown.
         bounds = (int(lo.min()), int(hi.max()))
-        old = cur.execute(_OLD, (tags.tolist(), lo.tolist(), hi.tolist(), *bounds), prepare=False)
-        old_rows = old.fetchall()
-        edges = self._edges(tags.tolist(), lo.tolist(), hi.tolist())
-        o = list(zip(*old_rows, strict=True)) if old_rows else [()] * 5
-        e = list(zip(*edges, strict=True)) if edges else [()] * 3
-        return Context(
-            old_tag=np.array(o[0], np.int64),
-            old_ts=np.array(o[1], np.int64),
-            old_value=np.array(o[2], np.float64),
-            old_flag=np.array(o[3], "<U1"),
-            old_version=np.array(o[4], np.int64),
-            edge_tag=np.array(e[0], np.int64),
-            edge_ts=np.array(e[1], np.int64),
-            edge_value=np.array(e[2], np.float64),
-        )
+        columns = (tags.tolist(), lo.tolist(), hi.tolist())
+        old = cur.execute(_OLD, (*columns, *bounds), prepare=False).fetchall()
+        return Context.from_rows(old, self._edges(*columns))
 
     def _edges(self, tags: list[int], lo: list[int], hi: list[int] | None) -> list[tuple[Any, ...]]:
         """Each tag's last valid sample before ``lo`` (and first after ``hi``).

@@ -143,18 +143,7 @@ class SqliteStore(BaseStore):
             for op, order, at in (("<", "DESC", start), (">", "ASC", end)):
                 cur.execute(_EDGE.format(op=op, order=order), (tag, at))
                 edges.extend((tag, *row) for row in cur.fetchall())
-        o = list(zip(*old, strict=True)) if old else [()] * 5
-        e = list(zip(*edges, strict=True)) if edges else [()] * 3
-        return Context(
-            old_tag=np.array(o[0], np.int64),
-            old_ts=np.array(o[1], np.int64),
-            old_value=np.array(o[2], np.float64),
-            old_flag=np.array(o[3], "<U1"),
-            old_version=np.array(o[4], np.int64),
-            edge_tag=np.array(e[0], np.int64),
-            edge_ts=np.array(e[1], np.int64),
-            edge_value=np.array(e[2], np.float64),
-        )
+        return Context.from_rows(old, edges)
 
     def _store_samples(
         self, inserts: SampleBatch, corrections: SampleBatch, versions: Int64Array

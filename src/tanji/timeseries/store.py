@@ -10,7 +10,7 @@ Engines supply only storage primitives (ADR 0060).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -98,6 +98,25 @@ class Context:
     edge_tag: Int64Array
     edge_ts: Int64Array
     edge_value: npt.NDArray[np.float64]
+
+    @classmethod
+    def from_rows(cls, old: Sequence[Sequence[Any]], edges: Sequence[Sequence[Any]]) -> Context:
+        """Build from query rows, so both engines share one conversion to arrays.
+
+        ``old`` rows are (tag, ts, value, flag, version); ``edges`` rows are (tag, ts, value).
+        """
+        o = list(zip(*old, strict=True)) if old else [()] * 5
+        e = list(zip(*edges, strict=True)) if edges else [()] * 3
+        return cls(
+            old_tag=np.array(o[0], np.int64),
+            old_ts=np.array(o[1], np.int64),
+            old_value=np.array(o[2], np.float64),
+            old_flag=np.array(o[3], "<U1"),
+            old_version=np.array(o[4], np.int64),
+            edge_tag=np.array(e[0], np.int64),
+            edge_ts=np.array(e[1], np.int64),
+            edge_value=np.array(e[2], np.float64),
+        )
 
 
 class BaseStore:
