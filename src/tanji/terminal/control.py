@@ -161,20 +161,14 @@ def accept_config(
 ) -> TerminalConfig:
     """Verify, check freshness, persist and return a configuration from the platform."""
     config = parse_config(open_signed(envelope, CONFIG_PAYLOAD_TYPE, keys, store.revoked))
-    if config.device != device:
-        raise ControlError(
-            "control.wrong_device",
-            "configuration is for {other}, not {device}",
-            other=config.device,
-            device=device,
-        )
-    if config.version <= store.state["config_version"]:
-        raise ControlError(
-            "control.replayed_config",
-            "configuration version {version} is not newer than the accepted {accepted}",
-            version=config.version,
-            accepted=store.state["config_version"],
-        )
+    _check_addressed("configuration", config.device, device)
+    _check_newer(
+        "control.replayed_config",
+        "configuration version {version} is not newer than the accepted {accepted}",
+        "version",
+        config.version,
+        store.state["config_version"],
+    )
     store.state["config_version"] = config.version
     store.state["revoked"] = sorted(set(store.revoked) | set(config.revoked_keys))
     store.save(cached_config=envelope)
@@ -209,20 +203,14 @@ def accept_command(
         name=_field(document, "command", str, "command"),
         args=document.get("args", {}),
     )
-    if command.device != device:
-        raise ControlError(
-            "control.wrong_device",
-            "command is for {other}, not {device}",
-            other=command.device,
-            device=device,
-        )
-    if command.seq <= store.state["command_seq"]:
-        raise ControlError(
-            "control.replayed_command",
-            "command seq {seq} is not newer than the accepted {accepted}",
-            seq=command.seq,
-            accepted=store.state["command_seq"],
-        )
+    _check_addressed("command", command.device, device)
+    _check_newer(
+        "control.replayed_command",
+        "command seq {seq} is not newer than the accepted {accepted}",
+        "seq",
+        command.seq,
+        store.state["command_seq"],
+    )
     if command.name not in COMMANDS:
         raise ControlError(
             "control.unknown_command",
@@ -233,3 +221,20 @@ def accept_command(
     store.state["command_seq"] = command.seq
     store.save()
     return command
+
+
+def _check_addressed(kind: str, addressed_to: str, device: str) -> None:
+    """Refuse a document signed for another device (a valid envelope copied to this one)."""
+    if addressed_to != device:
+        raise ControlError(
+            "control.wrong_device",
+            kind + " is for {other}, not {device}",
+            other=addressed_to,
+            device=device,
+        )
+
+
+def _check_newer(code: str, message: str, name: str, number: int, accepted: int) -> None:
+    """Refuse a number not above the persisted high-water mark: the replay protection."""
+    if number <= accepted:
+        raise ControlError(code, message, **{name: number, "accepted": accepted})
