@@ -49,14 +49,17 @@ class Formula:
 
 
 def _fuel(x: Mapping[str, Any]) -> dict[str, Any]:
-    args = (x["ncv_gj_per_t"], x["carbon_content_tc_per_gj"], x["oxidation_rate"])
-    return {"co2_t": fuel.fuel_combustion_co2_t(x["consumption_t"], *args)}
+    return {"co2_t": fuel.fuel_combustion_co2_t(x["consumption_t"], *_fuel_args(x))}
 
 
 def _fuel_by_volume(x: Mapping[str, Any]) -> dict[str, Any]:
     mass = fuel.fuel_mass_from_volume_t(x["volume_l"], x["density_kg_per_l"])
-    args = (x["ncv_gj_per_t"], x["carbon_content_tc_per_gj"], x["oxidation_rate"])
-    return {"consumption_t": mass, "co2_t": fuel.fuel_combustion_co2_t(mass, *args)}
+    return {"consumption_t": mass, "co2_t": fuel.fuel_combustion_co2_t(mass, *_fuel_args(x))}
+
+
+def _fuel_args(x: Mapping[str, Any]) -> tuple[Any, ...]:
+    """NCV, carbon content and oxidation rate: the inputs :data:`_FUEL_IN` declares, in order."""
+    return tuple(x[name] for name in _FUEL_IN)
 
 
 def _alt_by_factor(x: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,7 +69,7 @@ def _alt_by_factor(x: Mapping[str, Any]) -> dict[str, Any]:
         x["emission_factor_tco2_per_gj"],
         x["fossil_carbon_fraction"],
     )
-    return {"fossil_co2_t": r.fossil_co2_t, "biogenic_co2_t": r.biogenic_co2_t}
+    return _fossil_and_biogenic(r)
 
 
 def _alt_by_carbon(x: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,6 +80,11 @@ def _alt_by_carbon(x: Mapping[str, Any]) -> dict[str, Any]:
         x["fossil_carbon_fraction"],
         x["oxidation_rate"],
     )
+    return _fossil_and_biogenic(r)
+
+
+def _fossil_and_biogenic(r: fuel.AlternativeFuelCO2) -> dict[str, Any]:
+    """Both alternative-fuel methods report the same two outputs."""
     return {"fossil_co2_t": r.fossil_co2_t, "biogenic_co2_t": r.biogenic_co2_t}
 
 
