@@ -18,7 +18,7 @@ from typing import Protocol
 
 from tanji.trust.errors import ProofError
 from tanji.trust.hashes import SHA256, TreeHasher
-from tanji.trust.proofs import verify_consistency, verify_inclusion
+from tanji.trust.proofs import check_leaf_index, verify_consistency, verify_inclusion
 
 __all__ = [
     "MemoryNodeStore",
@@ -185,13 +185,13 @@ class MerkleTree:
 
     def leaf(self, index: int) -> bytes:
         """The stored hash of leaf ``index``."""
-        self._check_index(index, self._size)
+        check_leaf_index(index, self._size)
         return self.store.get(0, index)
 
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
         """``PATH(index, D[0:size])`` of RFC 9162 §2.1.3.1, leaf-side first."""
         n = self._size if size is None else self._check_size(size, "size")
-        self._check_index(index, n)
+        check_leaf_index(index, n)
         path: list[bytes] = []
         start, m = 0, index
         while n > 1:
@@ -255,16 +255,6 @@ class MerkleTree:
                 current=self._size,
             )
         return size
-
-    @staticmethod
-    def _check_index(index: int, size: int) -> None:
-        if not 0 <= index < size:
-            raise ProofError(
-                "trust.proof_range",
-                "leaf index {index} is outside a tree of size {size}",
-                index=index,
-                size=size,
-            )
 
 
 def _split(n: int) -> int:

@@ -18,10 +18,25 @@ from collections.abc import Sequence
 from tanji.trust.errors import ProofError
 from tanji.trust.hashes import SHA256, TreeHasher
 
-__all__ = ["MAX_PROOF_LENGTH", "verify_consistency", "verify_inclusion"]
+__all__ = ["MAX_PROOF_LENGTH", "check_leaf_index", "verify_consistency", "verify_inclusion"]
 
 #: A tree of at most 2^64 leaves never needs more proof hashes than this.
 MAX_PROOF_LENGTH = 64
+
+
+def check_leaf_index(index: int, size: int) -> None:
+    """Refuse a leaf index outside a tree of ``size`` leaves (proofs and the log share it).
+
+    Raises:
+        ProofError: ``trust.proof_range``.
+    """
+    if not 0 <= index < size:
+        raise ProofError(
+            "trust.proof_range",
+            "leaf index {index} is outside a tree of size {size}",
+            index=index,
+            size=size,
+        )
 
 
 def verify_inclusion(
@@ -39,13 +54,7 @@ def verify_inclusion(
         ProofError: ``trust.proof_range`` (index ≥ size), ``trust.proof_hash_length``,
             ``trust.proof_too_long`` or ``trust.inclusion_mismatch``.
     """
-    if not 0 <= index < size:
-        raise ProofError(
-            "trust.proof_range",
-            "leaf index {index} is outside a tree of size {size}",
-            index=index,
-            size=size,
-        )
+    check_leaf_index(index, size)
     _check_lengths(hasher, proof, leaf=leaf_hash, root=root)
     fn, sn, r = index, size - 1, leaf_hash
     for p in proof:
