@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -147,15 +148,7 @@ def load_private_key(pem: bytes) -> PrivateKey:
         KeyFormatError: ``trust.pem_malformed`` or ``trust.unsupported_key``.
     """
     der = pem_decode(pem, PRIVATE_LABEL)
-    for name, impl in SUITES.items():
-        raw = impl.private_from_der(der)
-        if raw is not None:
-            return PrivateKey(name, raw)
-    raise KeyFormatError(
-        "trust.unsupported_key",
-        "the private key is neither Ed25519 (RFC 8410) nor SM2; expected one of {expected}",
-        expected=", ".join(sorted(SUITES)),
-    )
+    return PrivateKey(*_identify("private", lambda suite: suite.private_from_der(der)))
 
 
 def load_public_key(pem: bytes) -> PublicKey:
@@ -166,13 +159,22 @@ def load_public_key(pem: bytes) -> PublicKey:
             ``trust.public_key_invalid``.
     """
     der = pem_decode(pem, PUBLIC_LABEL)
+    return PublicKey(*_identify("public", lambda suite: suite.public_from_der(der)))
+
+
+def _identify(kind: str, raw_of: Callable[[Suite], bytes | None]) -> tuple[str, bytes]:
+    """The first suite whose DER parser takes the key, and the raw key (the DER names the suite).
+
+    Raises:
+        KeyFormatError: ``trust.unsupported_key`` when no suite takes it.
+    """
     for name, impl in SUITES.items():
-        raw = impl.public_from_der(der)
+        raw = raw_of(impl)
         if raw is not None:
-            return PublicKey(name, raw)
+            return name, raw
     raise KeyFormatError(
         "trust.unsupported_key",
-        "the public key is neither Ed25519 (RFC 8410) nor SM2; expected one of {expected}",
+        "the " + kind + " key is neither Ed25519 (RFC 8410) nor SM2; expected one of {expected}",
         expected=", ".join(sorted(SUITES)),
     )
 
