@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
+from tests.accounting.cems.factories import days_of
 
 from tanji.accounting import fuel, process
 from tanji.accounting.cems import (
-    cems_days,
     cems_hour,
     cems_hour_mass_sum,
     cems_months,
@@ -84,13 +84,7 @@ def _line_year(data: Mapping[str, Any]) -> tuple[float, float]:
     hours = cems_hour(**STACK, **cems)
     cems_hour_mass_sum(**STACK, **cems)
     filled = substitute_cems_hours(hours)
-    days = cems_days(
-        filled.co2_kg,
-        filled.std_dry_flow_m3,
-        filled.co2_mg_per_m3,
-        filled.measured,
-        filled.substituted,
-    )
+    days = days_of(filled)
     months = cems_months(days, month_day_counts(2023))
     tags = hourly_means(data["others"], data["other_flags"])
     monthly = np.add.reduceat(np.nan_to_num(tags.mean), _month_hour_starts(), axis=1)

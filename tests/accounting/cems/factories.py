@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from tanji.accounting.cems import CemsPeriod, SubstitutedHours, cems_days
+
 STACK: dict[str, float] = {
     "duct_area_m2": 12.566370614359172,
     "velocity_coefficient": 0.95,
@@ -35,3 +37,14 @@ def hour_case(case: dict[str, Any]) -> dict[str, Any]:
     for name in records[0]:
         inputs[name] = np.array([r[name] for r in records])
     return inputs
+
+
+def days_of(filled: SubstitutedHours) -> CemsPeriod:
+    """Daily sums of substituted hours, measured and substituted hours counted apart."""
+    return cems_days(
+        filled.co2_kg,
+        filled.std_dry_flow_m3,
+        filled.co2_mg_per_m3,
+        filled.measured,
+        filled.substituted,
+    )

@@ -11,7 +11,7 @@ from tanji.accounting.cems import (
     month_day_counts,
     substitute_cems_hours,
 )
-from tests.accounting.cems.factories import STACK, minutes
+from tests.accounting.cems.factories import STACK, days_of, minutes
 
 
 def test_day_sums_hours_and_needs_20_valid_hours() -> None:
@@ -33,13 +33,7 @@ def test_substituted_hours_enter_the_sum_and_are_counted_apart() -> None:
     data["flag"][10:12] = "C"
     hours = cems_hour(**STACK, **data)
     filled = substitute_cems_hours(hours)
-    days = cems_days(
-        filled.co2_kg,
-        filled.std_dry_flow_m3,
-        filled.co2_mg_per_m3,
-        filled.measured,
-        filled.substituted,
-    )
+    days = days_of(filled)
     assert days.substituted_hours.tolist() == [2]
     assert days.missing_hours.tolist() == [0]
     assert days.co2_kg[0] == pytest.approx(filled.co2_kg.sum())

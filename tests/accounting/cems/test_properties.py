@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tanji.accounting.cems import (
-    cems_days,
     cems_hour,
     cems_hour_mass_sum,
     cems_minute,
@@ -18,7 +17,7 @@ from tanji.accounting.cems import (
     substitute_conservative,
     substitute_hj75,
 )
-from tests.accounting.cems.factories import STACK, minutes
+from tests.accounting.cems.factories import STACK, days_of, minutes
 
 METHODS = st.sampled_from([cems_hour, cems_hour_mass_sum])
 scale = st.floats(0.1, 10.0)
@@ -111,13 +110,7 @@ def test_hours_days_and_months_conserve_mass(seed: int, invalid_fraction: float)
     data = minutes(24 * 59, seed=seed, invalid_fraction=invalid_fraction)
     hours = cems_hour(**STACK, **data)
     filled = substitute_cems_hours(hours)
-    days = cems_days(
-        filled.co2_kg,
-        filled.std_dry_flow_m3,
-        filled.co2_mg_per_m3,
-        filled.measured,
-        filled.substituted,
-    )
+    days = days_of(filled)
     months = cems_months(days, [31, 28])
     counted = filled.measured | filled.substituted
     total = filled.co2_kg[counted].sum()
