@@ -23,7 +23,15 @@ from typing import Any, TextIO
 from tanji.errors import CodedError
 from tanji.protocols.hj212 import CHINA_STANDARD_TIME
 from tanji.protocols.readings import format_time
-from tanji.simulator import TAGS, GroundTruth, Plant, Scenario, SimulatorError, load_scenario
+from tanji.simulator import (
+    TAG_MAP,
+    TAGS,
+    GroundTruth,
+    Plant,
+    Scenario,
+    SimulatorError,
+    load_scenario,
+)
 from tanji.simulator.cems_device import DEFAULT_MN, DEFAULT_PW, CemsDevice, DeviceConfig
 from tanji.simulator.scenarios import available, shifted
 from tanji.simulator.stream import AsyncSystemClock, SystemClock, live
@@ -95,8 +103,7 @@ def _tags(args: argparse.Namespace) -> list[str] | None:
     if not args.tags:
         return None
     chosen = [tag.strip() for tag in args.tags.split(",") if tag.strip()]
-    known = {tag.code for tag in TAGS}
-    unknown = [tag for tag in chosen if tag not in known]
+    unknown = [tag for tag in chosen if tag not in TAG_MAP]
     if unknown:
         raise SimulatorError("simulator.unknown_tag", "--tags: unknown tags {tags}", tags=unknown)
     return chosen
