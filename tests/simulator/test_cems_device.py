@@ -24,19 +24,9 @@ from tanji.protocols.hj212 import (
 from tanji.simulator import Plant, load_scenario
 from tanji.simulator.cems_device import CemsDevice, DeviceConfig
 from tanji.simulator.das import CO2_MG_PER_M3_PER_PCT
+from tests.simulator.factories import FakeAsyncClock
 
 CST = CHINA_STANDARD_TIME
-
-
-class FakeAsyncClock:
-    def __init__(self, now: datetime) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
-
-    async def sleep_until(self, moment: datetime) -> None:
-        self.current = max(self.current, moment + timedelta(seconds=2))
 
 
 @dataclass
@@ -85,7 +75,12 @@ def _session(
         server = await asyncio.start_server(platform.handle, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         async with server:
-            await device.connect("127.0.0.1", port, FakeAsyncClock(start), limit=ticks)
+            await device.connect(
+                "127.0.0.1",
+                port,
+                FakeAsyncClock(start, oversleep=timedelta(seconds=2)),
+                limit=ticks,
+            )
             await asyncio.sleep(0.05)
 
     asyncio.run(main())

@@ -7,27 +7,7 @@ import pytest
 
 from tanji.simulator import Plant, SimulatorError, load_scenario
 from tanji.simulator.stream import Tick, live, live_async
-
-
-class FakeClock:
-    """A clock whose sleep jumps time forward, optionally oversleeping."""
-
-    def __init__(self, now: datetime, oversleep: timedelta = timedelta(0)) -> None:
-        self.current = now
-        self.oversleep = oversleep
-        self.sleeps: list[datetime] = []
-
-    def now(self) -> datetime:
-        return self.current
-
-    def sleep_until(self, moment: datetime) -> None:
-        self.sleeps.append(moment)
-        self.current = max(self.current, moment + self.oversleep)
-
-
-class FakeAsyncClock(FakeClock):
-    async def sleep_until(self, moment: datetime) -> None:  # type: ignore[override]
-        FakeClock.sleep_until(self, moment)
+from tests.simulator.factories import FakeAsyncClock, FakeClock
 
 
 @pytest.fixture(scope="module")

@@ -9,21 +9,11 @@ from pathlib import Path
 from tanji.protocols.hj212 import CHINA_STANDARD_TIME
 from tanji.simulator import Plant, load_scenario
 from tanji.simulator.cems_device import DEFAULT_MN, DEFAULT_PW, CemsDevice, DeviceConfig
+from tests.simulator.factories import FakeAsyncClock
 
 from .harness import gateway
 
 CST = CHINA_STANDARD_TIME
-
-
-class FakeAsyncClock:
-    def __init__(self, now: datetime) -> None:
-        self.current = now
-
-    def now(self) -> datetime:
-        return self.current
-
-    async def sleep_until(self, moment: datetime) -> None:
-        self.current = max(self.current, moment + timedelta(seconds=2))
 
 
 def test_simulated_device_is_stored_and_acknowledged(tmp_path: Path) -> None:
@@ -33,7 +23,9 @@ def test_simulated_device_is_stored_and_acknowledged(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with gateway(tmp_path, devices=2) as (server, sink, address):
             start = datetime(2025, 6, 2, 0, 57, 30, tzinfo=CST)
-            await device.connect(*address, FakeAsyncClock(start), limit=4)
+            await device.connect(
+                *address, FakeAsyncClock(start, oversleep=timedelta(seconds=2)), limit=4
+            )
             assert sink.count() == 5  # 4 minutes and the 00:00 hour
             assert server.stats["uploads stored"] == 5
             assert server.stats["closed: too many bad frames"] == 0
