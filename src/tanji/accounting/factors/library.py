@@ -166,9 +166,7 @@ def load_library(directory: Path | None = None) -> FactorLibrary:
     grouped: dict[str, list[FactorEntry]] = {}
     ids: set[str] = set()
     for name in manifest["files"]:
-        path = root / str(name)
-        digest.update(path.read_bytes() if path.is_file() else b"")
-        for row, raw in enumerate(_read_yaml(path).get("entries") or []):
+        for row, raw in enumerate(_read_yaml(root / str(name), digest).get("entries") or []):
             entry = _entry(raw, str(name), row)
             if entry.id in ids:
                 raise FactorError(
@@ -186,14 +184,21 @@ def load_library(directory: Path | None = None) -> FactorLibrary:
     return FactorLibrary(str(manifest.get("version")), digest.hexdigest(), entries)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    """A YAML mapping, or a precise error naming the file."""
+def _read_yaml(path: Path, digest: Any = None) -> dict[str, Any]:
+    """A YAML mapping, or a precise error naming the file.
+
+    The file is read once: its bytes feed ``digest`` (the library digest), when given, and the
+    parser.
+    """
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        content = path.read_bytes()
     except OSError:
         raise FactorError(
             "factors.missing_file", "factor file {path} not found", path=path.name
         ) from None
+    if digest is not None:
+        digest.update(content)
+    data = yaml.load(content.decode("utf-8"), Loader=_LOADER)
     if not isinstance(data, dict):
         raise FactorError("factors.bad_file", "{path}: expected a YAML mapping", path=path.name)
     return data
