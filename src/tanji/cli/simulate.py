@@ -33,6 +33,7 @@ from tanji.simulator import (
     load_scenario,
 )
 from tanji.simulator.cems_device import DEFAULT_MN, DEFAULT_PW, CemsDevice, DeviceConfig
+from tanji.simulator.frame import reading_document
 from tanji.simulator.scenarios import available, shifted
 from tanji.simulator.stream import AsyncSystemClock, SystemClock, live
 
@@ -156,13 +157,7 @@ def _live(args: argparse.Namespace) -> int:
     plant = Plant(_scenario(args, live=True))
     for tick in live(plant, SystemClock(), args.tick, _tags(args), args.count):
         for reading in tick.readings:
-            document = {
-                "q": str(reading.flag),
-                "t": format_time(reading.time),
-                "tag": reading.tag,
-                "u": reading.unit,
-                "v": round(reading.value, 6),
-            }
+            document = reading_document(reading)
             print(json.dumps(document, ensure_ascii=False, sort_keys=True), flush=True)
     return 0
 

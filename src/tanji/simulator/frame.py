@@ -27,6 +27,20 @@ def minute_time(minute: int) -> datetime:
     return EPOCH + timedelta(minutes=minute)
 
 
+def reading_document(reading: Reading) -> dict[str, object]:
+    """One reading in the batch wire shape (keys q, t, tag, u, v), value to 6 decimals.
+
+    Back-fill JSON lines and ``tanji simulate live`` print the same document.
+    """
+    return {
+        "q": str(reading.flag),
+        "t": format_time(reading.time),
+        "tag": reading.tag,
+        "u": reading.unit,
+        "v": round(reading.value, 6),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Frame:
     """Values and flags of every tag over consecutive minutes.
@@ -77,13 +91,7 @@ class Frame:
         """Write one reading per line in the batch wire shape (keys q, t, tag, u, v)."""
         count = 0
         for reading in self.readings(tags):
-            document = {
-                "q": str(reading.flag),
-                "t": format_time(reading.time),
-                "tag": reading.tag,
-                "u": reading.unit,
-                "v": round(reading.value, 6),
-            }
-            out.write(json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n")
+            line = json.dumps(reading_document(reading), ensure_ascii=False, sort_keys=True)
+            out.write(line + "\n")
             count += 1
         return count
