@@ -36,9 +36,6 @@ from tanji.tenancy.actor import Actor
 from tanji.tenancy.validation import InvalidInput, get_visible
 
 __all__ = [
-    "DueItem",
-    "TagStatus",
-    "TagUncertainty",
     "calibration_alerts",
     "calibration_bodies",
     "calibration_plans",
@@ -261,9 +258,10 @@ def tag_standard_uncertainty(actor: Actor, tag_id: int, value: float, at: date) 
     else from the accuracy class as a rectangular half-width (GB 17167 classes are % of reading;
     for transmitters % of span).
     """
+    tag = plant_queries.tag(actor, tag_id)  # NotFound for another tenant's tag
     fitted = [
         i
-        for i in instruments_for_tag(actor, tag_id).order_by("code")
+        for i in instruments_for_tag(actor, tag.pk).order_by("code")
         if calibration.feeds_data(i, at)
     ]
     for item in fitted:
