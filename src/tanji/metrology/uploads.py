@@ -19,7 +19,6 @@ from tanji.errors import CodedError
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NAME = 200
 MAX_PIXELS = 40_000_000
-MAX_INFLATED = 200 * 1024 * 1024
 EXTENSIONS = {
     ".pdf": "application/pdf",
     ".png": "image/png",
@@ -125,8 +124,15 @@ def _check_pdf(content: bytes, filename: str) -> None:
             raise _reject("active_content", f"PDF with {name.decode()}", filename)
 
 
+def _png_raw_size(header: bytes) -> int:
+    """Bytes the image data must inflate to (PNG spec §7: one filter byte per scanline)."""
+    width, height, depth, colour = struct.unpack(">IIBB", header[:10])
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(colour, 4)
+    return height * (1 + (width * channels * depth + 7) // 8)
+
+
 def _check_png(content: bytes, filename: str) -> None:
-    offset, inflater, inflated, seen_end = 8, zlib.decompressobj(), 0, False
+    offset, inflater, inflated, limit, seen_end = 8, zlib.decompressobj(), 0, 0, False
     while offset + 8 <= len(content):
         length, kind = struct.unpack(">I4s", content[offset : offset + 8])
         data = content[offset + 8 : offset + 8 + length]
@@ -137,10 +143,11 @@ def _check_png(content: bytes, filename: str) -> None:
             width, height = struct.unpack(">II", data[:8])
             if width * height > MAX_PIXELS:
                 raise _reject("bomb", f"{width}×{height} pixels", filename)
+            limit = _png_raw_size(data)
         elif kind == b"IDAT":
-            inflated += len(inflater.decompress(data, MAX_INFLATED))
-            if inflated >= MAX_INFLATED or inflater.unconsumed_tail:
-                raise _reject("bomb", "image data inflates beyond the limit", filename)
+            inflated += len(inflater.decompress(data, limit + 1))
+            if inflated > limit or inflater.unconsumed_tail:
+                raise _reject("bomb", "image data inflates beyond its declared size", filename)
         offset += 12 + length
         if kind == b"IEND":
             seen_end = True
