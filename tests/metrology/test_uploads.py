@@ -115,7 +115,12 @@ HOSTILE: list[tuple[str, str, bytes, str]] = [
     ("png with trailing data", "cert.png", png(tail=b"\x00" * 16), "structure"),
     ("png with bad crc", "cert.png", png()[:-1] + b"\x00", "structure"),
     ("png without IEND", "cert.png", png()[:-12], "structure"),
-    ("png pixel bomb", "cert.png", png(width=100_000, height=100_000, idat=zlib.compress(b"\x00")), "bomb"),
+    (
+        "png pixel bomb",
+        "cert.png",
+        png(width=100_000, height=100_000, idat=zlib.compress(b"\x00")),
+        "bomb",
+    ),
     ("png inflation bomb", "cert.png", png(width=64, height=64, idat=BOMB_IDAT), "bomb"),
     ("jpeg pixel bomb", "cert.jpg", jpeg(width=65000, height=65000), "bomb"),
     ("jpeg with appended data", "cert.jpg", jpeg(tail=b"\x01\x02\x03"), "structure"),
