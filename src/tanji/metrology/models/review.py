@@ -21,7 +21,7 @@ class LedgerSnapshot(EnterpriseOwned):
 
     year = models.PositiveSmallIntegerField(_("year"))
     taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
-    rows = models.JSONField(_("rows"), encoder=DjangoJSONEncoder)
+    rows = models.JSONField(_("rows"), blank=True, encoder=DjangoJSONEncoder)
     changes = models.JSONField(_("changes since the previous snapshot"), encoder=DjangoJSONEncoder)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
 
@@ -46,8 +46,12 @@ class Review(EnterpriseOwned):
         default=ReviewStateChoices.DRAFT,
     )
     period = models.CharField(_("period"), max_length=7, help_text=_("YYYY or YYYY-MM"))
-    payload = models.JSONField(_("submitted references"), default=dict, encoder=DjangoJSONEncoder)
-    checks = models.JSONField(_("automatic checks"), default=list, encoder=DjangoJSONEncoder)
+    payload = models.JSONField(
+        _("submitted references"), default=dict, blank=True, encoder=DjangoJSONEncoder
+    )
+    checks = models.JSONField(
+        _("automatic checks"), default=list, blank=True, encoder=DjangoJSONEncoder
+    )
     decision_note = models.TextField(_("decision note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_by = models.ForeignKey(
