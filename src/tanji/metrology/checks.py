@@ -7,6 +7,7 @@ the decision; the reviewer decides.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -94,7 +95,7 @@ def _certificate(actor: Actor, review: Review, at: date) -> list[Check]:
     deviation = plan is not None and plan.regulation not in cert.method
     return [
         Check("traceability_chain", chain.complete, chain.gaps),
-        Check("document_hash", bool(cert.document_id and cert.document.sha256)),
+        Check("document_hash", bool(cert.document and cert.document.sha256)),
         Check(
             "method_deviation",
             not deviation,
@@ -113,7 +114,7 @@ def _data_package(actor: Actor, review: Review, at: date) -> list[Check]:
     return [_overdue(actor, review.enterprise_id, at), Check("qc", not failed_qc, tuple(failed_qc))]
 
 
-CHECKS = {
+CHECKS: dict[str, Callable[[Actor, Review, date], list[Check]]] = {
     ReviewKindChoices.LEDGER_UPDATE: _ledger,
     ReviewKindChoices.CALIBRATION_PLAN: _plan,
     ReviewKindChoices.CERTIFICATE: _certificate,

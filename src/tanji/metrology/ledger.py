@@ -54,8 +54,8 @@ def ledger_row(instrument: Instrument) -> dict[str, Any]:
     row = {c: getattr(instrument, c) for c in LEDGER_COLUMNS}
     row = {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
     row["responsible"] = instrument.responsible.username
-    row["location"] = instrument.location.key if instrument.location_id else ""
-    row["point"] = instrument.point.code if instrument.point_id else ""
+    row["location"] = instrument.location.key if instrument.location else ""
+    row["point"] = instrument.point.code if instrument.point else ""
     row["tags"] = sorted(instrument.tags.values_list("code", flat=True))
     return row
 

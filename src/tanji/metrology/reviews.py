@@ -7,7 +7,7 @@ checks on submission, and writes the review event and the audit entry in one tra
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,13 +33,13 @@ from tanji.tenancy.writes import save_new
 __all__ = ["FindingInput", "create_review", "submit_ledger_update", "transition"]
 
 #: Which qualification an enterprise signer needs for each kind of submission.
-SCOPE_OF_KIND = {
+SCOPE_OF_KIND: dict[str, str] = {
     ReviewKindChoices.LEDGER_UPDATE: SigningScopeChoices.LEDGER,
     ReviewKindChoices.CALIBRATION_PLAN: SigningScopeChoices.CALIBRATION,
     ReviewKindChoices.CERTIFICATE: SigningScopeChoices.CALIBRATION,
     ReviewKindChoices.DATA_PACKAGE: SigningScopeChoices.DATA,
 }
-REFERENCE_KEYS = {
+REFERENCE_KEYS: dict[str, str] = {
     ReviewKindChoices.LEDGER_UPDATE: "snapshot_id",
     ReviewKindChoices.CERTIFICATE: "certificate_id",
 }
@@ -54,6 +54,9 @@ class FindingInput:
     severity: str = FindingSeverityChoices.MAJOR
 
 
+Step = Callable[[Actor, Review, str, Sequence[FindingInput], Mapping[int, str]], None]
+
+
 @transaction.atomic
 def create_review(
     actor: Actor, *, enterprise_id: int, kind: str, title: str, period: str, payload: dict[str, Any]
@@ -64,7 +67,7 @@ def create_review(
     key = REFERENCE_KEYS.get(kind)
     if key is not None:
         lookup = queries.ledger_snapshot if key == "snapshot_id" else queries.certificate
-        referenced = lookup(actor, payload.get(key))  # type: ignore[operator]
+        referenced = lookup(actor, int(payload.get(key) or 0))
         if referenced.enterprise_id != enterprise.pk:
             raise InvalidInput(
                 "metrology.payload_other_enterprise",
@@ -111,7 +114,8 @@ def transition(
         actor.require(Action.EDIT_INSTRUMENTS, review.enterprise)
         signing.require_signer(actor, review.enterprise, SCOPE_OF_KIND[review.kind], today)
     before = snapshot(review)
-    STEPS.get(action, _no_step)(actor, review, note, findings, responses or {})
+    step: Step = STEPS.get(action, _no_step)
+    step(actor, review, note, findings, responses or {})
     if action == ReviewActionChoices.SUBMIT:
         review.checks = checks.run_checks(actor, review, today)
         review.submitted_by_id = actor.user_id
@@ -148,7 +152,13 @@ def _target(review: Review, action: str) -> tuple[str, str]:
     return step
 
 
-def _no_step(*_args: Any) -> None:
+def _no_step(
+    actor: Actor,
+    review: Review,
+    note: str,
+    findings: Sequence[FindingInput],
+    responses: Mapping[int, str],
+) -> None:
     return None
 
 
@@ -217,7 +227,7 @@ def _reject(
         raise InvalidInput("metrology.note_required", "a rejection states its reason", field="note")
 
 
-STEPS = {
+STEPS: dict[str, Step] = {
     ReviewActionChoices.RETURN: _return,
     ReviewActionChoices.RESPOND: _respond,
     ReviewActionChoices.REJECT: _reject,

@@ -52,7 +52,7 @@ def traceability_chain(actor: Actor, certificate_id: int) -> Chain:
     standards = {
         s.pk: s for s in queries.reference_standards(actor).filter(enterprise_id=cert.enterprise_id)
     }
-    current, seen = standards.get(cert.standard_id), set()
+    current, seen = standards.get(cert.standard_id), set[int]()
     while current is not None and current.pk not in seen and len(seen) < MAX_DEPTH:
         seen.add(current.pk)
         valid = current.valid_until >= at

@@ -128,7 +128,7 @@ def _png_raw_size(header: bytes) -> int:
     """Bytes the image data must inflate to (PNG spec §7: one filter byte per scanline)."""
     width, height, depth, colour = struct.unpack(">IIBB", header[:10])
     channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(colour, 4)
-    return height * (1 + (width * channels * depth + 7) // 8)
+    return int(height * (1 + (width * channels * depth + 7) // 8))
 
 
 def _check_png(content: bytes, filename: str) -> None:
