@@ -7,6 +7,7 @@ import math
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from tanji.metrology import calibration, queries, trust_hook
 from tanji.metrology.calibration import CertificateFields, add_months
@@ -96,19 +97,21 @@ def test_certificate_is_stored_with_its_file_hash_and_audited() -> None:
     finally:
         trust_hook.clear_recorder()
     digest = hashlib.sha256(MINIMAL_PDF).hexdigest()
-    assert cert.document is not None and cert.document.sha256 == digest
+    assert cert.document is not None
+    assert cert.document.sha256 == digest
     assert cert.document.trust_leaf == f"leaf:{digest[:8]}"
     assert logged == [(digest, "calibration_certificate", scale.enterprise_id)]
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"upload", "create"} <= actions
     upload = AuditEntry.objects.get(action="upload")
-    assert "content" not in upload.after and upload.after["sha256"] == digest
+    assert "content" not in upload.after
+    assert upload.after["sha256"] == digest
 
 
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"calibrated_on": date.today() + timedelta(days=3)}, "calibrated_on"),
+        ({"calibrated_on": timezone.now().date() + timedelta(days=3)}, "calibrated_on"),
         ({"calibrated_on": date(2015, 1, 1), "next_due_on": date(2016, 1, 1)}, "calibrated_on"),
         ({"next_due_on": date(2025, 3, 1)}, "next_due_on"),
         ({"next_due_on": date(2026, 9, 1)}, "next_due_on"),  # beyond the 12-month plan

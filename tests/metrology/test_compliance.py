@@ -95,7 +95,8 @@ def test_rate_just_below_the_requirement_is_flagged() -> None:
         status="spare",
     )
     [row] = compliance.provision_rates(Actor.system(), e.pk)
-    assert row.compliant is False and round(row.rate_pct, 2) == 90.48
+    assert row.compliant is False
+    assert round(row.rate_pct, 2) == 90.48
 
 
 @pytest.mark.parametrize(
@@ -135,7 +136,9 @@ def test_compliance_of_another_enterprise_is_not_found() -> None:
 def test_rule_data_names_its_source_and_confidence() -> None:
     for name in (rules.GB17167_FILE, rules.PERIODS_FILE):
         provenance = rules.provenance(name)
-        assert provenance.version and provenance.source and provenance.confidence == "R"
+        assert provenance.version
+        assert provenance.source
+        assert provenance.confidence == "R"
     assert rules.required_rate("waste_energy", "equipment") is None
     assert rules.required_rate("steam", "sub_unit").required_pct == 80.0  # type: ignore[union-attr]
     assert rules.verification_period("energy_meter", "0.5S").months == 72

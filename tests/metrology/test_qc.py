@@ -56,7 +56,8 @@ def test_records_store_inputs_and_verdict() -> None:
         cems=CEMS,
         reference=REFERENCE,
     )
-    assert rata.passed and rata.inputs["reference"] == REFERENCE
+    assert rata.passed
+    assert rata.inputs["reference"] == REFERENCE
     rm = qc.record_reference_material(
         actor,
         enterprise_id=e,
@@ -68,7 +69,8 @@ def test_records_store_inputs_and_verdict() -> None:
         certified=25.10,
         u_certified=0.08,
     )
-    assert not rm.passed and math.isclose(rm.limit_value, 1.0)
+    assert not rm.passed
+    assert math.isclose(rm.limit_value, 1.0)
     balance = qc.record_cross_meter_balance(
         actor,
         enterprise_id=e,
@@ -77,7 +79,8 @@ def test_records_store_inputs_and_verdict() -> None:
         main=1000.0,
         parts=[700, 270],
     )
-    assert not balance.passed and balance.result_value == pytest.approx(-3.0)
+    assert not balance.passed
+    assert balance.result_value == pytest.approx(-3.0)
     with pytest.raises(InvalidInput):
         qc.record_cross_meter_balance(
             actor,

@@ -84,7 +84,8 @@ def test_return_respond_approve_with_audit(submitted: tuple[Review, Actor, Actor
     review = reviews.transition(reviewer, review.pk, "approve", note="ok")
     assert review.state == "approved"
     row.refresh_from_db()
-    assert row.response == "Plan added." and row.responded_at is not None
+    assert row.response == "Plan added."
+    assert row.responded_at is not None
     events = [(e.from_state, e.to_state) for e in review.events.all()]
     assert events == [
         ("draft", "submitted"),
@@ -116,7 +117,8 @@ def test_sides_and_states_are_enforced(submitted: tuple[Review, Actor, Actor]) -
     with pytest.raises(InvalidInput):
         reviews.transition(reviewer, review.pk, "reject", note=" ")
     review = reviews.transition(reviewer, review.pk, "reject", note="ledger incomplete")
-    assert review.state == "rejected" and review.decision_note == "ledger incomplete"
+    assert review.state == "rejected"
+    assert review.decision_note == "ledger incomplete"
     with pytest.raises(InvalidInput):
         reviews.transition(reviewer, review.pk, "approve")
 
@@ -170,6 +172,7 @@ def test_payload_of_another_enterprise_is_refused() -> None:
 def test_transition_table_is_closed() -> None:
     states = set(ReviewStateChoices.values)
     for (state, action), (target, side) in REVIEW_TRANSITIONS.items():
-        assert {state, target} <= states and action in ReviewActionChoices.values
+        assert {state, target} <= states
+        assert action in ReviewActionChoices.values
         assert side in {"enterprise", "reviewer"}
     assert not any(s in {"approved", "rejected"} for s, _ in REVIEW_TRANSITIONS)

@@ -32,7 +32,8 @@ def test_complete_chain_reaches_the_national_standard() -> None:
         "standard",
         "national",
     ]
-    assert chain.complete and chain.links[1].reference == body.accreditation_no
+    assert chain.complete
+    assert chain.links[1].reference == body.accreditation_no
 
 
 def test_gaps_expired_standard_and_open_end() -> None:

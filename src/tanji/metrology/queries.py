@@ -265,17 +265,9 @@ def tag_standard_uncertainty(actor: Actor, tag_id: int, value: float, at: date) 
         if calibration.feeds_data(i, at)
     ]
     for item in fitted:
-        cert = calibration.latest_certificate(list(certificates(actor, instrument_id=item.pk)), at)
-        if cert and cert.result == CertificateResultChoices.PASS and cert.expanded_u is not None:
-            expanded = (
-                abs(value) * cert.expanded_u / 100 if cert.expanded_u_relative else cert.expanded_u
-            )
-            return TagUncertainty(
-                u_from_expanded(expanded, cert.coverage_k or 2.0),
-                "certificate",
-                item.code,
-                cert.number,
-            )
+        from_certificate = _from_certificate(actor, item, value, at)
+        if from_certificate is not None:
+            return from_certificate
     for item in fitted:
         pct = _class_pct(item.accuracy_class)
         if pct is not None:
@@ -293,6 +285,17 @@ def tag_standard_uncertainty(actor: Actor, tag_id: int, value: float, at: date) 
         tag=tag_id,
         at=at.isoformat(),
     )
+
+
+def _from_certificate(
+    actor: Actor, item: Instrument, value: float, at: date
+) -> TagUncertainty | None:
+    cert = calibration.latest_certificate(list(certificates(actor, instrument_id=item.pk)), at)
+    if cert is None or cert.result != CertificateResultChoices.PASS or cert.expanded_u is None:
+        return None
+    expanded = abs(value) * cert.expanded_u / 100 if cert.expanded_u_relative else cert.expanded_u
+    u = u_from_expanded(expanded, cert.coverage_k or 2.0)
+    return TagUncertainty(u, "certificate", item.code, cert.number)
 
 
 def _class_pct(accuracy_class: str) -> float | None:

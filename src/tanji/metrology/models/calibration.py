@@ -54,7 +54,9 @@ class CalibrationBody(EnterpriseOwned):
 
     name = models.CharField(_("name"), max_length=128)
     accreditation_no = models.CharField(_("accreditation number"), max_length=64)
-    accreditation_valid_until = models.DateField(_("accreditation valid until"), null=True)
+    accreditation_valid_until = models.DateField(
+        _("accreditation valid until"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("calibration body")
