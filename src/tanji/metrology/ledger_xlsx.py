@@ -148,6 +148,7 @@ def import_ledger_xlsx(actor: Actor, enterprise_id: int, content: bytes) -> dict
         responsible = users.get(values.pop("responsible", ""))
         if responsible is None:
             errors.append(RowError(number, "responsible", "no such user"))
+            continue
         if len(errors) > before:
             continue
         try:
