@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from openpyxl import Workbook
 
 from tanji.metrology import charts, exchange, ledger_xlsx, queries
+from tanji.metrology.live import edge_quantities
 from tanji.metrology.models import CalibrationAlert
 from tanji.plant.models import CarbonFlowDiagram
 from tanji.tenancy.actor import Actor
+from tanji.timeseries.store import store_for
 from tests.metrology.factories import CertificateFactory, InstrumentFactory
-from tests.plant.factories import EdgeFactory, LineFactory
+from tests.plant.factories import EdgeFactory, LineFactory, TagFactory
 from tests.tenancy.factories import EnterpriseFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +194,21 @@ def test_alert_command_raises_once() -> None:
     assert CalibrationAlert.objects.count() == 1
     assert "1 alert(s) raised" in out.getvalue()
     assert "0 alert(s) raised" in out.getvalue()
+
+
+def test_live_quantities_take_the_latest_valid_sample_of_the_hour() -> None:
+    edge = EdgeFactory()
+    tag = TagFactory(enterprise=edge.enterprise, line=None, source=None, quantity_kind="mass_flow")
+    scale = InstrumentFactory(enterprise=edge.enterprise, location=edge)
+    scale.tags.add(tag)
+    at = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+    ms = int(at.timestamp() * 1000)
+    store_for(connection).write(
+        [
+            (tag.pk, ms - 7_200_000, 99.0, "N"),
+            (tag.pk, ms - 120_000, 210.5, "N"),
+            (tag.pk, ms - 60_000, 0.0, "D"),
+        ]
+    )
+    assert edge_quantities(SYSTEM, edge.diagram_id, at) == {edge.key: (210.5, "t/h")}
+    assert edge_quantities(SYSTEM, edge.diagram_id, datetime(2025, 6, 2, tzinfo=UTC)) == {}
