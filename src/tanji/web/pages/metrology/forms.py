@@ -15,6 +15,12 @@ from tanji.plant.models import CarbonFlowDiagram
 from tanji.tenancy.actor import Actor
 
 
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class PlaceInstrumentForm(forms.Form):
     """Place a new instrument on an edge of the diagram and link it to a tag."""
 
@@ -31,11 +37,11 @@ class PlaceInstrumentForm(forms.Form):
     def __init__(self, actor: Actor, diagram: CarbonFlowDiagram, *args: Any) -> None:
         super().__init__(*args)
         self.diagram = diagram
-        self.fields["edge"].choices = [
+        _choice_field(self, "edge").choices = [
             (e.pk, f"{e.key} {e.name_zh}")
             for e in plant_queries.flow_edges(actor, diagram_id=diagram.pk)
         ]
-        self.fields["tag"].choices = [("", "—")] + [
+        _choice_field(self, "tag").choices = [("", "—")] + [
             (t.pk, str(t)) for t in plant_queries.tags(actor).filter(enterprise=diagram.enterprise)
         ]
 
@@ -72,11 +78,13 @@ class CertificateForm(forms.Form):
 
     def __init__(self, actor: Actor, *args: Any) -> None:
         super().__init__(*args)
-        self.fields["instrument"].choices = [
+        _choice_field(self, "instrument").choices = [
             (i.pk, str(i)) for i in queries.instruments(actor, active_only=True)
         ]
-        self.fields["body"].choices = [(b.pk, str(b)) for b in queries.calibration_bodies(actor)]
-        self.fields["standard"].choices = [
+        _choice_field(self, "body").choices = [
+            (b.pk, str(b)) for b in queries.calibration_bodies(actor)
+        ]
+        _choice_field(self, "standard").choices = [
             (s.pk, str(s)) for s in queries.reference_standards(actor)
         ]
 

@@ -54,6 +54,12 @@ def _enterprise_id(actor: Actor, request: HttpRequest) -> int | None:
     return first or enterprises.first()
 
 
+def _placed(request: HttpRequest, actor: Actor, form: forms.PlaceInstrumentForm | None) -> bool:
+    if form is None or request.method != "POST" or not form.is_valid():
+        return False
+    return _run(request, lambda: form.save(actor), _("Saved."))
+
+
 @login_required
 def diagram(request: HttpRequest) -> HttpResponse:
     """The carbon-flow diagram with instruments and their state; place and link instruments."""
@@ -61,16 +67,14 @@ def diagram(request: HttpRequest) -> HttpResponse:
     diagrams = plant_queries.diagrams(actor)
     chosen = request.GET.get("diagram")
     current = diagrams.filter(pk=chosen).first() if chosen else diagrams.first()
-    if request.method == "POST" and current is not None:
-        form = forms.PlaceInstrumentForm(actor, current, request.POST)
-        if form.is_valid() and _run(request, lambda: form.save(actor), _("Saved.")):
-            return redirect(f"{request.path}?diagram={current.pk}")
+    form = forms.PlaceInstrumentForm(actor, current, request.POST or None) if current else None
+    if _placed(request, actor, form):
+        return redirect(f"{request.path}?diagram={current.pk if current else ''}")
     option = None
     if current is not None:
         document = exchange.export_diagram(actor, current.pk)
         states = {s.code: s.state for s in queries.instrument_states(actor, timezone.now().date())}
         option = json.dumps(charts.graph_option(document, None, states), ensure_ascii=False)
-    form = forms.PlaceInstrumentForm(actor, current) if current is not None else None
     context = {"diagrams": diagrams, "current": current, "option": option, "form": form}
     return render(request, "metrology/diagram.html", context)
 
@@ -98,7 +102,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
         if _run(request, submit, _("Submitted for review.")):
             return redirect("metrology:reviews")
-    rows = queries.instruments(actor).filter(enterprise_id=enterprise_id).select_related("point")
+    rows = (
+        queries.instruments(actor).filter(enterprise_id=enterprise_id or 0).select_related("point")
+    )
     result = compliance.compliance(actor, enterprise_id) if enterprise_id else None
     return render(
         request, "metrology/ledger.html", {"rows": rows, "compliance": result, "year": year}
