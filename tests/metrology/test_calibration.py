@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from tanji.metrology import calibration, queries, trust_hook
+from tanji.metrology import calibration, queries, services, trust_hook
 from tanji.metrology.calibration import CertificateFields, add_months
 from tanji.metrology.models import CalibrationAlert, StoredDocument
 from tanji.metrology.uploads import UploadRejected
@@ -266,3 +266,28 @@ def test_transmitter_class_is_of_the_span_and_unclassed_has_no_basis() -> None:
     with pytest.raises(InvalidInput) as caught:
         queries.tag_standard_uncertainty(SYSTEM, tag.pk, 1.0, date(2025, 6, 1))
     assert caught.value.code == "metrology.no_uncertainty_basis"
+
+
+def test_past_instants_use_the_status_history() -> None:
+    tag = TagFactory()
+    scale = InstrumentFactory(enterprise=tag.enterprise, installed_on=date(2021, 1, 1))
+    scale.tags.add(tag)
+    CertificateFactory(
+        instrument=scale, calibrated_on=date(2025, 1, 10), next_due_on=date(2026, 1, 10)
+    )
+    services.set_instrument_status(SYSTEM, scale.pk, status="maintenance", on=date(2025, 3, 1))
+    services.set_instrument_status(SYSTEM, scale.pk, status="in_use", on=date(2025, 3, 20))
+    states = {
+        day: queries.tag_metrology_status(SYSTEM, [tag.pk], day)[tag.pk].state
+        for day in (date(2025, 2, 28), date(2025, 3, 1), date(2025, 3, 19), date(2025, 3, 20))
+    }
+    assert states == {
+        date(2025, 2, 28): "ok",
+        date(2025, 3, 1): "maintenance",
+        date(2025, 3, 19): "maintenance",
+        date(2025, 3, 20): "ok",
+    }
+    services.retire_instrument(SYSTEM, scale.pk, retired_on=date(2025, 6, 30))
+    assert queries.tag_metrology_status(SYSTEM, [tag.pk], date(2025, 6, 29))[tag.pk].state == "ok"
+    after = queries.tag_metrology_status(SYSTEM, [tag.pk], date(2025, 7, 1))[tag.pk]
+    assert after.state == "no_instrument"

@@ -169,9 +169,13 @@ def qc_records(actor: Actor) -> QuerySet[QCRecord]:
 def instrument_states(
     actor: Actor, at: date, *, queryset: QuerySet[Instrument] | None = None
 ) -> list[calibration.InstrumentState]:
-    """Calibration state of every visible instrument fitted at ``at`` (three queries)."""
-    rows = [i for i in (queryset or instruments(actor)) if calibration.feeds_data(i, at)]
-    ids = [i.pk for i in rows]
+    """Calibration state of every visible instrument fitted at ``at`` (four queries)."""
+    candidates = list(queryset if queryset is not None else instruments(actor))
+    ids = [i.pk for i in candidates]
+    events: dict[int, list[InstrumentEvent]] = defaultdict(list)
+    for event in instrument_events(actor).filter(instrument_id__in=ids, kind="status"):
+        events[event.instrument_id].append(event)
+    rows = [i for i in candidates if calibration.feeds_data(i, at, events[i.pk])]
     plans = {
         p.instrument_id: p
         for p in CalibrationPlan.objects.visible_to(actor).filter(instrument_id__in=ids)
@@ -179,7 +183,10 @@ def instrument_states(
     certs: dict[int, list[Certificate]] = defaultdict(list)
     for cert in Certificate.objects.visible_to(actor).filter(instrument_id__in=ids):
         certs[cert.instrument_id].append(cert)
-    return [calibration.instrument_state(i, plans.get(i.pk), certs[i.pk], at) for i in rows]
+    return [
+        calibration.instrument_state(i, plans.get(i.pk), certs[i.pk], at, events[i.pk])
+        for i in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -262,7 +269,9 @@ def tag_standard_uncertainty(actor: Actor, tag_id: int, value: float, at: date) 
     fitted = [
         i
         for i in instruments_for_tag(actor, tag.pk).order_by("code")
-        if calibration.feeds_data(i, at)
+        if calibration.feeds_data(
+            i, at, list(instrument_events(actor, instrument_id=i.pk).filter(kind="status"))
+        )
     ]
     for item in fitted:
         from_certificate = _from_certificate(actor, item, value, at)

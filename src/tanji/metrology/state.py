@@ -7,6 +7,7 @@ or while the instrument is in maintenance — the data the instrument feeds is m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,7 @@ from tanji.metrology.choices import (
     InstrumentStatusChoices,
     TagStateChoices,
 )
-from tanji.metrology.models import CalibrationPlan, Certificate, Instrument
+from tanji.metrology.models import CalibrationPlan, Certificate, Instrument, InstrumentEvent
 
 #: Worst first: a tag fed by several instruments takes the worst of their states.
 SEVERITY = (
@@ -37,14 +38,34 @@ class InstrumentState:
     certificate_no: str | None
 
 
-def feeds_data(instrument: Instrument, at: date) -> bool:
+def status_at(instrument: Instrument, events: Sequence[InstrumentEvent], at: date) -> str:
+    """The service status at ``at``, replayed from the status history (``set_instrument_status``).
+
+    The last change on or before ``at`` gives its ``after``; before the first change, its
+    ``before``; without changes, the current status. A retired instrument was in use until its
+    retirement date unless the history says otherwise.
+    """
+    changes = sorted((e for e in events if e.kind == "status"), key=lambda e: (e.on, e.pk))
+    past = [e for e in changes if e.on <= at]
+    if past:
+        status = str(past[-1].detail.get("after", instrument.status))
+    elif changes:
+        status = str(changes[0].detail.get("before", instrument.status))
+    else:
+        status = instrument.status
+    if instrument.retired_on is not None and instrument.retired_on <= at:
+        return str(InstrumentStatusChoices.RETIRED)
+    return str(InstrumentStatusChoices.IN_USE) if status == "retired" else status
+
+
+def feeds_data(instrument: Instrument, at: date, events: Sequence[InstrumentEvent] = ()) -> bool:
     """Whether the instrument was fitted (installed, not spare, not retired) at ``at``."""
-    if instrument.installed_on > at or instrument.status in (
+    if instrument.installed_on > at:
+        return False
+    return status_at(instrument, events, at) not in (
         InstrumentStatusChoices.SPARE,
         InstrumentStatusChoices.RETIRED,
-    ):
-        return False
-    return instrument.retired_on is None or instrument.retired_on > at
+    )
 
 
 def latest_certificate(certificates: list[Certificate], at: date) -> Certificate | None:
@@ -65,11 +86,12 @@ def instrument_state(
     plan: CalibrationPlan | None,
     certificates: list[Certificate],
     at: date,
+    events: Sequence[InstrumentEvent] = (),
 ) -> InstrumentState:
     """The state at ``at``; no plan and no certificate counts as overdue (nothing backs it)."""
     certificate = latest_certificate(certificates, at)
     due = due_date(plan, certificate)
-    if instrument.status == InstrumentStatusChoices.MAINTENANCE:
+    if status_at(instrument, events, at) == InstrumentStatusChoices.MAINTENANCE:
         state = TagStateChoices.MAINTENANCE
     elif certificate is not None and certificate.result == CertificateResultChoices.FAIL:
         state = TagStateChoices.FAILED
