@@ -93,6 +93,7 @@ def test_engineer_and_reviewer_flow(live_server: Any, chromium_executable: str) 
         page.goto(f"{base}/metrology/calibration/")
         cert = page.locator("#certificate-form")
         cert.locator("[name=instrument]").select_option(label="BS-NEW 新皮带秤")
+        assert cert.locator("[name=form]").get_attribute("value") == "certificate"
         for name, value in (
             ("number", "JD-2025-9"),
             ("calibrated_on", today.isoformat()),

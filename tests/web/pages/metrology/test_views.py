@@ -91,6 +91,7 @@ def test_place_instrument_then_enter_its_certificate(client: Client) -> None:
         "expanded_u": "0.2",
         "coverage_k": "2",
         "next_due_on": (today + timedelta(days=365)).isoformat(),
+        "form": "certificate",
     }
     bad = client.post(
         reverse("metrology:calibration"),
@@ -105,6 +106,16 @@ def test_place_instrument_then_enter_its_certificate(client: Client) -> None:
     assert good.status_code == 302
     [state] = queries.instrument_states(actor, today)
     assert (state.state, state.due_on) == ("ok", today + timedelta(days=365))
+    too_long = {
+        "form": "plan",
+        "instrument": scale.pk,
+        "first_due_on": today.isoformat(),
+        "period_months": "18",
+    }
+    assert client.post(reverse("metrology:calibration"), too_long).status_code == 200
+    planned = client.post(reverse("metrology:calibration"), too_long | {"period_months": ""})
+    assert planned.status_code == 302
+    assert queries.calibration_plans(actor).get().period_months == 12
 
 
 def test_review_returned_and_answered_through_the_page(client: Client) -> None:

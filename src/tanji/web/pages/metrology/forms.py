@@ -106,3 +106,27 @@ class CertificateForm(forms.Form):
         calibration.record_certificate(
             actor, data["instrument"], fields, filename=upload.name or "", content=upload.read()
         )
+
+
+class PlanForm(forms.Form):
+    """Plan an instrument without a plan; the period comes from its regulation unless shorter."""
+
+    instrument = forms.TypedChoiceField(label=_("instrument"), coerce=int)
+    first_due_on = forms.DateField(label=_("first due on"))
+    period_months = forms.IntegerField(label=_("period (months)"), required=False, min_value=1)
+
+    def __init__(self, actor: Actor, *args: Any) -> None:
+        super().__init__(*args)
+        _choice_field(self, "instrument").choices = [
+            (i.pk, str(i)) for i in queries.instruments(actor, active_only=True).filter(plan=None)
+        ]
+
+    def save(self, actor: Actor) -> None:
+        """Create the plan through the service (which applies the regulation's period)."""
+        data = self.cleaned_data
+        calibration.create_plan(
+            actor,
+            data["instrument"],
+            first_due_on=data["first_due_on"],
+            period_months=data["period_months"],
+        )

@@ -116,8 +116,13 @@ def calibration(request: HttpRequest) -> HttpResponse:
     """Due and overdue instruments; enter a certificate with its scanned file."""
     actor = Actor.for_request(request)
     today = timezone.now().date()
-    form = forms.CertificateForm(actor, request.POST or None, request.FILES or None)
-    saved = request.method == "POST" and form.is_valid()
+    if request.POST.get("form") == "plan":
+        plan = forms.PlanForm(actor, request.POST)
+        if plan.is_valid() and _run(request, lambda: plan.save(actor), _("Plan saved.")):
+            return redirect("metrology:calibration")
+    posted = request.POST if request.POST.get("form") == "certificate" else None
+    form = forms.CertificateForm(actor, posted, request.FILES or None)
+    saved = posted is not None and form.is_valid()
     if saved and _run(request, lambda: form.save(actor), _("Certificate recorded.")):
         return redirect("metrology:calibration")
     states = queries.instrument_states(actor, today)
@@ -134,9 +139,9 @@ def calibration(request: HttpRequest) -> HttpResponse:
 def personnel(request: HttpRequest) -> HttpResponse:
     """Personnel papers with their validity flags."""
     actor = Actor.for_request(request)
-    flags = signing.personnel_flags(actor, timezone.now().date())
-    people = {d.pk: d.person for d in queries.personnel_documents(actor)}
-    return render(request, "metrology/personnel.html", {"flags": flags, "people": people})
+    people = {d.person_id: str(d.person) for d in queries.personnel_documents(actor)}
+    rows = [(people[f.person_id], f) for f in signing.personnel_flags(actor, timezone.now().date())]
+    return render(request, "metrology/personnel.html", {"rows": rows})
 
 
 @login_required
