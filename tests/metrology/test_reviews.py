@@ -176,3 +176,38 @@ def test_transition_table_is_closed() -> None:
         assert action in ReviewActionChoices.values
         assert side in {"enterprise", "reviewer"}
     assert not any(s in {"approved", "rejected"} for s, _ in REVIEW_TRANSITIONS)
+
+
+def test_data_package_review_lists_failed_qc_of_its_month() -> None:
+    from tanji.metrology import qc
+
+    e = EnterpriseFactory()
+    actor = Actor.system()
+    qc.record_cross_meter_balance(
+        actor,
+        enterprise_id=e.pk,
+        performed_on=date(2025, 3, 5),
+        instrument_id=None,
+        main=1000.0,
+        parts=[900.0],
+    )
+    qc.record_cross_meter_balance(
+        actor,
+        enterprise_id=e.pk,
+        performed_on=date(2025, 4, 5),
+        instrument_id=None,
+        main=1000.0,
+        parts=[800.0],
+    )
+    review = reviews.create_review(
+        actor,
+        enterprise_id=e.pk,
+        kind="data_package",
+        title="2025-03",
+        period="2025-03",
+        payload={},
+    )
+    review = reviews.transition(actor, review.pk, "submit")
+    checks = {c["name"]: c for c in review.checks}
+    assert checks["qc"]["detail"] == ["cross_meter 2025-03-05: -10 (limit 2)"]
+    assert checks["overdue_items"]["passed"] is True

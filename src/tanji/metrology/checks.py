@@ -107,7 +107,7 @@ def _certificate(actor: Actor, review: Review, at: date) -> list[Check]:
 
 def _data_package(actor: Actor, review: Review, at: date) -> list[Check]:
     failed_qc = [
-        f"{q.kind} {q.performed_on}: {q.result_value:g} > {q.limit_value:g}"
+        f"{q.kind} {q.performed_on}: {q.result_value:g} (limit {q.limit_value:g})"
         for q in queries.qc_records(actor).filter(enterprise_id=review.enterprise_id, passed=False)
         if q.performed_on.strftime("%Y-%m") == review.period
     ]
