@@ -272,8 +272,8 @@ def raise_calibration_alerts(
     for item in queries.calibrations_due(actor, at, within_days):
         instrument = queries.instrument(actor, item.instrument_id)
         kind = "due_soon" if item.state == "ok" else item.state
-        status = {"ok": "due_soon", "overdue": "overdue"}.get(item.state, "overdue")
-        if instrument.calibration_status != status:
+        status = {"ok": "due_soon", "overdue": "overdue", "failed": "overdue"}.get(item.state)
+        if status is not None and instrument.calibration_status != status:
             before = snapshot(instrument)
             instrument.calibration_status = status
             instrument.save(update_fields=["calibration_status"])
