@@ -3,7 +3,8 @@
 Instruments are classified by the suffix of their code (GB 17167 level, energy kind, use, the
 required point they fill). Two required points are deliberately left unfitted — coal received at
 the works gate (weighed by the supplier) and raw coal into the coal mill — so the compliance
-page shows real findings. Certificates cover the demo year; people hold valid papers.
+page shows real findings. Certificates cover the demo year; people hold valid papers; the
+year-end ledger awaits review.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from tanji.demo.enterprises import DEMO_YEAR
-from tanji.metrology import calibration, personnel, queries, rules, services
+from tanji.metrology import calibration, ledger, personnel, queries, reviews, rules, services
 from tanji.metrology.calibration import CertificateFields, add_months
 from tanji.metrology.models import Instrument
 from tanji.tenancy.actor import Actor
@@ -89,6 +90,9 @@ def build_metrology(actor: Actor, counter: Counter, enterprise: Enterprise, staf
     for instrument in queries.instruments(actor).filter(enterprise=enterprise, certificates=None):
         _certificates(actor, counter, instrument, body, standard)
     _papers(actor, counter, enterprise, staff)
+    if not queries.ledger_snapshots(actor).filter(enterprise=enterprise, year=DEMO_YEAR).exists():
+        snapshot = ledger.take_ledger_snapshot(actor, enterprise_id=enterprise.pk, year=DEMO_YEAR)
+        counter.add(reviews.submit_ledger_update(actor, counter.add(snapshot).pk))
 
 
 def _points(
