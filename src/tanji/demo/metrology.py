@@ -245,6 +245,12 @@ def _papers(actor: Actor, counter: Counter, enterprise: Enterprise, staff: User)
             score=86.0,
         )
     )
+    _qualifications(actor, counter, enterprise, staff, issued)
+
+
+def _qualifications(
+    actor: Actor, counter: Counter, enterprise: Enterprise, staff: User, issued: date
+) -> None:
     for scope in ("ledger", "calibration", "data"):
         counter.add(
             personnel.add_personnel_document(

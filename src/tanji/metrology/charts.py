@@ -44,6 +44,25 @@ def _edge_label(edge: Mapping[str, Any], quantity: tuple[float, str] | None) -> 
     return "\n".join(parts)
 
 
+def _link(
+    edge: Mapping[str, Any],
+    quantities: Mapping[str, tuple[float, str]],
+    states: Mapping[str, str],
+) -> dict[str, Any]:
+    state = _edge_state(list(edge.get("instruments", [])), states)
+    return {
+        "id": edge["key"],
+        "source": edge["from"],
+        "target": edge["to"],
+        "label": {"show": True, "formatter": _edge_label(edge, quantities.get(edge["key"]))},
+        "lineStyle": {
+            "color": STATE_COLOURS[state],
+            "width": 3 if edge.get("instruments") else 1,
+        },
+        "metrology": state,
+    }
+
+
 def graph_option(
     document: Mapping[str, Any],
     quantities: Mapping[str, tuple[float, str]] | None = None,
@@ -63,25 +82,7 @@ def graph_option(
         }
         for n in document["nodes"]
     ]
-    links = []
-    for edge in document["edges"]:
-        state = _edge_state(list(edge.get("instruments", [])), states)
-        links.append(
-            {
-                "id": edge["key"],
-                "source": edge["from"],
-                "target": edge["to"],
-                "label": {
-                    "show": True,
-                    "formatter": _edge_label(edge, quantities.get(edge["key"])),
-                },
-                "lineStyle": {
-                    "color": STATE_COLOURS[state],
-                    "width": 3 if edge.get("instruments") else 1,
-                },
-                "metrology": state,
-            }
-        )
+    links = [_link(edge, quantities, states) for edge in document["edges"]]
     return {
         "title": {"text": document.get("title", "")},
         "tooltip": {},
