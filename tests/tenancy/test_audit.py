@@ -65,6 +65,11 @@ def _instrument_with_tag() -> tuple[int, int]:
     return InstrumentFactory(enterprise=tag.enterprise).pk, tag.pk
 
 
+def _staffed_instrument() -> int:
+    e = EnterpriseFactory()
+    return int(InstrumentFactory(enterprise=e, responsible=member("metering_staff", e)).pk)
+
+
 def _linked() -> tuple[int, int]:
     instrument_id, tag_id = _instrument_with_tag()
     metrology.link_tag(Actor.system(), instrument_id, tag_id)
@@ -155,6 +160,23 @@ CALLS: dict[str, Callable[[Actor], Any]] = {
     ),
     "metrology.link_tag": lambda a: metrology.link_tag(a, *_instrument_with_tag()),
     "metrology.unlink_tag": lambda a: metrology.unlink_tag(a, *_linked()),
+    "metrology.move_instrument": lambda a: metrology.move_instrument(
+        a, InstrumentFactory().pk, on=date(2025, 5, 1), location_id=None, install_location="x"
+    ),
+    "metrology.set_instrument_status": lambda a: metrology.set_instrument_status(
+        a, InstrumentFactory().pk, status="maintenance", on=date(2025, 5, 1)
+    ),
+    "metrology.replace_instrument": lambda a: metrology.replace_instrument(
+        a, _staffed_instrument(), on=date(2025, 5, 1), code="NEW", serial_number="S2"
+    ),
+    "metrology.create_metering_point": lambda a: metrology.create_metering_point(
+        a,
+        enterprise_id=EnterpriseFactory().pk,
+        code="P1",
+        name_zh="x",
+        level="entity",
+        energy_kind="coal",
+    ),
 }
 
 

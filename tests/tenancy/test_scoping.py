@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 from django.db import models
 
 from tanji.metrology import queries as metrology_queries
+from tanji.metrology.models import Instrument
 from tanji.plant import queries as plant_queries
 from tanji.tenancy import queries as tenancy_queries, services as tenancy_services
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.models import Enterprise, Province, User
 from tanji.tenancy.validation import NotFound
-from tests.metrology.factories import InstrumentFactory
+from tests.metrology.factories import InstrumentFactory, MetrologyWorld, build_metrology
 from tests.plant.factories import Tenant, build_tenant
 from tests.tenancy.factories import EnterpriseFactory, ProvinceFactory, member
 
@@ -33,6 +35,7 @@ class World:
     tenants: dict[str, Tenant]
     instruments: dict[str, Any]
     actors: dict[str, Actor]
+    metrology: dict[str, MetrologyWorld]
 
 
 @pytest.fixture
@@ -46,6 +49,7 @@ def world() -> World:
     }
     tenants = {name: build_tenant(e) for name, e in enterprises.items()}
     instruments = {}
+    metrology = {}
     for name, tenant in tenants.items():
         staff = member("metering_staff", tenant.enterprise)
         instrument = InstrumentFactory(
@@ -53,6 +57,7 @@ def world() -> World:
         )
         instrument.tags.add(tenant.tag)
         instruments[name] = instrument
+        metrology[name] = build_metrology(instrument)
         # one audited change per tenant, so audit queries have something to leak
         tenancy_services.update_enterprise(Actor.system(), tenant.enterprise.pk, address="x")
     a = enterprises["A"]
@@ -68,7 +73,7 @@ def world() -> World:
             "metrology_reviewer",
         )
     }
-    return World(tenants, instruments, actors)
+    return World(tenants, instruments, actors, metrology)
 
 
 FORBIDDEN = {
@@ -98,7 +103,26 @@ LIST_QUERIES: dict[str, ListQuery] = {
     "plant.lab_analyses": lambda actor, w: plant_queries.lab_analyses(actor),
     "plant.lab_results": lambda actor, w: plant_queries.lab_results(actor),
     "metrology.instruments": lambda actor, w: metrology_queries.instruments(actor),
+    "metrology.calibration_alerts": lambda a, w: metrology_queries.calibration_alerts(a),
+    "metrology.calibration_bodies": lambda a, w: metrology_queries.calibration_bodies(a),
+    "metrology.calibration_plans": lambda a, w: metrology_queries.calibration_plans(a),
+    "metrology.calibrations_due": lambda a, w: Instrument.objects.filter(
+        pk__in=[d.instrument_id for d in metrology_queries.calibrations_due(a, AT, 30)]
+    ),
+    "metrology.certificates": lambda a, w: metrology_queries.certificates(a),
+    "metrology.instrument_events": lambda a, w: metrology_queries.instrument_events(a),
+    "metrology.instrument_states": lambda a, w: Instrument.objects.filter(
+        pk__in=[s.instrument_id for s in metrology_queries.instrument_states(a, AT)]
+    ),
+    "metrology.ledger_snapshots": lambda a, w: metrology_queries.ledger_snapshots(a),
+    "metrology.metering_points": lambda a, w: metrology_queries.metering_points(a),
+    "metrology.personnel_documents": lambda a, w: metrology_queries.personnel_documents(a),
+    "metrology.qc_records": lambda a, w: metrology_queries.qc_records(a),
+    "metrology.reference_standards": lambda a, w: metrology_queries.reference_standards(a),
+    "metrology.review_findings": lambda a, w: metrology_queries.review_findings(a),
+    "metrology.reviews": lambda a, w: metrology_queries.reviews(a),
 }
+AT = date(2025, 6, 1)
 
 DetailQuery = tuple[Callable[..., Any], Callable[[World, str], tuple[Any, ...]]]
 DETAIL_QUERIES: dict[str, DetailQuery] = {
@@ -120,6 +144,19 @@ DETAIL_QUERIES: dict[str, DetailQuery] = {
     "plant.lab_analysis": (plant_queries.lab_analysis, lambda w, n: (w.tenants[n].analysis.pk,)),
     "plant.lab_result": (plant_queries.lab_result, lambda w, n: (w.tenants[n].result.pk,)),
     "metrology.instrument": (metrology_queries.instrument, lambda w, n: (w.instruments[n].pk,)),
+    "metrology.certificate": (
+        metrology_queries.certificate,
+        lambda w, n: (w.metrology[n].certificate.pk,),
+    ),
+    "metrology.ledger_snapshot": (
+        metrology_queries.ledger_snapshot,
+        lambda w, n: (w.metrology[n].snapshot.pk,),
+    ),
+    "metrology.review": (metrology_queries.review, lambda w, n: (w.metrology[n].review.pk,)),
+    "metrology.tag_standard_uncertainty": (
+        metrology_queries.tag_standard_uncertainty,
+        lambda w, n: (w.tenants[n].tag.pk, 10.0, AT),
+    ),
 }
 
 # Filtered lists, called with another tenant's parent id: must come back empty.
@@ -140,6 +177,21 @@ FILTERED_QUERIES: dict[str, Callable[[Actor, World, str], Any]] = {
     ),
     "metrology.instruments_for_tag": lambda a, w, n: metrology_queries.instruments_for_tag(
         a, w.tenants[n].tag.pk
+    ),
+    "metrology.instrument_events(instrument_id)": lambda a, w, n: (
+        metrology_queries.instrument_events(a, instrument_id=w.instruments[n].pk)
+    ),
+    "metrology.certificates(instrument_id)": lambda a, w, n: metrology_queries.certificates(
+        a, instrument_id=w.instruments[n].pk
+    ),
+    "metrology.personnel_documents(person_id)": lambda a, w, n: (
+        metrology_queries.personnel_documents(a, person_id=w.instruments[n].responsible_id)
+    ),
+    "metrology.review_findings(review_id)": lambda a, w, n: metrology_queries.review_findings(
+        a, review_id=w.metrology[n].review.pk
+    ),
+    "metrology.tag_metrology_status": lambda a, w, n: list(
+        metrology_queries.tag_metrology_status(a, [w.tenants[n].tag.pk], AT)
     ),
 }
 

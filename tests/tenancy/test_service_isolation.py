@@ -216,6 +216,35 @@ CALLS: dict[str, tuple[Call, type[Exception]]] = {
         lambda a, b, o: metrology.unlink_tag(a, b.instrument.pk, b.t.tag.pk),
         NotFound,
     ),
+    "metrology.move_instrument": (
+        lambda a, b, o: metrology.move_instrument(
+            a, b.instrument.pk, on=date(2025, 5, 1), location_id=None, install_location="x"
+        ),
+        NotFound,
+    ),
+    "metrology.set_instrument_status": (
+        lambda a, b, o: metrology.set_instrument_status(
+            a, b.instrument.pk, status="spare", on=date(2025, 5, 1)
+        ),
+        NotFound,
+    ),
+    "metrology.replace_instrument": (
+        lambda a, b, o: metrology.replace_instrument(
+            a, b.instrument.pk, on=date(2025, 5, 1), code="N", serial_number="S"
+        ),
+        NotFound,
+    ),
+    "metrology.create_metering_point": (
+        lambda a, b, o: metrology.create_metering_point(
+            a,
+            enterprise_id=b.t.enterprise.pk,
+            code="P",
+            name_zh="x",
+            level="entity",
+            energy_kind="coal",
+        ),
+        NotFound,
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from typing import TypeVar
 from django.db import transaction
 
 from tanji.demo.enterprises import ENTERPRISES, PROVINCE, DemoEnterprise, DemoUser, demo_users
+from tanji.demo.metrology import build_metrology
 from tanji.demo.plant import build_plant
 from tanji.tenancy import queries as tenancy_queries, services as tenancy_services
 from tanji.tenancy.actor import Actor
@@ -79,6 +80,7 @@ def build_demo(password_factory: Callable[[], str] = generate_password) -> DemoS
     for spec in ENTERPRISES:
         staff = tenancy_queries.users(actor).get(username=f"{spec.slug}.metering")
         build_plant(actor, counter, enterprises[spec.slug], spec, staff)
+        build_metrology(actor, counter, enterprises[spec.slug], staff)
     return DemoSummary(counter.created, logins)
 
 

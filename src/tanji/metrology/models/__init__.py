@@ -1,0 +1,37 @@
+"""Models of the metrology app, split by subject: ledger, calibration, people, reviews."""
+
+from tanji.metrology.models.calibration import (
+    CalibrationAlert,
+    CalibrationBody,
+    CalibrationPlan,
+    Certificate,
+    ReferenceStandard,
+    StoredDocument,
+)
+from tanji.metrology.models.instrument import Instrument, InstrumentEvent, MeteringPoint
+from tanji.metrology.models.people import PersonnelDocument
+from tanji.metrology.models.review import (
+    LedgerSnapshot,
+    QCRecord,
+    Review,
+    ReviewEvent,
+    ReviewFinding,
+)
+
+__all__ = [
+    "CalibrationAlert",
+    "CalibrationBody",
+    "CalibrationPlan",
+    "Certificate",
+    "Instrument",
+    "InstrumentEvent",
+    "LedgerSnapshot",
+    "MeteringPoint",
+    "PersonnelDocument",
+    "QCRecord",
+    "ReferenceStandard",
+    "Review",
+    "ReviewEvent",
+    "ReviewFinding",
+    "StoredDocument",
+]

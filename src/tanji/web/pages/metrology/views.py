@@ -1,0 +1,193 @@
+"""Plain Django views over the metrology services and queries (no logic of their own).
+
+Every view builds the actor from the request, reads through ``metrology.queries`` and writes
+through the services; a refused write (any :class:`~tanji.errors.CodedError`) comes back as a
+message naming the field, and the page is shown again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tanji.errors import CodedError
+from tanji.metrology import (
+    charts,
+    compliance,
+    exchange,
+    ledger as ledger_services,
+    ledger_xlsx,
+    queries,
+    reviews as review_services,
+    signing,
+)
+from tanji.metrology.choices import REVIEW_TRANSITIONS
+from tanji.plant import queries as plant_queries
+from tanji.tenancy.actor import Actor
+from tanji.web.pages.metrology import forms
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], done: Any) -> bool:
+    try:
+        action()
+    except CodedError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _enterprise_id(actor: Actor, request: HttpRequest) -> int | None:
+    enterprises = queries.instruments(actor).values_list("enterprise_id", flat=True)
+    chosen = request.GET.get("enterprise")
+    if chosen and chosen.isdigit():
+        return int(chosen)
+    first = plant_queries.sites(actor).values_list("enterprise_id", flat=True).first()
+    return first or enterprises.first()
+
+
+def _placed(request: HttpRequest, actor: Actor, form: forms.PlaceInstrumentForm | None) -> bool:
+    if form is None or request.method != "POST" or not form.is_valid():
+        return False
+    return _run(request, lambda: form.save(actor), _("Saved."))
+
+
+@login_required
+def diagram(request: HttpRequest) -> HttpResponse:
+    """The carbon-flow diagram with instruments and their state; place and link instruments."""
+    actor = Actor.for_request(request)
+    diagrams = plant_queries.diagrams(actor)
+    chosen = request.GET.get("diagram")
+    current = diagrams.filter(pk=chosen).first() if chosen else diagrams.first()
+    form = forms.PlaceInstrumentForm(actor, current, request.POST or None) if current else None
+    if _placed(request, actor, form):
+        return redirect(f"{request.path}?diagram={current.pk if current else ''}")
+    option = None
+    if current is not None:
+        document = exchange.export_diagram(actor, current.pk)
+        states = {s.code: s.state for s in queries.instrument_states(actor, timezone.now().date())}
+        option = json.dumps(charts.graph_option(document, None, states), ensure_ascii=False)
+    context = {"diagrams": diagrams, "current": current, "option": option, "form": form}
+    return render(request, "metrology/diagram.html", context)
+
+
+@login_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    """The ledger with GB 17167 compliance; Excel export; year-end snapshot and submission."""
+    actor = Actor.for_request(request)
+    enterprise_id = _enterprise_id(actor, request)
+    year = int(request.POST.get("year") or request.GET.get("year") or timezone.now().year)
+    if request.GET.get("format") == "xlsx" and enterprise_id is not None:
+        body = ledger_xlsx.export_ledger_xlsx(actor, enterprise_id, year)
+        response = HttpResponse(
+            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="ledger-{year}.xlsx"'
+        return response
+    if request.method == "POST" and enterprise_id is not None:
+
+        def submit() -> None:
+            snap = ledger_services.take_ledger_snapshot(
+                actor, enterprise_id=enterprise_id, year=year
+            )
+            review_services.submit_ledger_update(actor, snap.pk)
+
+        if _run(request, submit, _("Submitted for review.")):
+            return redirect("metrology:reviews")
+    rows = (
+        queries.instruments(actor).filter(enterprise_id=enterprise_id or 0).select_related("point")
+    )
+    result = compliance.compliance(actor, enterprise_id) if enterprise_id else None
+    return render(
+        request, "metrology/ledger.html", {"rows": rows, "compliance": result, "year": year}
+    )
+
+
+@login_required
+def calibration(request: HttpRequest) -> HttpResponse:
+    """Due and overdue instruments; enter a certificate with its scanned file."""
+    actor = Actor.for_request(request)
+    today = timezone.now().date()
+    if request.POST.get("form") == "plan":
+        plan = forms.PlanForm(actor, request.POST)
+        if plan.is_valid() and _run(request, lambda: plan.save(actor), _("Plan saved.")):
+            return redirect("metrology:calibration")
+    posted = request.POST if request.POST.get("form") == "certificate" else None
+    form = forms.CertificateForm(actor, posted, request.FILES or None)
+    saved = posted is not None and form.is_valid()
+    if saved and _run(request, lambda: form.save(actor), _("Certificate recorded.")):
+        return redirect("metrology:calibration")
+    states = queries.instrument_states(actor, today)
+    due = queries.calibrations_due(actor, today, 30)
+    certificates = queries.certificates(actor)[:50]
+    return render(
+        request,
+        "metrology/calibration.html",
+        {"states": states, "due": due, "certificates": certificates, "form": form, "today": today},
+    )
+
+
+@login_required
+def personnel(request: HttpRequest) -> HttpResponse:
+    """Personnel papers with their validity flags."""
+    actor = Actor.for_request(request)
+    people = {d.person_id: str(d.person) for d in queries.personnel_documents(actor)}
+    rows = [(people[f.person_id], f) for f in signing.personnel_flags(actor, timezone.now().date())]
+    return render(request, "metrology/personnel.html", {"rows": rows})
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    """Reviews of the visible enterprises."""
+    actor = Actor.for_request(request)
+    return render(request, "metrology/reviews.html", {"reviews": queries.reviews(actor)})
+
+
+@login_required
+def review(request: HttpRequest, review_id: int) -> HttpResponse:
+    """One review: checks, findings, history; the transitions open to the viewer."""
+    actor = Actor.for_request(request)
+    try:
+        item = queries.review(actor, review_id)
+    except CodedError:
+        return HttpResponse(status=404)
+    findings = list(queries.review_findings(actor, review_id=item.pk))
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        new = (
+            [
+                review_services.FindingInput(
+                    request.POST.get("clause", ""), request.POST.get("finding", "")
+                )
+            ]
+            if request.POST.get("finding")
+            else []
+        )
+        responses = {f.pk: request.POST.get(f"response-{f.pk}", "") for f in findings}
+        if _run(
+            request,
+            lambda: review_services.transition(
+                actor,
+                item.pk,
+                action,
+                note=request.POST.get("note", ""),
+                findings=new,
+                responses=responses,
+            ),
+            action,
+        ):
+            return redirect("metrology:review", review_id=item.pk)
+    actions = sorted(a for (s, a) in REVIEW_TRANSITIONS if s == item.state)
+    return render(
+        request,
+        "metrology/review.html",
+        {"review": item, "findings": findings, "actions": actions, "events": item.events.all()},
+    )
