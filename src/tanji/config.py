@@ -42,6 +42,11 @@ class Settings:
         secret_key: the web framework's signing secret; generated into ``data_dir`` in demo mode.
         demo: demo mode allows generated secrets and placeholder values.
         allowed_hosts: extra host names the web server answers to.
+        platform_key_file: the platform signing key (PEM, owner-only); default
+            ``data_dir/keys/platform.pem``, generated there in demo mode.
+        platform_key_pem: the platform signing key given as PEM (or one-line base64 PEM);
+            takes precedence over the file.
+        log_origin: the transparency log's origin line in checkpoints.
     """
 
     data_dir: Path
@@ -50,6 +55,9 @@ class Settings:
     secret_key: Secret = Secret("")
     demo: bool = False
     allowed_hosts: tuple[str, ...] = ()
+    platform_key_file: Path | None = None
+    platform_key_pem: Secret = Secret("")
+    log_origin: str = "tanji.example/log"
 
 
 def _flag(raw: str | None) -> bool:
@@ -75,4 +83,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         allowed_hosts=tuple(
             h.strip() for h in env.get(f"{ENV_PREFIX}ALLOWED_HOSTS", "").split(",") if h.strip()
         ),
+        platform_key_file=Path(
+            env.get(f"{ENV_PREFIX}PLATFORM_KEY_FILE") or data_dir / "keys" / "platform.pem"
+        ),
+        platform_key_pem=Secret(env.get(f"{ENV_PREFIX}PLATFORM_KEY_PEM", "")),
+        log_origin=env.get(f"{ENV_PREFIX}LOG_ORIGIN") or "tanji.example/log",
     )

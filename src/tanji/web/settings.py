@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "tanji.plant",
     "tanji.timeseries",
     "tanji.metrology",
+    "tanji.evidence",
     "tanji.demo",
     "tanji.web",
 ]

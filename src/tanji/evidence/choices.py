@@ -1,0 +1,30 @@
+"""Choice lists of the evidence app: intake channels, trust levels, device kinds."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelChoices(models.TextChoices):
+    """How input reached the platform (R6.1, R6.2)."""
+
+    HTTPS = "https", _("HTTPS")
+    MQTT = "mqtt", _("MQTT")
+    HJ212 = "hj212", _("HJ 212")
+    MANUAL = "manual", _("Manual entry")
+    FILE = "file", _("File import")
+
+
+class TrustLevelChoices(models.TextChoices):
+    """Whether the source signed the data (R4.2.1) or only authenticated the session."""
+
+    SIGNED = "signed", _("Signed at source")
+    UNSIGNED = "unsigned", _("Unsigned")
+
+
+class DeviceKindChoices(models.TextChoices):
+    """A tanji terminal signs its batches; an HJ 212 data logger only knows a password."""
+
+    TERMINAL = "terminal", _("tanji terminal")
+    HJ212 = "hj212", _("HJ 212 data logger")

@@ -1,0 +1,30 @@
+"""Tenant-scoped reads of the evidence app (operators see quarantine; devices by enterprise)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tanji.evidence.models import Device, QuarantineEntry, RawEnvelope
+from tanji.tenancy.actor import Actor
+from tanji.tenancy.permissions import Action
+
+__all__ = ["devices", "envelopes", "quarantined"]
+
+
+def devices(actor: Actor) -> QuerySet[Device]:
+    """Devices of the enterprises the actor may see."""
+    return Device.objects.filter(actor.enterprise_q("enterprise")).order_by("device_id")
+
+
+def envelopes(actor: Actor) -> QuerySet[RawEnvelope]:
+    """Raw envelopes the actor may export as evidence."""
+    q = actor.enterprise_q("enterprise", Action.EXPORT_EVIDENCE, dated_by="received_at")
+    return RawEnvelope.objects.filter(q).order_by("log_index")
+
+
+def quarantined(actor: Actor) -> QuerySet[QuarantineEntry]:
+    """Refused input: platform operators see all; enterprises see what named them."""
+    if actor.is_platform:
+        return QuarantineEntry.objects.order_by("-received_at")
+    q = actor.enterprise_q("enterprise", Action.VIEW_AUDIT)
+    return QuarantineEntry.objects.filter(q).order_by("-received_at")
