@@ -1,0 +1,55 @@
+"""Post-commit listeners: how the live engine (``tanji.emissions``) hears about new data.
+
+A listener is called after the transaction that stored the samples has committed (never for a
+duplicate or a refusal) with a :class:`CommittedData`. Listener failures are logged and do not
+undo or refuse the ingest: the data is already durable and receipted, and a listener must be
+able to recompute from the store anyway (R4.4).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+__all__ = ["CommittedData", "Listener", "notify", "register", "unregister"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CommittedData:
+    """What changed: whose tags, which tags, over which time range (inclusive), from where."""
+
+    enterprise_id: int
+    tag_ids: frozenset[int]
+    start: datetime
+    end: datetime
+    envelope_id: int
+
+
+Listener = Callable[[CommittedData], None]
+_listeners: list[Listener] = []
+
+
+def register(listener: Listener) -> Listener:
+    """Add ``listener`` (idempotent); returns it so it can be used as a decorator."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def unregister(listener: Listener) -> None:
+    """Remove ``listener`` if registered."""
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def notify(event: CommittedData) -> None:
+    """Call every listener in registration order; failures are logged, never raised."""
+    for listener in tuple(_listeners):
+        try:
+            listener(event)
+        except Exception:
+            logger.exception("ingest listener %r failed for envelope %s", listener, event.envelope_id)

@@ -1,0 +1,105 @@
+"""Stage 3, validate: every reading must fit a known tag of the authenticated enterprise.
+
+Contract: given a :class:`Decoded`, return a :class:`Validated` (values converted to the tags'
+units) or raise a coded error naming the reading (index, tag) and what was expected. Reads only.
+One bad reading refuses the whole envelope, because the envelope is the unit of evidence: the
+platform stores signed bytes whole or not at all (RN.5).
+
+Checks, in order: the flag is one a device may send (R and E are the platform's); the tag
+exists in THAT enterprise and is active; the unit converts to the tag's unit
+(``accounting.quantities``); the converted value lies in the tag's valid range; the time is not
+later than the receive time plus :data:`FUTURE_SKEW` and not before the device's enrolment; no
+(tag, time) appears twice. Old times are accepted: backfill is legitimate (uplink contract).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tanji.accounting.quantities import conversion_factor
+from tanji.errors import CodedError
+from tanji.ingest.model import Decoded, Refused, Validated
+from tanji.plant import queries as plant_queries
+from tanji.protocols.readings import DEVICE_FLAGS, Reading
+from tanji.tenancy.actor import Actor
+from tanji.timeseries.samples import ts_ms
+
+__all__ = ["FUTURE_SKEW", "validate"]
+
+#: How far ahead of the platform clock a reading may be (terminal clock tolerance).
+FUTURE_SKEW = timedelta(minutes=5)
+
+
+def validate(decoded: Decoded) -> Validated:
+    """Check and convert every reading (see the module docstring)."""
+    auth = decoded.auth
+    actor = auth.submission.actor or Actor.system()
+    codes = {r.tag for r in decoded.readings}
+    tags = {
+        t.code: t
+        for t in plant_queries.tags(actor).filter(enterprise_id=auth.enterprise_id, code__in=codes)
+    }
+    latest = auth.submission.received_at + FUTURE_SKEW
+    earliest = auth.device.enrolled_at if auth.device is not None else None
+    rows: list[tuple[int, int, float, str]] = []
+    seen: set[tuple[int, int]] = set()
+    for index, reading in enumerate(decoded.readings):
+        tag = tags.get(reading.tag)
+        where = {"index": index, "tag": reading.tag}
+        _check_flag(reading, where)
+        if tag is None or not tag.active:
+            code = "ingest.unknown_tag" if tag is None else "ingest.inactive_tag"
+            raise Refused(code, "reading {index}: tag {tag} is not an active tag here", **where)
+        value = _converted(reading, tag.unit, where)
+        if not tag.range_min <= value <= tag.range_max:
+            raise Refused(
+                "ingest.out_of_range",
+                "reading {index}: {tag} = {value} {unit} outside {low}–{high}",
+                **where, value=value, unit=tag.unit, low=tag.range_min, high=tag.range_max,
+            )
+        _check_time(reading, where, latest, earliest)
+        key = (tag.pk, ts_ms(reading.time))
+        if key in seen:
+            raise Refused("ingest.repeated_reading", "reading {index}: {tag} repeats a time", **where)
+        seen.add(key)
+        rows.append((tag.pk, key[1], value, str(reading.flag)))
+    return Validated(decoded=decoded, rows=tuple(rows), tag_ids=frozenset(k[0] for k in seen))
+
+
+def _check_flag(reading: Reading, where: dict[str, Any]) -> None:
+    if reading.flag not in DEVICE_FLAGS:
+        raise Refused(
+            "ingest.platform_flag",
+            "reading {index}: flag {flag} is assigned by the platform only",
+            **where, flag=str(reading.flag),
+        )
+
+
+def _converted(reading: Reading, unit: str, where: dict[str, Any]) -> float:
+    if reading.unit == unit:
+        return reading.value
+    try:
+        return reading.value * conversion_factor(reading.unit, unit)
+    except CodedError as error:
+        code = "ingest.unknown_unit" if error.code == "unit.unknown" else "ingest.unit_mismatch"
+        raise Refused(
+            code,
+            "reading {index}: unit {unit!r} does not convert to the tag's {expected!r}",
+            **where, unit=reading.unit, expected=unit,
+        ) from None
+
+
+def _check_time(reading: Reading, where: dict[str, Any], latest: Any, earliest: Any) -> None:
+    if reading.time > latest:
+        raise Refused(
+            "ingest.future_time",
+            "reading {index}: time {time} is later than the platform clock allows ({limit})",
+            **where, time=reading.time.isoformat(), limit=latest.isoformat(),
+        )
+    if earliest is not None and reading.time < earliest:
+        raise Refused(
+            "ingest.before_enrolment",
+            "reading {index}: time {time} precedes the device's enrolment ({enrolled})",
+            **where, time=reading.time.isoformat(), enrolled=earliest.isoformat(),
+        )
