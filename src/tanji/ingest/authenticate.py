@@ -43,7 +43,9 @@ def _device(device_id: str, kind: str) -> Device:
         raise Refused("ingest.no_device", "the request names no device")
     device = Device.objects.filter(device_id=device_id).first()
     if device is None:
-        raise Refused("ingest.unknown_device", "device {device} is not registered", device=device_id)
+        raise Refused(
+            "ingest.unknown_device", "device {device} is not registered", device=device_id
+        )
     if not device.active:
         raise Refused("ingest.device_inactive", "device {device} is deactivated", device=device_id)
     if device.kind != kind:

@@ -68,7 +68,9 @@ def _csv_readings(data: bytes) -> tuple[Reading, ...]:
         raise Refused("ingest.csv_header", "the CSV header lacks {columns}", columns=missing)
     readings = tuple(_csv_reading(row, n) for n, row in enumerate(rows, start=2))
     if not readings or len(readings) > MAX_READINGS_PER_BATCH:
-        raise Refused("ingest.csv_size", "the file must hold 1–10000 rows, got {n}", n=len(readings))
+        raise Refused(
+            "ingest.csv_size", "the file must hold 1–10000 rows, got {n}", n=len(readings)
+        )
     return readings
 
 
@@ -77,11 +79,15 @@ def _csv_reading(row: dict[str, str], line: int) -> Reading:
         value = float(row["value"])
     except (TypeError, ValueError):
         raise Refused(
-            "ingest.csv_value", "line {line}: value {value!r} is not a number",
-            line=line, value=row["value"],
+            "ingest.csv_value",
+            "line {line}: value {value!r} is not a number",
+            line=line,
+            value=row["value"],
         ) from None
     if not math.isfinite(value):
-        raise Refused("ingest.csv_value", "line {line}: value is not finite", line=line, value=value)
+        raise Refused(
+            "ingest.csv_value", "line {line}: value is not finite", line=line, value=value
+        )
     try:
         flag = QualityFlag(row.get("flag") or "N")
     except ValueError:

@@ -52,4 +52,6 @@ def notify(event: CommittedData) -> None:
         try:
             listener(event)
         except Exception:
-            logger.exception("ingest listener %r failed for envelope %s", listener, event.envelope_id)
+            logger.exception(
+                "ingest listener %r failed for envelope %s", listener, event.envelope_id
+            )

@@ -56,12 +56,18 @@ def validate(decoded: Decoded) -> Validated:
             raise Refused(
                 "ingest.out_of_range",
                 "reading {index}: {tag} = {value} {unit} outside {low}–{high}",
-                **where, value=value, unit=tag.unit, low=tag.range_min, high=tag.range_max,
+                **where,
+                value=value,
+                unit=tag.unit,
+                low=tag.range_min,
+                high=tag.range_max,
             )
         _check_time(reading, where, latest, earliest)
         key = (tag.pk, ts_ms(reading.time))
         if key in seen:
-            raise Refused("ingest.repeated_reading", "reading {index}: {tag} repeats a time", **where)
+            raise Refused(
+                "ingest.repeated_reading", "reading {index}: {tag} repeats a time", **where
+            )
         seen.add(key)
         rows.append((tag.pk, key[1], value, str(reading.flag)))
     return Validated(decoded=decoded, rows=tuple(rows), tag_ids=frozenset(k[0] for k in seen))
@@ -72,7 +78,8 @@ def _check_flag(reading: Reading, where: dict[str, Any]) -> None:
         raise Refused(
             "ingest.platform_flag",
             "reading {index}: flag {flag} is assigned by the platform only",
-            **where, flag=str(reading.flag),
+            **where,
+            flag=str(reading.flag),
         )
 
 
@@ -86,7 +93,9 @@ def _converted(reading: Reading, unit: str, where: dict[str, Any]) -> float:
         raise Refused(
             code,
             "reading {index}: unit {unit!r} does not convert to the tag's {expected!r}",
-            **where, unit=reading.unit, expected=unit,
+            **where,
+            unit=reading.unit,
+            expected=unit,
         ) from None
 
 
@@ -95,11 +104,15 @@ def _check_time(reading: Reading, where: dict[str, Any], latest: Any, earliest: 
         raise Refused(
             "ingest.future_time",
             "reading {index}: time {time} is later than the platform clock allows ({limit})",
-            **where, time=reading.time.isoformat(), limit=latest.isoformat(),
+            **where,
+            time=reading.time.isoformat(),
+            limit=latest.isoformat(),
         )
     if earliest is not None and reading.time < earliest:
         raise Refused(
             "ingest.before_enrolment",
             "reading {index}: time {time} precedes the device's enrolment ({enrolled})",
-            **where, time=reading.time.isoformat(), enrolled=earliest.isoformat(),
+            **where,
+            time=reading.time.isoformat(),
+            enrolled=earliest.isoformat(),
         )

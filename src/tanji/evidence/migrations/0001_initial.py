@@ -6,122 +6,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LogNode',
+            name="LogNode",
             fields=[
-                ('pk', models.CompositePrimaryKey('level', 'index', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('level', models.SmallIntegerField(verbose_name='level')),
-                ('index', models.BigIntegerField(verbose_name='index')),
-                ('digest', models.BinaryField(verbose_name='digest')),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "level",
+                        "index",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("level", models.SmallIntegerField(verbose_name="level")),
+                ("index", models.BigIntegerField(verbose_name="index")),
+                ("digest", models.BinaryField(verbose_name="digest")),
             ],
             options={
-                'verbose_name': 'log node',
+                "verbose_name": "log node",
             },
         ),
         migrations.CreateModel(
-            name='SignedCheckpoint',
+            name="SignedCheckpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('size', models.BigIntegerField(verbose_name='tree size')),
-                ('root_hash', models.BinaryField(verbose_name='root hash')),
-                ('note', models.TextField(verbose_name='signed note')),
-                ('issued_at', models.DateTimeField(verbose_name='issued at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("size", models.BigIntegerField(verbose_name="tree size")),
+                ("root_hash", models.BinaryField(verbose_name="root hash")),
+                ("note", models.TextField(verbose_name="signed note")),
+                ("issued_at", models.DateTimeField(verbose_name="issued at")),
             ],
             options={
-                'verbose_name': 'checkpoint',
+                "verbose_name": "checkpoint",
             },
         ),
         migrations.CreateModel(
-            name='Device',
+            name="Device",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('device_id', models.CharField(max_length=64, unique=True, verbose_name='device id')),
-                ('kind', models.CharField(choices=[('terminal', 'tanji terminal'), ('hj212', 'HJ 212 data logger')], max_length=16, verbose_name='kind')),
-                ('password_digest', models.CharField(blank=True, max_length=128, verbose_name='password digest')),
-                ('enrolled_at', models.DateTimeField(verbose_name='enrolled at')),
-                ('config_version', models.IntegerField(default=1, verbose_name='configuration version')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "device_id",
+                    models.CharField(max_length=64, unique=True, verbose_name="device id"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("terminal", "tanji terminal"), ("hj212", "HJ 212 data logger")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "password_digest",
+                    models.CharField(blank=True, max_length=128, verbose_name="password digest"),
+                ),
+                ("enrolled_at", models.DateTimeField(verbose_name="enrolled at")),
+                (
+                    "config_version",
+                    models.IntegerField(default=1, verbose_name="configuration version"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'device',
+                "verbose_name": "device",
             },
         ),
         migrations.CreateModel(
-            name='EnrolmentCode',
+            name="EnrolmentCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, unique=True, verbose_name='code digest')),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='used at')),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='evidence.device')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "digest",
+                    models.CharField(max_length=64, unique=True, verbose_name="code digest"),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="used at")),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codes",
+                        to="evidence.device",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enrolment code',
+                "verbose_name": "enrolment code",
             },
         ),
         migrations.CreateModel(
-            name='TerminalKey',
+            name="TerminalKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_id', models.CharField(max_length=128, unique=True, verbose_name='key id')),
-                ('suite', models.CharField(max_length=32, verbose_name='suite')),
-                ('public_key_pem', models.TextField(verbose_name='public key (PEM)')),
-                ('enrolled_at', models.DateTimeField(verbose_name='enrolled at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('rotated_to', models.CharField(blank=True, max_length=128, verbose_name='rotated to')),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='keys', to='evidence.device')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_id", models.CharField(max_length=128, unique=True, verbose_name="key id")),
+                ("suite", models.CharField(max_length=32, verbose_name="suite")),
+                ("public_key_pem", models.TextField(verbose_name="public key (PEM)")),
+                ("enrolled_at", models.DateTimeField(verbose_name="enrolled at")),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                (
+                    "rotated_to",
+                    models.CharField(blank=True, max_length=128, verbose_name="rotated to"),
+                ),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="keys",
+                        to="evidence.device",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'terminal key',
+                "verbose_name": "terminal key",
             },
         ),
         migrations.CreateModel(
-            name='QuarantineEntry',
+            name="QuarantineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('device_id', models.CharField(blank=True, max_length=64, verbose_name='claimed device')),
-                ('channel', models.CharField(choices=[('https', 'HTTPS'), ('mqtt', 'MQTT'), ('hj212', 'HJ 212'), ('manual', 'Manual entry'), ('file', 'File import')], max_length=8, verbose_name='channel')),
-                ('reason', models.CharField(max_length=64, verbose_name='reason code')),
-                ('params', models.JSONField(default=dict, verbose_name='reason parameters')),
-                ('body', models.BinaryField(verbose_name='bytes as received')),
-                ('received_at', models.DateTimeField(verbose_name='received at')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "device_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="claimed device"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("https", "HTTPS"),
+                            ("mqtt", "MQTT"),
+                            ("hj212", "HJ 212"),
+                            ("manual", "Manual entry"),
+                            ("file", "File import"),
+                        ],
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=64, verbose_name="reason code")),
+                ("params", models.JSONField(default=dict, verbose_name="reason parameters")),
+                ("body", models.BinaryField(verbose_name="bytes as received")),
+                ("received_at", models.DateTimeField(verbose_name="received at")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quarantined input',
-                'indexes': [models.Index(fields=['reason'], name='quarantine_reason')],
+                "verbose_name": "quarantined input",
+                "indexes": [models.Index(fields=["reason"], name="quarantine_reason")],
             },
         ),
         migrations.CreateModel(
-            name='RawEnvelope',
+            name="RawEnvelope",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('https', 'HTTPS'), ('mqtt', 'MQTT'), ('hj212', 'HJ 212'), ('manual', 'Manual entry'), ('file', 'File import')], max_length=8, verbose_name='channel')),
-                ('trust_level', models.CharField(choices=[('signed', 'Signed at source'), ('unsigned', 'Unsigned')], max_length=8, verbose_name='trust level')),
-                ('body', models.BinaryField(verbose_name='bytes as received')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('seq', models.BigIntegerField(blank=True, null=True, verbose_name='sequence number')),
-                ('received_at', models.DateTimeField(verbose_name='received at')),
-                ('log_index', models.BigIntegerField(unique=True, verbose_name='log index')),
-                ('sample_count', models.IntegerField(verbose_name='samples')),
-                ('device', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evidence.device')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("https", "HTTPS"),
+                            ("mqtt", "MQTT"),
+                            ("hj212", "HJ 212"),
+                            ("manual", "Manual entry"),
+                            ("file", "File import"),
+                        ],
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "trust_level",
+                    models.CharField(
+                        choices=[("signed", "Signed at source"), ("unsigned", "Unsigned")],
+                        max_length=8,
+                        verbose_name="trust level",
+                    ),
+                ),
+                ("body", models.BinaryField(verbose_name="bytes as received")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                (
+                    "seq",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="sequence number"),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="received at")),
+                ("log_index", models.BigIntegerField(unique=True, verbose_name="log index")),
+                ("sample_count", models.IntegerField(verbose_name="samples")),
+                (
+                    "device",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evidence.device",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'raw envelope',
-                'indexes': [models.Index(fields=['sha256'], name='envelope_sha256')],
-                'constraints': [models.UniqueConstraint(fields=('device', 'seq'), name='envelope_seq_per_device')],
+                "verbose_name": "raw envelope",
+                "indexes": [models.Index(fields=["sha256"], name="envelope_sha256")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("device", "seq"), name="envelope_seq_per_device"
+                    )
+                ],
             },
         ),
     ]
