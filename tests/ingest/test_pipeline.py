@@ -90,7 +90,8 @@ def test_refuses_a_different_envelope_under_a_used_seq_without_receipt(world: Wo
         submit(Message(world.envelope(other), world.terminal.device_id)), key=world.platform
     )
     assert (outcome.status, outcome.receipt) == ("refused", b"")
-    assert outcome.error is not None and outcome.error.code == "ingest.seq_reused"
+    assert outcome.error is not None
+    assert outcome.error.code == "ingest.seq_reused"
     assert state() == before
 
 
@@ -108,7 +109,8 @@ def test_revoked_key_is_refused_from_the_revocation_on(world: World) -> None:
     TerminalKey.objects.update(revoked_at=RECEIVED - timedelta(seconds=1))
     message = Message(world.envelope(world.batch(1)), world.terminal.device_id)
     outcome = ingest(submit(message), key=world.platform)
-    assert outcome.error is not None and outcome.error.code == "trust.key_revoked"
+    assert outcome.error is not None
+    assert outcome.error.code == "trust.key_revoked"
     assert state()[:3] == (0, 0, 0)
 
 
@@ -136,7 +138,8 @@ def test_refused_input_is_quarantined_with_its_reason(
     channel = ChannelChoices.MQTT if message.enterprise else ChannelChoices.HTTPS
     before = state()
     outcome = ingest(submit(message, channel), key=world.platform)
-    assert outcome.status == "refused" and outcome.receipt == b""
+    assert outcome.status == "refused"
+    assert outcome.receipt == b""
     assert outcome.error is not None and outcome.error.code == reason, outcome.error
     entry = QuarantineEntry.objects.get(pk=outcome.quarantine_id)
     assert (entry.reason, bytes(entry.body), entry.channel) == (reason, message.body, channel)
@@ -145,3 +148,16 @@ def test_refused_input_is_quarantined_with_its_reason(
 
 def test_every_case_has_its_own_input() -> None:
     assert len(SIGNED_CASES) >= 30
+
+
+def test_clock_skew_allows_five_minutes_ahead_only(world: World) -> None:
+    from tanji.protocols.readings import Reading
+
+    ahead = [Reading(world.coal.code, RECEIVED + timedelta(minutes=4, seconds=59), 1.0, "t/h")]
+    message = Message(world.envelope(world.batch(1, ahead)), world.terminal.device_id)
+    assert ingest(submit(message), key=world.platform).status == "accepted"
+    late = [Reading(world.coal.code, RECEIVED + timedelta(minutes=5, seconds=1), 1.0, "t/h")]
+    message = Message(world.envelope(world.batch(2, late)), world.terminal.device_id)
+    outcome = ingest(submit(message), key=world.platform)
+    assert outcome.error is not None
+    assert outcome.error.code == "ingest.future_time"

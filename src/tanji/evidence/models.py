@@ -28,6 +28,8 @@ class Device(models.Model):
     enrolled_at = models.DateTimeField(_("enrolled at"))
     config_version = models.IntegerField(_("configuration version"), default=1)
     active = models.BooleanField(_("active"), default=True)
+    last_heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    last_health = models.JSONField(_("last health report"), default=dict, blank=True)
 
     objects = TenantQuerySet.as_manager()
 

@@ -105,6 +105,7 @@ class EnrolmentRequest:
     device: str
     enterprise: str
     public_key_pem: bytes
+    key_id: str = ""
 
 
 @transaction.atomic
@@ -133,6 +134,13 @@ def enrol_terminal(request: EnrolmentRequest, *, now: datetime | None = None) ->
     row.used_at = used.used_at
     row.save(update_fields=["used_at"])
     key = load_public_key(request.public_key_pem)
+    if request.key_id and request.key_id != key.key_id:
+        raise EnrolmentRefused(
+            "evidence.key_id_mismatch",
+            "key id {claimed} does not match the posted key ({actual})",
+            claimed=request.key_id,
+            actual=key.key_id,
+        )
     stored = _store_key(row.device, key, moment)
     audit.record(Actor.system(), "enrol", stored, None, audit.snapshot(stored))
     return stored

@@ -29,13 +29,20 @@ __all__ = ["authenticate"]
 PERSON_CHANNELS = frozenset({ChannelChoices.MANUAL, ChannelChoices.FILE})
 
 
-def authenticate(submission: Submission) -> Authenticated:
-    """Dispatch on the channel (see the module docstring)."""
+def authenticate(
+    submission: Submission, *, payload_type: str = BATCH_PAYLOAD_TYPE
+) -> Authenticated:
+    """Dispatch on the channel (see the module docstring).
+
+    Args:
+        submission: the input.
+        payload_type: the DSSE payload type signed channels must carry (heartbeats differ).
+    """
     if submission.channel in PERSON_CHANNELS:
         return _person(submission)
     if submission.channel == ChannelChoices.HJ212:
         return _hj212(submission)
-    return _signed(submission)
+    return _signed(submission, payload_type)
 
 
 def _device(device_id: str, kind: str) -> Device:
@@ -59,14 +66,14 @@ def _device(device_id: str, kind: str) -> Device:
     return device
 
 
-def _signed(submission: Submission) -> Authenticated:
+def _signed(submission: Submission, payload_type: str) -> Authenticated:
     envelope = decode_envelope(submission.body)
-    if envelope.payload_type != BATCH_PAYLOAD_TYPE:
+    if envelope.payload_type != payload_type:
         raise Refused(
             "ingest.wrong_payload_type",
             "payload type {got!r} is not {expected!r}",
             got=envelope.payload_type,
-            expected=BATCH_PAYLOAD_TYPE,
+            expected=payload_type,
         )
     device = _device(submission.device_id, DeviceKindChoices.TERMINAL)
     refs = {str(device.enterprise_id), device.enterprise.credit_code}

@@ -95,7 +95,8 @@ def receipt_for(committed: Committed, key: PrivateKey) -> bytes:
     """The signed receipt envelope bytes of a committed signed batch."""
     assert committed.validated is not None
     decoded = committed.validated.decoded
-    assert decoded.auth.device is not None and decoded.seq is not None
+    assert decoded.auth.device is not None
+    assert decoded.seq is not None
     receipt = Receipt(
         device=decoded.auth.device.device_id,
         seq=decoded.seq,

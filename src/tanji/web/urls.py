@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from tanji.web import views
+from tanji.web.api.site import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("metrology/", include("tanji.web.pages.metrology.urls")),
+    path("api/v1/", api.urls),
 ]

@@ -1,0 +1,93 @@
+"""Intake over HTTPS: signed batches and heartbeats from terminals, manual and file entry.
+
+Terminal routes authenticate by the envelope's signature, not by a session (``auth=None``):
+the platform answers ``200`` with a signed receipt only after commit and log append, and
+``4xx`` with the reason code for a refusal (the terminal holds the batch aside). Manual and
+file entry use the signed-in person (R6.2) and go through the same pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import File, Router, UploadedFile
+from ninja.security import django_auth
+
+from tanji.errors import CodedError
+from tanji.evidence.choices import ChannelChoices
+from tanji.ingest.model import Submission
+from tanji.ingest.pipeline import Outcome, ingest, received_now
+from tanji.ingest.terminals import record_heartbeat
+from tanji.tenancy.actor import Actor
+
+router = Router(tags=["ingest"])
+
+DSSE_TYPE = "application/vnd.dsse.envelope.v1+json"
+#: Refusals a resend cannot cure are 4xx; the terminal holds the batch aside.
+_STATUS = {"tenancy.access_denied": 403, "tenancy.not_found": 404}
+
+
+def refusal(error: CodedError) -> JsonResponse:
+    """The JSON answer of a refusal: code, message, parameters."""
+    status = _STATUS.get(error.code, 401 if error.code.startswith("trust.") else 422)
+    body = {"code": error.code, "message": str(error), "params": _plain(error.params)}
+    return JsonResponse(body, status=status)
+
+
+def _plain(params: object) -> dict[str, object]:
+    return json.loads(json.dumps(dict(params), default=str))  # type: ignore[call-overload, no-any-return]
+
+
+def answer(outcome: Outcome) -> HttpResponse:
+    """Receipt (signed batches), a JSON summary (people), or the refusal."""
+    if outcome.error is not None:
+        return refusal(outcome.error)
+    if outcome.receipt:
+        return HttpResponse(outcome.receipt, content_type=DSSE_TYPE)
+    summary = {"status": outcome.status, "log_index": outcome.log_index, "samples": outcome.samples}
+    return JsonResponse(summary)
+
+
+@router.post("/batches", auth=None)
+def post_batch(request: HttpRequest) -> HttpResponse:
+    """A terminal's signed batch envelope (header ``X-Tanji-Device``)."""
+    submission = Submission(
+        body=request.body,
+        channel=ChannelChoices.HTTPS,
+        received_at=received_now(),
+        device_id=request.headers.get("X-Tanji-Device", ""),
+    )
+    return answer(ingest(submission))
+
+
+@router.post("/heartbeats", auth=None)
+def post_heartbeat(request: HttpRequest) -> HttpResponse:
+    """A terminal's signed health report; stored on the device, answered ``204``."""
+    try:
+        record_heartbeat(request.body, request.headers.get("X-Tanji-Device", ""), received_now())
+    except CodedError as error:
+        return refusal(error)
+    return HttpResponse(status=204)
+
+
+@router.post("/manual", auth=django_auth)
+def post_manual(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """Readings typed in by a person: a ``tanji-batch/1`` document in the body."""
+    return answer(ingest(_person(request, request.body, ChannelChoices.MANUAL, enterprise_id)))
+
+
+@router.post("/files", auth=django_auth)
+def post_file(request: HttpRequest, enterprise_id: int, file: File[UploadedFile]) -> HttpResponse:
+    """A CSV file (``tag,time,value,unit[,flag]``), e.g. a monthly fuel statement."""
+    return answer(ingest(_person(request, file.read(), ChannelChoices.FILE, enterprise_id)))
+
+
+def _person(request: HttpRequest, body: bytes, channel: str, enterprise_id: int) -> Submission:
+    return Submission(
+        body=body,
+        channel=channel,
+        received_at=received_now(),
+        actor=Actor.for_request(request),
+        enterprise_id=enterprise_id,
+    )

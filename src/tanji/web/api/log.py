@@ -1,0 +1,97 @@
+"""The transparency log in public: checkpoints and proofs; bundle export for auditors.
+
+Checkpoints and proofs reveal sizes and hashes only, so they are public (anyone holding the
+platform's verifier key may monitor the log, R4.2.2). Issuing a checkpoint on demand and
+exporting a bundle need a signed-in person with the evidence right.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Router
+from ninja.security import django_auth
+
+from tanji.config import load_settings
+from tanji.errors import CodedError
+from tanji.evidence.bundles import export_bundle
+from tanji.evidence.checkpoints import (
+    consistency_proof,
+    inclusion_proof,
+    issue_checkpoint,
+    latest_checkpoint,
+)
+from tanji.evidence.signing import platform_key
+from tanji.tenancy.actor import Actor
+from tanji.tenancy.permissions import Action
+from tanji.trust.bundle_document import write_bundle_zip
+from tanji.web.api.ingest import refusal
+
+router = Router(tags=["log"])
+NOTE_TYPE = "text/plain; charset=utf-8"
+
+
+@router.get("/checkpoint", auth=None)
+def checkpoint(request: HttpRequest) -> HttpResponse:
+    """The latest signed checkpoint note (``404`` before the first)."""
+    latest = latest_checkpoint()
+    if latest is None:
+        return HttpResponse(status=404)
+    return HttpResponse(latest.note.encode("utf-8"), content_type=NOTE_TYPE)
+
+
+@router.post("/checkpoint", auth=django_auth)
+def issue(request: HttpRequest) -> HttpResponse:
+    """Sign the current head now (platform operators)."""
+    actor = Actor.for_request(request)
+    if not actor.can(Action.VIEW_AUDIT):
+        return HttpResponse(status=403)
+    signed = issue_checkpoint(platform_key(), load_settings().log_origin)
+    return HttpResponse(signed.note.encode("utf-8"), content_type=NOTE_TYPE)
+
+
+def _proof(path: list[bytes]) -> JsonResponse:
+    return JsonResponse({"proof": [base64.b64encode(h).decode("ascii") for h in path]})
+
+
+@router.get("/proofs/inclusion", auth=None)
+def inclusion(request: HttpRequest, index: int, size: int) -> HttpResponse:
+    """RFC 9162 audit path of leaf ``index`` in the tree of ``size`` leaves."""
+    try:
+        return _proof(inclusion_proof(index, size))
+    except CodedError as error:
+        return refusal(error)
+
+
+@router.get("/proofs/consistency", auth=None)
+def consistency(request: HttpRequest, first: int, second: int) -> HttpResponse:
+    """RFC 9162 consistency proof between two tree sizes."""
+    try:
+        return _proof(consistency_proof(first, second))
+    except CodedError as error:
+        return refusal(error)
+
+
+@router.get("/bundles", auth=django_auth)
+def bundle(
+    request: HttpRequest, enterprise_id: int, start: datetime, end: datetime, device: str = ""
+) -> HttpResponse:
+    """A zipped evidence bundle of a period (optionally one device), for ``tanji verify``."""
+    settings = load_settings()
+    try:
+        document = export_bundle(
+            Actor.for_request(request),
+            enterprise_id,
+            start,
+            end,
+            key=platform_key(),
+            origin=settings.log_origin,
+            device_id=device,
+        )
+    except CodedError as error:
+        return refusal(error)
+    answer = HttpResponse(write_bundle_zip(document), content_type="application/zip")
+    answer["Content-Disposition"] = 'attachment; filename="evidence-bundle.zip"'
+    return answer

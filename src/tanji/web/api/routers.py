@@ -1,0 +1,9 @@
+"""The API's routers: ``(prefix, module path)``; add a line to plug a context in."""
+
+from __future__ import annotations
+
+ROUTERS: tuple[tuple[str, str], ...] = (
+    ("/ingest", "tanji.web.api.ingest"),
+    ("/terminals", "tanji.web.api.terminals"),
+    ("/log", "tanji.web.api.log"),
+)

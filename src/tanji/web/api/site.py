@@ -1,0 +1,25 @@
+"""The NinjaAPI instance with every router of ``ROUTERS``."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from ninja import NinjaAPI
+
+from tanji.web.api.routers import ROUTERS
+
+
+def build_api() -> NinjaAPI:
+    """The API with its routers (one instance per process, made in ``tanji.web.urls``)."""
+    api = NinjaAPI(
+        title="tanji carbon metering platform",
+        version="1",
+        urls_namespace="api",
+        docs_url="/docs",
+    )
+    for prefix, module in ROUTERS:
+        api.add_router(prefix, import_module(module).router)
+    return api
+
+
+api = build_api()
