@@ -99,3 +99,12 @@ def make_world(prefix: str = "T") -> World:
         enrolled_at=ENROLLED,
     )
     return World(enterprise, coal, moisture, cems, terminal, key, logger)
+
+
+def clear_timeseries() -> None:
+    """Empty the unmanaged time-series tables (transactional tests do not flush them)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("timeseries_sample", "timeseries_sample_history", "timeseries_rollup"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names

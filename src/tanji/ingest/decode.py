@@ -18,6 +18,7 @@ import io
 import math
 
 from tanji.evidence.choices import ChannelChoices
+from tanji.ingest.hj212_records import readings_of
 from tanji.ingest.model import Authenticated, Decoded, Refused
 from tanji.protocols.readings import (
     MAX_READINGS_PER_BATCH,
@@ -38,7 +39,7 @@ def decode(auth: Authenticated) -> Decoded:
     if channel == ChannelChoices.HJ212:
         content = auth.submission.hj212
         assert content is not None  # authenticate guarantees it
-        return Decoded(auth=auth, readings=content.readings)
+        return Decoded(auth=auth, readings=readings_of(content.record))
     if channel == ChannelChoices.FILE:
         return Decoded(auth=auth, readings=_csv_readings(auth.payload))
     batch = decode_batch(auth.payload)

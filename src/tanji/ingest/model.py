@@ -15,6 +15,7 @@ from tanji.errors import CodedError
 from tanji.protocols.readings import Reading
 
 if TYPE_CHECKING:
+    from tanji.protocols.hj212 import DataRecord
     from tanji.evidence.models import Device
     from tanji.tenancy.actor import Actor
 
@@ -25,11 +26,11 @@ class Refused(CodedError):
 
 @dataclass(frozen=True)
 class Hj212Content:
-    """A decoded HJ 212 upload: MN, access password, data time and values per code."""
+    """A decoded HJ 212 upload: MN, access password, and its data record."""
 
     mn: str
     password: str
-    readings: tuple[Reading, ...]
+    record: DataRecord
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def _check_flag(reading: Reading, where: dict[str, Any]) -> None:
 
 
 def _converted(reading: Reading, unit: str, where: dict[str, Any]) -> float:
-    if reading.unit == unit:
+    if reading.unit in (unit, "="):  # "=": an HJ 212 vendor code, reported in the tag's unit
         return reading.value
     try:
         return reading.value * conversion_factor(reading.unit, unit)

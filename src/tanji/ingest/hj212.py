@@ -1,0 +1,52 @@
+"""HJ 212 uploads as pipeline input: MN + password the identity, the frames the evidence.
+
+What the gateway's ``DeviceRegistry`` and ``FrameSink`` call (see ``tanji.gateways.intake``);
+the record becomes readings in the decode stage (:mod:`tanji.ingest.hj212_records`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tanji.evidence.choices import ChannelChoices, DeviceKindChoices
+from tanji.evidence.models import Device
+from tanji.evidence.services import check_device_password
+from tanji.ingest.model import Hj212Content, Submission
+from tanji.ingest.pipeline import Outcome, ingest
+from tanji.protocols.hj212 import DataRecord
+
+__all__ = ["LoggerDevice", "find_logger", "ingest_upload"]
+
+
+@dataclass(frozen=True)
+class LoggerDevice:
+    """A registered HJ 212 data logger, as the gateway's ``DeviceRegistry`` returns it."""
+
+    mn: str
+    _row: Device
+
+    def verify_password(self, password: str) -> bool:
+        """Constant-time check against the stored digest."""
+        return check_device_password(self._row, password)
+
+
+def find_logger(mn: str) -> LoggerDevice | None:
+    """The active HJ 212 logger with this MN, if any."""
+    row = Device.objects.filter(device_id=mn, kind=DeviceKindChoices.HJ212, active=True).first()
+    return None if row is None else LoggerDevice(mn, row)
+
+
+def ingest_upload(
+    mn: str, password: str, record: DataRecord, frames: tuple[bytes, ...], received_at: datetime
+) -> Outcome:
+    """Run one upload through the pipeline (trust level unsigned); the frames are the evidence."""
+    return ingest(
+        Submission(
+            body=b"".join(frames),
+            channel=ChannelChoices.HJ212,
+            received_at=received_at,
+            device_id=mn,
+            hj212=Hj212Content(mn=mn, password=password, record=record),
+        )
+    )
