@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tanji.cli.verify",
     "tanji.cli.manage",
     "tanji.cli.terminal",
+    "tanji.cli.audit",
+    "tanji.cli.gateway",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -25,7 +25,7 @@ from tanji.protocols.readings import DEVICE_FLAGS, Reading
 from tanji.tenancy.actor import Actor
 from tanji.timeseries.samples import ts_ms
 
-__all__ = ["FUTURE_SKEW", "validate"]
+__all__ = ["FUTURE_SKEW", "converted", "validate"]
 
 #: How far ahead of the platform clock a reading may be (terminal clock tolerance).
 FUTURE_SKEW = timedelta(minutes=5)
@@ -51,7 +51,7 @@ def validate(decoded: Decoded) -> Validated:
         if tag is None or not tag.active:
             code = "ingest.unknown_tag" if tag is None else "ingest.inactive_tag"
             raise Refused(code, "reading {index}: tag {tag} is not an active tag here", **where)
-        value = _converted(reading, tag.unit, where)
+        value = converted(reading, tag.unit, where)
         if not tag.range_min <= value <= tag.range_max:
             raise Refused(
                 "ingest.out_of_range",
@@ -83,7 +83,8 @@ def _check_flag(reading: Reading, where: dict[str, Any]) -> None:
         )
 
 
-def _converted(reading: Reading, unit: str, where: dict[str, Any]) -> float:
+def converted(reading: Reading, unit: str, where: dict[str, Any]) -> float:
+    """The reading's value in ``unit`` (refused when it does not convert)."""
     if reading.unit in (unit, "="):  # "=": an HJ 212 vendor code, reported in the tag's unit
         return reading.value
     try:

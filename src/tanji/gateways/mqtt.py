@@ -1,0 +1,128 @@
+"""The platform's MQTT subscriber: terminal batches in, signed receipts out (uplink contract).
+
+Topics ``tanji/<enterprise>/<device>/batches`` (QoS 1) and ``…/health`` (QoS 0) are read with a
+persistent session and **manual acknowledgement**: the PUBACK of a batch is sent only after the
+pipeline committed it (or quarantined it), so a platform crash before the commit makes the
+broker deliver it again. The receipt is published on ``…/receipts`` (QoS 1) after the commit.
+The broker's per-device username and ACL (``deploy/mosquitto/``) make sure a device can publish
+only under its own topic; the pipeline checks again that the topic's enterprise and device are
+the signer's.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from dataclasses import dataclass
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+from tanji.errors import CodedError
+from tanji.ingest.model import Submission
+from tanji.ingest.pipeline import Outcome, ingest, received_now
+from tanji.ingest.terminals import record_heartbeat
+
+__all__ = ["MqttIntake", "MqttSettings", "parse_topic"]
+
+logger = logging.getLogger(__name__)
+BATCHES, HEALTH = "tanji/+/+/batches", "tanji/+/+/health"
+
+
+@dataclass(frozen=True)
+class MqttSettings:
+    """Where and how the subscriber connects."""
+
+    host: str = "127.0.0.1"
+    port: int = 1883
+    client_id: str = "tanji-platform"
+    username: str = ""
+    password: str = ""
+    ca_file: str = ""
+    cert_file: str = ""
+    key_file: str = ""
+
+
+def parse_topic(topic: str) -> tuple[str, str, str] | None:
+    """``(enterprise, device, kind)`` of a ``tanji/<e>/<d>/<kind>`` topic, else ``None``."""
+    parts = topic.split("/")
+    if len(parts) != 4 or parts[0] != "tanji" or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2], parts[3]
+
+
+class MqttIntake:
+    """Subscribes, runs each batch through the pipeline, publishes receipts."""
+
+    def __init__(self, settings: MqttSettings) -> None:
+        self.settings = settings
+        self.processed = 0
+        client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2,
+            client_id=settings.client_id,
+            clean_session=False,
+            protocol=mqtt.MQTTv311,
+        )
+        client.manual_ack_set(True)
+        if settings.username:
+            client.username_pw_set(settings.username, settings.password or None)
+        if settings.ca_file:
+            client.tls_set(
+                ca_certs=settings.ca_file,
+                certfile=settings.cert_file or None,
+                keyfile=settings.key_file or None,
+                tls_version=ssl.PROTOCOL_TLS_CLIENT,
+            )
+        client.on_connect = self._on_connect
+        client.on_message = self._on_message
+        self.client = client
+
+    def start(self) -> None:
+        """Connect and process messages on paho's network thread."""
+        self.client.connect(self.settings.host, self.settings.port, keepalive=30)
+        self.client.loop_start()
+
+    def stop(self) -> None:
+        """Disconnect and stop the network thread."""
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            logger.error("mqtt connection refused: %s", reason)
+            return
+        client.subscribe([(BATCHES, 1), (HEALTH, 0)])
+
+    def _on_message(self, client: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
+        try:
+            self.handle(message.topic, bytes(message.payload))
+        except Exception:  # not durable: leave it unacknowledged, the broker redelivers
+            logger.exception("mqtt message on %s not processed", message.topic)
+            return
+        client.ack(message.mid, message.qos)
+        self.processed += 1
+
+    def handle(self, topic: str, payload: bytes) -> Outcome | None:
+        """Process one message (the network thread calls this; tests may too)."""
+        parsed = parse_topic(topic)
+        if parsed is None:
+            logger.warning("mqtt message on unexpected topic %s ignored", topic)
+            return None
+        enterprise, device, kind = parsed
+        if kind == "health":
+            try:
+                record_heartbeat(payload, device, received_now())
+            except CodedError as error:
+                logger.warning("heartbeat of %s refused: %s", device, error.code)
+            return None
+        submission = Submission(
+            body=payload,
+            channel="mqtt",
+            received_at=received_now(),
+            device_id=device,
+            enterprise_ref=enterprise,
+        )
+        outcome = ingest(submission)
+        if outcome.receipt:
+            self.client.publish(f"tanji/{enterprise}/{device}/receipts", outcome.receipt, qos=1)
+        return outcome
