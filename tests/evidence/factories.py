@@ -1,4 +1,4 @@
-"""A small intake world: an enterprise with tags, a terminal with an enrolled key, an HJ 212 logger."""
+"""An intake world: an enterprise with tags, a terminal with an enrolled key, an HJ 212 logger."""
 
 from __future__ import annotations
 
@@ -107,4 +107,4 @@ def clear_timeseries() -> None:
 
     with connection.cursor() as cursor:
         for table in ("timeseries_sample", "timeseries_sample_history", "timeseries_rollup"):
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            cursor.execute(f"DELETE FROM {table}")

@@ -15,7 +15,7 @@ from tanji.protocols.receipts import decode_receipt
 from tanji.timeseries.models import Sample
 from tanji.trust.dsse import decode_envelope, verify_envelope
 from tanji.trust.keys import PrivateKey
-from tests.components import Broker, mosquitto  # noqa: F401 - fixture
+from tests.components import Broker
 from tests.evidence.factories import World, clear_timeseries, make_world
 from tests.ingest.cases import SIGNED_CASES
 
@@ -66,7 +66,7 @@ def wait_until(condition: object, timeout_s: float = 10.0) -> None:
 
 
 @pytest.fixture
-def intake(mosquitto: Broker, platform: PrivateKey) -> Iterator[MqttIntake]:  # noqa: F811
+def intake(mosquitto: Broker, platform: PrivateKey) -> Iterator[MqttIntake]:
     subscriber = MqttIntake(MqttSettings(mosquitto.host, mosquitto.port, client_id="tanji-test"))
     subscriber.start()
     yield subscriber
@@ -82,7 +82,7 @@ def test_topic_names_enterprise_device_and_kind() -> None:
 def test_batch_over_mqtt_gets_a_receipt_after_commit(
     mosquitto: Broker,
     intake: MqttIntake,
-    platform: PrivateKey,  # noqa: F811
+    platform: PrivateKey,
 ) -> None:
     world = make_world()
     terminal = Terminal(mosquitto, world)
@@ -106,7 +106,7 @@ def test_batch_over_mqtt_gets_a_receipt_after_commit(
 def test_refused_mqtt_messages_are_quarantined_without_receipt(
     mosquitto: Broker,
     intake: MqttIntake,
-    name: str,  # noqa: F811
+    name: str,
 ) -> None:
     world, other = make_world("T"), make_world("O")
     build, reason = SIGNED_CASES[name]

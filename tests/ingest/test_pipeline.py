@@ -140,7 +140,8 @@ def test_refused_input_is_quarantined_with_its_reason(
     outcome = ingest(submit(message, channel), key=world.platform)
     assert outcome.status == "refused"
     assert outcome.receipt == b""
-    assert outcome.error is not None and outcome.error.code == reason, outcome.error
+    assert outcome.error is not None
+    assert outcome.error.code == reason, outcome.error
     entry = QuarantineEntry.objects.get(pk=outcome.quarantine_id)
     assert (entry.reason, bytes(entry.body), entry.channel) == (reason, message.body, channel)
     assert state() == before

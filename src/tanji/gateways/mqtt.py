@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
 
 from tanji.errors import CodedError
 from tanji.ingest.model import Submission
@@ -58,7 +59,7 @@ class MqttIntake:
         self.settings = settings
         self.processed = 0
         client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2,
+            CallbackAPIVersion.VERSION2,
             client_id=settings.client_id,
             clean_session=False,
             protocol=mqtt.MQTTv311,

@@ -48,7 +48,7 @@ def authenticate(
 def _device(device_id: str, kind: str) -> Device:
     if not device_id:
         raise Refused("ingest.no_device", "the request names no device")
-    device = Device.objects.filter(device_id=device_id).first()
+    device: Device | None = Device.objects.filter(device_id=device_id).first()
     if device is None:
         raise Refused(
             "ingest.unknown_device", "device {device} is not registered", device=device_id

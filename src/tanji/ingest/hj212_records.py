@@ -29,8 +29,8 @@ def readings_of(record: DataRecord) -> tuple[Reading, ...]:
         except ValueError:
             raise Refused(
                 "ingest.hj212_flag",
-                "factor {code}: unknown flag {flag!r}",
-                code=factor.code,
+                "factor {factor}: unknown flag {flag!r}",
+                factor=factor.code,
                 flag=factor.flag,
             ) from None
         for suffix, value in factor.values.items():

@@ -15,8 +15,8 @@ from tanji.errors import CodedError
 from tanji.protocols.readings import Reading
 
 if TYPE_CHECKING:
-    from tanji.protocols.hj212 import DataRecord
     from tanji.evidence.models import Device
+    from tanji.protocols.hj212 import DataRecord
     from tanji.tenancy.actor import Actor
 
 
