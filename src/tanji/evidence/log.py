@@ -36,7 +36,8 @@ class DatabaseNodeStore:
 
     def leaf_count(self) -> int:
         """Size of the tree: the number of leaves."""
-        return LogNode.objects.filter(level=0).count()
+        last = LogNode.objects.filter(level=0).order_by("-index").values_list("index").first()
+        return 0 if last is None else last[0] + 1
 
 
 def lock_log() -> None:

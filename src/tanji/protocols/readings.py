@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -108,9 +109,12 @@ def format_time(moment: datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
+
+
 def parse_time(text: object, where: str) -> datetime:
     """Parse the exact form :func:`format_time` writes."""
-    if not isinstance(text, str) or len(text) != 24 or not text.endswith("Z"):
+    if not isinstance(text, str) or not _TIME.fullmatch(text):
         raise BatchFormatError(
             "batch.bad_time",
             "{where}: expected a UTC time like 2025-06-10T08:30:00.000Z, got {text!r}",
@@ -118,7 +122,8 @@ def parse_time(text: object, where: str) -> datetime:
             text=text,
         )
     try:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        # The pattern fixes the shape; fromisoformat is 10× faster than strptime (bench_ingest).
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     except ValueError:
         raise BatchFormatError(
             "batch.bad_time",
