@@ -26,7 +26,11 @@ def _free_port() -> int:
 
 
 def mqtt_figures(
-    world: Any, codes: list[str], first: int, count: int, batch: Callable[..., bytes],
+    world: Any,
+    codes: list[str],
+    first: int,
+    count: int,
+    batch: Callable[..., bytes],
     percentiles: Callable[[list[float]], str],
 ) -> Iterator[str]:
     """Publish signed batches; time each until its receipt arrives."""
@@ -81,14 +85,19 @@ def mqtt_figures(
 
 
 def _hj212_tags(world: Any) -> list[str]:
-    from tanji.protocols.hj212 import pollutant_table
     from tests.plant.factories import TagFactory
+
+    from tanji.protocols.hj212 import pollutant_table
 
     codes = [p for p in pollutant_table().values() if p.unit][:FACTORS]
     for p in codes:
         TagFactory(
-            source=world.cems.source, code=f"{p.code}-Avg", unit=p.unit,
-            quantity_kind="concentration", range_min=-1e9, range_max=1e9,
+            source=world.cems.source,
+            code=f"{p.code}-Avg",
+            unit=p.unit,
+            quantity_kind="concentration",
+            range_min=-1e9,
+            range_max=1e9,
         )
     return [p.code for p in codes]
 
@@ -97,6 +106,9 @@ def hj212_figures(
     world: Any, percentiles: Callable[[list[float]], str], ceiling_packets_s: float
 ) -> Iterator[str]:
     """One logger sends minute frames with 20 factors, each waiting for its 9014."""
+    from tests.evidence.factories import HJ212_PASSWORD
+    from tests.gateways.hj212_tcp.harness import connect
+
     from tanji.gateways.hj212_tcp import Hj212Server
     from tanji.gateways.intake import PipelineIntake
     from tanji.protocols.hj212 import (
@@ -108,8 +120,6 @@ def hj212_figures(
         build_frame,
         data_message,
     )
-    from tests.evidence.factories import HJ212_PASSWORD
-    from tests.gateways.hj212_tcp.harness import connect
 
     codes = _hj212_tags(world)
     t0 = datetime(2025, 6, 1, tzinfo=CHINA_STANDARD_TIME)
@@ -121,7 +131,11 @@ def hj212_figures(
         )
         qn = (moment + timedelta(seconds=59)).strftime("%Y%m%d%H%M%S") + "123"
         message = data_message(
-            record, cn=2051, qn=qn, mn=world.logger.device_id, pw=HJ212_PASSWORD,
+            record,
+            cn=2051,
+            qn=qn,
+            mn=world.logger.device_id,
+            pw=HJ212_PASSWORD,
             flags=Flags(ProtocolVersion(1), ack=True),
         )
         frames.append(build_frame(message))
@@ -137,7 +151,8 @@ def hj212_figures(
                 started = time.perf_counter()
                 await client.send(frame)
                 answer = await client.receive(timeout=10)
-                assert answer is not None and answer.cn == 9014
+                if answer is None or answer.cn != 9014:
+                    raise RuntimeError(f"no 9014 answer: {answer!r}, {dict(server.stats)}")
                 latencies.append(time.perf_counter() - started)
         finally:
             await client.close()

@@ -8,6 +8,7 @@ by the database: SQLite takes its write lock at ``BEGIN IMMEDIATE`` (see
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -47,9 +48,32 @@ def lock_log() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
 
 
+class _Cache(threading.local):
+    """The last tree this thread opened, and the hash of the last leaf it appended or read.
+
+    Opening a tree reads its right edge (O(log n) rows). Committed leaves never change, so if
+    the stored last leaf (index and hash) is the one the cached tree ended with, its frontier is
+    exact; after a rollback or another writer's append it is not, and the tree is read again.
+    """
+
+    tree: MerkleTree | None = None
+    last_leaf: bytes = b""
+
+
+_cache = _Cache()
+
+
 def open_tree() -> MerkleTree:
-    """The log as a tree over the database (reads the right edge: O(log n) rows)."""
-    return MerkleTree(DatabaseNodeStore())
+    """The log as a tree over the database (one query when this thread appended last)."""
+    last = LogNode.objects.filter(level=0).order_by("-index").values_list("index", "digest").first()
+    tree = _cache.tree
+    if last is None or tree is None or tree.size != last[0] + 1 or _cache.last_leaf != bytes(last[1]):
+        tree = None
+    if tree is None:
+        tree = MerkleTree(DatabaseNodeStore())
+        _cache.last_leaf = bytes(last[1]) if last is not None else b""
+    _cache.tree = tree
+    return tree
 
 
 def leaf_data(body: bytes, received_at: datetime) -> bytes:
@@ -60,4 +84,8 @@ def leaf_data(body: bytes, received_at: datetime) -> bytes:
 def append_envelope(body: bytes, received_at: datetime) -> int:
     """Append the entry of ``body`` inside the current transaction; return its leaf index."""
     lock_log()
-    return open_tree().append(leaf_data(body, received_at))
+    tree = open_tree()
+    data = leaf_data(body, received_at)
+    index = tree.append(data)
+    _cache.last_leaf = tree.hasher.leaf_hash(data)
+    return index

@@ -35,7 +35,9 @@ def _existing(validated: Validated, digest: str) -> RawEnvelope | None:
     device = decoded.auth.device
     if device is None:
         return None
-    rows = RawEnvelope.objects.filter(device=device)
+    rows = RawEnvelope.objects.filter(device=device).only(
+        "pk", "log_index", "sha256", "received_at"
+    )
     if decoded.seq is not None:
         found = rows.filter(seq=decoded.seq).first()
         if found is not None and found.sha256 != digest:
