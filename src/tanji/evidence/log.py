@@ -67,7 +67,8 @@ def open_tree() -> MerkleTree:
     """The log as a tree over the database (one query when this thread appended last)."""
     last = LogNode.objects.filter(level=0).order_by("-index").values_list("index", "digest").first()
     tree = _cache.tree
-    if last is None or tree is None or tree.size != last[0] + 1 or _cache.last_leaf != bytes(last[1]):
+    stale = tree is None or last is None or tree.size != last[0] + 1
+    if stale or _cache.last_leaf != bytes(last[1]):  # type: ignore[index]
         tree = None
     if tree is None:
         tree = MerkleTree(DatabaseNodeStore())
