@@ -26,11 +26,26 @@ router = Router(tags=["ingest"])
 DSSE_TYPE = "application/vnd.dsse.envelope.v1+json"
 #: Refusals a resend cannot cure are 4xx; the terminal holds the batch aside.
 _STATUS = {"tenancy.access_denied": 403, "tenancy.not_found": 404}
+#: Who-is-speaking failures answer 401; every other refusal 422.
+_UNAUTHENTICATED = frozenset(
+    {
+        "ingest.no_device",
+        "ingest.unknown_device",
+        "ingest.device_inactive",
+        "ingest.wrong_device_kind",
+        "ingest.key_of_other_device",
+        "trust.unknown_key",
+        "trust.bad_signature",
+        "trust.key_revoked",
+        "trust.key_not_yet_valid",
+        "trust.wrong_tenant",
+    }
+)
 
 
 def refusal(error: CodedError) -> JsonResponse:
     """The JSON answer of a refusal: code, message, parameters."""
-    status = _STATUS.get(error.code, 401 if error.code.startswith("trust.") else 422)
+    status = _STATUS.get(error.code, 401 if error.code in _UNAUTHENTICATED else 422)
     body = {"code": error.code, "message": str(error), "params": _plain(error.params)}
     return JsonResponse(body, status=status)
 
