@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from tanji.errors import CodedError
 from tanji.gateways.hj212_tcp.contracts import Device, Hj212Upload
 from tanji.ingest.hj212 import find_logger, ingest_upload
+from tanji.ingest.pipeline import release_connection
 
 __all__ = ["PipelineIntake", "UploadRefused"]
 
@@ -53,5 +54,6 @@ class PipelineIntake:
             raise UploadRefused(error.code, error.template, **error.params)
 
     def close(self) -> None:
-        """Stop the worker thread after the queued work."""
+        """Stop the worker thread after the queued work, closing its database connection."""
+        self._executor.submit(release_connection).result()
         self._executor.shutdown(wait=True)

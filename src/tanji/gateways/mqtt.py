@@ -21,7 +21,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from tanji.errors import CodedError
 from tanji.ingest.model import Submission
-from tanji.ingest.pipeline import Outcome, ingest, received_now
+from tanji.ingest.pipeline import Outcome, ingest, received_now, release_connection
 from tanji.ingest.terminals import record_heartbeat
 
 __all__ = ["MqttIntake", "MqttSettings", "parse_topic"]
@@ -76,6 +76,7 @@ class MqttIntake:
             )
         client.on_connect = self._on_connect
         client.on_message = self._on_message
+        client.on_disconnect = self._on_disconnect
         self.client = client
 
     def start(self) -> None:
@@ -93,6 +94,9 @@ class MqttIntake:
             logger.error("mqtt connection refused: %s", reason)
             return
         client.subscribe([(BATCHES, 1), (HEALTH, 0)])
+
+    def _on_disconnect(self, *_: Any) -> None:
+        release_connection()  # the network thread's database connection
 
     def _on_message(self, client: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
         try:

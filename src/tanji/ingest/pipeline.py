@@ -23,7 +23,7 @@ from tanji.ingest.validate import validate
 from tanji.timeseries.samples import EPOCH
 from tanji.trust.keys import PrivateKey
 
-__all__ = ["Outcome", "ingest", "received_now"]
+__all__ = ["Outcome", "ingest", "received_now", "release_connection"]
 
 ACCEPTED, DUPLICATE, REFUSED = "accepted", "duplicate", "refused"
 
@@ -107,3 +107,10 @@ def _notify(committed: Committed) -> None:
 
 def _ms(value: int) -> timedelta:
     return timedelta(milliseconds=value)
+
+
+def release_connection() -> None:
+    """Close this thread's database connection (worker threads call it when they stop)."""
+    from django.db import connection
+
+    connection.close()
