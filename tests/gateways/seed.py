@@ -6,6 +6,7 @@ Run as ``python -m tests.gateways.seed`` with the gateway's environment (after `
 from __future__ import annotations
 
 import os
+import sys
 from datetime import UTC, datetime
 
 
@@ -38,5 +39,59 @@ def seed() -> None:
     )
 
 
+def seed_plant(public_keys_pem: list[str]) -> None:
+    """The simulated line: its tags, its CEMS logger's codes, and terminals with these keys."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanji.web.settings")
+    import django
+
+    django.setup()
+    from tanji.evidence.models import TerminalKey
+    from tanji.evidence.services import register_device
+    from tanji.protocols.hj212 import pollutant_table
+    from tanji.simulator import TAGS
+    from tanji.tenancy.actor import Actor
+    from tanji.trust.keys import load_public_key
+    from tests.plant.factories import SourceFactory, TagFactory
+
+    source = SourceFactory()
+    wide = {"range_min": -1e12, "range_max": 1e12, "quantity_kind": "mass_flow"}
+    for spec in TAGS:
+        TagFactory(source=source, code=spec.code, unit=spec.unit, **wide)
+    for p in pollutant_table().values():
+        for suffix in ("Rtd", "Min", "Avg", "Max"):
+            TagFactory(source=source, code=f"{p.code}-{suffix}", unit=p.unit, **wide)
+        if p.cou_unit:
+            TagFactory(source=source, code=f"{p.code}-Cou", unit=p.cou_unit, **wide)
+    since = datetime(2020, 1, 1, tzinfo=UTC)
+    register_device(
+        Actor.system(),
+        enterprise_id=source.enterprise_id,
+        device_id="42010000A8900016F0000001",
+        kind="hj212",
+        password="123456",
+        enrolled_at=since,
+    )
+    for n, pem in enumerate(public_keys_pem, start=1):
+        device = register_device(
+            Actor.system(),
+            enterprise_id=source.enterprise_id,
+            device_id=f"T-E2E-{n}",
+            enrolled_at=since,
+        )
+        pem = pem.strip() + "\n"
+        key = load_public_key(pem.encode())
+        TerminalKey.objects.create(
+            device=device,
+            key_id=key.key_id,
+            suite=key.suite,
+            public_key_pem=pem,
+            enrolled_at=since,
+        )
+    sys.stdout.write(f"{source.enterprise_id}\n")
+
+
 if __name__ == "__main__":
-    seed()
+    if sys.argv[1:2] == ["plant"]:
+        seed_plant(os.environ["TANJI_TEST_TERMINAL_KEYS"].split("\n\n"))
+    else:
+        seed()
