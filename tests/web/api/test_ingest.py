@@ -110,3 +110,15 @@ def test_manual_entry_needs_the_lab_right(client: Client, platform: PrivateKey) 
     )
     assert answer.status_code == 403
     assert QuarantineEntry.objects.get().reason == "tenancy.access_denied"
+
+
+def test_operators_see_quarantine_with_reasons(client: Client, platform: PrivateKey) -> None:
+    world = make_world()
+    post(client, b"not an envelope", world.terminal.device_id)
+    client.force_login(member(RoleChoices.PLATFORM_OPERATOR))
+    items = client.get("/api/v1/ingest/quarantine").json()["items"]
+    assert [(i["reason"], i["channel"], i["device"]) for i in items] == [
+        ("trust.envelope_json", "https", world.terminal.device_id)
+    ]
+    client.force_login(member(RoleChoices.VIEWER, world.enterprise))
+    assert client.get("/api/v1/ingest/quarantine").json()["items"] == []

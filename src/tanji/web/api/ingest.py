@@ -16,6 +16,7 @@ from ninja.security import django_auth
 
 from tanji.errors import CodedError
 from tanji.evidence.choices import ChannelChoices
+from tanji.evidence.queries import quarantined
 from tanji.ingest.model import Submission
 from tanji.ingest.pipeline import Outcome, ingest, received_now
 from tanji.ingest.terminals import record_heartbeat
@@ -96,6 +97,28 @@ def post_manual(request: HttpRequest, enterprise_id: int) -> HttpResponse:
 def post_file(request: HttpRequest, enterprise_id: int, file: File[UploadedFile]) -> HttpResponse:
     """A CSV file (``tag,time,value,unit[,flag]``), e.g. a monthly fuel statement."""
     return answer(ingest(_person(request, file.read(), ChannelChoices.FILE, enterprise_id)))
+
+
+@router.get("/quarantine", auth=django_auth)
+def quarantine(request: HttpRequest, reason: str = "", limit: int = 100) -> HttpResponse:
+    """Refused input the person may see (operators: all), newest first, with its reason."""
+    rows = quarantined(Actor.for_request(request))
+    if reason:
+        rows = rows.filter(reason=reason)
+    items = [
+        {
+            "id": row.pk,
+            "received_at": row.received_at.isoformat(),
+            "channel": row.channel,
+            "device": row.device_id,
+            "enterprise_id": row.enterprise_id,
+            "reason": row.reason,
+            "params": row.params,
+            "size_bytes": len(row.body),
+        }
+        for row in rows[: max(1, min(limit, 1000))]
+    ]
+    return JsonResponse({"items": items})
 
 
 def _person(request: HttpRequest, body: bytes, channel: str, enterprise_id: int) -> Submission:
