@@ -31,8 +31,8 @@ from tanji.timeseries.samples import ts_ms
 from tanji.trust.dsse import decode_envelope, encode_envelope, sign_envelope, verify_envelope
 from tanji.trust.keys import PrivateKey, generate_private_key, load_private_key
 from tests.components import Broker, free_port, wait_for_port
-from tests.gateways.hj212_tcp.test_simulated_device import FakeAsyncClock
 from tests.gateways.test_gateway_process import ROOT, environment
+from tests.simulator.factories import FakeAsyncClock
 
 pytestmark = pytest.mark.mqtt
 START = datetime(2025, 6, 2, 0, 0, tzinfo=UTC)
@@ -95,7 +95,9 @@ def mqtt_terminal(
 
 def cems_logger(port: int, plant: Plant) -> CemsDevice:
     device = CemsDevice(plant, DeviceConfig(ack_timeout_s=10))
-    clock = FakeAsyncClock(datetime(2025, 6, 2, 8, 57, 30, tzinfo=UTC))
+    clock = FakeAsyncClock(
+        datetime(2025, 6, 2, 8, 57, 30, tzinfo=UTC), oversleep=timedelta(seconds=2)
+    )
     asyncio.run(device.connect("127.0.0.1", port, clock, limit=5))
     return device
 
