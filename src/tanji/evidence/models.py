@@ -145,3 +145,19 @@ class QuarantineEntry(models.Model):
     class Meta:
         verbose_name = _("quarantined input")
         indexes = [models.Index(fields=["reason"], name="quarantine_reason")]
+
+
+class TerminalCommand(models.Model):
+    """A platform-signed command for a terminal, served until it is old (uplink contract)."""
+
+    device = models.ForeignKey(Device, models.CASCADE, related_name="commands")
+    seq = models.IntegerField(_("sequence number"))
+    command = models.CharField(_("command"), max_length=32)
+    envelope = models.BinaryField(_("signed envelope"))
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("terminal command")
+        constraints = [
+            models.UniqueConstraint(fields=["device", "seq"], name="command_seq_per_device"),
+        ]

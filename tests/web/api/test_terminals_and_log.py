@@ -127,3 +127,26 @@ def test_bundle_export_needs_the_evidence_right(client: Client, platform: Privat
         "&start=2020-01-01T00:00:00Z&end=2099-01-01T00:00:00Z"
     )
     assert answer.status_code == 403
+
+
+def test_terminal_polls_signed_commands(client: Client, platform: PrivateKey) -> None:
+    from tanji.evidence.commands import COMMAND_PAYLOAD_TYPE, issue_command
+    from tanji.terminal.uplink.https import COMMANDS_PATH
+
+    world = make_world()
+    issue_command(Actor.system(), world.terminal, "send_status", {}, key=platform)
+    issue_command(Actor.system(), world.terminal, "restart", {"delay_s": 5}, key=platform)
+    answer = client.get(COMMANDS_PATH.format(device=world.terminal.device_id))
+    import json as json_module
+
+    items = answer.json()
+    assert len(items) == 2
+    envelope = decode_envelope(json_module.dumps(items[1]).encode())
+    assert envelope.payload_type == COMMAND_PAYLOAD_TYPE
+    verify_envelope(envelope, {platform.key_id: platform.public_key()})
+    assert json_module.loads(envelope.payload) == {
+        "args": {"delay_s": 5},
+        "command": "restart",
+        "device": world.terminal.device_id,
+        "seq": 2,
+    }

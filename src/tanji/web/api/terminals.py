@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from tanji.errors import CodedError
 from tanji.evidence import queries
+from tanji.evidence.commands import pending_commands
 from tanji.evidence.services import EnrolmentRequest, enrol_terminal
 from tanji.evidence.signing import platform_key
 from tanji.ingest.terminals import signed_config
@@ -43,6 +46,16 @@ def enrol(request: HttpRequest, body: EnrolmentCreate) -> HttpResponse:
     except CodedError as error:
         return refusal(error)
     return HttpResponse(key.key_id.encode("ascii"), status=201, content_type="text/plain")
+
+
+@router.get("/{device}/commands", auth=None)
+def commands(request: HttpRequest, device: str) -> HttpResponse:
+    """The device's recent platform-signed commands, a JSON array of DSSE envelopes."""
+    row = queries.devices(Actor.system()).filter(device_id=device, active=True).first()
+    if row is None:
+        return HttpResponse(status=404)
+    envelopes = [json.loads(e) for e in pending_commands(row)]
+    return HttpResponse(json.dumps(envelopes).encode(), content_type="application/json")
 
 
 @router.get("/{device}/config", auth=None)
