@@ -85,8 +85,7 @@ def test_certificate_is_stored_with_its_file_hash_and_audited() -> None:
     scale = InstrumentFactory(instrument_type="belt_scale")
     PlanFactory(instrument=scale)
     logged: list[tuple[str, str, int]] = []
-    trust_hook.register_recorder(lambda h, k, e: logged.append((h, k, e)) or f"leaf:{h[:8]}")
-    try:
+    with trust_hook.using_recorder(lambda h, k, e: logged.append((h, k, e)) or f"leaf:{h[:8]}"):
         cert = calibration.record_certificate(
             SYSTEM,
             scale.pk,
@@ -94,8 +93,6 @@ def test_certificate_is_stored_with_its_file_hash_and_audited() -> None:
             filename="JD2025-0001.pdf",
             content=MINIMAL_PDF,
         )
-    finally:
-        trust_hook.clear_recorder()
     digest = hashlib.sha256(MINIMAL_PDF).hexdigest()
     assert cert.document is not None
     assert cert.document.sha256 == digest

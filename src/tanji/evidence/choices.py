@@ -14,6 +14,7 @@ class ChannelChoices(models.TextChoices):
     HJ212 = "hj212", _("HJ 212")
     MANUAL = "manual", _("Manual entry")
     FILE = "file", _("File import")
+    DOCUMENT = "document", _("Document hash")
 
 
 class TrustLevelChoices(models.TextChoices):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from tanji.errors import CodedError
 from tanji.evidence.choices import ChannelChoices
+from tanji.evidence.documents import parse_document_record
 from tanji.evidence.models import RawEnvelope
 from tanji.ingest.decode import decode
 from tanji.ingest.model import Authenticated, Hj212Content, Submission
@@ -81,6 +82,9 @@ def _stored(envelope_id: int) -> dict[tuple[int, int], tuple[float, str]]:
 
 def _readings(row: RawEnvelope) -> tuple[Reading, ...]:
     body = bytes(row.body)
+    if row.channel == ChannelChoices.DOCUMENT:
+        parse_document_record(body)  # a document hash carries no readings
+        return ()
     submission = Submission(body, row.channel, row.received_at)
     if row.channel == ChannelChoices.HJ212:
         frames = [f.message for f in scan(body) if f.message is not None]

@@ -1,13 +1,15 @@
 """The narrow hook through which metrology puts a document's hash into the trust log.
 
-Metrology must not depend on how the log is persisted (``tanji.evidence`` sits on the same layer
-as plant, below metrology, but is built separately). Until a recorder is registered the hash is
-kept on the document row only, and :func:`commit_document_hash` returns an empty reference.
+Metrology does not reach into how the log is persisted: the metrology app registers
+:func:`tanji.evidence.documents.record_document` as the recorder when Django starts. Without a
+recorder the hash is kept on the document row only and :func:`commit_document_hash` returns an
+empty reference.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 #: Signature of a recorder: (sha256 hex, document kind, enterprise id) → log reference.
 Recorder = Callable[[str, str, int], str]
@@ -20,8 +22,19 @@ def register_recorder(recorder: Recorder) -> None:
 
 
 def clear_recorder() -> None:
-    """Remove the recorder (tests; hashes are then kept on the rows only)."""
+    """Remove the recorder (hashes are then kept on the rows only)."""
     _recorders.clear()
+
+
+@contextmanager
+def using_recorder(recorder: Recorder) -> Iterator[None]:
+    """Install ``recorder`` for the duration of a block, then restore the previous one."""
+    previous = list(_recorders)
+    _recorders[:] = [recorder]
+    try:
+        yield
+    finally:
+        _recorders[:] = previous
 
 
 def commit_document_hash(sha256: str, kind: str, enterprise_id: int) -> str:
