@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "tanji.metrology",
     "tanji.evidence",
     "tanji.demo",
+    "tanji.emissions",
     "tanji.web",
 ]
 AUTH_USER_MODEL = "tenancy.User"
