@@ -29,7 +29,11 @@ class EmissionFigure(EnterpriseOwned):
         "plant.ProductionLine", models.CASCADE, null=True, related_name="+", verbose_name=_("line")
     )
     source = models.ForeignKey(
-        "plant.EmissionSource", models.CASCADE, null=True, related_name="+", verbose_name=_("source")
+        "plant.EmissionSource",
+        models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("source"),
     )
     key = models.CharField(_("scope key"), max_length=24)
     hour = models.BigIntegerField(_("hour start (UTC epoch ms)"))

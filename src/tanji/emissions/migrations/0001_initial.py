@@ -6,106 +6,317 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('plant', '0002_initial'),
-        ('tenancy', '0001_initial'),
+        ("plant", "0002_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('missing_data', 'Missing data beyond the allowed gap'), ('instrument_calibration', 'Instrument out of calibration'), ('out_of_range', 'Value out of range'), ('cems_deviation', 'CEMS deviates from accounting')], max_length=32, verbose_name='kind')),
-                ('severity', models.CharField(choices=[('warn', 'Warning'), ('investigate', 'Investigate')], max_length=16, verbose_name='severity')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('acknowledged', 'Acknowledged'), ('closed', 'Closed')], default='open', max_length=16, verbose_name='state')),
-                ('key', models.CharField(max_length=64, verbose_name='condition key')),
-                ('first_hour', models.BigIntegerField(verbose_name='first hour (UTC epoch ms)')),
-                ('last_hour', models.BigIntegerField(verbose_name='last hour (UTC epoch ms)')),
-                ('value', models.FloatField(null=True, verbose_name='value')),
-                ('detail', models.JSONField(default=dict, verbose_name='detail')),
-                ('opened_at', models.DateTimeField(auto_now_add=True, verbose_name='opened at')),
-                ('acknowledged_at', models.DateTimeField(null=True, verbose_name='acknowledged at')),
-                ('closed_at', models.DateTimeField(null=True, verbose_name='closed at')),
-                ('acknowledged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise')),
-                ('line', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plant.productionline', verbose_name='line')),
-                ('tag', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plant.tag', verbose_name='tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("missing_data", "Missing data beyond the allowed gap"),
+                            ("instrument_calibration", "Instrument out of calibration"),
+                            ("out_of_range", "Value out of range"),
+                            ("cems_deviation", "CEMS deviates from accounting"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("warn", "Warning"), ("investigate", "Investigate")],
+                        max_length=16,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("acknowledged", "Acknowledged"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, verbose_name="condition key")),
+                ("first_hour", models.BigIntegerField(verbose_name="first hour (UTC epoch ms)")),
+                ("last_hour", models.BigIntegerField(verbose_name="last hour (UTC epoch ms)")),
+                ("value", models.FloatField(null=True, verbose_name="value")),
+                ("detail", models.JSONField(default=dict, verbose_name="detail")),
+                ("opened_at", models.DateTimeField(auto_now_add=True, verbose_name="opened at")),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(null=True, verbose_name="acknowledged at"),
+                ),
+                ("closed_at", models.DateTimeField(null=True, verbose_name="closed at")),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acknowledged by",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plant.productionline",
+                        verbose_name="line",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plant.tag",
+                        verbose_name="tag",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alert',
-                'verbose_name_plural': 'alerts',
-                'indexes': [models.Index(fields=['enterprise', 'state', 'kind'], name='alert_state_kind')],
+                "verbose_name": "alert",
+                "verbose_name_plural": "alerts",
+                "indexes": [
+                    models.Index(fields=["enterprise", "state", "kind"], name="alert_state_kind")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EmissionFigure',
+            name="EmissionFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=24, verbose_name='scope key')),
-                ('hour', models.BigIntegerField(verbose_name='hour start (UTC epoch ms)')),
-                ('method', models.CharField(choices=[('cems', 'CEMS (direct measurement)'), ('accounting', 'Accounting (scales, lab, factors)'), ('model', 'Mathematical model')], max_length=16, verbose_name='method')),
-                ('counted', models.BooleanField(default=False, verbose_name='counted')),
-                ('category', models.CharField(max_length=32, verbose_name='category')),
-                ('in_clinker', models.BooleanField(verbose_name='in the clinker boundary')),
-                ('in_enterprise', models.BooleanField(verbose_name='in the enterprise boundary')),
-                ('co2_t', models.FloatField(verbose_name='CO2 (t)')),
-                ('biogenic_co2_t', models.FloatField(default=0.0, verbose_name='biogenic CO2 (t)')),
-                ('u_t', models.FloatField(verbose_name='expanded uncertainty U, k=2 (t)')),
-                ('quality', models.CharField(choices=[('complete', 'Complete'), ('substituted', 'Substituted'), ('estimated', 'Estimated'), ('overdue_instrument', 'Instrument out of calibration'), ('unsigned_source', 'Unsigned source')], max_length=24, verbose_name='data quality')),
-                ('factor_version', models.CharField(max_length=32, verbose_name='factor-library version')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise')),
-                ('line', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plant.productionline', verbose_name='line')),
-                ('source', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plant.emissionsource', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=24, verbose_name="scope key")),
+                ("hour", models.BigIntegerField(verbose_name="hour start (UTC epoch ms)")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("cems", "CEMS (direct measurement)"),
+                            ("accounting", "Accounting (scales, lab, factors)"),
+                            ("model", "Mathematical model"),
+                        ],
+                        max_length=16,
+                        verbose_name="method",
+                    ),
+                ),
+                ("counted", models.BooleanField(default=False, verbose_name="counted")),
+                ("category", models.CharField(max_length=32, verbose_name="category")),
+                ("in_clinker", models.BooleanField(verbose_name="in the clinker boundary")),
+                ("in_enterprise", models.BooleanField(verbose_name="in the enterprise boundary")),
+                ("co2_t", models.FloatField(verbose_name="CO2 (t)")),
+                ("biogenic_co2_t", models.FloatField(default=0.0, verbose_name="biogenic CO2 (t)")),
+                ("u_t", models.FloatField(verbose_name="expanded uncertainty U, k=2 (t)")),
+                (
+                    "quality",
+                    models.CharField(
+                        choices=[
+                            ("complete", "Complete"),
+                            ("substituted", "Substituted"),
+                            ("estimated", "Estimated"),
+                            ("overdue_instrument", "Instrument out of calibration"),
+                            ("unsigned_source", "Unsigned source"),
+                        ],
+                        max_length=24,
+                        verbose_name="data quality",
+                    ),
+                ),
+                (
+                    "factor_version",
+                    models.CharField(max_length=32, verbose_name="factor-library version"),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plant.productionline",
+                        verbose_name="line",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plant.emissionsource",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'emission figure',
-                'verbose_name_plural': 'emission figures',
-                'indexes': [models.Index(fields=['enterprise', 'line', 'hour'], name='figure_line_hour')],
-                'constraints': [models.UniqueConstraint(fields=('enterprise', 'key', 'hour', 'method'), name='figure_per_hour_method')],
+                "verbose_name": "emission figure",
+                "verbose_name_plural": "emission figures",
+                "indexes": [
+                    models.Index(fields=["enterprise", "line", "hour"], name="figure_line_hour")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("enterprise", "key", "hour", "method"),
+                        name="figure_per_hour_method",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EmissionTotal',
+            name="EmissionTotal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=24, verbose_name='scope key')),
-                ('boundary', models.CharField(max_length=16, verbose_name='boundary')),
-                ('period', models.CharField(choices=[('d', 'Day'), ('m', 'Month')], max_length=1, verbose_name='period')),
-                ('bucket', models.BigIntegerField(verbose_name='period start (UTC epoch ms)')),
-                ('category', models.CharField(max_length=32, verbose_name='category')),
-                ('co2_t', models.FloatField(verbose_name='CO2 (t)')),
-                ('u_t', models.FloatField(verbose_name='expanded uncertainty U, k=2 (t)')),
-                ('quality', models.CharField(choices=[('complete', 'Complete'), ('substituted', 'Substituted'), ('estimated', 'Estimated'), ('overdue_instrument', 'Instrument out of calibration'), ('unsigned_source', 'Unsigned source')], max_length=24, verbose_name='data quality')),
-                ('hours', models.IntegerField(verbose_name='hours')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise')),
-                ('line', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plant.productionline', verbose_name='line')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scope", models.CharField(max_length=24, verbose_name="scope key")),
+                ("boundary", models.CharField(max_length=16, verbose_name="boundary")),
+                (
+                    "period",
+                    models.CharField(
+                        choices=[("d", "Day"), ("m", "Month")], max_length=1, verbose_name="period"
+                    ),
+                ),
+                ("bucket", models.BigIntegerField(verbose_name="period start (UTC epoch ms)")),
+                ("category", models.CharField(max_length=32, verbose_name="category")),
+                ("co2_t", models.FloatField(verbose_name="CO2 (t)")),
+                ("u_t", models.FloatField(verbose_name="expanded uncertainty U, k=2 (t)")),
+                (
+                    "quality",
+                    models.CharField(
+                        choices=[
+                            ("complete", "Complete"),
+                            ("substituted", "Substituted"),
+                            ("estimated", "Estimated"),
+                            ("overdue_instrument", "Instrument out of calibration"),
+                            ("unsigned_source", "Unsigned source"),
+                        ],
+                        max_length=24,
+                        verbose_name="data quality",
+                    ),
+                ),
+                ("hours", models.IntegerField(verbose_name="hours")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plant.productionline",
+                        verbose_name="line",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'emission total',
-                'verbose_name_plural': 'emission totals',
-                'constraints': [models.UniqueConstraint(fields=('enterprise', 'scope', 'boundary', 'period', 'bucket', 'category'), name='total_per_bucket')],
+                "verbose_name": "emission total",
+                "verbose_name_plural": "emission totals",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("enterprise", "scope", "boundary", "period", "bucket", "category"),
+                        name="total_per_bucket",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ModelFit',
+            name="ModelFit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.BigIntegerField(verbose_name='month start (UTC epoch ms)')),
-                ('coefficients', models.JSONField(verbose_name='coefficients')),
-                ('residual_sd_t', models.FloatField(verbose_name='residual standard deviation (t)')),
-                ('hours', models.IntegerField(verbose_name='training hours')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise')),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plant.productionline', verbose_name='line')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.BigIntegerField(verbose_name="month start (UTC epoch ms)")),
+                ("coefficients", models.JSONField(verbose_name="coefficients")),
+                (
+                    "residual_sd_t",
+                    models.FloatField(verbose_name="residual standard deviation (t)"),
+                ),
+                ("hours", models.IntegerField(verbose_name="training hours")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plant.productionline",
+                        verbose_name="line",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'model fit',
-                'verbose_name_plural': 'model fits',
-                'constraints': [models.UniqueConstraint(fields=('line', 'month'), name='model_fit_per_month')],
+                "verbose_name": "model fit",
+                "verbose_name_plural": "model fits",
+                "constraints": [
+                    models.UniqueConstraint(fields=("line", "month"), name="model_fit_per_month")
+                ],
             },
         ),
     ]

@@ -1,0 +1,160 @@
+"""Alert conditions found in a computation: missing data, out of range, calibration, deviation.
+
+Conditions are identified by a key (kind + tag or line + day); an open or acknowledged alert
+with the same key is updated (last hour, value, severity) rather than duplicated, a closed one
+is never reopened — a recurrence opens a new alert. CEMS vs accounting: the daily deviation
+δ = (E_CEMS − E_bio − E_calc)/E_calc over the hours both measure (standards §7: warn above 5 %,
+investigate above 10 %; thresholds configurable by :class:`Thresholds`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from tanji.accounting.cems.corroboration import (
+    INVESTIGATE_DEVIATION,
+    WARN_DEVIATION,
+    cems_deviation,
+    corroboration_status,
+)
+from tanji.emissions.choices import AlertKindChoices as Kind, AlertStateChoices as State
+from tanji.emissions.engine import Computation
+from tanji.emissions.models import Alert
+from tanji.emissions.plan import ScopePlan
+from tanji.errors import CodedError
+from tanji.timeseries import rollups
+from tanji.timeseries.samples import Resolution
+
+
+class AlertError(CodedError):
+    """A refused alert transition."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Configurable limits of the alert conditions."""
+
+    warn_deviation: float = WARN_DEVIATION
+    investigate_deviation: float = INVESTIGATE_DEVIATION
+    #: Hours of the day CEMS and accounting must both cover before δ is judged.
+    min_compared_hours: int = 6
+    #: Consecutive hours without a valid sample before a missing-data alert (allowed gap).
+    allowed_gap_hours: int = 1
+
+
+def evaluate(plan: ScopePlan, result: Computation, limits: Thresholds | None = None) -> int:
+    """Open or update the alerts ``result`` shows; returns how many were touched."""
+    limits = limits or Thresholds()
+    if not result.data:
+        return 0
+    present = np.any([d.count > 0 for d in result.data.values()], axis=0)
+    touched = 0
+    for tag_id, data in result.data.items():
+        info = plan.tags[tag_id]
+        missing = present & (data.valid_count == 0)
+        if _longest_run(missing) > limits.allowed_gap_hours:
+            touched += _raise(
+                plan,
+                Kind.MISSING_DATA,
+                f"missing:{tag_id}",
+                result.hours[missing],
+                tag_id=tag_id,
+                value=float(missing.sum()),
+            )
+        if info.aggregation != "total_increasing":
+            outside = (data.min < info.range_min) | (data.max > info.range_max)
+            if outside.any():
+                touched += _raise(
+                    plan,
+                    Kind.OUT_OF_RANGE,
+                    f"range:{tag_id}",
+                    result.hours[outside],
+                    tag_id=tag_id,
+                    value=float(np.nanmax(data.max[outside])),
+                )
+        if tag_id in plan.overdue and (data.count > 0).any():
+            touched += _raise(
+                plan,
+                Kind.INSTRUMENT_CALIBRATION,
+                f"calibration:{tag_id}",
+                result.hours[data.count > 0],
+                tag_id=tag_id,
+            )
+    return touched + _deviations(plan, result, limits)
+
+
+def _deviations(plan: ScopePlan, result: Computation, limits: Thresholds) -> int:
+    pairs: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for row in result.rows:
+        if row.key.startswith("k") and row.quality in ("complete", "estimated"):
+            pairs[row.hour][row.method] = (row.co2_t, row.biogenic_co2_t)
+    days: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for hour, methods in pairs.items():
+        if "cems" in methods and "accounting" in methods:
+            day = int(rollups.bucket_start(np.array([hour], np.int64), Resolution.DAY)[0])
+            days[day][0] += methods["cems"][0]
+            days[day][1] += methods["accounting"][0]
+            days[day][2] += 1
+    touched = 0
+    for day, (cems, calc, n) in sorted(days.items()):
+        if n < limits.min_compared_hours or calc <= 0:
+            continue
+        delta = cems_deviation(max(cems, 0.0), calc)
+        status = corroboration_status(delta, limits.warn_deviation, limits.investigate_deviation)
+        if status != "ok":
+            touched += _raise(
+                plan,
+                Kind.CEMS_DEVIATION,
+                f"deviation:{plan.line_id}:{day}",
+                np.array([day, day]),
+                value=delta,
+                severity=status,
+            )
+    return touched
+
+
+def _longest_run(mask: np.ndarray) -> int:
+    best = run = 0
+    for flag in mask.tolist():
+        run = run + 1 if flag else 0
+        best = max(best, run)
+    return best
+
+
+def _raise(
+    plan: ScopePlan,
+    kind: str,
+    key: str,
+    hours: np.ndarray,
+    *,
+    tag_id: int | None = None,
+    value: float | None = None,
+    severity: str = "warn",
+) -> int:
+    first, last = int(hours.min()), int(hours.max())
+    alert = Alert.objects.filter(
+        enterprise_id=plan.enterprise_id,
+        kind=kind,
+        key=key,
+        state__in=(State.OPEN, State.ACKNOWLEDGED),
+    ).first()
+    if alert is None:
+        Alert.objects.create(
+            enterprise_id=plan.enterprise_id,
+            line_id=plan.line_id,
+            tag_id=tag_id,
+            kind=kind,
+            severity=severity,
+            key=key,
+            first_hour=first,
+            last_hour=last,
+            value=value,
+        )
+        return 1
+    alert.first_hour, alert.last_hour = min(alert.first_hour, first), max(alert.last_hour, last)
+    alert.value, alert.severity = value, severity
+    alert.save(update_fields=["first_hour", "last_hour", "value", "severity"])
+    return 1
