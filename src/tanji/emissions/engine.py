@@ -34,6 +34,9 @@ K_EXPANDED = 2.0
 #: Context the CEMS substitution reads around the window: 720 valid hours back, 25 h ahead.
 CEMS_BEFORE_MS = 31 * 24 * HOUR_MS
 CEMS_AFTER_MS = 25 * HOUR_MS
+#: Floor of the CEMS hour's relative standard uncertainty: HJ 75 states no CO2 accuracy, so the
+#: EU MRR tier 2 (±7.5 % at 95 %, standards §7) stands in for flow and concentration together.
+CEMS_U_REL_MIN = 0.0375
 #: Below this stack CO2 by accounting (t/h) the kiln is stopped: CEMS hours are not substituted.
 STOPPED_CO2_T = 1.0
 FitFor = Callable[[int], Fit | None]
@@ -105,7 +108,11 @@ def source_hours(
         {name: s.u for name, s in series.items()},
     )
     available = np.all([np.isfinite(s.value) for s in acts.values()], axis=0)
-    estimated = np.any([s.estimated for s in series.values()], axis=0)
+    running = np.any([np.nan_to_num(s.value) != 0 for s in acts.values()], axis=0)
+    # a missing lab value matters only when something was burnt or produced
+    estimated = np.any([s.estimated for s in acts.values()], axis=0) | (
+        running & np.any([s.estimated for s in pars.values()], axis=0)
+    )
     overdue = np.any([s.overdue for s in acts.values()], axis=0)
     quality = np.where(overdue, Q.OVERDUE_INSTRUMENT, np.where(estimated, Q.ESTIMATED, Q.COMPLETE))
     return SourceHours(source, fossil, biogenic, u, available, quality.astype(str), values)
@@ -184,7 +191,7 @@ def measured_stack(
     data = inp.read_tags(store, plan.cems.values(), context)
     result = stack_hours(data[plan.cems["co2_pct"]], data[plan.cems["flow_nm3_per_h"]])
     cut = slice(CEMS_BEFORE_MS // HOUR_MS, CEMS_BEFORE_MS // HOUR_MS + hours.size)
-    u_rel = float(np.hypot(*(plan.tags[t].u_rel for t in plan.cems.values())))
+    u_rel = max(CEMS_U_REL_MIN, float(np.hypot(*(plan.tags[t].u_rel for t in plan.cems.values()))))
     return result.co2_t[cut], result.measured[cut], result.substituted[cut], u_rel
 
 

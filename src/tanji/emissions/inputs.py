@@ -83,7 +83,8 @@ def activity(
     value, u = np.full(n, np.nan), np.zeros(n)
     estimated, overdue = np.zeros(n, bool), np.zeros(n, bool)
     for rank, group in enumerate(source.activities.get(spec.name, ())):
-        have = np.all([data[t].valid_count > 0 for t in group], axis=0) & np.isnan(value)
+        # one tag: it must have data; sub-meters: those with data count (the rest read 0)
+        have = np.any([data[t].valid_count > 0 for t in group], axis=0) & np.isnan(value)
         amounts = [_amount(plan.tags[t].aggregation, data[t]) for t in group]
         total = np.sum(amounts, axis=0) * spec.scale
         var = np.sum(

@@ -1,0 +1,110 @@
+"""A demo line fed by the simulator: tags, lab analyses and samples in the store.
+
+The simulator is line L1 of a 5000 t/d works; the first demo enterprise's line L1 is its twin.
+Samples and lab results cross through :mod:`tanji.simulator.platform`, the one bridge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
+
+from tanji.demo.builder import Counter
+from tanji.demo.enterprises import ENTERPRISES, DemoEnterprise
+from tanji.demo.plant import build_plant
+from tanji.plant import lab, queries as plant_queries
+from tanji.plant.models import ProductionLine
+from tanji.simulator import Plant, Scenario, load_scenario
+from tanji.simulator.platform import platform_analyses, sample_rows
+from tanji.tenancy.actor import Actor
+from tanji.timeseries.samples import SampleBatch, ts_ms
+from tanji.tenancy.models import Enterprise
+from tanji.timeseries.store import store_for
+from tanji.tenancy.choices import RoleChoices
+from tests.tenancy.factories import EnterpriseFactory, MembershipFactory
+
+Listener = Callable[[int, list[int], int, int], object]
+
+
+@dataclass
+class SimulatedLine:
+    """The demo line twinned with the simulator."""
+
+    line: ProductionLine
+    plant: Plant
+    tag_ids: dict[str, int]
+
+    @property
+    def enterprise_id(self) -> int:
+        return int(self.line.enterprise_id)
+
+
+def demo_enterprise(spec: DemoEnterprise = ENTERPRISES[1]) -> Enterprise:
+    """One demo enterprise's plant (sites, lines, sources, tags, instruments, lab), nothing else."""
+    enterprise = EnterpriseFactory()
+    staff = MembershipFactory(enterprise=enterprise, role=RoleChoices.METERING_STAFF).user
+    build_plant(Actor.system(), Counter(), enterprise, spec, staff)
+    return enterprise
+
+
+def simulated_line(scenario: Scenario | str = "normal-month") -> SimulatedLine:
+    """A fresh demo enterprise whose line L1 is twinned with the simulated line."""
+    enterprise = demo_enterprise()
+    actor = Actor.system()
+    line = plant_queries.lines(actor).get(enterprise=enterprise, code="L1")
+    tags = plant_queries.tags(actor).filter(enterprise_id=enterprise.pk)
+    chosen = load_scenario(scenario) if isinstance(scenario, str) else scenario
+    return SimulatedLine(line, Plant(chosen), {t.code: t.pk for t in tags})
+
+
+def record_lab(sim: SimulatedLine, start: datetime, end: datetime) -> int:
+    """Record the simulator's lab analyses reported in ``[start - 3 days, end)``."""
+    actor = Actor.system()
+    analyses = platform_analyses(sim.plant.lab_results(start - timedelta(days=3), end))
+    for a in analyses:
+        lab.record_lab_analysis(
+            actor,
+            enterprise_id=sim.enterprise_id,
+            line_id=sim.line.pk,
+            sample_id=f"SIM-{a.sample_id}",
+            material=a.material,
+            sampled_at=a.sampled_at,
+            analysed_at=a.analysed_at,
+            method_standard=a.method,
+            results=[lab.ResultInput(p, v, u, unc) for p, v, u, unc in a.results],
+        )
+    return len(analyses)
+
+
+def feed(
+    sim: SimulatedLine,
+    start: datetime,
+    end: datetime,
+    *,
+    chunk: timedelta | None = None,
+    listener: Listener | None = None,
+    drop: Callable[[int, int], bool] | None = None,
+) -> int:
+    """Write simulated samples of ``[start, end)`` to the store, calling ``listener`` per chunk.
+
+    ``drop(tag_id, ts_ms)`` removes samples (a lost scale or analyser).
+    """
+    store = store_for(connection)
+    written, at, step = 0, start, chunk or (end - start)
+    while at < end:
+        upto = min(at + step, end)
+        frame = sim.plant.simulate(at, upto)
+        rows = [
+            r
+            for r in sample_rows(frame, sim.tag_ids, sim.line.code, "S1")
+            if drop is None or not drop(r[0], r[1])
+        ]
+        store.write(SampleBatch.from_rows(rows))
+        if listener is not None:
+            listener(sim.enterprise_id, sorted({r[0] for r in rows}), ts_ms(at), ts_ms(upto))
+        written += len(rows)
+        at = upto
+    return written
