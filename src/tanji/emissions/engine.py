@@ -128,8 +128,7 @@ def compute(
 ) -> Computation:
     """Figures of every hour of ``window`` that has data."""
     hours = hour_grid(*window)
-    activity_tags = set(plan.tags) - set(plan.cems.values())
-    data = inp.read_tags(store, activity_tags, hours)
+    data = inp.read_tags(store, plan.tags, hours)  # CEMS tags too: the alerts look at them
     present = np.any([d.count > 0 for d in data.values()], axis=0) if data else np.zeros(0, bool)
     sources = [source_hours(actor, plan, s, hours, data, library) for s in plan.sources]
     rows = [r for s in sources for r in _source_rows(plan, s, hours, present)]
@@ -171,7 +170,7 @@ def model_features(sources: list[SourceHours], n: int) -> FloatArray:
         s = by_kind.get(kind)
         if s is None:
             continue
-        amount = np.where(s.available, s.values[name], np.nan)
+        amount = s.values[name]  # NaN where this activity has no data
         if name == "raw_meal_t":
             raw = amount
         else:
