@@ -20,10 +20,10 @@ from tanji.plant.models import ProductionLine
 from tanji.simulator import Plant, Scenario, load_scenario
 from tanji.simulator.platform import platform_analyses, sample_rows
 from tanji.tenancy.actor import Actor
-from tanji.timeseries.samples import SampleBatch, ts_ms
-from tanji.tenancy.models import Enterprise
-from tanji.timeseries.store import store_for
 from tanji.tenancy.choices import RoleChoices
+from tanji.tenancy.models import Enterprise
+from tanji.timeseries.samples import SampleBatch, ts_ms
+from tanji.timeseries.store import store_for
 from tests.tenancy.factories import EnterpriseFactory, MembershipFactory
 
 Listener = Callable[[int, list[int], int, int], object]
