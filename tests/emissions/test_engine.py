@@ -76,5 +76,8 @@ def test_each_source_is_within_its_expanded_uncertainty() -> None:
         got = rows.aggregate(c=Sum("co2_t"), u=Sum("u_t"))
         assert abs(got["c"] - true_t) < got["u"], kind
     hour = EmissionFigure.objects.filter(line=sim.line, source__kind="coal_calciner").first()
-    assert hour is not None and hour.factor_version and hour.quality == "complete"
-    assert np.isfinite(hour.u_t) and hour.u_t > 0
+    assert hour is not None
+    assert hour.factor_version
+    assert hour.quality == "complete"
+    assert np.isfinite(hour.u_t)
+    assert hour.u_t > 0

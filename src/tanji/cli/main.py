@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tanji.cli.terminal",
     "tanji.cli.audit",
     "tanji.cli.gateway",
+    "tanji.cli.recompute",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -6,4 +6,5 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("/ingest", "tanji.web.api.ingest"),
     ("/terminals", "tanji.web.api.terminals"),
     ("/log", "tanji.web.api.log"),
+    ("/emissions", "tanji.web.api.emissions"),
 )

@@ -1,0 +1,1 @@
+"""``recompute``: explicit recomputation of emission figures."""
