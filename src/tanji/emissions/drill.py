@@ -8,7 +8,9 @@ hourly rollups of the tags bound to a source, and the samples of a tag with thei
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Sum
@@ -83,26 +85,20 @@ def sources(
     if line_id is not None:
         rows = rows.filter(line_id=line_id)
     grouped = rows.values("key", "source_id", "source__name_zh", "category", "method", "quality")
-    shares: dict[str, dict[str, object]] = {}
-    for r in grouped.annotate(co2=Sum("co2_t"), u=Sum("u_t")):
-        cell = shares.setdefault(r["key"], {"row": r, "co2": 0.0, "u": 0.0, "m": set(), "q": set()})
-        cell["co2"] += r["co2"]  # type: ignore[operator]
-        cell["u"] += r["u"]  # type: ignore[operator]
-        cell["m"].add(r["method"])  # type: ignore[attr-defined]
-        cell["q"].add(r["quality"])  # type: ignore[attr-defined]
-    out = [
-        SourceShare(
-            key,
-            c["row"]["source_id"],
-            c["row"]["source__name_zh"] or key,  # type: ignore[index]
-            c["row"]["category"],
-            sorted(c["m"]),
-            float(c["co2"]),
-            float(c["u"]),  # type: ignore[index, arg-type]
-            sorted(c["q"]),
-        )  # type: ignore[arg-type]
-        for key, c in shares.items()
-    ]
+    shares: dict[str, SourceShare] = {}
+    for r in cast(Iterable[dict[str, Any]], grouped.annotate(co2=Sum("co2_t"), u=Sum("u_t"))):
+        held = shares.get(r["key"])
+        shares[r["key"]] = SourceShare(
+            r["key"],
+            r["source_id"],
+            r["source__name_zh"] or r["key"],
+            r["category"],
+            sorted({r["method"], *(held.methods if held else [])}),
+            r["co2"] + (held.co2_t if held else 0.0),
+            r["u"] + (held.u_t if held else 0.0),
+            sorted({r["quality"], *(held.qualities if held else [])}),
+        )
+    out = list(shares.values())
     return sorted(out, key=lambda s: -abs(s.co2_t))
 
 

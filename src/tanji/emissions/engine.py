@@ -10,6 +10,7 @@ inputs: the same stored data give the same figures, live or in a batch (ADR 0121
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -190,7 +191,7 @@ def measured_stack(
     data = inp.read_tags(store, plan.cems.values(), context)
     result = stack_hours(data[plan.cems["co2_pct"]], data[plan.cems["flow_nm3_per_h"]])
     cut = slice(CEMS_BEFORE_MS // HOUR_MS, CEMS_BEFORE_MS // HOUR_MS + hours.size)
-    u_rel = max(CEMS_U_REL_MIN, float(np.hypot(*(plan.tags[t].u_rel for t in plan.cems.values()))))
+    u_rel = max(CEMS_U_REL_MIN, math.hypot(*(plan.tags[t].u_rel for t in plan.cems.values())))
     return result.co2_t[cut], result.measured[cut], result.substituted[cut], u_rel
 
 
@@ -301,7 +302,7 @@ def _hour_rows(key: str, hour: int, i: int, st: _Stack, cems_fossil: FloatArray)
     """The stack's rows of one hour, one per available route (none counted yet)."""
     routes: list[tuple[str, float, float, str]] = []
     if np.isfinite(st.cems[i]):
-        quality = Q.COMPLETE if st.measured[i] else Q.SUBSTITUTED
+        quality: str = Q.COMPLETE if st.measured[i] else Q.SUBSTITUTED
         routes.append((M.CEMS, float(cems_fossil[i]), float(st.cems[i] * st.cems_u_rel), quality))
     if st.account_ok[i] or (not np.isfinite(st.cems[i]) and st.account[i] > 0):
         quality = str(st.account_quality[i])

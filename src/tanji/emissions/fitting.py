@@ -40,11 +40,14 @@ def fit_provider(
 ) -> FitFor:
     """A ``month → Fit | None`` lookup backed by :class:`ModelFit` (trained on first use)."""
     cache: dict[int, Fit | None] = {}
+    line_id = plan.line_id
+    if line_id is None:
+        raise ValueError("the model method needs a line")  # a site has no kiln stack
 
     def fit_for(month: int) -> Fit | None:
         if month in cache:
             return cache[month]
-        stored = ModelFit.objects.filter(line_id=plan.line_id, month=month).first()
+        stored = ModelFit.objects.filter(line_id=line_id, month=month).first()
         if stored is not None and not refit:
             usable = stored.hours > 0  # hours 0 records "too few hours to fit"
             cache[month] = (
@@ -54,10 +57,10 @@ def fit_provider(
             )
             return cache[month]
         trained = train(actor, plan, store, library, month)
-        ModelFit.objects.filter(line_id=plan.line_id, month=month).delete()
+        ModelFit.objects.filter(line_id=line_id, month=month).delete()
         ModelFit.objects.create(
             enterprise_id=plan.enterprise_id,
-            line_id=plan.line_id,
+            line_id=line_id,
             month=month,
             coefficients=list(trained.coefficients) if trained else [],
             residual_sd_t=trained.residual_sd_t if trained else 0.0,

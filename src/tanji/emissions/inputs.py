@@ -56,12 +56,18 @@ def read_tags(store: SampleStore, tag_ids: Iterable[int], hours: IntArray) -> di
     for tag_id in sorted(set(tag_ids)):
         r = store.read_rollups(tag_id, Resolution.HOUR, start, end)
         index = (r.bucket - start) // HOUR_MS
-        arrays = {name: np.zeros(hours.size, np.int64) for name in _FIELDS[:2]}
-        arrays |= {name: np.full(hours.size, np.nan) for name in _FIELDS[2:]}
-        for name in _FIELDS:
-            arrays[name][index] = getattr(r, name)
-        arrays["valid_sum"] = np.nan_to_num(arrays["valid_sum"])
-        out[tag_id] = TagHours(**arrays)
+        counts = {name: np.zeros(hours.size, np.int64) for name in _FIELDS[:2]}
+        sums = {name: np.full(hours.size, np.nan) for name in _FIELDS[2:]}
+        for name, array in (counts | sums).items():
+            array[index] = getattr(r, name)
+        out[tag_id] = TagHours(
+            count=counts["count"],
+            valid_count=counts["valid_count"],
+            valid_sum=np.nan_to_num(sums["valid_sum"]),
+            increase=sums["increase"],
+            min=sums["min"],
+            max=sums["max"],
+        )
     return out
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import numpy as np
 from django.db import connection
@@ -140,7 +142,7 @@ def _period(
     methods: dict[str, dict[str, float]] = {b: defaultdict(float) for b in BOUNDARIES}
     qualities: dict[str, set[str]] = {b: set() for b in BOUNDARIES}
     grouped = rows.values("key", "category", "method", "quality", "in_clinker", "in_enterprise")
-    for row in grouped.annotate(co2=Sum("co2_t"), u=Sum("u_t")):
+    for row in cast(Iterable[dict[str, Any]], grouped.annotate(co2=Sum("co2_t"), u=Sum("u_t"))):
         for boundary in BOUNDARIES:
             if row[f"in_{boundary}"]:
                 cell = per_key[(boundary, row["category"], row["key"])]

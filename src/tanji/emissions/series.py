@@ -167,7 +167,7 @@ def _days(table: dict[int, dict[str, float]]) -> list[tuple[int, float, str]]:
             day = int(rollups.bucket_start(np.array([hour], np.int64), Resolution.DAY)[0])
             sums[day][0] += methods["cems"]
             sums[day][1] += methods["accounting"]
-    out = []
+    out: list[tuple[int, float, str]] = []
     for day, (cems, calc) in sorted(sums.items()):
         if calc > 0:
             delta = cems / calc - 1.0
