@@ -41,8 +41,8 @@ def fit_provider(
     """A ``month → Fit | None`` lookup backed by :class:`ModelFit` (trained on first use)."""
     cache: dict[int, Fit | None] = {}
     line_id = plan.line_id
-    if line_id is None:
-        raise ValueError("the model method needs a line")  # a site has no kiln stack
+    if line_id is None:  # a site's sources have no kiln stack to model
+        return lambda month: None
 
     def fit_for(month: int) -> Fit | None:
         if month in cache:
