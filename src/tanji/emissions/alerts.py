@@ -9,7 +9,6 @@ investigate above 10 %; thresholds configurable by :class:`Thresholds`).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,22 +86,16 @@ def evaluate(plan: ScopePlan, result: Computation, limits: Thresholds | None = N
 
 
 def _deviations(plan: ScopePlan, result: Computation, limits: Thresholds) -> int:
-    pairs: dict[int, dict[str, tuple[float, float]]] = defaultdict(dict)
-    for row in result.rows:
-        if row.key.startswith("k") and row.quality in ("complete", "estimated"):
-            pairs[row.hour][row.method] = (row.co2_t, row.biogenic_co2_t)
-    days: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    for hour, methods in pairs.items():
-        if "cems" in methods and "accounting" in methods:
-            day = int(rollups.bucket_start(np.array([hour], np.int64), Resolution.DAY)[0])
-            days[day][0] += methods["cems"][0]
-            days[day][1] += methods["accounting"][0]
-            days[day][2] += 1
+    cems, calc = result.compared
+    both = np.isfinite(cems) & np.isfinite(calc)
+    days = rollups.bucket_start(result.hours, Resolution.DAY)
     touched = 0
-    for day, (cems, calc, n) in sorted(days.items()):
-        if n < limits.min_compared_hours or calc <= 0:
+    for day in np.unique(days[both]).tolist():
+        mask = both & (days == day)
+        total = float(calc[mask].sum())
+        if int(mask.sum()) < limits.min_compared_hours or total <= 0:
             continue
-        delta = cems_deviation(max(cems, 0.0), calc)
+        delta = cems_deviation(max(float(cems[mask].sum()), 0.0), total)
         status = corroboration_status(delta, limits.warn_deviation, limits.investigate_deviation)
         if status != "ok":
             touched += _raise(

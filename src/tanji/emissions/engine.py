@@ -43,7 +43,7 @@ STOPPED_CO2_T = 1.0
 FitFor = Callable[[int], Fit | None]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Row:
     """One hourly figure (t CO2; ``u_t`` expanded, k = 2)."""
 
@@ -81,7 +81,8 @@ class Computation:
     hours: npt.NDArray[np.int64]
     rows: list[Row]
     data: dict[int, inp.TagHours]
-    stack_deviation: FloatArray
+    #: Per hour: CEMS fossil and accounting stack CO2 where both are valid (else NaN).
+    compared: tuple[FloatArray, FloatArray]
 
 
 def hour_grid(start_ms: int, end_ms: int) -> npt.NDArray[np.int64]:
@@ -133,11 +134,12 @@ def compute(
     present = np.any([d.count > 0 for d in data.values()], axis=0) if data else np.zeros(0, bool)
     sources = [source_hours(actor, plan, s, hours, data, library) for s in plan.sources]
     rows = [r for s in sources for r in _source_rows(plan, s, hours, present)]
-    deviation = np.full(hours.size, np.nan)
+    nan = np.full(hours.size, np.nan)
+    compared = (nan, nan)
     if plan.line_id is not None:
-        stack_rows, deviation = _stack(plan, store, hours, data, sources, fit_for, rows)
+        stack_rows, compared = _stack(plan, store, hours, data, sources, fit_for, rows)
         rows += stack_rows
-    return Computation(hours, rows, data, deviation)
+    return Computation(hours, rows, data, compared)
 
 
 def _source_rows(
@@ -265,7 +267,7 @@ def _stack(
     sources: list[SourceHours],
     fit_for: FitFor,
     rows: list[Row],
-) -> tuple[list[Row], FloatArray]:
+) -> tuple[list[Row], tuple[FloatArray, FloatArray]]:
     """Stack rows by each available route; marks the counted route (and un-counts sources)."""
     st = _stack_routes(plan, store, hours, sources, fit_for)
     model_ok = np.isfinite(st.model) & ~st.measured & ~st.account_ok
@@ -277,12 +279,9 @@ def _stack(
     key = f"k{plan.line_id}"
     stack_sources = {f"s{s.plan.id}" for s in sources if s.plan.binding.on_stack}
     by_hour = {int(h): str(c) for h, c in zip(hours.tolist(), chosen.tolist(), strict=True)}
-    rows[:] = [
-        r
-        if r.key not in stack_sources or by_hour[r.hour] == M.ACCOUNTING
-        else _replace(r, counted=False)
-        for r in rows
-    ]
+    for r in rows:
+        if r.key in stack_sources and by_hour[r.hour] != M.ACCOUNTING:
+            r.counted = False
     out: list[Row] = []
     cems_fossil = st.cems - st.biogenic
     present = np.any([d.count > 0 for d in data.values()], axis=0)
@@ -290,12 +289,10 @@ def _stack(
     for i, hour in enumerate(hours.tolist()):
         if present[i] and not (stopped[i] and not st.measured[i]):
             out += _hour_rows(key, hour, i, st, cems_fossil)
-    out = [
-        _replace(r, counted=(r.method == by_hour[r.hour] and r.method != M.ACCOUNTING)) for r in out
-    ]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        deviation = np.where(st.measured & st.account_ok, cems_fossil / st.account - 1.0, np.nan)
-    return out, deviation
+    for r in out:
+        r.counted = r.method == by_hour[r.hour] and r.method != M.ACCOUNTING
+    both = st.measured & st.account_ok
+    return out, (np.where(both, cems_fossil, np.nan), np.where(both, st.account, np.nan))
 
 
 def _hour_rows(key: str, hour: int, i: int, st: _Stack, cems_fossil: FloatArray) -> list[Row]:
@@ -315,9 +312,3 @@ def _hour_rows(key: str, hour: int, i: int, st: _Stack, cems_fossil: FloatArray)
         Row(key, None, hour, m, False, "kiln_stack", True, True, co2, biogenic, K_EXPANDED * u, q)
         for m, co2, u, q in routes
     ]
-
-
-def _replace(row: Row, **changes: object) -> Row:
-    from dataclasses import replace
-
-    return replace(row, **changes)  # type: ignore[arg-type]

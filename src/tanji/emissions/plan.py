@@ -7,13 +7,14 @@ aggregation kind, range and relative uncertainty. Built once per computation fro
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tanji.emissions.bindings import BINDINGS, CEMS_TAGS, Binding
 from tanji.emissions.instruments import overdue_tags, tag_u_rel
 from tanji.plant import queries as plant_queries
 from tanji.plant.choices import SOURCE_KINDS
-from tanji.plant.models import ProductionLine, Tag
+from tanji.plant.models import EmissionSource, ProductionLine, Tag
 from tanji.tenancy.actor import Actor
 
 
@@ -75,41 +76,14 @@ def _plan(
     line_id: int | None,
     site_id: int,
     prefix: str,
-    sources: object,
+    sources: Iterable[EmissionSource],
 ) -> ScopePlan:
     tags = {
         t.code: t
         for t in plant_queries.tags(actor).filter(enterprise_id=enterprise_id, active=True)
     }
-    plans = []
-    for source in sources:  # type: ignore[attr-defined]
-        binding = BINDINGS.get(source.kind)
-        if binding is None:
-            continue
-        activities = {
-            activity.name: tuple(
-                ids for group in activity.groups if (ids := _ids(tags, prefix, group)) is not None
-            )
-            for activity in binding.activities
-        }
-        plans.append(
-            SourcePlan(
-                source.pk,
-                source.kind,
-                SOURCE_KINDS[source.kind].category,
-                source.in_clinker_boundary,
-                source.in_enterprise_boundary,
-                binding,
-                activities,
-            )
-        )
-    cems = {}
-    if line_id is not None:
-        cems = {
-            role: tags[f"{prefix}-{suffix}"].pk
-            for role, suffix in CEMS_TAGS.items()
-            if f"{prefix}-{suffix}" in tags
-        }
+    plans = [p for source in sources if (p := _source_plan(tags, prefix, source)) is not None]
+    cems = _cems_tags(tags, prefix) if line_id is not None else {}
     used = {i for p in plans for groups in p.activities.values() for g in groups for i in g}
     used |= set(cems.values())
     return _with_tags(
@@ -118,6 +92,37 @@ def _plan(
         tags,
         used,
     )
+
+
+def _source_plan(tags: dict[str, Tag], prefix: str, source: EmissionSource) -> SourcePlan | None:
+    """A source with its binding's tag groups resolved (None: its kind has no binding)."""
+    binding = BINDINGS.get(source.kind)
+    if binding is None:
+        return None
+    activities = {
+        activity.name: tuple(
+            ids for group in activity.groups if (ids := _ids(tags, prefix, group)) is not None
+        )
+        for activity in binding.activities
+    }
+    return SourcePlan(
+        source.pk,
+        source.kind,
+        SOURCE_KINDS[source.kind].category,
+        source.in_clinker_boundary,
+        source.in_enterprise_boundary,
+        binding,
+        activities,
+    )
+
+
+def _cems_tags(tags: dict[str, Tag], prefix: str) -> dict[str, int]:
+    """The kiln-tail CEMS tags of a line that exist, by role."""
+    return {
+        role: tags[f"{prefix}-{suffix}"].pk
+        for role, suffix in CEMS_TAGS.items()
+        if f"{prefix}-{suffix}" in tags
+    }
 
 
 def _key(line_id: int | None, site_id: int) -> str:

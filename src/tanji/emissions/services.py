@@ -18,7 +18,7 @@ from django.utils import timezone
 from tanji.accounting.factors.library import FactorLibrary, load_library
 from tanji.emissions import alerts
 from tanji.emissions.choices import AlertStateChoices, MethodChoices
-from tanji.emissions.engine import CEMS_AFTER_MS, CEMS_BEFORE_MS, Computation, compute
+from tanji.emissions.engine import CEMS_AFTER_MS, CEMS_BEFORE_MS, Computation, Row, compute
 from tanji.emissions.fitting import fit_provider
 from tanji.emissions.models import Alert, EmissionFigure
 from tanji.emissions.plan import ScopePlan, line_plan, site_plan
@@ -142,30 +142,59 @@ def _persist(plan: ScopePlan, result: Computation, version: str) -> int:
         hour__gte=int(result.hours[0]),
         hour__lte=int(result.hours[-1]),
     ).delete()
-    EmissionFigure.objects.bulk_create(
-        (
-            EmissionFigure(
-                enterprise_id=plan.enterprise_id,
-                line_id=plan.line_id,
-                source_id=r.source_id,
-                key=r.key,
-                hour=r.hour,
-                method=r.method,
-                counted=r.counted,
-                category=r.category,
-                in_clinker=r.in_clinker,
-                in_enterprise=r.in_enterprise,
-                co2_t=r.co2_t,
-                biogenic_co2_t=r.biogenic_co2_t,
-                u_t=r.u_t,
-                quality=r.quality,
-                factor_version=version,
-            )
-            for r in result.rows
-        ),
-        batch_size=2000,
-    )
+    _insert(plan, result.rows, version)
     return len(result.rows)
+
+
+_COLUMNS = (
+    "enterprise_id",
+    "line_id",
+    "source_id",
+    "key",
+    "hour",
+    "method",
+    "counted",
+    "category",
+    "in_clinker",
+    "in_enterprise",
+    "co2_t",
+    "biogenic_co2_t",
+    "u_t",
+    "quality",
+    "factor_version",
+)
+
+
+def _insert(plan: ScopePlan, rows: list[Row], version: str) -> None:
+    """Insert figures with one ``executemany`` (plain numbers and strings).
+
+    The ORM's per-field preparation cost 30 s a line-year on SQLite; this well under a second.
+    """
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        EmissionFigure._meta.db_table, ", ".join(_COLUMNS), ", ".join(["%s"] * len(_COLUMNS))
+    )
+    values = [
+        (
+            plan.enterprise_id,
+            plan.line_id,
+            r.source_id,
+            r.key,
+            r.hour,
+            r.method,
+            r.counted,
+            r.category,
+            r.in_clinker,
+            r.in_enterprise,
+            r.co2_t,
+            r.biogenic_co2_t,
+            r.u_t,
+            r.quality,
+            version,
+        )
+        for r in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
 
 
 def acknowledge_alert(actor: Actor, alert_id: int) -> Alert:

@@ -59,38 +59,55 @@ def refresh(
     hours: npt.NDArray[np.int64],
 ) -> int:
     """Rebuild the day and month totals of ``scope`` that contain any of ``hours``; rows written."""
-    written = 0
+    if not hours.size:
+        return 0
+    months = np.unique(rollups.bucket_start(hours, Resolution.MONTH))
+    first = int(months[0])
+    last = int(rollups.bucket_end(months[-1:], Resolution.MONTH)[0])
+    figures = list(
+        EmissionFigure.objects.filter(
+            enterprise_id=enterprise_id, key__in=keys, counted=True, hour__gte=first, hour__lt=last
+        ).values_list(
+            "key", "category", "in_clinker", "in_enterprise", "co2_t", "u_t", "quality", "hour"
+        )
+    )
+    stamps = np.array([f[7] for f in figures], np.int64)
+    rows: list[EmissionTotal] = []
     for period, resolution in _RESOLUTION.items():
-        for start in np.unique(rollups.bucket_start(hours, resolution)).tolist():
-            end = int(rollups.bucket_end(np.array([start], np.int64), resolution)[0])
-            figures = EmissionFigure.objects.filter(
-                enterprise_id=enterprise_id,
-                key__in=keys,
-                counted=True,
-                hour__gte=start,
-                hour__lt=end,
-            ).values_list(
-                "key", "category", "in_clinker", "in_enterprise", "co2_t", "u_t", "quality", "hour"
-            )
-            sums = aggregate(figures)
-            EmissionTotal.objects.filter(
-                enterprise_id=enterprise_id, scope=scope, period=period, bucket=start
-            ).delete()
-            EmissionTotal.objects.bulk_create(
-                EmissionTotal(
-                    enterprise_id=enterprise_id,
-                    line_id=line_id,
-                    scope=scope,
-                    boundary=boundary,
-                    period=period,
-                    bucket=start,
-                    category=category,
-                    co2_t=co2,
-                    u_t=u,
-                    quality=quality,
-                    hours=n,
-                )
-                for (boundary, category), (co2, u, quality, n) in sorted(sums.items())
-            )
-            written += len(sums)
-    return written
+        of_figure = rollups.bucket_start(stamps, resolution)
+        buckets = np.unique(rollups.bucket_start(hours, resolution)).tolist()
+        for start in buckets:
+            chosen = [figures[i] for i in np.flatnonzero(of_figure == start).tolist()]
+            rows += _bucket(enterprise_id, line_id, scope, period, start, chosen)
+        EmissionTotal.objects.filter(
+            enterprise_id=enterprise_id, scope=scope, period=period, bucket__in=buckets
+        ).delete()
+    EmissionTotal.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _bucket(
+    enterprise_id: int,
+    line_id: int | None,
+    scope: str,
+    period: str,
+    start: int,
+    figures: list[FigureTuple],
+) -> list[EmissionTotal]:
+    """The totals of one bucket from its counted figures."""
+    return [
+        EmissionTotal(
+            enterprise_id=enterprise_id,
+            line_id=line_id,
+            scope=scope,
+            boundary=boundary,
+            period=period,
+            bucket=start,
+            category=category,
+            co2_t=co2,
+            u_t=u,
+            quality=quality,
+            hours=n,
+        )
+        for (boundary, category), (co2, u, quality, n) in sorted(aggregate(figures).items())
+    ]
