@@ -49,7 +49,7 @@ def _feed_year(line: object, tag_ids: dict[str, int]) -> int:
     from django.db import connection
 
     from tanji.simulator import Plant, load_scenario
-    from tanji.simulator.platform import sample_rows
+    from tanji.simulator.bridge import sample_rows
     from tanji.timeseries.samples import SampleBatch
     from tanji.timeseries.store import store_for
 

@@ -1,7 +1,7 @@
 """A demo line fed by the simulator: tags, lab analyses and samples in the store.
 
 The simulator is line L1 of a 5000 t/d works; the first demo enterprise's line L1 is its twin.
-Samples and lab results cross through :mod:`tanji.simulator.platform`, the one bridge.
+Samples and lab results cross through :mod:`tanji.simulator.bridge`, the one bridge.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tanji.demo.plant import build_plant
 from tanji.plant import lab, queries as plant_queries
 from tanji.plant.models import ProductionLine
 from tanji.simulator import Plant, Scenario, load_scenario
-from tanji.simulator.platform import platform_analyses, sample_rows
+from tanji.simulator.bridge import platform_analyses, sample_rows
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.choices import RoleChoices
 from tanji.tenancy.models import Enterprise
