@@ -96,6 +96,11 @@ def test_comparison_and_drill_down_reach_the_raw_samples(sim: SimulatedLine) -> 
     assert len(samples) == 60
     assert samples[0].flag == "N"
     assert samples[0].evidence_id is None
+    assert queries.drill_down(actor, sim.enterprise_id, *window) == shares
+    source = electricity.source_id
+    assert queries.drill_down(actor, sim.enterprise_id, *window, source_id=source) == tags
+    hour = (window[0], window[0] + 3_600_000)
+    assert queries.drill_down(actor, sim.enterprise_id, *hour, tag_id=kiln.tag_id) == samples
 
 
 def test_every_query_refuses_another_tenants_data(sim: SimulatedLine) -> None:

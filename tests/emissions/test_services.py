@@ -9,6 +9,7 @@ import pytest
 from tanji.emissions import services
 from tanji.emissions.alerts import AlertError
 from tanji.emissions.models import Alert, EmissionFigure, EmissionTotal, ModelFit
+from tanji.plant.models import LabAnalysis
 from tanji.simulator.scenarios import parse_scenario
 from tanji.tenancy.actor import Actor
 from tanji.timeseries.samples import ts_ms
@@ -146,3 +147,22 @@ def test_alerts_move_from_open_to_acknowledged_to_closed() -> None:
     with pytest.raises(AlertError) as raised:
         services.close_alert(actor, alert.pk)
     assert raised.value.code == "emissions.alert_state"
+
+
+def test_a_lab_result_entered_late_reaches_the_figures_through_its_hook() -> None:
+    sim = simulated_line()
+    end = START + timedelta(hours=8)
+    feed(sim, START, end)
+    services.recompute(Actor.system(), sim.line.pk, ts_ms(START), ts_ms(end))
+    before = _figures(sim)
+    record_lab(sim, START, end)  # some reported before START: every hour changes
+    earliest = min(a.analysed_at for a in LabAnalysis.objects.filter(line=sim.line))
+    assert earliest < START
+    result = services.on_lab_recorded(sim.enterprise_id, sim.line.pk, ts_ms(START))
+    assert result is not None
+    assert result.hours == 8
+    live = _figures(sim)
+    assert live != before
+    services.recompute(Actor.system(), sim.line.pk, ts_ms(START), ts_ms(end))
+    assert _figures(sim) == live
+    assert services.on_lab_recorded(sim.enterprise_id, sim.line.pk, ts_ms(end) + 86_400_000) is None

@@ -41,6 +41,7 @@ __all__ = [
     "Summary",
     "alerts",
     "comparison",
+    "drill_down",
     "drill_samples",
     "drill_sources",
     "drill_tags",
@@ -198,3 +199,27 @@ def _clinker_t(
             for t in tags.values_list("pk", flat=True)
         )
     )
+
+
+def drill_down(
+    actor: Actor,
+    enterprise_id: int,
+    start_ms: int,
+    end_ms: int,
+    *,
+    boundary: str = "clinker",
+    line_id: int | None = None,
+    source_id: int | None = None,
+    tag_id: int | None = None,
+) -> list[Any]:
+    """One level of the drill-down: a tag's raw samples, else a source's tags, else the sources.
+
+    Total → :class:`~tanji.emissions.drill.SourceShare` → :class:`~tanji.emissions.drill.TagShare`
+    → :class:`~tanji.emissions.drill.RawSample` (with evidence ids).
+    """
+    tenancy_queries.enterprise(actor, enterprise_id)
+    if tag_id is not None:
+        return list(drill_samples(actor, tag_id, start_ms, end_ms))
+    if source_id is not None:
+        return list(drill_tags(actor, source_id, start_ms, end_ms))
+    return list(drill_sources(actor, enterprise_id, boundary, start_ms, end_ms, line_id))

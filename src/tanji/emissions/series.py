@@ -18,6 +18,7 @@ from django.db.models import Sum
 
 from tanji.accounting.cems import co2_mg_per_m3, corroboration_status
 from tanji.emissions.bindings import CEMS_TAGS
+from tanji.emissions.engine import CEMS_U_REL_MIN
 from tanji.emissions.models import EmissionFigure, EmissionTotal
 from tanji.plant import queries as plant_queries
 from tanji.tenancy import queries as tenancy_queries
@@ -133,7 +134,8 @@ def _minutes(actor: Actor, line_id: int, start_ms: int, end_ms: int) -> Series:
     common, i, j = np.intersect1d(co2.ts, flow.ts, return_indices=True)
     ok = (co2.flag[i] == "N") & (flow.flag[j] == "N")
     mass = co2_mg_per_m3(co2.value[i]) * flow.value[j] / 60.0 * 1e-9  # t in the minute
-    return Series("minute", common[ok].tolist(), mass[ok].tolist(), [0.0] * int(ok.sum()))
+    u = mass[ok] * CEMS_U_REL_MIN * 2.0  # the CEMS floor of ADR 0123, expanded (k = 2)
+    return Series("minute", common[ok].tolist(), mass[ok].tolist(), u.tolist())
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ __all__ = [
     "RecomputeResult",
     "acknowledge_alert",
     "close_alert",
+    "on_lab_recorded",
     "on_samples_committed",
     "recompute",
     "recompute_site",
@@ -92,6 +93,30 @@ def on_samples_committed(
         window = (start_ms - CEMS_AFTER_MS, end_ms + CEMS_AFTER_MS)
         results.append(_run(actor, plan, window, refit=False))
     return results
+
+
+def on_lab_recorded(
+    enterprise_id: int, line_id: int, analysed_at_ms: int
+) -> RecomputeResult | None:
+    """Hook for the lab: a result reported at ``analysed_at_ms`` changes every later hour.
+
+    Recomputes the line from that hour to its latest figure (nothing when it has none yet), so
+    a late-entered analysis reaches the live figures as a batch recomputation would (ADR 0121).
+    """
+    actor = Actor.system()
+    line = plant_queries.lines(actor).filter(enterprise_id=enterprise_id, pk=line_id).first()
+    if line is None:
+        return None
+    latest = (
+        EmissionFigure.objects.filter(enterprise_id=enterprise_id, line_id=line_id)
+        .order_by("-hour")
+        .values_list("hour", flat=True)
+        .first()
+    )
+    if latest is None or latest < analysed_at_ms - HOUR_MS:
+        return None
+    window = (analysed_at_ms - analysed_at_ms % HOUR_MS, int(latest) + HOUR_MS)
+    return _run(actor, line_plan(actor, line), window, refit=False)
 
 
 def _live_window(plan: ScopePlan, start_ms: int, end_ms: int) -> tuple[int, int]:
