@@ -81,3 +81,22 @@ def test_each_source_is_within_its_expanded_uncertainty() -> None:
     assert hour.quality == "complete"
     assert np.isfinite(hour.u_t)
     assert hour.u_t > 0
+
+
+def test_an_eventful_week_stop_rollover_and_maintenance_stay_accounted() -> None:
+    """Kiln stop and restart, totaliser roll-over, drifting scale, CEMS maintenance."""
+    sim = simulated_line("eventful-week")
+    start = datetime(2025, 6, 8, 16, tzinfo=UTC)
+    end = start + timedelta(days=7)
+    record_lab(sim, start, end)
+    feed(sim, start, end)
+    services.recompute(Actor.system(), sim.line.pk, ts_ms(start), ts_ms(end))
+    truth = sim.plant.ground_truth(start, end)
+    fossil_stack = sum(truth.total(s) for s in STACK_SOURCES if not s.endswith("_biogenic"))
+    assert abs(_stack(sim.line.pk, "accounting", start, end) / fossil_stack - 1) < 0.02
+    stack = EmissionFigure.objects.filter(line=sim.line, key__startswith="k")
+    stopped = {int(h) * 3_600_000 for h in truth.hours[truth.stack_co2_t < 1.0]}
+    assert len(stopped) > 12
+    substituted = set(stack.filter(quality="substituted").values_list("hour", flat=True))
+    assert not substituted & stopped  # a stopped kiln's CEMS gap is not filled by HJ 75
+    assert stack.filter(method="cems", quality="substituted").exists()  # maintenance gap

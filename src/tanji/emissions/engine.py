@@ -38,8 +38,10 @@ CEMS_AFTER_MS = 25 * HOUR_MS
 #: Floor of the CEMS hour's relative standard uncertainty: HJ 75 states no CO2 accuracy, so the
 #: EU MRR tier 2 (±7.5 % at 95 %, standards §7) stands in for flow and concentration together.
 CEMS_U_REL_MIN = 0.0375
-#: Below this stack CO2 by accounting (t/h) the kiln is stopped: CEMS hours are not substituted.
-STOPPED_CO2_T = 1.0
+#: The kiln counts as stopped in an hour whose stack CO2 by accounting is below this share of its
+#: design rate (design clinker t/h × 0.85 t CO2/t, standards §10): HJ 75 fills no such hour.
+STOPPED_SHARE = 0.10
+TYPICAL_T_CO2_PER_T_CLINKER = 0.85
 FitFor = Callable[[int], Fit | None]
 
 
@@ -285,7 +287,8 @@ def _stack(
     out: list[Row] = []
     cems_fossil = st.cems - st.biogenic
     present = np.any([d.count > 0 for d in data.values()], axis=0)
-    stopped = st.account_ok & (st.account < STOPPED_CO2_T)
+    design = plan.design_clinker_t_per_h * TYPICAL_T_CO2_PER_T_CLINKER
+    stopped = st.account_ok & (st.account < max(STOPPED_SHARE * design, 1.0))
     for i, hour in enumerate(hours.tolist()):
         if present[i] and not (stopped[i] and not st.measured[i]):
             out += _hour_rows(key, hour, i, st, cems_fossil)

@@ -8,7 +8,7 @@ aggregation kind, range and relative uncertainty. Built once per computation fro
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tanji.emissions.bindings import BINDINGS, CEMS_TAGS, Binding
 from tanji.emissions.instruments import overdue_tags, tag_u_rel
@@ -55,12 +55,15 @@ class ScopePlan:
     cems: dict[str, int]
     tags: dict[int, TagInfo] = field(default_factory=dict)
     overdue: frozenset[int] = frozenset()
+    #: Design clinker output of the line, t/h (0 for a site).
+    design_clinker_t_per_h: float = 0.0
 
 
 def line_plan(actor: Actor, line: ProductionLine) -> ScopePlan:
     """The plan of a production line (its per-line sources and the kiln stack)."""
     sources = plant_queries.sources(actor).filter(line=line)
-    return _plan(actor, line.enterprise_id, line.pk, line.site_id, line.code, sources)
+    plan = _plan(actor, line.enterprise_id, line.pk, line.site_id, line.code, sources)
+    return replace(plan, design_clinker_t_per_h=line.design_capacity_t_per_d / 24.0)
 
 
 def site_plan(actor: Actor, site_id: int) -> ScopePlan:
