@@ -14,6 +14,7 @@ from tanji.simulator.scenarios import parse_scenario
 from tanji.tenancy.actor import Actor
 from tanji.timeseries.samples import ts_ms
 from tests.emissions.factories import SimulatedLine, feed, record_lab, simulated_line
+from tests.plant.factories import LineFactory
 
 pytestmark = pytest.mark.django_db
 START = datetime(2025, 6, 2, tzinfo=UTC)
@@ -166,3 +167,9 @@ def test_a_lab_result_entered_late_reaches_the_figures_through_its_hook() -> Non
     services.recompute(Actor.system(), sim.line.pk, ts_ms(START), ts_ms(end))
     assert _figures(sim) == live
     assert services.on_lab_recorded(sim.enterprise_id, sim.line.pk, ts_ms(end) + 86_400_000) is None
+
+
+def test_a_line_without_bindings_or_data_gives_no_figures() -> None:
+    line = LineFactory()
+    result = services.recompute(Actor.system(), line.pk, ts_ms(START), ts_ms(START) + 7_200_000)
+    assert (result.hours, result.figures, result.totals) == (2, 0, 0)

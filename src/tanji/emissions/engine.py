@@ -133,7 +133,9 @@ def compute(
     """Figures of every hour of ``window`` that has data."""
     hours = hour_grid(*window)
     data = inp.read_tags(store, plan.tags, hours)  # CEMS tags too: the alerts look at them
-    present = np.any([d.count > 0 for d in data.values()], axis=0) if data else np.zeros(0, bool)
+    present = np.zeros(hours.size, bool)
+    for tag in data.values():
+        present |= tag.count > 0
     sources = [source_hours(actor, plan, s, hours, data, library) for s in plan.sources]
     rows = [r for s in sources for r in _source_rows(plan, s, hours, present)]
     nan = np.full(hours.size, np.nan)
@@ -224,11 +226,12 @@ def _stack_routes(
     fit_for: FitFor,
 ) -> _Stack:
     on_stack = [s for s in sources if s.plan.binding.on_stack and s.plan.activities]
-    ok = np.all([s.available for s in on_stack], axis=0) if on_stack else np.zeros(hours.size, bool)
-    account = np.sum([np.where(s.available, s.fossil, 0.0) for s in on_stack], axis=0)
-    biogenic = np.sum([np.where(s.available, s.biogenic, 0.0) for s in on_stack], axis=0)
-    u = np.sqrt(np.sum([np.where(s.available, s.u, 0.0) ** 2 for s in on_stack], axis=0))
-    qualities = np.array([s.quality for s in on_stack])
+    zero = np.zeros(hours.size)
+    ok = np.all([s.available for s in on_stack], axis=0) if on_stack else zero > 0
+    account = sum((np.where(s.available, s.fossil, 0.0) for s in on_stack), zero)
+    biogenic = sum((np.where(s.available, s.biogenic, 0.0) for s in on_stack), zero)
+    u = np.sqrt(sum((np.where(s.available, s.u, 0.0) ** 2 for s in on_stack), zero))
+    qualities = np.array([s.quality for s in on_stack]).reshape(len(on_stack), hours.size)
     quality = np.where(ok, _worst_column(qualities), Q.ESTIMATED)
     cems, measured, substituted, u_rel = measured_stack(plan, store, hours)
     features = model_features(sources, hours.size)
@@ -286,7 +289,9 @@ def _stack(
             r.counted = False
     out: list[Row] = []
     cems_fossil = st.cems - st.biogenic
-    present = np.any([d.count > 0 for d in data.values()], axis=0)
+    present = np.zeros(hours.size, bool)
+    for tag in data.values():
+        present |= tag.count > 0
     design = plan.design_clinker_t_per_h * TYPICAL_T_CO2_PER_T_CLINKER
     stopped = st.account_ok & (st.account < max(STOPPED_SHARE * design, 1.0))
     for i, hour in enumerate(hours.tolist()):
