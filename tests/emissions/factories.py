@@ -14,6 +14,7 @@ from django.db import connection
 
 from tanji.demo.builder import Counter
 from tanji.demo.enterprises import ENTERPRISES, DemoEnterprise
+from tanji.demo.metrology import build_metrology
 from tanji.demo.plant import build_plant
 from tanji.plant import lab, queries as plant_queries
 from tanji.plant.models import ProductionLine
@@ -42,17 +43,21 @@ class SimulatedLine:
         return int(self.line.enterprise_id)
 
 
-def demo_enterprise(spec: DemoEnterprise = ENTERPRISES[1]) -> Enterprise:
+def demo_enterprise(spec: DemoEnterprise = ENTERPRISES[1], *, metrology: bool = True) -> Enterprise:
     """One demo enterprise's plant (sites, lines, sources, tags, instruments, lab), nothing else."""
     enterprise = EnterpriseFactory()
     staff = MembershipFactory(enterprise=enterprise, role=RoleChoices.METERING_STAFF).user
     build_plant(Actor.system(), Counter(), enterprise, spec, staff)
+    if metrology:  # calibration plans and certificates; without them every instrument is overdue
+        build_metrology(Actor.system(), Counter(), enterprise, staff)
     return enterprise
 
 
-def simulated_line(scenario: Scenario | str = "normal-month") -> SimulatedLine:
+def simulated_line(
+    scenario: Scenario | str = "normal-month", *, metrology: bool = True
+) -> SimulatedLine:
     """A fresh demo enterprise whose line L1 is twinned with the simulated line."""
-    enterprise = demo_enterprise()
+    enterprise = demo_enterprise(metrology=metrology)
     actor = Actor.system()
     line = plant_queries.lines(actor).get(enterprise=enterprise, code="L1")
     tags = plant_queries.tags(actor).filter(enterprise_id=enterprise.pk)

@@ -173,3 +173,14 @@ def test_a_line_without_bindings_or_data_gives_no_figures() -> None:
     line = LineFactory()
     result = services.recompute(Actor.system(), line.pk, ts_ms(START), ts_ms(START) + 7_200_000)
     assert (result.hours, result.figures, result.totals) == (2, 0, 0)
+
+
+def test_overdue_instruments_mark_figures_and_raise_calibration_alerts() -> None:
+    sim = simulated_line(metrology=False)  # no plans or certificates: every instrument overdue
+    end = START + timedelta(hours=3)
+    feed(sim, START, end)
+    services.recompute(Actor.system(), sim.line.pk, ts_ms(START), ts_ms(end))
+    coal = EmissionFigure.objects.filter(line=sim.line, source__kind="coal_calciner")
+    assert set(coal.values_list("quality", flat=True)) == {"overdue_instrument"}
+    calibration = Alert.objects.filter(kind="instrument_calibration", line=sim.line)
+    assert calibration.filter(tag_id=sim.tag_ids["L1-COAL-CA-TOT"]).exists()

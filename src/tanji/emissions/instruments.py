@@ -1,42 +1,45 @@
-"""Narrow adapter to metrology: a tag's calibration status and relative standard uncertainty.
+"""Adapter to metrology: a tag's calibration state and relative standard uncertainty.
 
-Reads the instrument ledger directly (accuracy class, calibration status) until metrology offers
-``tag_metrology_status`` / ``tag_standard_uncertainty``; switching is this module only (ADR 0123).
-An accuracy class is a maximum permissible error of ±class % of the reading, taken as a
-rectangular distribution: u = class % / √3 (JJF 1059.1-2012 §4.3.3.2, Type B).
+Both come from metrology's own readers — ``tag_metrology_status`` (worst state of the tag's
+instruments: ok, overdue, failed, maintenance, no_instrument) and ``tag_standard_uncertainty``
+(certificate U/k, else the accuracy class as a rectangular half-width, JJF 1059.1 §4.3.3) — so
+the emission engine and the metrology pages judge an instrument alike (ADR 0123). The engine
+works with relative uncertainties: for % of reading instruments u/value does not depend on the
+value; for full-scale instruments the mid-range value stands for the tag.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import date
 
 from tanji.metrology import queries as metrology_queries
+from tanji.plant.models import Tag
 from tanji.tenancy.actor import Actor
+from tanji.tenancy.validation import InvalidInput
 
-#: Relative standard uncertainty of a tag without a classed instrument (class 2.0 assumed).
+#: Relative standard uncertainty of a tag without a usable basis (class 2.0 assumed).
 UNLINKED_U_REL = 0.02 / math.sqrt(3.0)
-#: Calibration states that make a measured value doubtful (data quality ``overdue_instrument``).
-DOUBTFUL_STATES = frozenset({"overdue"})
+#: Metrology states that make a measured value doubtful (data quality ``overdue_instrument``).
+DOUBTFUL_STATES = frozenset({"overdue", "failed", "maintenance"})
 
 
-def tag_u_rel(actor: Actor, tag_ids: Iterable[int]) -> dict[int, float]:
-    """Relative standard uncertainty of each tag (the worst of its instruments)."""
-    wanted = set(tag_ids)
-    found: dict[int, float] = {}
-    rows = metrology_queries.instruments(actor, active_only=True).filter(tags__id__in=wanted)
-    for tag_id, accuracy in rows.values_list("tags__id", "accuracy_class"):
+def tag_u_rel(actor: Actor, tags: Iterable[Tag], at: date) -> dict[int, float]:
+    """Relative standard uncertainty of each tag's readings on ``at``."""
+    found = {}
+    for tag in tags:
+        value = abs(tag.range_min + tag.range_max) / 2.0 or 1.0
         try:
-            u = float(str(accuracy).rstrip("S")) / 100.0 / math.sqrt(3.0)
-        except ValueError:
-            u = UNLINKED_U_REL
-        found[tag_id] = max(found.get(tag_id, 0.0), u)
-    return {tag_id: found.get(tag_id, UNLINKED_U_REL) for tag_id in wanted}
+            u = metrology_queries.tag_standard_uncertainty(actor, tag.pk, value, at).u
+        except InvalidInput:  # no fitted instrument with a certificate or a class
+            found[tag.pk] = UNLINKED_U_REL
+            continue
+        found[tag.pk] = u / value
+    return found
 
 
-def overdue_tags(actor: Actor, tag_ids: Iterable[int]) -> set[int]:
-    """Tags measured by an instrument whose verification or calibration is overdue."""
-    rows = metrology_queries.instruments(actor, active_only=True).filter(
-        tags__id__in=set(tag_ids), calibration_status__in=DOUBTFUL_STATES
-    )
-    return set(rows.values_list("tags__id", flat=True))
+def overdue_tags(actor: Actor, tag_ids: Iterable[int], at: date) -> set[int]:
+    """Tags whose instrument is overdue, failed or in maintenance on ``at``."""
+    states = metrology_queries.tag_metrology_status(actor, list(tag_ids), at)
+    return {tag_id for tag_id, status in states.items() if status.state in DOUBTFUL_STATES}

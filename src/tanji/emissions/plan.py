@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 
 from tanji.emissions.bindings import BINDINGS, CEMS_TAGS, Binding
 from tanji.emissions.instruments import overdue_tags, tag_u_rel
@@ -59,18 +60,18 @@ class ScopePlan:
     design_clinker_t_per_h: float = 0.0
 
 
-def line_plan(actor: Actor, line: ProductionLine) -> ScopePlan:
+def line_plan(actor: Actor, line: ProductionLine, at: date | None = None) -> ScopePlan:
     """The plan of a production line (its per-line sources and the kiln stack)."""
     sources = plant_queries.sources(actor).filter(line=line)
-    plan = _plan(actor, line.enterprise_id, line.pk, line.site_id, line.code, sources)
+    plan = _plan(actor, line.enterprise_id, line.pk, line.site_id, line.code, sources, at)
     return replace(plan, design_clinker_t_per_h=line.design_capacity_t_per_d / 24.0)
 
 
-def site_plan(actor: Actor, site_id: int) -> ScopePlan:
+def site_plan(actor: Actor, site_id: int, at: date | None = None) -> ScopePlan:
     """The plan of the enterprise-level sources of a site (no line)."""
     site = plant_queries.site(actor, site_id)
     sources = plant_queries.sources(actor).filter(site=site, line__isnull=True)
-    return _plan(actor, site.enterprise_id, None, site.pk, site.code, sources)
+    return _plan(actor, site.enterprise_id, None, site.pk, site.code, sources, at)
 
 
 def _plan(
@@ -80,7 +81,9 @@ def _plan(
     site_id: int,
     prefix: str,
     sources: Iterable[EmissionSource],
+    at: date | None,
 ) -> ScopePlan:
+    """Resolve the sources' bindings; instrument states and uncertainties as of ``at``."""
     tags = {
         t.code: t
         for t in plant_queries.tags(actor).filter(enterprise_id=enterprise_id, active=True)
@@ -94,6 +97,7 @@ def _plan(
         ScopePlan(enterprise_id, line_id, site_id, _key(line_id, site_id), tuple(plans), cems),
         tags,
         used,
+        at or datetime.now(UTC).date(),
     )
 
 
@@ -141,8 +145,10 @@ def _ids(tags: dict[str, Tag], prefix: str, group: tuple[str, ...]) -> tuple[int
     return tuple(present) if present else None
 
 
-def _with_tags(actor: Actor, plan: ScopePlan, tags: dict[str, Tag], used: set[int]) -> ScopePlan:
-    u_rel = tag_u_rel(actor, used)
+def _with_tags(
+    actor: Actor, plan: ScopePlan, tags: dict[str, Tag], used: set[int], at: date
+) -> ScopePlan:
+    u_rel = tag_u_rel(actor, [t for t in tags.values() if t.pk in used], at)
     info = {
         t.pk: TagInfo(t.pk, t.code, t.aggregation, t.range_min, t.range_max, u_rel[t.pk])
         for t in tags.values()
@@ -156,5 +162,5 @@ def _with_tags(actor: Actor, plan: ScopePlan, tags: dict[str, Tag], used: set[in
         plan.sources,
         plan.cems,
         info,
-        frozenset(overdue_tags(actor, used)),
+        frozenset(overdue_tags(actor, used, at)),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -65,14 +66,14 @@ def recompute(actor: Actor, line_id: int, start_ms: int, end_ms: int) -> Recompu
     """Recompute a line's figures over ``[start_ms, end_ms)`` from the store (fits retrained)."""
     line = plant_queries.line(actor, line_id)
     actor.require(Action.EDIT_PLANT, line.enterprise)
-    return _run(actor, line_plan(actor, line), (start_ms, end_ms), refit=True)
+    return _run(actor, line_plan(actor, line, _date(end_ms)), (start_ms, end_ms), refit=True)
 
 
 def recompute_site(actor: Actor, site_id: int, start_ms: int, end_ms: int) -> RecomputeResult:
     """Recompute the enterprise-level sources of a site over ``[start_ms, end_ms)``."""
     site = plant_queries.site(actor, site_id)
     actor.require(Action.EDIT_PLANT, site.enterprise)
-    return _run(actor, site_plan(actor, site_id), (start_ms, end_ms), refit=True)
+    return _run(actor, site_plan(actor, site_id, _date(end_ms)), (start_ms, end_ms), refit=True)
 
 
 def on_samples_committed(
@@ -86,10 +87,10 @@ def on_samples_committed(
     sites = sorted({site for line, site in scopes if line is None and site is not None})
     results = []
     for line_id in lines:
-        plan = line_plan(actor, plant_queries.line(actor, line_id))
+        plan = line_plan(actor, plant_queries.line(actor, line_id), _date(end_ms))
         results.append(_run(actor, plan, _live_window(plan, start_ms, end_ms), refit=False))
     for site_id in sites:
-        plan = site_plan(actor, site_id)
+        plan = site_plan(actor, site_id, _date(end_ms))
         window = (start_ms - CEMS_AFTER_MS, end_ms + CEMS_AFTER_MS)
         results.append(_run(actor, plan, window, refit=False))
     return results
@@ -116,7 +117,12 @@ def on_lab_recorded(
     if latest is None or latest < analysed_at_ms - HOUR_MS:
         return None
     window = (analysed_at_ms - analysed_at_ms % HOUR_MS, int(latest) + HOUR_MS)
-    return _run(actor, line_plan(actor, line), window, refit=False)
+    return _run(actor, line_plan(actor, line, _date(window[1])), window, refit=False)
+
+
+def _date(ms: int) -> date:
+    """The UTC date of an instant, for the instrument states a computation uses."""
+    return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)).date()
 
 
 def _live_window(plan: ScopePlan, start_ms: int, end_ms: int) -> tuple[int, int]:
