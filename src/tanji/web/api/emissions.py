@@ -36,8 +36,16 @@ def _answer(work: Callable[[Actor], Any], request: HttpRequest) -> Answer:
         )
         return JsonResponse(error.as_dict(), status=status)
     if isinstance(result, list):
-        return [dataclasses.asdict(r) if dataclasses.is_dataclass(r) else r for r in result]
-    return dataclasses.asdict(result) if dataclasses.is_dataclass(result) else result  # type: ignore[arg-type, return-value]
+        return [_plain(r) for r in result]
+    answer: dict[str, Any] = _plain(result)
+    return answer
+
+
+def _plain(value: Any) -> Any:
+    """A dataclass instance as a dict (nested ones too); anything else unchanged."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
 
 
 def _window(start: datetime, end: datetime) -> tuple[int, int]:
