@@ -14,7 +14,7 @@ from tanji.tenancy.actor import Actor
 from tanji.tenancy.models import AuditEntry
 
 #: Field names never copied into an audit snapshot.
-SECRET_FIELDS = frozenset({"password"})
+SECRET_FIELDS = frozenset({"password", "digest", "secret"})
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:

@@ -212,3 +212,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_repr}"
+
+
+from tanji.tenancy.credentials.models import ApiToken, SignInFailure, TotpDevice  # noqa: E402
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Enterprise",
+    "EnterpriseQuerySet",
+    "Membership",
+    "Province",
+    "SignInFailure",
+    "TenantQuerySet",
+    "TotpDevice",
+    "User",
+]

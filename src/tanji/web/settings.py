@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tanji.web.middleware.CodedErrorMiddleware",
 ]
 
 ROOT_URLCONF = "tanji.web.urls"
@@ -87,3 +88,8 @@ STATIC_ROOT = TANJI.data_dir / "static"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+LOGIN_URL = "account:sign_in"
+LOGIN_REDIRECT_URL = "home"
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600  # one working shift

@@ -13,4 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("metrology/", include("tanji.web.pages.metrology.urls")),
     path("api/v1/", api.urls),
+    path("account/", include("tanji.web.pages.account.urls")),
+    path("", include("tanji.web.pages.urls")),
 ]

@@ -1,1 +1,1 @@
-"""Server-rendered pages, one package per context."""
+"""Server-rendered pages, one package per context (views, forms, tables, charts)."""

@@ -1,0 +1,1 @@
+"""Sign-in security: lockout records, API tokens, TOTP devices (models, queries, services)."""

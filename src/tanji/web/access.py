@@ -1,0 +1,74 @@
+"""Access control of pages: the actor of a request and the permission a view needs.
+
+Every page view is wrapped by :func:`requires` (functions) or declares ``action`` on
+:class:`ActionRequiredMixin` (classes), naming an action of the permission table
+(:mod:`tanji.tenancy.permissions`). Anonymous visitors are sent to the sign-in page; a signed-in
+user whose grants never allow the action gets 403. Object-level checks stay in the services and
+queries, which take the actor (:func:`actor_of`), so a page cannot reach another tenant's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from tanji.tenancy.actor import Actor
+from tanji.tenancy.permissions import Action, role_allows
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The request's actor, built once and cached on the request."""
+    actor = getattr(request, "_tanji_actor", None)
+    if actor is None:
+        actor = Actor.for_request(request)
+        request._tanji_actor = actor  # type: ignore[attr-defined]
+    return actor
+
+
+def may(actor: Actor, action: Action) -> bool:
+    """Whether any grant of the actor allows ``action`` somewhere (the page-level gate)."""
+    return any(role_allows(grant.role, action) for grant in actor.grants)
+
+
+def check(request: HttpRequest, action: Action) -> HttpResponse | None:
+    """A redirect to sign in, a 403 raised, or None when the request may proceed."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not may(actor_of(request), action):
+        raise PermissionDenied(str(action))
+    return None
+
+
+def requires(action: Action) -> Callable[[V], V]:
+    """Decorate a page view: only signed-in users whose grants allow ``action`` reach it."""
+
+    def decorate(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            refused = check(request, action)
+            return refused if refused is not None else view(request, *args, **kwargs)
+
+        wrapped.required_action = action  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+class ActionRequiredMixin:
+    """Class-based views: set ``action``; ``dispatch`` refuses as :func:`requires` does."""
+
+    action: Action = Action.VIEW
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Check the action before the view runs."""
+        refused = check(request, self.action)
+        if refused is not None:
+            return refused
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]

@@ -1,0 +1,93 @@
+"""CodedError codes → messages in the user's language (the web layer translates, HA-style).
+
+Services raise :class:`~tanji.errors.CodedError` with a stable code and parameters; this table
+holds one translatable template per code, formatted with the error's parameters. A code missing
+here falls back to the English ``str(error)``; ``tests/web/test_error_messages.py`` checks that
+every code the services raise has an entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tanji.errors import CodedError
+
+FIELD_ERROR = _("{field}: {detail}")
+NOT_EDITABLE = _("{field} cannot be changed here")
+
+MESSAGES: dict[str, Promise] = {
+    "tenancy.invalid_field": FIELD_ERROR,
+    "plant.invalid_field": FIELD_ERROR,
+    "metrology.invalid_field": FIELD_ERROR,
+    "tenancy.field_not_editable": NOT_EDITABLE,
+    "plant.field_not_editable": NOT_EDITABLE,
+    "metrology.field_not_editable": NOT_EDITABLE,
+    "tenancy.access_denied": _("You may not do this here."),
+    "tenancy.not_found": _("No {what} with id {pk} is visible to you."),
+    "tenancy.credit_code_length": _(
+        "Credit code {value} has {length} characters; 18 are expected."
+    ),
+    "tenancy.credit_code_division": _(
+        "Credit code {value}: positions 3–8 must be a six-digit division code."
+    ),
+    "tenancy.credit_code_check": _(
+        "Credit code {value}: the check character is {found}, expected {expected}."
+    ),
+    "tenancy.credit_code_character": _(
+        "Credit code {value}: character {char} at position {position} is not allowed."
+    ),
+    "tenancy.membership_scope": _("Role {role} cannot be granted on this scope."),
+    "tenancy.password_too_short": _(
+        "The password has {length} characters; at least {minimum} are required."
+    ),
+    "tenancy.unknown_role": _("Unknown role {role}."),
+    "tenancy.token_needs_user": _("Only a signed-in user may hold API tokens."),
+    "tenancy.token_name": _("An API token needs a name."),
+    "tenancy.totp_already_enabled": _("Two-factor sign-in is already enabled."),
+    "tenancy.totp_invalid": _("The one-time code is not valid."),
+    "plant.unknown_boundary": _("Unknown boundary {boundary} (clinker or enterprise)."),
+    "plant.unknown_source_kind": _("Unknown emission-source kind {kind}."),
+    "plant.unknown_node": _("Diagram {diagram}: {role} {key} names no node."),
+    "plant.other_enterprise": _("Source {source} belongs to another enterprise."),
+    "plant.lab_no_results": _("Analysis {sample} has no results."),
+    "plant.lab_result_invalid": _("Analysis {sample}, result {row} ({parameter}): {detail}"),
+    "plant.lab_correction_reason": _("Correcting a lab result needs a reason."),
+    "metrology.tag_other_enterprise": _(
+        "Tag {tag} belongs to another enterprise than instrument {instrument}."
+    ),
+    "metrology.responsible_not_staff": _(
+        "The responsible person must hold a staff role in {enterprise}."
+    ),
+    "web.import_header": _("The file lacks the columns: {missing}."),
+    "web.import_value": _("Row {row}, column {column}: {value} is not {expected}."),
+    "web.import_format": _("The file is neither CSV nor Excel (.xlsx)."),
+}
+
+
+def field_label(params: dict[str, Any], app_label: str) -> str:
+    """The verbose name of the field an ``invalid_field`` error names (or its attribute name)."""
+    field = str(params.get("field", ""))
+    try:
+        model = apps.get_model(app_label, str(params.get("model", "")))
+        return str(model._meta.get_field(field.split(",")[0].strip()).verbose_name)
+    except (LookupError, FieldDoesNotExist, ValueError):
+        return field
+
+
+def translate(error: CodedError) -> str:
+    """The error in the active language, its parameters filled in."""
+    template = MESSAGES.get(error.code)
+    if template is None:
+        return str(error)
+    params = dict(error.params)
+    if error.code.endswith((".invalid_field", ".field_not_editable")):
+        params["field"] = field_label(params, error.code.split(".")[0])
+    try:
+        return str(template).format(**params)
+    except (KeyError, IndexError):
+        return str(error)

@@ -1,0 +1,34 @@
+"""Turn the service layer's refusals into HTTP answers for pages.
+
+Queries raise :class:`~tanji.tenancy.validation.NotFound` for objects that do not exist *or* are
+invisible to the actor, and services raise :class:`~tanji.tenancy.actor.AccessDenied`; a page
+answers 404 and 403 respectively, so ids cannot be probed and no view needs its own try/except.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from tanji.tenancy.actor import AccessDenied
+from tanji.tenancy.validation import NotFound
+
+
+class CodedErrorMiddleware:
+    """Map NotFound → 404 and AccessDenied → 403 (Django renders the error pages)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Pass the request on; only exceptions are handled here."""
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        """Re-raise as Django's own 404/403 so the configured handlers answer."""
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception)) from exception
+        if isinstance(exception, AccessDenied):
+            raise PermissionDenied(str(exception)) from exception

@@ -1,0 +1,1 @@
+"""Sign-in, sign-out and the account page (second factor, API tokens)."""

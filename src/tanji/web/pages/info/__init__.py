@@ -1,0 +1,1 @@
+"""Information management (信息管理): enterprise, sites, lines, sources, tags, instruments."""
