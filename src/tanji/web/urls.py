@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.generic import RedirectView
 
 from tanji.web import views
 from tanji.web.api.site import api
@@ -14,5 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("metrology/", include("tanji.web.pages.metrology.urls")),
     path("api/v1/", api.urls),
     path("account/", include("tanji.web.pages.account.urls")),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs"), name="api_docs"),
     path("", include("tanji.web.pages.urls")),
 ]

@@ -2,4 +2,14 @@
 
 A module ``tanji.web.api.<context>`` defines ``router`` and is listed in
 :data:`tanji.web.api.routers.ROUTERS`; handlers call the context's services and queries only.
+Conventions every router follows (see ``docs/adr/0102-rest-api.md``):
+
+- a module ``tanji.web.api.<context>`` defines ``router = Router(tags=[...])`` and is listed in
+  :data:`tanji.web.api.routers.ROUTERS`;
+- handlers take the actor with :func:`tanji.web.access.actor_of` and call the context's queries
+  and services only; a list route is ``@paginate``-d and filters by query parameters;
+- schemas are ``XxxOut`` / ``XxxCreate`` / ``XxxUpdate``; numbers carry their unit in the name;
+- refusals are CodedErrors: NotFound → 404, AccessDenied → 403, other CodedErrors → 422, each
+  answered as ``{"code", "message", "params"}`` with the message in the request's language;
+- programs authenticate with ``Authorization: Bearer <token>``; pages use the session (CSRF).
 """

@@ -7,4 +7,7 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("/terminals", "tanji.web.api.terminals"),
     ("/log", "tanji.web.api.log"),
     ("/emissions", "tanji.web.api.emissions"),
+    ("/tenancy", "tanji.web.api.tenancy"),
+    ("/plant", "tanji.web.api.plant"),
+    ("/metrology", "tanji.web.api.metrology"),
 )

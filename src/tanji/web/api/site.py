@@ -1,4 +1,5 @@
 """The NinjaAPI instance with every router of ``ROUTERS``."""
+"""The NinjaAPI instance: authentication, error handling and every router of ``ROUTERS``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from importlib import import_module
 
 from ninja import NinjaAPI
 
+from tanji.web.api import errors
+from tanji.web.api.auth import API_AUTH
 from tanji.web.api.routers import ROUTERS
 
 
@@ -17,6 +20,12 @@ def build_api() -> NinjaAPI:
         urls_namespace="api",
         docs_url="/docs",
     )
+        description="Tenant-scoped REST API of the cement carbon metering platform.",
+        auth=API_AUTH,
+        urls_namespace="api",
+        docs_url="/docs",
+    )
+    errors.install(api)
     for prefix, module in ROUTERS:
         api.add_router(prefix, import_module(module).router)
     return api
