@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -143,7 +144,7 @@ def get_site(request: HttpRequest, site_id: int) -> Site:
 
 
 @router.post("/sites", response={201: SiteOut})
-def create_site(request: HttpRequest, payload: SiteCreate) -> Status:
+def create_site(request: HttpRequest, payload: SiteCreate) -> Status[Any]:
     """Create a site (enterprise administrators)."""
     return Status(201, services.create_site(actor_of(request), **payload.dict()))
 
@@ -206,7 +207,7 @@ def get_lab_analysis(request: HttpRequest, analysis_id: int) -> LabAnalysis:
 
 
 @router.post("/lab-analyses", response={201: LabAnalysisOut})
-def create_lab_analysis(request: HttpRequest, payload: LabAnalysisCreate) -> Status:
+def create_lab_analysis(request: HttpRequest, payload: LabAnalysisCreate) -> Status[Any]:
     """Record an analysis with its results (laboratory staff)."""
     data = payload.dict()
     results = [lab.ResultInput(**row) for row in data.pop("results")]

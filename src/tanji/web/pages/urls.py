@@ -7,9 +7,17 @@ from django.urls import URLPattern, URLResolver, include, path
 from tanji.web.pages.generic.urls import resource_urls
 from tanji.web.pages.info import views as info
 from tanji.web.pages.info.resources import AUDIT, RESOURCES
+from tanji.web.pages.materials.urls import urlpatterns as materials
+from tanji.web.pages.overview.urls import urlpatterns as overview
+from tanji.web.pages.province.urls import urlpatterns as province
+from tanji.web.pages.reports.urls import urlpatterns as reports
 
 app_name = "pages"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("info/", info.index, name="info"),
+    *materials,
+    *province,
+    *overview,
+    *reports,
     path("info/", include(resource_urls((*RESOURCES, AUDIT), "pages"))),
 ]

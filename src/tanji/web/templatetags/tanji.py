@@ -1,0 +1,31 @@
+"""Template filters: ECharts options as JSON attributes, figures with unit and ±U (k=2)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+
+register = template.Library()
+
+#: Coverage factor of the expanded uncertainties shown next to figures (JJF 1059.1 §5.3).
+COVERAGE_K = 2
+
+
+@register.filter
+def chart_json(option: dict[str, Any]) -> str:
+    """An option dict as JSON for ``data-chart-options`` (autoescaped by the template)."""
+    return json.dumps(option, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+@register.simple_tag
+def figure(value: float | None, unit: str, u: float | None = None, digits: int = 3) -> str:
+    """``22.5 ± 0.24 GJ/t`` — the value, its expanded uncertainty U = k·u (k=2), its unit."""
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}g}"
+    if u is not None:
+        text += f" ± {COVERAGE_K * u:.2g}"
+    return f"{text} {unit}".strip()

@@ -1,0 +1,216 @@
+"""Pages: permission per role, tenant isolation per URL pattern, validation in the user's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, get_resolver, reverse
+
+from tanji.tenancy.choices import RoleChoices
+from tanji.tenancy.permissions import Action, role_allows
+from tanji.web.pages.info.resources import AUDIT, RESOURCES
+from tests.web.conftest import WebWorld, signed_in
+
+pytestmark = pytest.mark.django_db
+
+#: Pages without an object id, and the action each needs.
+PAGES = {
+    "pages:overview": Action.VIEW,
+    "pages:metering": Action.VIEW,
+    "pages:materials": Action.VIEW,
+    "pages:materials_enter": Action.EDIT_LAB,
+    "pages:materials_import": Action.EDIT_LAB,
+    "pages:reports": Action.VIEW,
+    "pages:info": Action.VIEW,
+    "account:account": Action.VIEW,
+    **{f"pages:{r.slug}_list": r.view_action for r in (*RESOURCES, AUDIT)},
+    **{f"pages:{r.slug}_create": r.edit_action for r in RESOURCES if r.create},
+}
+
+#: Every page with an object id → the id of tenant ``n``'s object.
+OBJECT_IDS: dict[str, Callable[[WebWorld, str], int]] = {
+    "enterprises": lambda w, n: w.tenants[n].enterprise.pk,
+    "sites": lambda w, n: w.tenants[n].site.pk,
+    "lines": lambda w, n: w.tenants[n].line.pk,
+    "sources": lambda w, n: w.tenants[n].source.pk,
+    "tags": lambda w, n: w.tenants[n].tag.pk,
+    "instruments": lambda w, n: w.instruments[n].pk,
+    "users": lambda w, n: w.instruments[n].responsible_id,
+    "province_enterprise": lambda w, n: w.tenants[n].enterprise.pk,
+}
+
+
+def _object_patterns() -> list[str]:
+    """Names of the ``pages`` URL patterns that take a ``pk``."""
+    resolver = get_resolver().namespace_dict["pages"][1]
+    names = []
+    for pattern in _flatten(resolver.url_patterns):
+        if "<int:pk>" in str(pattern.pattern) and pattern.name:
+            names.append(pattern.name)
+    return sorted(names)
+
+
+def _flatten(patterns: list[object]) -> list[URLPattern]:
+    result: list[URLPattern] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            result.append(pattern)
+        else:
+            result += _flatten(pattern.url_patterns)  # type: ignore[attr-defined]
+    return result
+
+
+def _slug(name: str) -> str:
+    return name.rsplit("_", 1)[0] if name != "province_enterprise" else name
+
+
+def test_every_object_page_is_in_the_isolation_table() -> None:
+    assert {_slug(n) for n in _object_patterns()} - {"audit"} == set(OBJECT_IDS)
+
+
+@pytest.mark.parametrize("name", [n for n in _object_patterns() if not n.startswith("audit")])
+def test_enterprise_user_gets_404_for_another_enterprise(
+    client: Client, web_world: WebWorld, name: str
+) -> None:
+    user = "enterprise_admin" if not name.startswith("province") else "regulator"
+    signed_in(client, web_world.users[user])
+    key = OBJECT_IDS[_slug(name)]
+    own = client.get(reverse(f"pages:{name}", args=[key(web_world, "A")]))
+    assert own.status_code == 200
+    foreign = ("B", "C") if user == "enterprise_admin" else ("C",)
+    for other in foreign:
+        assert client.get(reverse(f"pages:{name}", args=[key(web_world, other)])).status_code == 404
+
+
+@pytest.mark.parametrize("role", RoleChoices.values)
+def test_each_role_reaches_exactly_the_pages_its_permissions_allow(
+    client: Client, web_world: WebWorld, role: str
+) -> None:
+    signed_in(client, web_world.users[role])
+    for name, action in PAGES.items():
+        status = client.get(reverse(name)).status_code
+        assert status == (200 if role_allows(role, action) else 403), (name, status)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_anonymous_visitor_is_sent_to_sign_in(client: Client, name: str) -> None:
+    reply = client.get(reverse(name))
+    assert reply.status_code == 302
+    assert reply["Location"].startswith(reverse("account:sign_in"))
+
+
+def test_audit_entry_of_another_enterprise_is_404(client: Client, web_world: WebWorld) -> None:
+    admin_b = signed_in(Client(), web_world.users["platform_operator"])
+    enterprise_b = web_world.tenants["B"].enterprise.pk
+    admin_b.post(
+        reverse("pages:enterprises_edit", args=[enterprise_b]),
+        {
+            "name_zh": "乙水泥",
+            "name_en": "",
+            "credit_code": web_world.tenants["B"].enterprise.credit_code,
+            "city": "420200",
+            "address": "黄石",
+        },
+    )
+    signed_in(client, web_world.users["enterprise_admin"])
+    listing = client.get(reverse("pages:audit_list")).content.decode()
+    assert "乙水泥" not in listing
+    from tanji.tenancy import queries
+    from tanji.tenancy.actor import Actor
+
+    entry = queries.audit_entries(Actor.system()).get(enterprise_id=enterprise_b)
+    assert client.get(reverse("pages:audit_detail", args=[entry.pk])).status_code == 404
+    regulator = signed_in(Client(), web_world.users["regulator"])
+    assert regulator.get(reverse("pages:audit_detail", args=[entry.pk])).status_code == 200
+
+
+def test_invalid_credit_code_is_explained_in_chinese(client: Client, web_world: WebWorld) -> None:
+    signed_in(client, web_world.users["enterprise_admin"])
+    enterprise = web_world.tenants["A"].enterprise
+    reply = client.post(
+        reverse("pages:enterprises_edit", args=[enterprise.pk]),
+        {"name_zh": enterprise.name_zh, "credit_code": "91420100MA0000000X", "city": "420500"},
+    )
+    assert reply.status_code == 400
+    assert "统一社会信用代码" in reply.content.decode()
+
+
+def test_the_same_error_in_english_after_the_language_switch(
+    client: Client, web_world: WebWorld
+) -> None:
+    signed_in(client, web_world.users["enterprise_admin"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    site = web_world.tenants["A"].site
+    other = web_world.tenants["A"].line.site  # same site: make a duplicate code on a new site
+    client.post(
+        reverse("pages:sites_create"),
+        {
+            "enterprise": site.enterprise_id,
+            "code": "DUP",
+            "name_zh": "一号",
+        },
+    )
+    reply = client.post(
+        reverse("pages:sites_create"),
+        {
+            "enterprise": other.enterprise_id,
+            "code": "DUP",
+            "name_zh": "二号",
+        },
+    )
+    assert reply.status_code == 400
+    assert "already exists" in reply.content.decode()
+
+
+def test_admin_edits_a_site_and_the_change_is_in_its_history(
+    client: Client, web_world: WebWorld
+) -> None:
+    signed_in(client, web_world.users["enterprise_admin"])
+    site = web_world.tenants["A"].site
+    reply = client.post(
+        reverse("pages:sites_edit", args=[site.pk]),
+        {"code": site.code, "name_zh": "新名称", "name_en": "", "address": ""},
+    )
+    assert reply.status_code == 302
+    detail = client.get(reply["Location"]).content.decode()
+    assert "新名称" in detail
+    assert "update" in detail
+
+
+def test_search_narrows_the_list_and_htmx_gets_the_table_only(
+    client: Client, web_world: WebWorld
+) -> None:
+    signed_in(client, web_world.users["platform_operator"])
+    code = web_world.tenants["B"].enterprise.credit_code
+    full = client.get(reverse("pages:enterprises_list"), {"q": code})
+    assert code in full.content.decode()
+    assert "1" in full.content.decode()
+    partial = client.get(reverse("pages:enterprises_list"), {"q": code}, HTTP_HX_REQUEST="true")
+    assert partial.content.decode().startswith('<div id="object-table">')
+
+
+def test_admin_creates_a_member_with_a_role(client: Client, web_world: WebWorld) -> None:
+    signed_in(client, web_world.users["enterprise_admin"])
+    reply = client.post(
+        reverse("pages:users_create"),
+        {
+            "enterprise": web_world.tenants["A"].enterprise.pk,
+            "username": "new.lab",
+            "password": "long enough password",
+            "role": "lab_staff",
+        },
+    )
+    assert reply.status_code == 302
+    short = client.post(
+        reverse("pages:users_create"),
+        {
+            "enterprise": web_world.tenants["A"].enterprise.pk,
+            "username": "new.two",
+            "password": "short",
+            "role": "lab_staff",
+        },
+    )
+    assert short.status_code == 400
+    assert "12" in short.content.decode()
