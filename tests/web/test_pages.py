@@ -1,4 +1,4 @@
-"""Pages: permission per role, tenant isolation per URL pattern, validation in the user's language."""
+"""Pages: permission per role, tenant isolation per URL pattern, translated validation."""
 
 from __future__ import annotations
 
