@@ -26,6 +26,8 @@ def figure(value: float | None, unit: str, u: float | None = None, digits: int =
     if value is None:
         return "—"
     text = f"{value:.{digits}g}"
+    if "e" in text:  # large figures in full, never in exponent notation
+        text = f"{value:.0f}"
     if u is not None:
         text += f" ± {COVERAGE_K * u:.2g}"
     return f"{text} {unit}".strip()
