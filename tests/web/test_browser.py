@@ -1,0 +1,134 @@
+"""End-to-end flows in headless Chromium against the live server (marker ``browser``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tanji.plant import queries as plant_queries
+from tanji.tenancy.actor import Actor
+from tanji.tenancy.choices import RoleChoices
+from tests.components import CHROMIUM_ARGS
+from tests.web.conftest import PASSWORD, WebWorld
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def chromium(chromium_executable: str) -> Iterator[Browser]:
+    """One headless Chromium per module.
+
+    Playwright's sync API runs an event loop in this thread, so Django's async-safety check is
+    lifted here, for the browser tests only, and restored afterwards.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_executable, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(chromium: Browser, live_server: Any) -> Iterator[Page]:
+    """A fresh context (no cookies) on the live server."""
+    context = chromium.new_context(base_url=live_server.url, locale="zh-CN")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def sign_in(page: Page, username: str) -> None:
+    """Fill the sign-in form and wait for the landing page."""
+    page.goto("/account/sign-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#sign-in-form button[type=submit]")
+    expect(page.locator("#account-link")).to_be_visible()
+
+
+@pytest.mark.parametrize("role", RoleChoices.values)
+def test_each_role_signs_in_and_sees_the_layers(page: Page, web_world: WebWorld, role: str) -> None:
+    sign_in(page, web_world.users[role].username)
+    page.goto("/overview/")
+    expect(page.locator("h1")).to_have_text("总览")
+    expect(page.locator("#layer-nav")).to_contain_text("信息管理")
+    expect(page.locator("canvas").first).to_be_attached()  # ECharts drew the charts
+
+
+def test_lab_analyst_imports_a_csv_with_one_bad_row(
+    page: Page, web_world: WebWorld, tmp_path: Path
+) -> None:
+    csv = tmp_path / "lims.csv"
+    csv.write_text(
+        "sample_id,material,sampled_at,analysed_at,method_standard,ncv_gj_per_t,cao_pct\n"
+        "B-1,coal,2025-03-01T08:00,2025-03-01T12:00,GB/T 213,22.4,\n"
+        "B-2,coal,2025-03-02T08:00,2025-03-02T12:00,GB/T 213,abc,\n"
+        "B-3,raw_meal,2025-03-02T08:00,2025-03-02T12:00,GB/T 176,,43.2\n",
+        encoding="utf-8",
+    )
+    sign_in(page, web_world.users["lab_staff"].username)
+    page.goto("/materials/")
+    page.click("#import-link")
+    page.select_option("#id_enterprise", str(web_world.tenants["A"].enterprise.pk))
+    page.set_input_files("#id_file", str(csv))
+    page.click("#import-form button[type=submit]")
+    expect(page.locator("#import-created")).to_contain_text("2")
+    errors = page.locator("#import-errors tbody tr")
+    expect(errors).to_have_count(1)
+    expect(errors.first).to_contain_text("abc")
+    page.goto("/materials/")
+    expect(page.locator("#lab-history")).to_contain_text("B-1")
+    expect(page.locator("#lab-history")).to_contain_text("B-3")
+    expect(page.locator("#lab-history")).not_to_contain_text("B-2")
+    kept = plant_queries.lab_analyses(Actor.system()).filter(sample_id__startswith="B-")
+    assert sorted(kept.values_list("sample_id", flat=True)) == ["B-1", "B-3"]
+
+
+def test_regulator_reaches_every_enterprise(page: Page, web_world: WebWorld) -> None:
+    sign_in(page, web_world.users["regulator"].username)
+    page.goto("/province/")
+    expect(page.locator("#province-scatter canvas")).to_be_attached()
+    for name in ("A", "B"):
+        enterprise = str(web_world.tenants[name].enterprise)
+        page.goto("/province/")
+        page.click(f"#province-table >> text={enterprise}")
+        expect(page.locator("h1")).to_contain_text(enterprise)
+    expect(page.locator("#province-table")).to_have_count(0)
+
+
+def test_enterprise_user_is_refused_another_enterprises_pages(
+    page: Page, web_world: WebWorld
+) -> None:
+    sign_in(page, web_world.users["enterprise_admin"].username)
+    other = web_world.tenants["B"].site.pk
+    reply = page.goto(f"/info/sites/{other}/")
+    assert reply is not None
+    assert reply.status == 404
+    reply = page.goto("/province/")
+    assert reply is not None
+    assert reply.status == 403
+
+
+def test_language_switch(page: Page, web_world: WebWorld) -> None:
+    sign_in(page, web_world.users["viewer"].username)
+    page.goto("/info/")
+    expect(page.locator("h1")).to_have_text("信息管理")
+    page.select_option("#language-form select", "en")
+    expect(page.locator("h1")).to_have_text("Information management")
+    page.select_option("#language-form select", "zh-hans")
+    expect(page.locator("h1")).to_have_text("信息管理")
