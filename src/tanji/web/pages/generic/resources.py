@@ -71,6 +71,13 @@ class Resource:
     def filtered(self, actor: Actor, query: str) -> QuerySet[Any]:
         """The actor's rows matching the search text."""
         rows = self.rows(actor)
+        related = [
+            name
+            for name in self.columns
+            if isinstance(self.model._meta.get_field(name), models.ForeignKey)
+        ]
+        if related:  # one query for the page, not one per row and column
+            rows = rows.select_related(*related)
         if not rows.ordered:
             rows = rows.order_by("pk")
         if not query or not self.search:
