@@ -58,7 +58,9 @@ def test_unknown_code_falls_back_to_the_english_message() -> None:
     [
         (22.5, "GJ/t", 0.12, "22.5 ± 0.24 GJ/t"),
         (5000.0, "t/d", None, "5000 t/d"),
+        (0.8376, "t CO2/t", 0.0075, "0.838 ± 0.015 t CO2/t"),
         (None, "t", None, "—"),
+        (125642.3, "t CO2", 1350.0, "125642 ± 2700 t CO2"),
     ],
 )
 def test_figure_shows_unit_and_expanded_uncertainty(

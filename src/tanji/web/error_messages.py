@@ -69,6 +69,14 @@ MESSAGES: dict[str, Promise] = {
 }
 
 
+#: Parameter values that are words, not data: shown in the user's language.
+PARAM_WORDS: dict[str, Promise] = {
+    "a number": _("a number"),
+    "a date and time (ISO 8601)": _("a date and time (ISO 8601)"),
+    "a line code": _("a production-line code of this enterprise"),
+}
+
+
 def field_label(params: dict[str, Any], app_label: str) -> str:
     """The verbose name of the field an ``invalid_field`` error names (or its attribute name)."""
     field = str(params.get("field", ""))
@@ -84,7 +92,7 @@ def translate(error: CodedError) -> str:
     template = MESSAGES.get(error.code)
     if template is None:
         return str(error)
-    params = dict(error.params)
+    params = {k: PARAM_WORDS.get(v, v) if isinstance(v, str) else v for k, v in error.params.items()}
     if error.code.endswith((".invalid_field", ".field_not_editable")):
         params["field"] = field_label(params, error.code.split(".")[0])
     try:

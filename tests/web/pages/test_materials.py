@@ -53,6 +53,7 @@ def test_csv_import_keeps_good_rows_and_reports_the_bad_one(
     assert "已记录 2 条化验" in body
     assert "<td>3</td>" in body  # the bad sample is on file line 3
     assert "twenty" in body
+    assert "不是数字" in body
     sample_ids = set(plant_queries.lab_analyses(Actor.system()).values_list("sample_id", flat=True))
     assert {"M-1", "M-3"} <= sample_ids
     assert "M-2" not in sample_ids

@@ -30,7 +30,11 @@ def test_example_period_shows_both_boundaries_with_uncertainty(
     assert reply.status_code == 200
     result = evaluate_period(load_activity(EXAMPLE), load_library())
     clinker = next(r for b, r in result.boundaries.items() if b.value == "clinker")
-    assert f"{clinker.co2_t:.6g} ± {2 * clinker.u_co2_t:.2g} t CO2" in body
+    expanded = float(f"{2 * clinker.u_co2_t:.2g}")  # U = k·u, k = 2, two significant digits
+    assert expanded > 100
+    assert f"{clinker.co2_t:.6g} ± {expanded:.0f} t CO2" in body
+    assert "化石燃料燃烧" in body
+    assert "核算法" in body
     assert 'id="boundary-enterprise"' in body
 
 

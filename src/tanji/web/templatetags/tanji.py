@@ -27,7 +27,13 @@ def figure(value: float | None, unit: str, u: float | None = None, digits: int =
         return "—"
     text = f"{value:.{digits}g}"
     if "e" in text:  # large figures in full, never in exponent notation
-        text = f"{value:.0f}"
+        text = _plain(value)
     if u is not None:
-        text += f" ± {COVERAGE_K * u:.2g}"
+        text += f" ± {_plain(float(f'{COVERAGE_K * u:.2g}'))}"
     return f"{text} {unit}".strip()
+
+
+def _plain(value: float) -> str:
+    """A number without exponent notation (integers without a decimal point)."""
+    text = f"{value:g}"
+    return f"{value:.0f}" if "e" in text or value == int(value) else text

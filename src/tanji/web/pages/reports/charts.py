@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tanji.accounting.period import PeriodResult
+from tanji.web.pages.reports.labels import BOUNDARIES, CATEGORIES, label
 
 
 def category_bars(result: PeriodResult) -> dict[str, Any]:
@@ -17,11 +18,11 @@ def category_bars(result: PeriodResult) -> dict[str, Any]:
         "title": {"text": _("Emissions by category (t CO2)"), "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},
-        "xAxis": {"type": "category", "data": boundaries},
+        "xAxis": {"type": "category", "data": [label(BOUNDARIES, b) for b in boundaries]},
         "yAxis": {"type": "value", "name": "t CO2"},
         "series": [
             {
-                "name": category,
+                "name": label(CATEGORIES, category),
                 "type": "bar",
                 "stack": "total",
                 "data": [

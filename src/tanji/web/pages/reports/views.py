@@ -25,6 +25,7 @@ from tanji.web.access import requires
 from tanji.web.error_messages import translate
 from tanji.web.forms import StyledForm
 from tanji.web.pages.reports.charts import category_bars
+from tanji.web.pages.reports.labels import BOUNDARIES, CATEGORIES, METHODS, label
 
 COVERAGE_K = 2.0
 SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
@@ -61,7 +62,23 @@ def report_context(result: PeriodResult) -> dict[str, Any]:
         }
         for b, r in result.boundaries.items()
     ]
-    return {"result": result, "boundaries": boundaries, "chart": category_bars(result)}
+    sources = [
+        {
+            "name": s.name,
+            "category": label(CATEGORIES, s.category),
+            "method": label(METHODS, s.method),
+            "boundaries": [label(BOUNDARIES, b) for b in sorted(s.boundaries)],
+            "co2_t": s.co2_t,
+            "u": s.u_co2_t,
+        }
+        for s in result.sources
+    ]
+    return {
+        "result": result,
+        "boundaries": boundaries,
+        "sources": sources,
+        "chart": category_bars(result),
+    }
 
 
 @requires(Action.VIEW)
