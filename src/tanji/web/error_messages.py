@@ -92,7 +92,9 @@ def translate(error: CodedError) -> str:
     template = MESSAGES.get(error.code)
     if template is None:
         return str(error)
-    params = {k: PARAM_WORDS.get(v, v) if isinstance(v, str) else v for k, v in error.params.items()}
+    params = {
+        k: PARAM_WORDS.get(v, v) if isinstance(v, str) else v for k, v in error.params.items()
+    }
     if error.code.endswith((".invalid_field", ".field_not_editable")):
         params["field"] = field_label(params, error.code.split(".")[0])
     try:
