@@ -42,12 +42,16 @@ OBJECT_IDS: dict[str, Callable[[WebWorld, str], int]] = {
 }
 
 
+#: Object URLs that only accept POST; their isolation is tested below with POSTs.
+POST_ONLY = {"users_grant", "membership_revoke"}
+
+
 def _object_patterns() -> list[str]:
-    """Names of the ``pages`` URL patterns that take a ``pk``."""
+    """Names of the ``pages`` URL patterns that take a ``pk`` and answer GET."""
     resolver = get_resolver().namespace_dict["pages"][1]
     names = []
     for pattern in _flatten(resolver.url_patterns):
-        if "<int:pk>" in str(pattern.pattern) and pattern.name:
+        if "<int:pk>" in str(pattern.pattern) and pattern.name and pattern.name not in POST_ONLY:
             names.append(pattern.name)
     return sorted(names)
 
@@ -214,3 +218,52 @@ def test_admin_creates_a_member_with_a_role(client: Client, web_world: WebWorld)
     )
     assert short.status_code == 400
     assert "12" in short.content.decode()
+
+
+def test_roles_are_granted_and_revoked_on_the_user_page(
+    client: Client, web_world: WebWorld
+) -> None:
+    signed_in(client, web_world.users["enterprise_admin"])
+    staff = web_world.instruments["A"].responsible
+    enterprise = web_world.tenants["A"].enterprise.pk
+    reply = client.post(
+        reverse("pages:users_grant", args=[staff.pk]),
+        {"role": "lab_staff", "enterprise": enterprise},
+        follow=True,
+    )
+    body = reply.content.decode()
+    assert "化验人员" in body
+    listing = client.get(reverse("pages:users_list")).content.decode()
+    assert "化验人员" in listing
+    membership = staff.memberships.get(role="lab_staff")
+    client.post(reverse("pages:membership_revoke", args=[membership.pk]))
+    assert not staff.memberships.filter(role="lab_staff").exists()
+
+
+def test_roles_of_another_enterprise_cannot_be_granted_or_revoked(
+    client: Client, web_world: WebWorld
+) -> None:
+    signed_in(client, web_world.users["enterprise_admin"])
+    other_staff = web_world.instruments["B"].responsible
+    reply = client.post(
+        reverse("pages:users_grant", args=[other_staff.pk]),
+        {"role": "viewer", "enterprise": web_world.tenants["A"].enterprise.pk},
+        follow=True,
+    )
+    assert not other_staff.memberships.filter(role="viewer").exists()
+    assert reply.status_code == 404 or "没有" in reply.content.decode()
+    foreign = other_staff.memberships.first()
+    assert client.post(reverse("pages:membership_revoke", args=[foreign.pk])).status_code == 404
+
+
+def test_admin_does_not_see_roles_held_in_other_enterprises(
+    client: Client, web_world: WebWorld
+) -> None:
+    staff_b = web_world.instruments["B"].responsible
+    from tests.tenancy.factories import MembershipFactory
+
+    MembershipFactory(user=staff_b, role="viewer", enterprise=web_world.tenants["A"].enterprise)
+    signed_in(client, web_world.users["enterprise_admin"])
+    page = client.get(reverse("pages:users_detail", args=[staff_b.pk])).content.decode()
+    assert str(web_world.tenants["A"].enterprise) in page
+    assert str(web_world.tenants["B"].enterprise) not in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from tanji.web.pages.generic.urls import resource_urls
-from tanji.web.pages.info import views as info
+from tanji.web.pages.info import members, views as info
 from tanji.web.pages.info.resources import AUDIT, RESOURCES
 from tanji.web.pages.materials.urls import urlpatterns as materials
 from tanji.web.pages.overview.urls import urlpatterns as overview
@@ -15,6 +15,8 @@ from tanji.web.pages.reports.urls import urlpatterns as reports
 app_name = "pages"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("info/", info.index, name="info"),
+    path("info/users/<int:pk>/grant/", members.grant, name="users_grant"),
+    path("info/memberships/<int:pk>/revoke/", members.revoke, name="membership_revoke"),
     *materials,
     *province,
     *overview,

@@ -40,6 +40,9 @@ class Resource:
         view_action: what the list and detail pages require.
         edit_action: what the create and edit pages require.
         form_class: a hand-written create form when the model's fields do not fit.
+        computed: extra columns that are not model fields: name → (label, function of the row).
+        detail_include: a template included below the detail page's fields.
+        detail_context: what that template needs, from the actor and the object.
     """
 
     slug: str
@@ -58,6 +61,9 @@ class Resource:
     view_action: Action = Action.VIEW
     edit_action: Action = Action.VIEW
     form_class: type[forms.Form] | None = None
+    computed: Mapping[str, tuple[Promise, Callable[[Any], Any]]] = field(default_factory=dict)
+    detail_include: str = ""
+    detail_context: Callable[[Actor, Any], dict[str, Any]] | None = None
 
     @property
     def detail_fields(self) -> tuple[str, ...]:
@@ -65,8 +71,16 @@ class Resource:
         return self.detail or self.columns
 
     def verbose(self, name: str) -> str:
-        """The translated label of a field."""
+        """The translated label of a field (or of a computed column)."""
+        if name in self.computed:
+            return str(self.computed[name][0])
         return str(getattr(self.model._meta.get_field(name), "verbose_name", name))
+
+    def cell(self, instance: models.Model, name: str) -> Any:
+        """A column's value for display."""
+        if name in self.computed:
+            return self.computed[name][1](instance)
+        return display(instance, name)
 
     def filtered(self, actor: Actor, query: str) -> QuerySet[Any]:
         """The actor's rows matching the search text."""
@@ -74,7 +88,8 @@ class Resource:
         related = [
             name
             for name in self.columns
-            if isinstance(self.model._meta.get_field(name), models.ForeignKey)
+            if name not in self.computed
+            and isinstance(self.model._meta.get_field(name), models.ForeignKey)
         ]
         if related:  # one query for the page, not one per row and column
             rows = rows.select_related(*related)

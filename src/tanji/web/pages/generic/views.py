@@ -21,7 +21,7 @@ from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, check, may
 from tanji.web.forms import add_service_error
-from tanji.web.pages.generic.resources import Resource, display, initial_of, service_kwargs
+from tanji.web.pages.generic.resources import Resource, initial_of, service_kwargs
 
 PAGE_SIZE = 50
 
@@ -71,7 +71,10 @@ class ObjectListView(ResourceView):
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         columns = [(name, self.resource.verbose(name)) for name in self.resource.columns]
         table = [
-            (self.url("detail", obj.pk), [display(obj, name) for name in self.resource.columns])
+            (
+                self.url("detail", obj.pk),
+                [self.resource.cell(obj, n) for n in self.resource.columns],
+            )
             for obj in page.object_list
         ]
         context = self.base_context(request) | {
@@ -95,7 +98,10 @@ class ObjectDetailView(ResourceView):
         """Render the detail page (404 for objects outside the actor's scope)."""
         actor = actor_of(request)
         obj = self.resource.row(actor, pk)
-        fields = [(self.resource.verbose(n), display(obj, n)) for n in self.resource.detail_fields]
+        fields = [
+            (self.resource.verbose(n), self.resource.cell(obj, n))
+            for n in self.resource.detail_fields
+        ]
         history = tenancy_queries.audit_entries(actor).filter(
             object_type=obj._meta.label_lower, object_id=str(obj.pk)
         )[:20]
@@ -104,7 +110,10 @@ class ObjectDetailView(ResourceView):
             "fields": fields,
             "history": history,
             "edit_url": self.url("edit", obj.pk) if self.resource.update else None,
+            "detail_include": self.resource.detail_include,
         }
+        if self.resource.detail_context is not None:
+            context |= self.resource.detail_context(actor, obj)
         return render(request, "web/generic/object_detail.html", context)
 
 

@@ -17,6 +17,7 @@ from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import get_visible
 from tanji.web.pages.generic.resources import Resource
 from tanji.web.pages.info.forms import MemberForm
+from tanji.web.pages.info.members import member_context, roles_of, users_with_roles
 
 ENTERPRISES = Resource(
     slug="enterprises",
@@ -171,9 +172,9 @@ USERS = Resource(
     slug="users",
     model=User,
     label=_("Users and roles"),
-    rows=tenancy_queries.users,
+    rows=users_with_roles,
     row=tenancy_queries.user,
-    columns=("username", "display_name", "email", "is_active"),
+    columns=("username", "display_name", "roles", "email", "is_active"),
     search=("username", "display_name", "email"),
     detail=("username", "display_name", "email", "is_active", "last_login", "date_joined"),
     create=create_member,
@@ -183,6 +184,9 @@ USERS = Resource(
     scoped={"enterprise": tenancy_queries.enterprises},
     edit_action=Action.MANAGE_MEMBERS,
     form_class=MemberForm,
+    computed={"roles": (_("Roles"), roles_of)},
+    detail_include="web/info/_members.html",
+    detail_context=member_context,
 )
 
 
