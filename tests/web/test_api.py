@@ -149,3 +149,30 @@ def test_lab_analysis_posted_with_a_bad_unit_names_the_row(
     reply = client.post("/api/v1/plant/lab-analyses", payload, content_type="application/json")
     assert reply.status_code == 422
     assert reply.json()["params"]["row"] == "1"
+
+
+def _operations() -> list[tuple[str, object]]:
+    from tanji.web.api.site import api
+
+    found = []
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                found.append((f"{prefix}{path}", operation.view_func))
+    return found
+
+
+def test_every_api_operation_declares_its_action() -> None:
+    operations = _operations()
+    assert len(operations) >= 15
+    missing = [path for path, view in operations if not hasattr(view, "required_action")]
+    assert missing == []
+
+
+def test_user_without_any_role_is_refused_by_every_read(client: Client, db: None) -> None:
+    from tests.tenancy.factories import UserFactory
+
+    signed_in(client, UserFactory())
+    for path in _paths():
+        if "{" not in path:
+            assert client.get(path).status_code == 403, path

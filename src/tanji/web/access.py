@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from tanji.tenancy.actor import Actor
+from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.permissions import Action, role_allows
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
@@ -72,3 +72,30 @@ class ActionRequiredMixin:
         if refused is not None:
             return refused
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
+
+
+def api_requires(action: Action) -> Callable[[V], V]:
+    """Decorate an API handler (below the route decorator): refuse with 403 unless allowed.
+
+    Authentication is the API's own (token or session); here only the action is checked, and the
+    refusal is an :class:`~tanji.tenancy.actor.AccessDenied`, answered like any CodedError.
+    """
+
+    def decorate(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            actor = actor_of(request)
+            if not may(actor, action):
+                raise AccessDenied(
+                    "tenancy.access_denied",
+                    "{username} may not {action} on {target}",
+                    username=actor.username,
+                    action=str(action),
+                    target="this endpoint",
+                )
+            return view(request, *args, **kwargs)
+
+        wrapped.required_action = action  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorate

@@ -6,6 +6,9 @@ Conventions every router follows (see ``docs/adr/0102-rest-api.md``):
 
 - a module ``tanji.web.api.<context>`` defines ``router = Router(tags=[...])`` and is listed in
   :data:`tanji.web.api.routers.ROUTERS`;
+- every handler carries ``@api_requires(Action.X)`` (below the route and ``@paginate``
+  decorators) — a test fails for a handler without one; router modules do not use
+  ``from __future__ import annotations`` (Ninja must see real classes through the wrapper);
 - handlers take the actor with :func:`tanji.web.access.actor_of` and call the context's queries
   and services only; a list route is ``@paginate``-d and filters by query parameters;
 - schemas are ``XxxOut`` / ``XxxCreate`` / ``XxxUpdate``; numbers carry their unit in the name;

@@ -1,6 +1,8 @@
-"""API of the plant context: sites, lines, emission sources, tags, laboratory analyses."""
+"""API of the plant context: sites, lines, emission sources, tags, laboratory analyses.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` in router modules: Ninja reads the handlers' annotations
+through the ``api_requires`` wrapper, which must find real classes, not strings.
+"""
 
 from datetime import datetime
 from typing import Any
@@ -12,7 +14,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from tanji.plant import lab, queries, services
 from tanji.plant.models import EmissionSource, LabAnalysis, LabResult, ProductionLine, Site, Tag
-from tanji.web.access import actor_of
+from tanji.tenancy.permissions import Action
+from tanji.web.access import actor_of, api_requires
 
 router = Router(tags=["plant"])
 
@@ -131,6 +134,7 @@ class LabAnalysisCreate(Schema):
 
 @router.get("/sites", response=list[SiteOut])
 @paginate(LimitOffsetPagination)
+@api_requires(Action.VIEW)
 def list_sites(request: HttpRequest, enterprise_id: int | None = None) -> QuerySet[Site]:
     """Sites the caller sees, optionally of one enterprise."""
     rows = queries.sites(actor_of(request))
@@ -138,12 +142,14 @@ def list_sites(request: HttpRequest, enterprise_id: int | None = None) -> QueryS
 
 
 @router.get("/sites/{site_id}", response=SiteOut)
+@api_requires(Action.VIEW)
 def get_site(request: HttpRequest, site_id: int) -> Site:
     """One visible site."""
     return queries.site(actor_of(request), site_id)
 
 
 @router.post("/sites", response={201: SiteOut})
+@api_requires(Action.EDIT_PLANT)
 def create_site(request: HttpRequest, payload: SiteCreate) -> Status[Any]:
     """Create a site (enterprise administrators)."""
     return Status(201, services.create_site(actor_of(request), **payload.dict()))
@@ -151,12 +157,14 @@ def create_site(request: HttpRequest, payload: SiteCreate) -> Status[Any]:
 
 @router.get("/lines", response=list[LineOut])
 @paginate(LimitOffsetPagination)
+@api_requires(Action.VIEW)
 def list_lines(request: HttpRequest, site_id: int | None = None) -> QuerySet[ProductionLine]:
     """Production lines the caller sees, optionally of one site."""
     return queries.lines(actor_of(request), site_id=site_id)
 
 
 @router.get("/lines/{line_id}", response=LineOut)
+@api_requires(Action.VIEW)
 def get_line(request: HttpRequest, line_id: int) -> ProductionLine:
     """One visible production line."""
     return queries.line(actor_of(request), line_id)
@@ -164,6 +172,7 @@ def get_line(request: HttpRequest, line_id: int) -> ProductionLine:
 
 @router.get("/sources", response=list[SourceOut])
 @paginate(LimitOffsetPagination)
+@api_requires(Action.VIEW)
 def list_sources(
     request: HttpRequest, line_id: int | None = None, boundary: str | None = None
 ) -> QuerySet[EmissionSource]:
@@ -172,6 +181,7 @@ def list_sources(
 
 
 @router.get("/sources/{source_id}", response=SourceOut)
+@api_requires(Action.VIEW)
 def get_source(request: HttpRequest, source_id: int) -> EmissionSource:
     """One visible emission source."""
     return queries.source(actor_of(request), source_id)
@@ -179,12 +189,14 @@ def get_source(request: HttpRequest, source_id: int) -> EmissionSource:
 
 @router.get("/tags", response=list[TagOut])
 @paginate(LimitOffsetPagination)
+@api_requires(Action.VIEW)
 def list_tags(request: HttpRequest, line_id: int | None = None) -> QuerySet[Tag]:
     """Tags the caller sees, optionally of one line."""
     return queries.tags(actor_of(request), line_id=line_id)
 
 
 @router.get("/tags/{tag_id}", response=TagOut)
+@api_requires(Action.VIEW)
 def get_tag(request: HttpRequest, tag_id: int) -> Tag:
     """One visible tag."""
     return queries.tag(actor_of(request), tag_id)
@@ -192,6 +204,7 @@ def get_tag(request: HttpRequest, tag_id: int) -> Tag:
 
 @router.get("/lab-analyses", response=list[LabAnalysisOut])
 @paginate(LimitOffsetPagination)
+@api_requires(Action.VIEW)
 def list_lab_analyses(
     request: HttpRequest, line_id: int | None = None, material: str | None = None
 ) -> QuerySet[LabAnalysis]:
@@ -201,12 +214,14 @@ def list_lab_analyses(
 
 
 @router.get("/lab-analyses/{analysis_id}", response=LabAnalysisOut)
+@api_requires(Action.VIEW)
 def get_lab_analysis(request: HttpRequest, analysis_id: int) -> LabAnalysis:
     """One visible lab analysis."""
     return queries.lab_analysis(actor_of(request), analysis_id)
 
 
 @router.post("/lab-analyses", response={201: LabAnalysisOut})
+@api_requires(Action.EDIT_LAB)
 def create_lab_analysis(request: HttpRequest, payload: LabAnalysisCreate) -> Status[Any]:
     """Record an analysis with its results (laboratory staff)."""
     data = payload.dict()

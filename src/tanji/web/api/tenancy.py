@@ -1,7 +1,5 @@
 """API of the tenancy context: the caller, enterprises, users."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,7 +9,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from tanji.tenancy import queries, services
 from tanji.tenancy.models import Enterprise, User
-from tanji.web.access import actor_of
+from tanji.tenancy.permissions import Action
+from tanji.web.access import actor_of, api_requires
 
 router = Router(tags=["tenancy"])
 
@@ -59,6 +58,7 @@ class UserOut(ModelSchema):
 
 
 @router.get("/me", response=MeOut)
+@api_requires(Action.VIEW)
 def me(request: HttpRequest) -> dict[str, Any]:
     """Who the caller is and what it is granted."""
     actor = actor_of(request)
@@ -67,6 +67,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/enterprises", response=list[EnterpriseOut])
 @paginate(LimitOffsetPagination)
+@api_requires(Action.VIEW)
 def list_enterprises(request: HttpRequest, city: str | None = None) -> QuerySet[Enterprise]:
     """Enterprises the caller sees, optionally of one city (GB/T 2260 code)."""
     rows = queries.enterprises(actor_of(request))
@@ -74,12 +75,14 @@ def list_enterprises(request: HttpRequest, city: str | None = None) -> QuerySet[
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)
+@api_requires(Action.VIEW)
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> Enterprise:
     """One enterprise (404 when not visible)."""
     return queries.enterprise(actor_of(request), enterprise_id)
 
 
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut)
+@api_requires(Action.EDIT_ENTERPRISE)
 def update_enterprise(
     request: HttpRequest, enterprise_id: int, payload: EnterpriseUpdate
 ) -> Enterprise:
@@ -90,12 +93,14 @@ def update_enterprise(
 
 @router.get("/users", response=list[UserOut])
 @paginate(LimitOffsetPagination)
+@api_requires(Action.VIEW)
 def list_users(request: HttpRequest) -> QuerySet[User]:
     """The caller and the members of enterprises it sees."""
     return queries.users(actor_of(request)).order_by("username")
 
 
 @router.get("/users/{user_id}", response=UserOut)
+@api_requires(Action.VIEW)
 def get_user(request: HttpRequest, user_id: int) -> User:
     """One visible user."""
     return queries.user(actor_of(request), user_id)
