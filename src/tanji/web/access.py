@@ -21,6 +21,7 @@ from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.permissions import Action, role_allows
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -74,14 +75,14 @@ class ActionRequiredMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc, no-any-return]
 
 
-def api_requires(action: Action) -> Callable[[V], V]:
+def api_requires(action: Action) -> Callable[[F], F]:
     """Decorate an API handler (below the route decorator): refuse with 403 unless allowed.
 
     Authentication is the API's own (token or session); here only the action is checked, and the
     refusal is an :class:`~tanji.tenancy.actor.AccessDenied`, answered like any CodedError.
     """
 
-    def decorate(view: V) -> V:
+    def decorate(view: F) -> F:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             actor = actor_of(request)
