@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tanji.tenancy import services
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.credentials import services as credentials
 from tanji.web.api.schema import openapi_text
@@ -65,7 +66,7 @@ def test_enterprise_user_gets_404_for_another_enterprise(
 def test_list_routes_show_only_visible_enterprises(
     client: Client, web_world: WebWorld, route: str
 ) -> None:
-    signed_in(client, web_world.users["viewer"])
+    signed_in(client, web_world.users["enterprise_admin"])
     reply = client.get(route)
     assert reply.status_code == 200
     body = reply.json()
@@ -176,3 +177,16 @@ def test_user_without_any_role_is_refused_by_every_read(client: Client, db: None
     for path in _paths():
         if "{" not in path:
             assert client.get(path).status_code == 403, path
+
+
+def test_audit_api_is_for_roles_that_view_the_audit_trail(
+    client: Client, web_world: WebWorld
+) -> None:
+    for tenant in ("A", "C"):
+        enterprise = web_world.tenants[tenant].enterprise
+        services.update_enterprise(Actor.system(), enterprise.pk, address=f"地址{tenant}")
+    signed_in(client, web_world.users["viewer"])
+    assert client.get("/api/v1/tenancy/audit").status_code == 403
+    signed_in(client, web_world.users["regulator"])
+    items = client.get("/api/v1/tenancy/audit?action=update").json()["items"]
+    assert [item["enterprise"] for item in items] == [web_world.tenants["A"].enterprise.pk]

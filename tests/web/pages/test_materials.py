@@ -151,3 +151,13 @@ def test_chart_has_one_series_per_material_with_unit_in_title(web_world: WebWorl
     points = [p for s in option["series"] for p in s["data"]]
     assert ["2025-03-01T00:00:00+00:00", 22.5] in points
     assert len(material_charts(results)) == 4
+
+
+def test_material_filter_narrows_history_and_charts(client: Client, web_world: WebWorld) -> None:
+    enterprise = web_world.tenants["A"].enterprise
+    LabAnalysisFactory(enterprise=enterprise, material="clinker", sample_id="CL-9")
+    signed_in(client, web_world.users["viewer"])
+    coal_only = client.get(reverse("pages:materials"), {"material": "coal"}).content.decode()
+    assert "CL-9" not in coal_only
+    everything = client.get(reverse("pages:materials"), {"material": "galaxy"}).content.decode()
+    assert "CL-9" in everything

@@ -8,7 +8,7 @@ from ninja import ModelSchema, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tanji.tenancy import queries, services
-from tanji.tenancy.models import Enterprise, User
+from tanji.tenancy.models import AuditEntry, Enterprise, User
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, api_requires
 
@@ -104,3 +104,36 @@ def list_users(request: HttpRequest) -> QuerySet[User]:
 def get_user(request: HttpRequest, user_id: int) -> User:
     """One visible user."""
     return queries.user(actor_of(request), user_id)
+
+
+class AuditEntryOut(ModelSchema):
+    """One audit entry: who changed what, when, under which request, before and after."""
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "username",
+            "request_id",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "enterprise",
+            "before",
+            "after",
+        ]
+
+
+@router.get("/audit", response=list[AuditEntryOut])
+@paginate(LimitOffsetPagination)
+@api_requires(Action.VIEW_AUDIT)
+def list_audit_entries(
+    request: HttpRequest, object_type: str | None = None, action: str | None = None
+) -> QuerySet[AuditEntry]:
+    """The audit trail the caller may view, newest first (filter by object type or action)."""
+    rows = queries.audit_entries(actor_of(request))
+    if object_type:
+        rows = rows.filter(object_type=object_type)
+    return rows.filter(action=action) if action else rows

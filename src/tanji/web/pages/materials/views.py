@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tanji.errors import CodedError
 from tanji.plant import lab, queries as plant_queries
+from tanji.plant.choices import MaterialChoices
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
@@ -30,6 +31,8 @@ def index(request: HttpRequest) -> HttpResponse:
     """History table (with ±U) and the NCV / carbon content / CaO / MgO charts."""
     actor = actor_of(request)
     material = request.GET.get("material") or None
+    if material not in MaterialChoices.values:
+        material = None
     analyses = plant_queries.lab_analyses(actor, material=material).select_related("line")
     page = Paginator(analyses.prefetch_related("results"), 25).get_page(request.GET.get("page"))
     recent_ids = list(analyses.values_list("pk", flat=True)[:CHART_SAMPLES])
@@ -42,6 +45,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "page": page,
         "charts": material_charts(results),
         "material": material or "",
+        "materials": MaterialChoices.choices,
         "can_edit": may(actor, Action.EDIT_LAB),
     }
     return render(request, "web/materials/index.html", context)
