@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -267,3 +268,16 @@ def test_admin_does_not_see_roles_held_in_other_enterprises(
     page = client.get(reverse("pages:users_detail", args=[staff_b.pk])).content.decode()
     assert str(web_world.tenants["A"].enterprise) in page
     assert str(web_world.tenants["B"].enterprise) not in page
+
+
+#: Queries a list page may issue whatever its length (session, user, grants, count, rows …).
+QUERY_CEILING = 12
+
+
+@pytest.mark.parametrize("resource", [r.slug for r in (*RESOURCES, AUDIT)])
+def test_list_pages_stay_under_a_query_ceiling(
+    client: Client, web_world: WebWorld, resource: str, django_assert_max_num_queries: Any
+) -> None:
+    signed_in(client, web_world.users["platform_operator"])
+    with django_assert_max_num_queries(QUERY_CEILING):
+        assert client.get(reverse(f"pages:{resource}_list")).status_code == 200
