@@ -118,12 +118,12 @@ def test_lists_paginate(client: Client, web_world: WebWorld) -> None:
     assert len(body["items"]) == 2
 
 
-def test_filter_by_unknown_boundary_is_a_translated_422(
+def test_filter_by_unknown_boundary_is_a_translated_400(
     client: Client, web_world: WebWorld
 ) -> None:
     signed_in(client, web_world.users["viewer"])
     reply = client.get("/api/v1/plant/sources?boundary=galaxy")
-    assert reply.status_code == 422
+    assert reply.status_code == 400
     assert reply.json()["code"] == "plant.unknown_boundary"
     assert "熟料" in reply.json()["message"]
 
@@ -161,7 +161,7 @@ def test_lab_analysis_posted_with_a_bad_unit_names_the_row(
         "results": [{"parameter": "ncv", "value": 22.1, "unit": "kcal"}],
     }
     reply = client.post("/api/v1/plant/lab-analyses", payload, content_type="application/json")
-    assert reply.status_code == 422
+    assert reply.status_code == 400
     assert reply.json()["params"]["row"] == "1"
 
 

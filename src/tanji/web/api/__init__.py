@@ -12,7 +12,7 @@ Conventions every router follows (see ``docs/adr/0102-rest-api.md``):
 - handlers take the actor with :func:`tanji.web.access.actor_of` and call the context's queries
   and services only; a list route is ``@paginate``-d and filters by query parameters;
 - schemas are ``XxxOut`` / ``XxxCreate`` / ``XxxUpdate``; numbers carry their unit in the name;
-- refusals are CodedErrors: NotFound → 404, AccessDenied → 403, other CodedErrors → 422, each
+- refusals are CodedErrors: NotFound → 404, AccessDenied → 403, other CodedErrors → 400, each
   answered as ``{"code", "message", "params"}`` with the message in the request's language;
 - programs authenticate with ``Authorization: Bearer <token>``; pages use the session (CSRF).
 """

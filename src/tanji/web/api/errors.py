@@ -22,12 +22,12 @@ class ErrorOut(Schema):
 
 
 def status_of(error: CodedError) -> int:
-    """404 for invisible objects, 403 for refused actions, 422 for bad input."""
+    """404 for invisible objects, 403 for refused actions, 400 for bad input."""
     if isinstance(error, NotFound):
         return 404
     if isinstance(error, AccessDenied):
         return 403
-    return 422
+    return 400
 
 
 def install(api: NinjaAPI) -> None:
