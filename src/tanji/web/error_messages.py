@@ -63,6 +63,8 @@ MESSAGES: dict[str, Promise] = {
     "metrology.responsible_not_staff": _(
         "The responsible person must hold a staff role in {enterprise}."
     ),
+    "api.bad_window": _("The end {end} must be after the start {start}."),
+    "api.bad_boundary": _("Unknown boundary {b} (clinker or enterprise)."),
     "web.import_header": _("The file lacks the columns: {missing}."),
     "web.import_value": _("Row {row}, column {column}: {value} is not {expected}."),
     "web.import_format": _("The file is neither CSV nor Excel (.xlsx)."),
