@@ -83,10 +83,7 @@ def test_list_routes_show_only_visible_enterprises(
     reply = client.get(route)
     assert reply.status_code == 200
     body = reply.json()
-    if isinstance(body, list):
-        items = body
-    else:
-        items = body.get("items", [body])
+    items = body if isinstance(body, list) else body.get("items", [body])
     own = web_world.tenants["A"].enterprise.pk
     for item in items:
         if "enterprise" in item:
