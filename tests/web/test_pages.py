@@ -281,3 +281,25 @@ def test_list_pages_stay_under_a_query_ceiling(
     signed_in(client, web_world.users["platform_operator"])
     with django_assert_max_num_queries(QUERY_CEILING):
         assert client.get(reverse(f"pages:{resource}_list")).status_code == 200
+
+
+def test_regulator_filters_a_list_by_enterprise(client: Client, web_world: WebWorld) -> None:
+    signed_in(client, web_world.users["regulator"])
+    a, b = web_world.tenants["A"], web_world.tenants["B"]
+    a.site.code, b.site.code = "SITE-A", "SITE-B"
+    a.site.save()
+    b.site.save()
+    both = client.get(reverse("pages:sites_list")).content.decode()
+    assert "SITE-A" in both
+    assert "SITE-B" in both
+    assert 'name="enterprise"' in both
+    only_b = client.get(reverse("pages:sites_list"), {"enterprise": b.enterprise.pk}).content
+    assert "SITE-A" not in only_b.decode()
+    assert "SITE-B" in only_b.decode()
+    foreign = web_world.tenants["C"].enterprise.pk  # another province: the filter finds nothing
+    assert (
+        "SITE-"
+        not in client.get(reverse("pages:sites_list"), {"enterprise": foreign})
+        .content.decode()
+        .split("object-table")[1]
+    )

@@ -82,9 +82,16 @@ class Resource:
             return self.computed[name][1](instance)
         return display(instance, name)
 
-    def filtered(self, actor: Actor, query: str) -> QuerySet[Any]:
-        """The actor's rows matching the search text."""
+    @property
+    def by_enterprise(self) -> bool:
+        """Whether rows belong to an enterprise (the list then offers an enterprise filter)."""
+        return any(f.name == "enterprise" for f in self.model._meta.get_fields())
+
+    def filtered(self, actor: Actor, query: str, enterprise_id: int | None = None) -> QuerySet[Any]:
+        """The actor's rows matching the search text (and of one enterprise, if given)."""
         rows = self.rows(actor)
+        if enterprise_id is not None and self.by_enterprise:
+            rows = rows.filter(enterprise_id=enterprise_id)
         related = [
             name
             for name in self.columns

@@ -66,8 +66,11 @@ class ObjectListView(ResourceView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         """Render the page, or only the table for HTMX."""
+        actor = actor_of(request)
         query = request.GET.get("q", "").strip()
-        rows = self.resource.filtered(actor_of(request), query)
+        enterprise = request.GET.get("enterprise", "")
+        enterprise_id = int(enterprise) if enterprise.isdigit() else None
+        rows = self.resource.filtered(actor, query, enterprise_id)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         columns = [(name, self.resource.verbose(name)) for name in self.resource.columns]
         table = [
@@ -82,6 +85,8 @@ class ObjectListView(ResourceView):
             "table": table,
             "page": page,
             "q": query,
+            "enterprise_id": enterprise_id,
+            "enterprises": self._enterprise_choices(actor),
         }
         template = (
             "web/generic/_table.html"
@@ -89,6 +94,13 @@ class ObjectListView(ResourceView):
             else ("web/generic/object_list.html")
         )
         return render(request, template, context)
+
+    def _enterprise_choices(self, actor: Any) -> list[tuple[int, str]]:
+        """Enterprises to filter by, when the rows belong to several (regulators, operators)."""
+        if not self.resource.by_enterprise:
+            return []
+        choices = [(e.pk, str(e)) for e in tenancy_queries.enterprises(actor)]
+        return choices if len(choices) > 1 else []
 
 
 class ObjectDetailView(ResourceView):
