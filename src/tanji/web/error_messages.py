@@ -65,6 +65,41 @@ MESSAGES: dict[str, Promise] = {
     ),
     "api.bad_window": _("The end {end} must be after the start {start}."),
     "api.bad_boundary": _("Unknown boundary {b} (clinker or enterprise)."),
+    "metrology.bad_transition": _(
+        "Review {review} is {state}: the action {action} is not allowed."
+    ),
+    "metrology.bad_window": _("The number of days must not be negative (got {n})."),
+    "metrology.certificate_field": _("Certificate field {field} is missing or not valid."),
+    "metrology.chain_open": _(
+        "Standard {name}: name the standard it traces to, or the national standard."
+    ),
+    "metrology.diagram_format": _("{path}: expected {expected}, got {got}."),
+    "metrology.finding_incomplete": _("A finding names its clause and its text."),
+    "metrology.findings_required": _("Returning a review needs at least one finding."),
+    "metrology.ledger_header": _("The ledger lacks the columns {missing}."),
+    "metrology.ledger_not_xlsx": _("The ledger is not an .xlsx workbook."),
+    "metrology.ledger_rows": _("{count} faulty cells; the first: row {row}, {column}: {detail}"),
+    "metrology.ledger_sheet": _("The workbook has no sheet named {sheet}."),
+    "metrology.no_period_rule": _(
+        "No verification period is on record for instrument type {instrument_type}."
+    ),
+    "metrology.no_uncertainty_basis": _(
+        "Tag {tag}: no instrument fitted at {at} has a certificate U or an accuracy class."
+    ),
+    "metrology.not_qualified": _(
+        "{username} holds no valid appointment and {scope} qualification on {at}."
+    ),
+    "metrology.note_required": _("A rejection states its reason."),
+    "metrology.payload_other_enterprise": _("{key} belongs to another enterprise."),
+    "metrology.period_exceeds_regulation": _(
+        "A period of {months} months exceeds the {limit} months of {regulation}."
+    ),
+    "metrology.person_not_member": _("User {user} holds no role in {enterprise}."),
+    "metrology.qc_input": _("The expanded uncertainties must not both be 0."),
+    "metrology.responses_required": _("Every open finding needs a response (missing: {missing})."),
+    "metrology.unknown_class": _("Unknown required class {cls}."),
+    "metrology.use_retire": _("To retire an instrument use the retire action."),
+    "web.read_only": _("This object cannot be edited."),
     "web.import_header": _("The file lacks the columns: {missing}."),
     "web.import_value": _("Row {row}, column {column}: {value} is not {expected}."),
     "web.import_format": _("The file is neither CSV nor Excel (.xlsx)."),
