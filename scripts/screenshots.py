@@ -48,6 +48,11 @@ SHOTS = (
     ("21-users", "chujiang.admin", "/info/users/"),
     ("22-audit", "chujiang.admin", "/info/audit/"),
     ("23-account", "chujiang.admin", "/account/"),
+    ("30-metrology-diagram", "chujiang.metering", "/metrology/diagram/"),
+    ("31-metrology-ledger", "chujiang.metering", "/metrology/ledger/"),
+    ("32-metrology-calibration", "chujiang.metering", "/metrology/calibration/"),
+    ("33-metrology-personnel", "chujiang.admin", "/metrology/personnel/"),
+    ("34-metrology-reviews", "hubei.metrology", "/metrology/reviews/"),
 )
 
 
