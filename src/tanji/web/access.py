@@ -9,6 +9,8 @@ queries, which take the actor (:func:`actor_of`), so a page cannot reach another
 
 from __future__ import annotations
 
+import inspect
+import typing
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -97,6 +99,27 @@ def api_requires(action: Action) -> Callable[[F], F]:
             return view(request, *args, **kwargs)
 
         wrapped.required_action = action  # type: ignore[attr-defined]
+        wrapped.__signature__ = _resolved_signature(view)  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+def _resolved_signature(view: Callable[..., Any]) -> inspect.Signature:
+    """The view's signature with string annotations resolved in the view's own module.
+
+    Ninja reads a handler's parameters from its signature and resolves string annotations in
+    the *wrapper's* globals; resolving them here lets router modules keep
+    ``from __future__ import annotations``.
+    """
+    signature = inspect.signature(view)
+    try:
+        hints = typing.get_type_hints(view)
+    except (NameError, TypeError):
+        return signature
+    parameters = [
+        p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()
+    ]
+    return signature.replace(
+        parameters=parameters, return_annotation=hints.get("return", signature.return_annotation)
+    )

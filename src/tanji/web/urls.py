@@ -13,7 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("metrology/", include("tanji.web.pages.metrology.urls")),
-    path("api/v1/", api.urls),
     path("account/", include("tanji.web.pages.account.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs"), name="api_docs"),

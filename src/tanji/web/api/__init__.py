@@ -1,7 +1,5 @@
 """The REST API at ``/api/v1/`` (Django Ninja): one router module per context.
 
-A module ``tanji.web.api.<context>`` defines ``router`` and is listed in
-:data:`tanji.web.api.routers.ROUTERS`; handlers call the context's services and queries only.
 Conventions every router follows (see ``docs/adr/0102-rest-api.md``):
 
 - a module ``tanji.web.api.<context>`` defines ``router = Router(tags=[...])`` and is listed in

@@ -21,6 +21,8 @@ from tanji.ingest.model import Submission
 from tanji.ingest.pipeline import Outcome, ingest, received_now
 from tanji.ingest.terminals import record_heartbeat
 from tanji.tenancy.actor import Actor
+from tanji.tenancy.permissions import Action
+from tanji.web.access import api_requires
 
 router = Router(tags=["ingest"])
 
@@ -88,18 +90,21 @@ def post_heartbeat(request: HttpRequest) -> HttpResponse:
 
 
 @router.post("/manual", auth=django_auth)
+@api_requires(Action.VIEW)
 def post_manual(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     """Readings typed in by a person: a ``tanji-batch/1`` document in the body."""
     return answer(ingest(_person(request, request.body, ChannelChoices.MANUAL, enterprise_id)))
 
 
 @router.post("/files", auth=django_auth)
+@api_requires(Action.VIEW)
 def post_file(request: HttpRequest, enterprise_id: int, file: File[UploadedFile]) -> HttpResponse:
     """A CSV file (``tag,time,value,unit[,flag]``), e.g. a monthly fuel statement."""
     return answer(ingest(_person(request, file.read(), ChannelChoices.FILE, enterprise_id)))
 
 
 @router.get("/quarantine", auth=django_auth)
+@api_requires(Action.VIEW)
 def quarantine(request: HttpRequest, reason: str = "", limit: int = 100) -> HttpResponse:
     """Refused input the person may see (operators: all), newest first, with its reason."""
     rows = quarantined(Actor.for_request(request))

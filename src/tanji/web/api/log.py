@@ -27,6 +27,7 @@ from tanji.evidence.signing import platform_key
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
 from tanji.trust.bundle_document import write_bundle_zip
+from tanji.web.access import api_requires
 from tanji.web.api.ingest import refusal
 
 router = Router(tags=["log"])
@@ -43,6 +44,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
 
 
 @router.post("/checkpoint", auth=django_auth)
+@api_requires(Action.VIEW_AUDIT)
 def issue(request: HttpRequest) -> HttpResponse:
     """Sign the current head now (platform operators)."""
     actor = Actor.for_request(request)
@@ -75,6 +77,7 @@ def consistency(request: HttpRequest, first: int, second: int) -> HttpResponse:
 
 
 @router.get("/bundles", auth=django_auth)
+@api_requires(Action.EXPORT_EVIDENCE)
 def bundle(
     request: HttpRequest, enterprise_id: int, start: datetime, end: datetime, device: str = ""
 ) -> HttpResponse:

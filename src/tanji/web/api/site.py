@@ -1,4 +1,3 @@
-"""The NinjaAPI instance with every router of ``ROUTERS``."""
 """The NinjaAPI instance: authentication, error handling and every router of ``ROUTERS``."""
 
 from __future__ import annotations
@@ -17,9 +16,6 @@ def build_api() -> NinjaAPI:
     api = NinjaAPI(
         title="tanji carbon metering platform",
         version="1",
-        urls_namespace="api",
-        docs_url="/docs",
-    )
         description="Tenant-scoped REST API of the cement carbon metering platform.",
         auth=API_AUTH,
         urls_namespace="api",
