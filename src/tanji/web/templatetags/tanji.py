@@ -21,15 +21,26 @@ def chart_json(option: dict[str, Any]) -> str:
 
 
 @register.simple_tag
-def figure(value: float | None, unit: str, u: float | None = None, digits: int = 3) -> str:
-    """``22.5 ± 0.24 GJ/t`` — the value, its expanded uncertainty U = k·u (k=2), its unit."""
+def figure(
+    value: float | None,
+    unit: str,
+    u: float | None = None,
+    digits: int = 3,
+    expanded: bool = False,
+) -> str:
+    """``22.5 ± 0.24 GJ/t`` — the value, its expanded uncertainty U = k·u (k=2), its unit.
+
+    ``u`` is a standard uncertainty, or already the expanded one when ``expanded`` is true (the
+    emission engine stores U).
+    """
     if value is None:
         return "—"
     text = f"{value:.{digits}g}"
     if "e" in text:  # large figures in full, never in exponent notation
         text = _plain(value)
     if u is not None:
-        text += f" ± {_plain(float(f'{COVERAGE_K * u:.2g}'))}"
+        big_u = u if expanded else COVERAGE_K * u
+        text += f" ± {_plain(float(f'{big_u:.2g}'))}"
     return f"{text} {unit}".strip()
 
 

@@ -1,8 +1,7 @@
 """Overview (总览) and carbon metering (碳计量) pages over the actor's visible plants.
 
-Both show only figures recorded in the platform (plant structure, capacities, instruments, lab
-results with their uncertainty); computed emission figures come from the period evaluation on
-the reports page.
+The overview leads with the emission engine's live figures (:mod:`.live`); both pages add the
+plant's recorded facts (structure, capacities, instruments, lab results with their uncertainty).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, requires
 from tanji.web.pages.overview.charts import capacity_bars, pie
+from tanji.web.pages.overview.live import live_context
 
 
 @requires(Action.VIEW)
@@ -43,7 +43,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         .select_related("analysis", "analysis__line")
         .order_by("-analysis__sampled_at")[:5]
     )
-    context: dict[str, Any] = {
+    context: dict[str, Any] = live_context(actor) | {
         "enterprises": len(capacity),
         "lines": lines.count(),
         "capacity_t_per_d": sum(capacity.values()),
