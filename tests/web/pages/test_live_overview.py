@@ -52,3 +52,20 @@ def test_overview_shows_both_boundaries_per_enterprise_and_line(
     assert f"{clinker.co2_t:.5g} ± {float(f'{clinker.u_t:.2g}'):g} t CO2" in body
     assert str(sim.line) in body
     assert 'id="live-emissions"' in body
+
+
+def test_metering_lists_todays_shares_per_source_at_both_boundaries(
+    client: Client, sim: SimulatedLine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tanji.web.pages.overview import live, views
+
+    viewer = MembershipFactory(enterprise_id=sim.enterprise_id, role=RoleChoices.VIEWER).user
+    monkeypatch.setattr(views, "source_shares", lambda actor: live.source_shares(actor, AT))
+    signed_in(client, viewer)
+    body = client.get(reverse("pages:metering")).content.decode()
+    shares = live.source_shares(Actor.for_user(viewer), AT)
+    clinker = [s for g in shares if g["boundary"] == "熟料生产核算边界" for s in g["shares"]]
+    assert clinker
+    assert clinker[0]["name"] in body
+    assert "窑尾烟囱" in body or "化石燃料燃烧" in body
+    assert 'id="source-shares"' in body

@@ -7,7 +7,7 @@ expanded uncertainty U (k=2), its data quality and the clinker intensity; plus o
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,12 @@ from tanji.emissions.choices import QualityChoices
 from tanji.plant import queries as plant_queries
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
+from tanji.web.pages.reports import labels
 
+BOUNDARY_LABELS = {
+    "clinker": _("Clinker-production boundary"),
+    "enterprise": _("Enterprise boundary"),
+}
 PERIOD_LABELS = {"today": _("Today"), "month": _("Month to date"), "ytd": _("Year to date")}
 #: The overview of a province lists at most this many enterprises (the province page has all).
 MAX_ENTERPRISES = 20
@@ -60,3 +65,29 @@ def live_context(actor: Actor, at: datetime | None = None) -> dict[str, Any]:
         "period_labels": list(PERIOD_LABELS.values()),
         "open_alerts": alerts[:OPEN_ALERTS_SHOWN],
     }
+
+
+def source_shares(actor: Actor, at: datetime | None = None) -> list[dict[str, Any]]:
+    """Today's counted CO2 per source at both boundaries, per visible enterprise (R4.1.1–3).
+
+    Fuel combustion, process and electricity appear as the sources' categories; each share
+    carries the engine's U (k=2), its methods and its data quality.
+    """
+    bounds = emissions_queries.period_bounds(at or datetime.now(UTC))["today"]
+    rows = []
+    for enterprise in tenancy_queries.enterprises(actor)[:MAX_ENTERPRISES]:
+        for boundary, label in BOUNDARY_LABELS.items():
+            shares = [
+                {
+                    "name": share.name,
+                    "category": labels.label(labels.CATEGORIES, share.category),
+                    "methods": [labels.label(labels.METHODS, m) for m in share.methods],
+                    "co2_t": share.co2_t,
+                    "u_t": share.u_t,
+                }
+                for share in emissions_queries.drill_sources(
+                    actor, enterprise.pk, boundary, *bounds
+                )
+            ]
+            rows.append({"enterprise": str(enterprise), "boundary": label, "shares": shares})
+    return rows

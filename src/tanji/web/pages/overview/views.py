@@ -22,7 +22,7 @@ from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, requires
 from tanji.web.pages.overview.charts import capacity_bars, pie
-from tanji.web.pages.overview.live import live_context
+from tanji.web.pages.overview.live import live_context, source_shares
 
 
 @requires(Action.VIEW)
@@ -90,5 +90,9 @@ def metering(request: HttpRequest) -> HttpResponse:
                 "tags": [(t, instruments_by_tag.get(t.pk, [])) for t in tags],
             }
         )
-    context = {"rows": rows, "category_chart": pie(_("Emission sources by category"), categories)}
+    context = {
+        "rows": rows,
+        "category_chart": pie(_("Emission sources by category"), categories),
+        "shares": source_shares(actor),
+    }
     return render(request, "web/overview/metering.html", context)

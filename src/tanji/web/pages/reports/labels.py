@@ -20,6 +20,7 @@ METHODS: dict[str, Promise] = {
     Method.CEMS: _("Direct measurement (CEMS)"),
     Method.ACCOUNTING: _("Accounting"),
     Method.MODEL: _("Model"),
+    "cems_substituted": _("CEMS, substituted hours"),
 }
 BOUNDARIES: dict[str, Promise] = {
     Boundary.CLINKER: _("Clinker-production boundary"),
