@@ -19,8 +19,10 @@ from ninja.security import django_auth
 from tanji.emissions import queries, services
 from tanji.errors import CodedError
 from tanji.tenancy.actor import AccessDenied, Actor
+from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import NotFound
 from tanji.timeseries.samples import ts_ms
+from tanji.web.access import api_requires
 
 router = Router(tags=["emissions"])
 Answer = dict[str, Any] | list[dict[str, Any]] | JsonResponse
@@ -58,6 +60,7 @@ def _window(start: datetime, end: datetime) -> tuple[int, int]:
 
 
 @router.get("/summary")
+@api_requires(Action.VIEW)
 def summary(
     request: HttpRequest, enterprise_id: int, line_id: int | None = None, at: datetime | None = None
 ) -> Answer:
@@ -66,6 +69,7 @@ def summary(
 
 
 @router.get("/series")
+@api_requires(Action.VIEW)
 def series(
     request: HttpRequest,
     enterprise_id: int,
@@ -90,12 +94,14 @@ def series(
 
 
 @router.get("/comparison")
+@api_requires(Action.VIEW)
 def comparison(request: HttpRequest, line_id: int, start: datetime, end: datetime) -> Answer:
     """CEMS vs accounting vs model for a line's kiln stack (R4.2.4)."""
     return _answer(lambda a: queries.comparison(a, line_id, *_window(start, end)), request)
 
 
 @router.get("/drill")
+@api_requires(Action.VIEW)
 def drill(
     request: HttpRequest,
     enterprise_id: int,
@@ -122,6 +128,7 @@ def drill(
 
 
 @router.get("/alerts")
+@api_requires(Action.VIEW)
 def alerts(request: HttpRequest, state: str | None = None) -> Answer:
     """Alerts the user sees, newest first (at most 500)."""
     fields = (
@@ -141,12 +148,14 @@ def alerts(request: HttpRequest, state: str | None = None) -> Answer:
 
 
 @router.post("/alerts/{alert_id}/acknowledge", auth=django_auth)
+@api_requires(Action.VIEW)
 def acknowledge(request: HttpRequest, alert_id: int) -> Answer:
     """Acknowledge an open alert."""
     return _answer(lambda a: _state(services.acknowledge_alert(a, alert_id)), request)
 
 
 @router.post("/alerts/{alert_id}/close", auth=django_auth)
+@api_requires(Action.VIEW)
 def close(request: HttpRequest, alert_id: int) -> Answer:
     """Close an alert."""
     return _answer(lambda a: _state(services.close_alert(a, alert_id)), request)
