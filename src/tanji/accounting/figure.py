@@ -130,7 +130,8 @@ def resolve(
         if sample.unit != expected:
             raise AccountingError(
                 "figure.unit_mismatch",
-                "{where}: reading of {tag} at {time} is in {unit}; the reference expects {expected}",
+                "{where}: reading of {tag} at {time} is in {unit}; the reference expects"
+                " {expected}",
                 where=where,
                 tag=sample.tag,
                 time=sample.time.isoformat(),

@@ -17,8 +17,8 @@ from datetime import datetime
 from tanji.accounting.factors import load_library
 from tanji.evidence import queries
 from tanji.evidence.checkpoints import issue_checkpoint
-from tanji.evidence.figures import FigureSpec, claim_figure
 from tanji.evidence.choices import TrustLevelChoices
+from tanji.evidence.figures import FigureSpec, claim_figure
 from tanji.evidence.log import leaf_data, open_tree
 from tanji.evidence.models import TerminalKey
 from tanji.evidence.services import key_record

@@ -92,13 +92,12 @@ def recompute_figure(
         return Check("figure.recomputed", subject, "fail", detail)
     except CodedError as exc:
         return Check("figure.recomputed", subject, "fail", f"not reproducible: {exc}")
-    outcome = "pass" if agrees(claimed, value) else "fail"
-    relation = "=" if outcome == "pass" else "≠"
+    same = agrees(claimed, value)
     detail = (
-        f"recomputed {value!r} {claim.unit} {relation} claimed {claim.value} "
+        f"recomputed {value!r} {claim.unit} {'=' if same else '≠'} claimed {claim.value} "
         f"(relative tolerance {REL_TOL:g}); {'; '.join(notes)}"
     )
-    return Check("figure.recomputed", subject, outcome, detail)
+    return Check("figure.recomputed", subject, "pass" if same else "fail", detail)
 
 
 def _library_for(
