@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from tanji.accounting.cases import formula
 from tanji.accounting.errors import AccountingError
 from tanji.accounting.factors import FactorLibrary, load_library
 from tanji.accounting.figure import (
@@ -78,6 +79,7 @@ def recompute_figure(
     """
     subject = claim.formula
     try:
+        formula(claim.formula, where="figure")
         references = {
             n: parse_reference(i.field, f"figure input {n!r}") for n, i in claim.inputs.items()
         }
@@ -86,10 +88,11 @@ def recompute_figure(
         return Check("figure.recomputed", subject, "skip", f"cannot recompute: {exc}")
     try:
         claimed = float(claim.value)
-        value, notes = _compute(claim, references, payloads, library)
     except ValueError:
         detail = f"claimed value {claim.value!r} is not a number"
         return Check("figure.recomputed", subject, "fail", detail)
+    try:
+        value, notes = _compute(claim, references, payloads, library)
     except CodedError as exc:
         return Check("figure.recomputed", subject, "fail", f"not reproducible: {exc}")
     same = agrees(claimed, value)
