@@ -23,7 +23,7 @@ from tanji.accounting.errors import AccountingError
 from tanji.cli.main import main
 from tanji.evidence import signing
 from tanji.evidence.bundles import export_bundle
-from tanji.evidence.figures import FigureSpec
+from tanji.evidence.figures import FigureSpec, coal_combustion
 from tanji.ingest.model import Submission
 from tanji.ingest.pipeline import ingest
 from tanji.tenancy.actor import Actor
@@ -38,7 +38,6 @@ from tests.ingest.cases import RECEIVED
 pytestmark = pytest.mark.django_db
 ORIGIN = "tanji.example/log"
 WITNESS = "province.example/witness"
-COAL = "fuel.gbt32151_2015.bituminous_coal"
 WINDOW = (datetime(2020, 1, 1, tzinfo=UTC), datetime(2099, 1, 1, tzinfo=UTC))
 # Three batches of World.batch: 12, 13, 14 t/h each, one reading a minute → 117 t/h·min
 # = 1.95 t of coal. GB/T 32151.8 fuel combustion: FC × NCV × CC × OF × 44/12 with the
@@ -56,15 +55,7 @@ def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[PrivateKey]:
 
 
 def coal_figure(world: World) -> FigureSpec:
-    return FigureSpec(
-        "fuel_combustion",
-        {
-            "consumption_t": f"total({world.coal.code}, t/h, 60)",
-            "ncv_gj_per_t": f"factor({COAL}.ncv)",
-            "carbon_content_tc_per_gj": f"factor({COAL}.carbon_content)",
-            "oxidation_rate": f"factor({COAL}.oxidation_rate)",
-        },
-    )
+    return coal_combustion(world.coal.code, seconds=60)
 
 
 def exported(platform: PrivateKey, tmp_path: Path) -> tuple[dict[str, Any], Path, str]:

@@ -31,7 +31,10 @@ from tanji.protocols.readings import QualityFlag, decode_batch
 from tanji.trust.bundle import Check
 from tanji.trust.bundle_document import FigureClaim, FigureInput
 
-__all__ = ["FigureSpec", "claim_figure", "recompute_figure"]
+__all__ = ["FigureSpec", "claim_figure", "coal_combustion", "recompute_figure"]
+
+#: The fuel whose library defaults :func:`coal_combustion` uses unless told otherwise.
+DEFAULT_COAL = "fuel.gbt32151_2015.bituminous_coal"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,30 @@ class FigureSpec:
     unit: str = "t CO2"
     output: str | None = None
     period: tuple[datetime, datetime] | None = None
+
+
+def coal_combustion(
+    tag: str,
+    *,
+    seconds: float = 60.0,
+    fuel: str = DEFAULT_COAL,
+    period: tuple[datetime, datetime] | None = None,
+) -> FigureSpec:
+    """CO2 of the coal a scale tag (t/h, read every ``seconds``) fed, with library NCV/CC/OF.
+
+    GB/T 32151.8 fossil fuel combustion: FC × NCV × CC × OF × 44/12, FC the scale's total.
+    ``fuel`` is the library key prefix of the three defaults (``<fuel>.ncv`` …).
+    """
+    return FigureSpec(
+        "fuel_combustion",
+        {
+            "consumption_t": f"total({tag}, t/h, {seconds:g})",
+            "ncv_gj_per_t": f"factor({fuel}.ncv)",
+            "carbon_content_tc_per_gj": f"factor({fuel}.carbon_content)",
+            "oxidation_rate": f"factor({fuel}.oxidation_rate)",
+        },
+        period=period,
+    )
 
 
 def claim_figure(
