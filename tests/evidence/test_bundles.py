@@ -24,6 +24,7 @@ from tanji.cli.main import main
 from tanji.evidence import signing
 from tanji.evidence.bundles import export_bundle
 from tanji.evidence.figures import FigureSpec, coal_combustion
+from tanji.evidence.models import SignedCheckpoint
 from tanji.ingest.model import Submission
 from tanji.ingest.pipeline import ingest
 from tanji.tenancy.actor import Actor
@@ -154,8 +155,10 @@ def test_figure_over_a_tag_without_readings_is_refused_at_export(platform: Priva
     spec = FigureSpec(
         "fuel_combustion", {**coal_figure(world).inputs, "consumption_t": "sum(X, t)"}
     )
+    checkpoints = SignedCheckpoint.objects.count()
     with pytest.raises(AccountingError) as caught:
         export_bundle(
             Actor.system(), world.enterprise.pk, *WINDOW, key=platform, origin=ORIGIN, figure=spec
         )
     assert caught.value.code == "figure.no_readings"
+    assert SignedCheckpoint.objects.count() == checkpoints  # refused before the checkpoint

@@ -20,10 +20,11 @@ from tanji.evidence.checkpoints import issue_checkpoint
 from tanji.evidence.choices import TrustLevelChoices
 from tanji.evidence.figures import FigureSpec, claim_figure
 from tanji.evidence.log import leaf_data, open_tree
-from tanji.evidence.models import TerminalKey
+from tanji.evidence.models import RawEnvelope, TerminalKey
 from tanji.evidence.services import key_record
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
+from tanji.tenancy.models import Enterprise
 from tanji.tenancy.permissions import Action
 from tanji.trust.bundle_document import EvidenceBundle, FigureClaim, bundle_key, bundle_record
 from tanji.trust.checkpoint import log_verifier
@@ -52,14 +53,10 @@ def export_bundle(
     """
     enterprise = tenancy_queries.enterprise(actor, enterprise_id)
     actor.require(Action.EXPORT_EVIDENCE, enterprise)
-    rows = queries.envelopes(actor).filter(
-        enterprise=enterprise,
-        received_at__gte=start,
-        received_at__lt=end,
-        trust_level=TrustLevelChoices.SIGNED,
-    )
-    if device_id:
-        rows = rows.filter(device__device_id=device_id)
+    rows = _signed_envelopes(actor, enterprise, start, end, device_id)
+    claim, library = None, None
+    if figure is not None:  # before the checkpoint: a refused figure leaves no trace
+        claim, library = _figure(figure, {f"envelope-{row.pk}": bytes(row.body) for row in rows})
     checkpoint = issue_checkpoint(key, origin)
     tree = open_tree()
     records = tuple(
@@ -74,9 +71,6 @@ def export_bundle(
         for row in rows
     )
     keys = TerminalKey.objects.select_related("device").filter(device__enterprise=enterprise)
-    claim, library = None, None
-    if figure is not None:
-        claim, library = _figure(figure, {f"envelope-{row.pk}": bytes(row.body) for row in rows})
     return EvidenceBundle(
         suite=key.suite,
         tenant=str(enterprise.pk),
@@ -88,6 +82,21 @@ def export_bundle(
         factor_library=library,
         figure=claim,
     )
+
+
+def _signed_envelopes(
+    actor: Actor, enterprise: Enterprise, start: datetime, end: datetime, device_id: str
+) -> list[RawEnvelope]:
+    """The source-signed envelopes received in ``[start, end)`` (of one device if given)."""
+    rows = queries.envelopes(actor).filter(
+        enterprise=enterprise,
+        received_at__gte=start,
+        received_at__lt=end,
+        trust_level=TrustLevelChoices.SIGNED,
+    )
+    if device_id:
+        rows = rows.filter(device__device_id=device_id)
+    return list(rows)
 
 
 def _figure(spec: FigureSpec, envelopes: dict[str, bytes]) -> tuple[FigureClaim, dict[str, str]]:
