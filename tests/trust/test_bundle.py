@@ -19,6 +19,7 @@ from tanji.trust.bundle import Check, verdict, verify_bundle
 from tanji.trust.bundle_document import (
     EvidenceBundle,
     FigureClaim,
+    FigureInput,
     bundle_key,
     decode_bundle,
     write_bundle_zip,
@@ -248,3 +249,21 @@ def test_signed_batches_are_verified_offline_and_a_rewritten_batch_is_caught() -
     )
     failed = [(c.name, c.subject) for c in checks if c.status == "fail"]
     assert failed == [("record.inclusion", "record r1")]
+
+
+def test_an_input_over_several_records_needs_each_verified() -> None:
+    s = factories.scenario(records=2)
+    s.add(b'{"seq":9}', T0 + timedelta(hours=1), signer=generate_private_key())
+    b = factories.bundle(s)
+    assert b.figure is not None
+    several = {
+        "x": FigureInput("", "sum(C, t)", ("r0", "r1")),
+        "f": FigureInput("", "factor(e)"),
+    }
+    ok = verify_bundle(dataclasses.replace(b, figure=dataclasses.replace(b.figure, inputs=several)))
+    assert _statuses(ok, "figure.inputs") == ["pass"]
+    several["x"] = FigureInput("", "sum(C, t)", ("r0", "r2"))
+    bad = verify_bundle(
+        dataclasses.replace(b, figure=dataclasses.replace(b.figure, inputs=several))
+    )
+    assert _statuses(bad, "figure.inputs") == ["fail"]

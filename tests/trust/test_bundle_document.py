@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import zipfile
@@ -85,3 +86,39 @@ def test_duplicate_record_ids_are_refused() -> None:
     with pytest.raises(BundleError) as caught:
         decode_bundle(json.dumps(document).encode())
     assert caught.value.params["path"] == "$.records[1].id"
+
+
+def test_figure_inputs_over_several_records_or_none_period_and_output_round_trip() -> None:
+    from datetime import UTC, datetime
+
+    from tanji.trust.bundle_document import FigureClaim, FigureInput
+
+    period = (datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 7, 1, tzinfo=UTC))
+    claim = FigureClaim(
+        "fuel_combustion",
+        {
+            "consumption_t": FigureInput("", "total(C, t/h, 60)", ("r0", "r1")),
+            "ncv_gj_per_t": FigureInput("", "factor(fuel.x.ncv)"),
+            "legacy": FigureInput("r1", "v"),
+        },
+        "3.5",
+        "t CO2",
+        "co2_t",
+        period,
+    )
+    b = dataclasses.replace(factories.bundle(factories.scenario()), figure=claim)
+    document = json.loads(encode_bundle(b))
+    assert document["figure"]["inputs"]["consumption_t"] == {
+        "field": "total(C, t/h, 60)",
+        "records": ["r0", "r1"],
+    }
+    assert document["figure"]["inputs"]["legacy"] == {"field": "v", "record": "r1"}
+    assert document["figure"]["period"] == {
+        "start": "2025-06-01T00:00:00+00:00",
+        "end": "2025-07-01T00:00:00+00:00",
+    }
+    decoded = decode_bundle(encode_bundle(b)).figure
+    assert decoded == claim
+    assert decoded is not None
+    assert decoded.inputs["consumption_t"].sources == ("r0", "r1")
+    assert decoded.inputs["ncv_gj_per_t"].sources == ()

@@ -1,8 +1,10 @@
 """``tanji verify BUNDLE``: check an evidence bundle offline and print each check and a verdict.
 
-Runs without Django, a database or the network: only :mod:`tanji.trust`. Exit status: 0
-verified, 1 a check failed, 2 the bundle cannot be read, 3 partially verified (some checks
-skipped — e.g. no trusted log key given, or the figure's recomputation hook is not installed).
+Runs without Django, a database or the network: :mod:`tanji.trust` checks the proofs and
+:func:`tanji.evidence.figures.recompute_figure` (the accounting core, no Django) recomputes the
+bundle's figure from the verified readings unless ``--no-recompute``. Exit status: 0 verified,
+1 a check failed, 2 the bundle cannot be read, 3 partially verified (some checks skipped — e.g.
+no trusted log key given, recomputation turned off or impossible with this release).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tanji.evidence.figures import recompute_figure
 from tanji.trust.bundle import Check, verdict, verify_bundle
 from tanji.trust.bundle_document import decode_bundle
 from tanji.trust.errors import TrustError
@@ -47,6 +50,11 @@ def register(subparsers: Any) -> None:
         metavar="VKEY",
         help="trusted witness verifier key, repeatable (default: the witnesses the bundle names)",
     )
+    parser.add_argument(
+        "--no-recompute",
+        action="store_true",
+        help="do not recompute the bundle's figure (the check is then reported as skipped)",
+    )
     parser.add_argument("--json", action="store_true", help="print the checks as JSON")
     parser.set_defaults(handler=run)
 
@@ -61,7 +69,12 @@ def run(args: argparse.Namespace) -> int:
         return _unreadable(args, {"code": "trust.bundle_unreadable", "message": str(exc)})
     except TrustError as exc:
         return _unreadable(args, exc.as_dict())
-    checks = verify_bundle(bundle, trusted_logs=logs, trusted_witnesses=witnesses)
+    checks = verify_bundle(
+        bundle,
+        trusted_logs=logs,
+        trusted_witnesses=witnesses,
+        recompute=None if args.no_recompute else recompute_figure,
+    )
     outcome = verdict(checks)
     if args.json:
         print(json.dumps({"verdict": outcome, "checks": [_as_dict(c) for c in checks]}, indent=1))

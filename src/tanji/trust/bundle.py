@@ -14,7 +14,8 @@ was proven and what was not. The checks:
    the checkpoint root), ``record.signature`` (DSSE, by a key in the bundle),
    ``record.key_valid`` (the key was enrolled, not revoked, of the bundle's tenant at the
    committed receive time).
-5. ``figure.inputs`` — each input names a record whose checks passed.
+5. ``figure.inputs`` — every record an input names passed its checks (inputs naming no
+   record, e.g. a factor-library entry, are the recomputer's to check).
 6. ``figure.recomputed`` — the hook recomputes the figure; the accounting core supplies it. Without
    a hook the check is *skipped*, never faked.
 """
@@ -275,7 +276,9 @@ def _check_figure(
     figure = bundle.figure
     if figure is None:
         return
-    missing = sorted(n for n, i in figure.inputs.items() if i.record not in payloads)
+    missing = sorted(
+        n for n, i in figure.inputs.items() if any(r not in payloads for r in i.sources)
+    )
     if missing:
         detail = f"inputs without a fully verified record: {', '.join(missing)}"
         checks.append(Check("figure.inputs", figure.formula, "fail", detail))

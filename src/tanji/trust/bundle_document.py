@@ -14,7 +14,13 @@ library version, and the figure's claim (formula id, inputs referencing records,
                   "leaf_index": 7, "inclusion_proof": ["<base64>", …]}, …],
      "factor_library": {"version": "2025.1", "digest": "<hex>"} | null,
      "figure": {"formula": "…", "inputs": {"name": {"record": "r1", "field": "…"}},
-                "claimed": {"value": "123.4", "unit": "t"}} | null}
+                "claimed": {"value": "123.4", "unit": "t"},
+                "output": "co2_t", "period": {"start": "…Z", "end": "…Z"}} | null}
+
+An input names one record (``record``) or several (``records``: e.g. every batch of a period),
+or none when its ``field`` names no record data (a factor-library entry). ``output`` and
+``period`` are optional. The meaning of ``field`` belongs to the recomputer (see
+docs/reference/evidence-bundle.md for the input-reference grammar); this module only carries it.
 
 :func:`decode_bundle` checks the *shape* only (raising :class:`BundleError` with the JSON path);
 the cryptographic checks are in :func:`tanji.trust.bundle.verify_bundle`, which reports rather
@@ -81,10 +87,20 @@ class BundleRecord:
 
 @dataclass(frozen=True)
 class FigureInput:
-    """One input of the figure: a record and the field of its payload the formula reads."""
+    """One input of the figure: the record(s) and the field of their payloads the formula reads.
+
+    ``record`` is the single record of the original form; ``records`` lists several. An input
+    with neither reads no record (e.g. ``factor(ENTRY_ID)``).
+    """
 
     record: str
     field: str
+    records: tuple[str, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every record id the input reads, in bundle order of the claim."""
+        return (*((self.record,) if self.record else ()), *self.records)
 
 
 @dataclass(frozen=True)
@@ -95,6 +111,8 @@ class FigureClaim:
     inputs: dict[str, FigureInput]
     value: str
     unit: str
+    output: str | None = None
+    period: tuple[datetime, datetime] | None = None
 
 
 @dataclass(frozen=True)
@@ -301,17 +319,25 @@ def _figure(figure: _Reader) -> FigureClaim:
     if not isinstance(inputs.value, dict):
         raise _bad(inputs.path, "expected an object of named inputs")
     claimed = figure.member("claimed")
+    period = figure.member("period", optional=True)
     return FigureClaim(
         formula=figure.member("formula").text(),
-        inputs={
-            name: FigureInput(
-                inputs.member(name).member("record").text(),
-                inputs.member(name).member("field").text(),
-            )
-            for name in inputs.value
-        },
+        inputs={name: _figure_input(inputs.member(name)) for name in inputs.value},
         value=claimed.member("value").text(),
         unit=claimed.member("unit").text(),
+        output=figure.member("output", optional=True).optional_text(),
+        period=None
+        if period.value is None
+        else (period.member("start").time(), period.member("end").time()),
+    )
+
+
+def _figure_input(item: _Reader) -> FigureInput:
+    records = item.member("records", optional=True)
+    return FigureInput(
+        item.member("record", optional=True).optional_text() or "",
+        item.member("field").text(),
+        () if records.value is None else tuple(r.text() for r in records.items()),
     )
 
 
@@ -354,11 +380,27 @@ def _record_json(r: BundleRecord) -> dict[str, Any]:
 
 
 def _figure_json(figure: FigureClaim) -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "formula": figure.formula,
-        "inputs": {n: {"record": i.record, "field": i.field} for n, i in figure.inputs.items()},
+        "inputs": {n: _input_json(i) for n, i in figure.inputs.items()},
         "claimed": {"value": figure.value, "unit": figure.unit},
     }
+    if figure.output is not None:
+        document["output"] = figure.output
+    if figure.period is not None:
+        start, end = figure.period
+        document["period"] = {"start": start.isoformat(), "end": end.isoformat()}
+    return document
+
+
+def _input_json(item: FigureInput) -> dict[str, Any]:
+    """The original ``record`` form when it applies, so older readers keep working."""
+    document: dict[str, Any] = {"field": item.field}
+    if item.record:
+        document["record"] = item.record
+    if item.records:
+        document["records"] = list(item.records)
+    return document
 
 
 def _bad(path: str, reason: str) -> BundleError:

@@ -150,3 +150,27 @@ def test_terminal_polls_signed_commands(client: Client, platform: PrivateKey) ->
         "device": world.terminal.device_id,
         "seq": 2,
     }
+
+
+def test_bundle_with_the_coal_figure_is_recomputed(client: Client, platform: PrivateKey) -> None:
+    from tanji.evidence.figures import recompute_figure
+
+    world = make_world()
+    for seq in (1, 2):
+        _ingest(client, world, seq)
+    client.force_login(member(RoleChoices.REGULATOR, world.enterprise))
+    url = (
+        f"/api/v1/log/bundles?enterprise_id={world.enterprise.pk}"
+        f"&start=2020-01-01T00:00:00Z&end=2099-01-01T00:00:00Z&coal_tag={world.coal.code}"
+    )
+    bundle = decode_bundle(client.get(url).content)
+    assert bundle.figure is not None
+    # 2 batches × (12 + 13 + 14) t/h, one reading a minute = 1.3 t; GB/T 32151.8 with the
+    # 2015-table bituminous coal defaults, worked by hand.
+    assert float(bundle.figure.value) == pytest.approx(1.3 * 19.57 * 0.02618 * 0.98 * 44 / 12)
+    checks = verify_bundle(bundle, recompute=recompute_figure)
+    (recomputed,) = [c for c in checks if c.name == "figure.recomputed"]
+    assert recomputed.status == "pass", recomputed.detail
+    refused = client.get(url + "&coal_seconds=0")
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "figure.bad_reference"

@@ -23,6 +23,7 @@ from tanji.evidence.checkpoints import (
     issue_checkpoint,
     latest_checkpoint,
 )
+from tanji.evidence.figures import coal_combustion
 from tanji.evidence.signing import platform_key
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
@@ -79,10 +80,23 @@ def consistency(request: HttpRequest, first: int, second: int) -> HttpResponse:
 @router.get("/bundles", auth=django_auth)
 @api_requires(Action.EXPORT_EVIDENCE)
 def bundle(
-    request: HttpRequest, enterprise_id: int, start: datetime, end: datetime, device: str = ""
+    request: HttpRequest,
+    enterprise_id: int,
+    start: datetime,
+    end: datetime,
+    device: str = "",
+    coal_tag: str = "",
+    coal_seconds: float = 60.0,
 ) -> HttpResponse:
-    """A zipped evidence bundle of a period (optionally one device), for ``tanji verify``."""
+    """A zipped evidence bundle of a period (optionally one device), for ``tanji verify``.
+
+    With ``coal_tag`` (a t/h scale read every ``coal_seconds``) the bundle also claims the CO2
+    of that coal in the period with the factor library's bituminous-coal defaults.
+    """
     settings = load_settings()
+    figure = None
+    if coal_tag:
+        figure = coal_combustion(coal_tag, seconds=coal_seconds, period=(start, end))
     try:
         document = export_bundle(
             Actor.for_request(request),
@@ -92,6 +106,7 @@ def bundle(
             key=platform_key(),
             origin=settings.log_origin,
             device_id=device,
+            figure=figure,
         )
     except CodedError as error:
         return refusal(error)

@@ -1,0 +1,140 @@
+"""The input-reference grammar of a bundle figure, its resolution over readings, evaluation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tanji.accounting.errors import AccountingError
+from tanji.accounting.figure import (
+    REL_TOL,
+    Reference,
+    Sample,
+    agrees,
+    evaluate,
+    parse_reference,
+    resolve,
+)
+
+T0 = datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
+
+# (reference text, parsed) — the grammar's worked examples.
+GRAMMAR = [
+    ("sum(L1.COAL.KH, t)", Reference("sum", tag="L1.COAL.KH", unit="t")),
+    ("mean( LAB.NCV , GJ/t )", Reference("mean", tag="LAB.NCV", unit="GJ/t")),
+    ("value(LAB.CC, tC/GJ)", Reference("value", tag="LAB.CC", unit="tC/GJ")),
+    ("total(L1.COAL.KH, t/h, 60)", Reference("total", tag="L1.COAL.KH", unit="t", seconds=60)),
+    ("total(F, m3/h, 0.5)", Reference("total", tag="F", unit="m3", seconds=0.5)),
+    ("factor(fuel.x.ncv)", Reference("factor", entry="fuel.x.ncv")),
+]
+
+
+@pytest.mark.parametrize(("text", "parsed"), GRAMMAR)
+def test_grammar(text: str, parsed: Reference) -> None:
+    assert parse_reference(text, "input 'x'") == parsed
+    assert parsed.reads_records is (parsed.function != "factor")
+
+
+@pytest.mark.parametrize(
+    "text", ["v", "sum(TAG)", "total(TAG, t, 60)", "total(TAG, t/h, 0)", "median(T, t)", ""]
+)
+def test_anything_else_is_refused_naming_the_input(text: str) -> None:
+    with pytest.raises(AccountingError) as caught:
+        parse_reference(text, "figure input 'fc'")
+    assert caught.value.code == "figure.bad_reference"
+    assert "figure input 'fc'" in str(caught.value)
+    assert "total(TAG, UNIT/h, SECONDS)" in str(caught.value)
+
+
+def samples(values: list[float], *, tag: str = "C", unit: str = "t/h") -> list[Sample]:
+    return [Sample(tag, T0 + timedelta(minutes=i), v, unit, True) for i, v in enumerate(values)]
+
+
+# (reference, readings, expected value) — computed by hand.
+RESOLVED = [
+    ("sum(C, t)", [1.5, 2.5, 3.0], "t", 7.0),
+    ("mean(C, %)", [10.0, 11.0, 15.0], "%", 12.0),
+    ("total(C, t/h, 60)", [12.0, 13.0, 14.0], "t/h", 0.65),  # 39 t/h·min / 60
+    ("total(C, t/h, 3600)", [12.0, 13.0], "t/h", 25.0),
+    ("value(C, GJ/t)", [21.3], "GJ/t", 21.3),
+]
+
+
+@pytest.mark.parametrize(("text", "values", "unit", "expected"), RESOLVED)
+def test_resolution(text: str, values: list[float], unit: str, expected: float) -> None:
+    ref = parse_reference(text, "x")
+    value, count = resolve(ref, samples(values, unit=unit), "x")
+    assert value == pytest.approx(expected, rel=1e-12)
+    assert count == len(values)
+
+
+def test_only_valid_readings_of_the_tag_in_the_period_count() -> None:
+    rows = [
+        *samples([1.0, 2.0, 4.0], unit="t"),
+        Sample("C", T0, 100.0, "t", False),  # flagged (e.g. maintenance): not measurement
+        Sample("OTHER", T0, 1000.0, "kg", True),
+    ]
+    ref = parse_reference("sum(C, t)", "x")
+    assert resolve(ref, rows, "x") == (7.0, 3)
+    assert resolve(ref, rows, "x", (T0 + timedelta(minutes=1), T0 + timedelta(minutes=2))) == (
+        2.0,
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "rows", "code"),
+    [
+        ("sum(C, t)", samples([1.0]), "figure.unit_mismatch"),
+        ("sum(D, t)", samples([1.0]), "figure.no_readings"),
+        ("value(C, t/h)", samples([1.0, 2.0]), "figure.not_single"),
+    ],
+)
+def test_resolution_errors_name_the_input(text: str, rows: list[Sample], code: str) -> None:
+    with pytest.raises(AccountingError) as caught:
+        resolve(parse_reference(text, "x"), rows, "figure input 'fc'")
+    assert caught.value.code == code
+    assert "figure input 'fc'" in str(caught.value)
+
+
+COAL = {
+    "consumption_t": 1.95,
+    "ncv_gj_per_t": 19.57,
+    "carbon_content_tc_per_gj": 0.02618,
+    "oxidation_rate": 0.98,
+}
+
+
+def test_evaluation_uses_the_registry_and_the_emission_output() -> None:
+    # GB/T 32151.8 fuel combustion FC × NCV × CC × OF × 44/12, worked by hand.
+    assert evaluate("fuel_combustion", COAL) == pytest.approx(3.5899845982, rel=1e-10)
+    net = evaluate(
+        "electricity",
+        {"purchased_mwh": 10.0, "exported_mwh": 2.0, "grid_factor_tco2_per_mwh": 0.5},
+        "net_mwh",
+    )
+    assert net == 8.0
+
+
+@pytest.mark.parametrize(
+    ("formula", "inputs", "output", "code"),
+    [
+        ("nope", COAL, None, "formula.unknown"),
+        ("fuel_combustion", {"consumption_t": 1.0}, None, "cases.missing_input"),
+        ("fuel_combustion", COAL, "ch4_t", "figure.unknown_output"),
+    ],
+)
+def test_evaluation_errors(
+    formula: str, inputs: dict[str, float], output: str | None, code: str
+) -> None:
+    with pytest.raises(AccountingError) as caught:
+        evaluate(formula, inputs, output)
+    assert caught.value.code == code
+
+
+def test_agreement_tolerance() -> None:
+    assert REL_TOL == 1e-9
+    assert agrees(3.5899845982, 3.5899845982 * (1 + 5e-10))
+    assert not agrees(3.5899845982, 3.5899845982 * (1 + 5e-9))
+    assert agrees(0.0, 0.0)
