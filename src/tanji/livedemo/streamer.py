@@ -1,0 +1,64 @@
+"""DemoStreamer: the demo's live feed, writing simulated minutes straight into the time-series store.
+
+Stand-in for the platform's intake while signed terminal batches (``tanji.ingest``) are not on the
+main line: each tick simulates the next minute of every demo line and writes it through
+``store.write`` (idempotent, rollups maintained), exactly the values a terminal would have sent
+but without an envelope or evidence id (ADR 0132). Runs in its own thread with its own database
+connection; ``stop()`` returns once the current tick is written.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from datetime import datetime, timedelta
+
+from django.db import connection, connections
+
+from tanji.livedemo.backfill import LineFeed
+from tanji.timeseries.store import store_for
+
+MINUTE = timedelta(minutes=1)
+
+
+class DemoStreamer:
+    """Feed one simulated minute of every line per tick (a tick is ``60 / speed`` seconds)."""
+
+    def __init__(self, feeds: list[LineFeed], start: datetime, speed: float = 1.0) -> None:
+        self.feeds = feeds
+        self.clock = start
+        self.interval = 60.0 / max(speed, 1e-3)
+        self.minutes_written = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="demo-streamer", daemon=True)
+
+    def start(self) -> None:
+        """Start streaming in the background."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the thread to finish and wait for it."""
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def tick(self) -> int:
+        """Write the minute at the clock for every line and advance it; returns samples written."""
+        store = store_for(connection)
+        written = 0
+        for feed in self.feeds:
+            batch = feed.batch(feed.plant.plant.simulate(self.clock, self.clock + MINUTE))
+            store.write(batch)
+            written += len(batch)
+        self.clock += MINUTE
+        self.minutes_written += 1
+        return written
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    self.tick()
+                except Exception as error:  # noqa: BLE001 - keep the demo serving
+                    print(f"tanji demo: live feed failed at {self.clock}: {error}", file=sys.stderr)
+        finally:
+            connections.close_all()
