@@ -18,10 +18,11 @@ import numpy as np
 from tanji.demo.simulation import LAB_PARAMETERS, LAB_SOURCES, ROUTES, demo_code
 from tanji.livedemo.plants import LinePlant
 from tanji.plant import lab, queries as plant_queries
+from tanji.protocols.readings import Reading
 from tanji.simulator import Frame, LabResult
 from tanji.simulator.events import FLAGS
 from tanji.tenancy.actor import Actor
-from tanji.timeseries.samples import NO_EVIDENCE, SampleBatch
+from tanji.timeseries.samples import NO_EVIDENCE, SampleBatch, ts_ms
 
 MINUTE = timedelta(minutes=1)
 HOURLY_CHUNK = timedelta(days=30)
@@ -65,6 +66,17 @@ class LineFeed:
             )
         tags, ts, vals, flags = (np.concatenate(column) for column in zip(*parts, strict=True))
         return SampleBatch(tags, ts, vals, flags, np.full(tags.shape[0], NO_EVIDENCE, np.int64))
+
+
+    def readings_batch(self, readings: list[Reading]) -> SampleBatch:
+        """Samples of the mapped tags among ``readings`` (the wire type a terminal signs)."""
+        routes = {code: (tag_id, factor) for code, tag_id, factor in self.routes}
+        rows = [
+            (routes[r.tag][0], ts_ms(r.time), r.value * routes[r.tag][1], r.flag.value)
+            for r in readings
+            if r.tag in routes
+        ]
+        return SampleBatch.from_rows(rows)
 
 
 def resolve(actor: Actor, plants: list[LinePlant]) -> list[LineFeed]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import time
 import urllib.request
@@ -66,7 +67,7 @@ def configure(data_dir: Path) -> None:
     """
     os.environ["TANJI_DATA_DIR"] = str(data_dir)
     os.environ["TANJI_DEMO"] = "1"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanji.web.settings")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tanji.web.settings"
     import django
 
     django.setup()
@@ -136,14 +137,22 @@ def serve(
     out.write("Press Ctrl-C to stop.\n")
     out.flush()
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
+        wait_for_signal()
         out.write("\nstopping…\n")
     finally:
         if streamer:
             streamer.stop()
         server.stop()
     return 0
+
+
+def wait_for_signal() -> None:
+    """Block until Ctrl-C (SIGINT) or SIGTERM, whatever the inherited dispositions were."""
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stop.set())
+    while not stop.wait(0.5):
+        pass
 
 
 def fetch(url: str) -> int:

@@ -1,7 +1,8 @@
 """DemoStreamer: the demo's live feed, writing simulated minutes straight into the time-series store.
 
 Stand-in for the platform's intake while signed terminal batches (``tanji.ingest``) are not on the
-main line: each tick simulates the next minute of every demo line and writes it through
+main line: each tick takes the next minute's readings of every demo line (``Plant.readings_at``, the
+day-cached path simulated terminals use) and writes it through
 ``store.write`` (idempotent, rollups maintained), exactly the values a terminal would have sent
 but without an envelope or evidence id (ADR 0132). Runs in its own thread with its own database
 connection; ``stop()`` returns once the current tick is written.
@@ -46,7 +47,7 @@ class DemoStreamer:
         store = store_for(connection)
         written = 0
         for feed in self.feeds:
-            batch = feed.batch(feed.plant.plant.simulate(self.clock, self.clock + MINUTE))
+            batch = feed.readings_batch(feed.plant.plant.readings_at(self.clock))
             store.write(batch)
             written += len(batch)
         self.clock += MINUTE
