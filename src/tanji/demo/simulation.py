@@ -80,6 +80,10 @@ LAB_PARAMETERS: dict[str, str] = {
     "toc": "toc",
     "fossil_fraction": "fossil_carbon_fraction",
 }
+#: Simulated lab analytes with no platform parameter, and why.
+LAB_UNMAPPED: dict[str, str] = {
+    "mgo_non_carbonate": "the platform has a non-carbonate CaO parameter only (LabParameterChoices)",
+}
 #: Simulated lab material → the demo emission source kind its analysis characterises.
 LAB_SOURCES: dict[str, str] = {
     "coal": "coal_calciner",
