@@ -14,8 +14,12 @@ from tanji.demo.simulation import (
     TagRoute,
     demo_code,
 )
-from tanji.plant.choices import PARAMETER_UNITS, LabParameterChoices, MaterialChoices
-from tanji.plant.choices import SourceKindChoices as K
+from tanji.plant.choices import (
+    PARAMETER_UNITS,
+    LabParameterChoices,
+    MaterialChoices,
+    SourceKindChoices as K,
+)
 from tanji.simulator import TAGS, Plant, load_scenario
 
 LINE_SUFFIXES = {t.suffix: t for t in LINE_TAGS + TYRE_TAGS}

@@ -47,7 +47,8 @@ def test_fill_writes_hourly_then_minute_samples() -> None:
     assert sum(progress) == 210
     hourly = batches[0]
     assert set((hourly.ts // 60_000 % 60).tolist()) == {0}
-    assert len(hourly) == 3 * 3 and len(batches[1]) == 30 * 3
+    assert len(hourly) == 3 * 3
+    assert len(batches[1]) == 30 * 3
     assert written == sum(len(b) for b in batches)
     pressure = batches[1].value[batches[1].tag_id == 12]
     assert np.all(pressure < -100)  # kPa gauge → Pa, a kiln tail is under suction
@@ -70,4 +71,7 @@ def test_every_demo_line_has_its_own_seed_and_scale() -> None:
     assert len({line_seed(p.enterprise, p.line) for p in plants}) == 5
     assert sum(p.feeds_site for p in plants) == len(ENTERPRISES)
     small = next(p for p in plants if p.line.capacity_t_per_d == 2500)
-    assert line_parameters(small.line).clinker_t_per_h == line_parameters(plants[0].line).clinker_t_per_h / 2
+    assert (
+        line_parameters(small.line).clinker_t_per_h
+        == line_parameters(plants[0].line).clinker_t_per_h / 2
+    )

@@ -82,7 +82,7 @@ LAB_PARAMETERS: dict[str, str] = {
 }
 #: Simulated lab analytes with no platform parameter, and why.
 LAB_UNMAPPED: dict[str, str] = {
-    "mgo_non_carbonate": "the platform has a non-carbonate CaO parameter only (LabParameterChoices)",
+    "mgo_non_carbonate": "the platform has a non-carbonate CaO parameter only (no MgO one)",
 }
 #: Simulated lab material → the demo emission source kind its analysis characterises.
 LAB_SOURCES: dict[str, str] = {

@@ -67,7 +67,6 @@ class LineFeed:
         tags, ts, vals, flags = (np.concatenate(column) for column in zip(*parts, strict=True))
         return SampleBatch(tags, ts, vals, flags, np.full(tags.shape[0], NO_EVIDENCE, np.int64))
 
-
     def readings_batch(self, readings: list[Reading]) -> SampleBatch:
         """Samples of the mapped tags among ``readings`` (the wire type a terminal signs)."""
         routes = {code: (tag_id, factor) for code, tag_id, factor in self.routes}
@@ -96,9 +95,7 @@ def resolve(actor: Actor, plants: list[LinePlant]) -> list[LineFeed]:
             for sim_code, route in ROUTES.items()
             if route.scope == "line" or item.feeds_site
         )
-        sources = dict(
-            plant_queries.sources(actor, line_id=line.pk).values_list("kind", "pk")
-        )
+        sources = dict(plant_queries.sources(actor, line_id=line.pk).values_list("kind", "pk"))
         feeds.append(LineFeed(item, line.enterprise_id, line.pk, routes, sources))
     return feeds
 
@@ -192,4 +189,3 @@ def record_lab(actor: Actor, feed: LineFeed, start: datetime, end: datetime) -> 
         )
         recorded += 1
     return recorded
-

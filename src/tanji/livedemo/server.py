@@ -18,9 +18,9 @@ from django.core.wsgi import get_wsgi_application
 class QuietHandler(WSGIRequestHandler):
     """Request handler that logs only errors (the demo's terminal shows progress, not hits)."""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Drop access-log lines of successful requests."""
-        if args and str(args[1]).startswith(("4", "5")) and len(args) > 1:
+        if len(args) > 1 and str(args[1]).startswith(("4", "5")):
             super().log_message(format, *args)
 
 
@@ -35,8 +35,8 @@ class DemoServer:
     @property
     def url(self) -> str:
         """The base URL the server answers on."""
-        host, port = self.httpd.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else host
+        host, port = (str(part) for part in self.httpd.server_address[:2])
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
     def start(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from django.core.management import call_command
 from django.db import connection
@@ -50,7 +51,7 @@ def latest(tag_ids: list[int]) -> int | None:
     return max(known) if known else None
 
 
-def backfill(origin: datetime, now: datetime, minute_days: float) -> list[LineFeed]:
+def backfill(origin: datetime, now: datetime, minute_days: float, out: TextIO) -> list[LineFeed]:
     """Fill every demo line from its last sample (or ``origin``) to ``now``; return the feeds."""
     actor = Actor.system()
     plants = demo_plants(origin)
@@ -67,5 +68,5 @@ def backfill(origin: datetime, now: datetime, minute_days: float) -> list[LineFe
         samples += fill(feed, window, store.write, bar.advance)
         analyses += record_lab(actor, feed, window.split, window.end)
     bar.close()
-    print(f"  {samples:,} samples and {analyses} lab analyses written for {len(feeds)} lines")
+    out.write(f"  {samples:,} samples and {analyses} lab analyses written for {len(feeds)} lines\n")
     return feeds

@@ -1,4 +1,4 @@
-"""DemoStreamer: the demo's live feed, writing simulated minutes straight into the time-series store.
+"""DemoStreamer: the demo's live feed, simulated minutes written straight into the store.
 
 Stand-in for the platform's intake while signed terminal batches (``tanji.ingest``) are not on the
 main line: each tick takes the next minute's readings of every demo line (``Plant.readings_at``, the
@@ -59,7 +59,7 @@ class DemoStreamer:
             while not self._stop.wait(self.interval):
                 try:
                     self.tick()
-                except Exception as error:  # noqa: BLE001 - keep the demo serving
-                    print(f"tanji demo: live feed failed at {self.clock}: {error}", file=sys.stderr)
+                except Exception as error:
+                    sys.stderr.write(f"tanji demo: live feed failed at {self.clock}: {error}\n")
         finally:
             connections.close_all()
