@@ -8,7 +8,8 @@ import numpy as np
 
 from tanji.demo.enterprises import ENTERPRISES
 from tanji.livedemo.backfill import LineFeed, Window, fill, plan
-from tanji.livedemo.plants import demo_plants, line_parameters, line_seed
+from tanji.livedemo.plants import anchored, demo_plants, line_parameters, line_seed
+from tanji.simulator import TAGS, TagKind
 from tanji.timeseries.samples import SampleBatch
 
 ORIGIN = datetime(2026, 1, 1, tzinfo=UTC)
@@ -75,3 +76,18 @@ def test_every_demo_line_has_its_own_seed_and_scale() -> None:
         line_parameters(small.line).clinker_t_per_h
         == line_parameters(plants[0].line).clinker_t_per_h / 2
     )
+
+
+def test_anchored_plant_continues_the_registers() -> None:
+    item = demo_plants(ORIGIN)[1]
+    anchor = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)
+    later = anchor + timedelta(minutes=90)
+    reference = item.plant.simulate(anchor, later)
+    counters = {
+        tag.code: float(reference.values[tag.code][0])
+        for tag in TAGS
+        if tag.kind is TagKind.TOTAL_INCREASING
+    }
+    resumed = anchored(item, anchor, counters).plant.simulate(anchor + timedelta(minutes=1), later)
+    for code in counters:
+        assert np.allclose(resumed.values[code], reference.values[code][1:], rtol=1e-9), code

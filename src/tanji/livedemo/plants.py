@@ -2,7 +2,8 @@
 
 Each demo line gets its own seed (from its enterprise and line code, so runs agree) and its
 capacity (clinker rate, refuse feeds and purge air scaled from the 5000 t/d reference line), and
-all of them start at the demo's origin so totaliser registers agree between runs (ADR 0130).
+all of them start at the demo's origin; a later start re-anchors each line at its last stored
+minute with the registers read back from the store (ADR 0130).
 """
 
 from __future__ import annotations
@@ -53,6 +54,17 @@ def line_parameters(line: DemoLine) -> LineParameters:
         auxiliaries_kw=base.auxiliaries_kw * scale,
         cement_t_per_h=base.cement_t_per_h * scale,
     )
+
+
+def anchored(item: LinePlant, start: datetime, counters: dict[str, float]) -> LinePlant:
+    """The same line re-anchored at ``start`` with its totaliser registers at ``counters``.
+
+    A second start continues from what is stored instead of integrating every totaliser from
+    the origin again (a year of minutes per line): the randomness is addressed by epoch minute,
+    so only the registers (read back from the store) carry history.
+    """
+    scenario = replace(shifted(item.plant.scenario, start), counters=counters)
+    return replace(item, plant=Plant(scenario, item.plant.params))
 
 
 def demo_plants(origin: datetime) -> list[LinePlant]:

@@ -108,13 +108,13 @@ def run(options: Options, out: TextIO) -> int:
     clock.step("demo province built")
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     start = origin(data_dir, now, options.backfill_days)
-    feeds = steps.backfill(start, now, options.minute_days, out)
+    feeds, live_from = steps.backfill(start, now, options.minute_days, out)
     clock.step("history back-filled")
-    return serve(options, feeds, now, accounts, clock)
+    return serve(options, feeds, live_from, accounts, clock)
 
 
 def serve(
-    options: Options, feeds: list[LineFeed], now: datetime, accounts: str, clock: Clock
+    options: Options, feeds: list[LineFeed], live_from: datetime, accounts: str, clock: Clock
 ) -> int:
     """Start the server (and the live feed), print the URL and logins, wait for Ctrl-C."""
     from tanji.livedemo.server import DemoServer
@@ -131,7 +131,7 @@ def serve(
     if options.check:
         server.stop()
         return 0 if status == 200 else 1
-    streamer = DemoStreamer(feeds, now, options.speed) if options.live else None
+    streamer = DemoStreamer(feeds, live_from, options.speed) if options.live else None
     if streamer:
         streamer.start()
         out.write(f"Live feed: one simulated minute per line every {streamer.interval:g} s.\n")

@@ -5,7 +5,8 @@ Imported only after :func:`tanji.livedemo.run.configure` has set Django up.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -14,12 +15,15 @@ from django.db import connection
 
 from tanji.demo.builder import build_demo
 from tanji.livedemo import logins
-from tanji.livedemo.backfill import LineFeed, Window, fill, plan, record_lab, resolve
-from tanji.livedemo.plants import demo_plants
+from tanji.livedemo.backfill import MINUTE, LineFeed, Window, fill, plan, record_lab, resolve
+from tanji.livedemo.plants import anchored, demo_plants
 from tanji.livedemo.progress import ProgressBar
+from tanji.simulator import TAGS, TagKind
 from tanji.tenancy.actor import Actor
 from tanji.timeseries.models import Sample
 from tanji.timeseries.store import store_for
+
+COUNTERS = frozenset(tag.code for tag in TAGS if tag.kind is TagKind.TOTAL_INCREASING)
 
 
 def migrate() -> None:
@@ -51,16 +55,46 @@ def latest(tag_ids: list[int]) -> int | None:
     return max(known) if known else None
 
 
-def backfill(origin: datetime, now: datetime, minute_days: float, out: TextIO) -> list[LineFeed]:
-    """Fill every demo line from its last sample (or ``origin``) to ``now``; return the feeds."""
+def registers(feed: LineFeed, at_ms: int) -> dict[str, float]:
+    """The stored totaliser registers of a line at ``at_ms``, in the simulator's units."""
+    counters = {}
+    for code, tag_id, factor in feed.routes:
+        if code in COUNTERS:
+            stored = (
+                Sample.objects.filter(tag_id=tag_id, ts__lte=at_ms)
+                .order_by("-ts")
+                .values_list("value", flat=True)
+                .first()
+            )
+            if stored is not None:
+                counters[code] = stored / factor
+    return counters
+
+
+def resume(
+    feed: LineFeed, origin: datetime, now: datetime, minute_days: float
+) -> tuple[LineFeed, Window]:
+    """The feed re-anchored at its last stored minute (if any) and the window left to fill."""
+    newest = latest(feed.tag_ids)
+    if newest is None:
+        return feed, plan(origin, None, now, minute_days)
+    anchor = datetime.fromtimestamp(newest / 1000, UTC)
+    feed = replace(feed, plant=anchored(feed.plant, anchor, registers(feed, newest)))
+    return feed, plan(anchor, anchor, now, minute_days)
+
+
+def backfill(
+    origin: datetime, now: datetime, minute_days: float, out: TextIO
+) -> tuple[list[LineFeed], datetime]:
+    """Fill every demo line from its last sample (or ``origin``) to ``now``.
+
+    Returns the feeds (anchored where data existed) and the minute the live feed starts at:
+    ``now``, or later where a faster-than-real-time feed already wrote ahead.
+    """
     actor = Actor.system()
-    plants = demo_plants(origin)
-    feeds = resolve(actor, plants)
-    windows: list[Window] = []
-    for feed in feeds:
-        newest = latest(feed.tag_ids)
-        last = None if newest is None else datetime.fromtimestamp(newest / 1000, origin.tzinfo)
-        windows.append(plan(origin, last, now, minute_days))
+    resolved = [resume(f, origin, now, minute_days) for f in resolve(actor, demo_plants(origin))]
+    feeds = [feed for feed, _ in resolved]
+    windows = [window for _, window in resolved]
     bar = ProgressBar("back-fill", sum(w.minutes for w in windows))
     store = store_for(connection)
     samples = analyses = 0
@@ -69,4 +103,5 @@ def backfill(origin: datetime, now: datetime, minute_days: float, out: TextIO) -
         analyses += record_lab(actor, feed, window.split, window.end)
     bar.close()
     out.write(f"  {samples:,} samples and {analyses} lab analyses written for {len(feeds)} lines\n")
-    return feeds
+    starts = [feed.plant.plant.scenario.start + MINUTE for feed in feeds]
+    return feeds, max([now, *starts])
