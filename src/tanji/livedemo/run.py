@@ -134,7 +134,10 @@ def serve(
     streamer = DemoStreamer(feeds, live_from, options.speed) if options.live else None
     if streamer:
         streamer.start()
-        out.write(f"Live feed: one simulated minute per line every {streamer.interval:g} s.\n")
+        out.write(
+            f"Live feed: one simulated minute per line every {streamer.interval:g} s, written"
+            " straight to the time-series store (not yet through signed terminal intake).\n"
+        )
     out.write("Press Ctrl-C to stop.\n")
     out.flush()
     try:
