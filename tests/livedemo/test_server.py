@@ -17,7 +17,7 @@ ORIGIN = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def _get(url: str) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback test URL
+    with urllib.request.urlopen(url, timeout=10) as response:
         return int(response.status), response.read()
 
 
