@@ -10,6 +10,7 @@ through the plant services (``record_lab_analysis``), skipping sample ids alread
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -133,23 +134,51 @@ def plan(origin: datetime, latest: datetime | None, now: datetime, minute_days: 
     return Window(start, split, now)
 
 
-def fill(
-    feed: LineFeed, window: Window, write: Callable[[SampleBatch], object], progress: Progress
-) -> int:
-    """Simulate and write the window; returns how many samples were written."""
-    written = 0
-    for start, end, every, chunk in (
+@dataclass(frozen=True)
+class Chunk:
+    """One simulate-and-write step: a line, a span, every how many minutes a sample is kept."""
+
+    feed: LineFeed
+    start: datetime
+    end: datetime
+    every: int
+
+    def batch(self) -> SampleBatch:
+        """Simulate the span and keep the samples."""
+        return self.feed.batch(self.feed.plant.plant.simulate(self.start, self.end), self.every)
+
+
+def chunks(feed: LineFeed, window: Window) -> list[Chunk]:
+    """The window cut into 30-day hourly and one-day minute chunks, in time order."""
+    out = []
+    for start, end, every, step in (
         (window.start, window.split, 60, HOURLY_CHUNK),
         (window.split, window.end, 1, MINUTE_CHUNK),
     ):
         cursor = start
         while cursor < end:
-            stop = min(cursor + chunk, end)
-            batch = feed.batch(feed.plant.plant.simulate(cursor, stop), every)
+            out.append(Chunk(feed, cursor, min(cursor + step, end), every))
+            cursor = min(cursor + step, end)
+    return out
+
+
+def fill(work: list[Chunk], write: Callable[[SampleBatch], object], progress: Progress) -> int:
+    """Simulate and write the chunks; returns how many samples were written.
+
+    The next chunk is simulated in a worker thread while the current one is written (NumPy and
+    SQLite both release the interpreter lock), so the two cores share the back-fill. One worker
+    keeps each line's chunks in order, which the simulator's totaliser checkpoints rely on.
+    """
+    written = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-sim") as pool:
+        pending = [pool.submit(chunk.batch) for chunk in work[:1]]
+        for index, chunk in enumerate(work):
+            batch = pending.pop().result()
+            if index + 1 < len(work):
+                pending.append(pool.submit(work[index + 1].batch))
             write(batch)
             written += len(batch)
-            progress(int((stop - cursor) / MINUTE))
-            cursor = stop
+            progress(int((chunk.end - chunk.start) / MINUTE))
     return written
 
 

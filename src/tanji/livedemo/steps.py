@@ -15,7 +15,16 @@ from django.db import connection
 
 from tanji.demo.builder import build_demo
 from tanji.livedemo import logins
-from tanji.livedemo.backfill import MINUTE, LineFeed, Window, fill, plan, record_lab, resolve
+from tanji.livedemo.backfill import (
+    MINUTE,
+    LineFeed,
+    Window,
+    chunks,
+    fill,
+    plan,
+    record_lab,
+    resolve,
+)
 from tanji.livedemo.plants import anchored, demo_plants
 from tanji.livedemo.progress import ProgressBar
 from tanji.simulator import TAGS, TagKind
@@ -97,11 +106,10 @@ def backfill(
     windows = [window for _, window in resolved]
     bar = ProgressBar("back-fill", sum(w.minutes for w in windows))
     store = store_for(connection)
-    samples = analyses = 0
-    for feed, window in zip(feeds, windows, strict=True):
-        samples += fill(feed, window, store.write, bar.advance)
-        analyses += record_lab(actor, feed, window.split, window.end)
+    work = [chunk for feed, window in resolved for chunk in chunks(feed, window)]
+    samples = fill(work, store.write, bar.advance)
     bar.close()
+    analyses = sum(record_lab(actor, f, w.split, w.end) for f, w in resolved)
     out.write(f"  {samples:,} samples and {analyses} lab analyses written for {len(feeds)} lines\n")
     starts = [feed.plant.plant.scenario.start + MINUTE for feed in feeds]
     return feeds, max([now, *starts])
