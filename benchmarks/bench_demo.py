@@ -1,7 +1,7 @@
 """``tanji demo`` start-up: fresh data directory to first page, then a warm (second) start.
 
 Each start is a child process running ``tanji demo --check --port 0`` with the default back-fill
-(a year of hourly samples, a week of minutes, five lines), exactly what ``./scripts/demo`` does
+(a year of hourly samples, three days of minutes, five lines), exactly what ``./scripts/demo`` does
 before it serves; the child prints its step timings and the time to the first page, which this
 benchmark collects. Target: under a minute fresh on the 2-core reference machine (ADR 0130).
 """

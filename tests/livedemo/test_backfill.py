@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from tanji.demo.enterprises import ENTERPRISES
-from tanji.livedemo.backfill import LineFeed, Window, chunks, fill, plan
+from tanji.livedemo.backfill import LineFeed, Simulation, Window, fill, plan
 from tanji.livedemo.plants import anchored, demo_plants, line_parameters, line_seed
 from tanji.simulator import TAGS, TagKind
 from tanji.timeseries.samples import SampleBatch
@@ -44,7 +44,8 @@ def test_fill_writes_hourly_then_minute_samples() -> None:
     progress: list[int] = []
     start = datetime(2026, 1, 2, tzinfo=UTC)
     window = Window(start, start + timedelta(hours=3), start + timedelta(hours=3, minutes=30))
-    written = fill(chunks(feed, window), batches.append, progress.append)
+    simulation = Simulation([feed.plant], {feed.plant.label: window})
+    written = fill(simulation, {feed.plant.label: feed}, batches.append, progress.append)
     assert sum(progress) == 210
     hourly = batches[0]
     assert set((hourly.ts // 60_000 % 60).tolist()) == {0}

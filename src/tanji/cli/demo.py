@@ -32,7 +32,10 @@ def register(subparsers: Any) -> None:
         "--backfill-days", type=float, default=365.0, help="days of hourly history (default 365)"
     )
     parser.add_argument(
-        "--minute-days", type=float, default=7.0, help="recent days kept at minute resolution"
+        "--minute-days",
+        type=float,
+        default=3.0,
+        help="recent days at minute resolution (default 3)",
     )
     parser.add_argument(
         "--speed", type=float, default=1.0, help="live feed speed-up (60: a minute per second)"

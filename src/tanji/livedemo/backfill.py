@@ -9,7 +9,7 @@ through the plant services (``record_lab_analysis``), skipping sample ids alread
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -136,19 +136,32 @@ def plan(origin: datetime, latest: datetime | None, now: datetime, minute_days: 
 
 @dataclass(frozen=True)
 class Chunk:
-    """One simulate-and-write step: a line, a span, every how many minutes a sample is kept."""
+    """One simulation step: a line, a span, every how many minutes a sample is kept."""
 
-    feed: LineFeed
+    plant: LinePlant
     start: datetime
     end: datetime
     every: int
 
-    def batch(self) -> SampleBatch:
-        """Simulate the span and keep the samples."""
-        return self.feed.batch(self.feed.plant.plant.simulate(self.start, self.end), self.every)
+    @property
+    def minutes(self) -> int:
+        """Simulated minutes (the unit of progress)."""
+        return int((self.end - self.start) / MINUTE)
+
+    def frame(self) -> Frame:
+        """Simulate the span and keep every ``every``-th minute (the rest is not written)."""
+        frame = self.plant.plant.simulate(self.start, self.end)
+        if self.every == 1:
+            return frame
+        keep = np.flatnonzero(frame.minutes % self.every == 0)
+        return Frame(
+            frame.minutes[keep],
+            {tag: values[keep] for tag, values in frame.values.items()},
+            {tag: flags[keep] for tag, flags in frame.flags.items()},
+        )
 
 
-def chunks(feed: LineFeed, window: Window) -> list[Chunk]:
+def chunks(plant: LinePlant, window: Window) -> list[Chunk]:
     """The window cut into 30-day hourly and one-day minute chunks, in time order."""
     out = []
     for start, end, every, step in (
@@ -157,28 +170,55 @@ def chunks(feed: LineFeed, window: Window) -> list[Chunk]:
     ):
         cursor = start
         while cursor < end:
-            out.append(Chunk(feed, cursor, min(cursor + step, end), every))
+            out.append(Chunk(plant, cursor, min(cursor + step, end), every))
             cursor = min(cursor + step, end)
     return out
 
 
-def fill(work: list[Chunk], write: Callable[[SampleBatch], object], progress: Progress) -> int:
-    """Simulate and write the chunks; returns how many samples were written.
+class Simulation:
+    """The back-fill's chunks, simulated in order by one worker thread as soon as it is created.
 
-    The next chunk is simulated in a worker thread while the current one is written (NumPy and
-    SQLite both release the interpreter lock), so the two cores share the back-fill. One worker
-    keeps each line's chunks in order, which the simulator's totaliser checkpoints rely on.
+    The simulator needs no database, so a fresh start creates this before the demo province is
+    built and the two overlap on the two cores (NumPy and SQLite release the interpreter lock);
+    one worker keeps each line's chunks in order, which its totaliser checkpoints rely on.
     """
+
+    def __init__(self, plants: list[LinePlant], windows: dict[str, Window]) -> None:
+        self.plants = plants
+        self.windows = windows
+        self.work = [c for p in plants for c in chunks(p, windows[p.label])]
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-sim")
+        self._frames = [self._pool.submit(chunk.frame) for chunk in self.work]
+
+    @property
+    def minutes(self) -> int:
+        """Simulated minutes in all windows."""
+        return sum(chunk.minutes for chunk in self.work)
+
+    def frames(self) -> Iterator[tuple[Chunk, Frame]]:
+        """Each chunk with its frame, in order, waiting for the worker where needed."""
+        for chunk, future in zip(self.work, self._frames, strict=True):
+            yield chunk, future.result()
+        self._pool.shutdown()
+
+    def cancel(self) -> None:
+        """Drop what is not simulated yet and wait for the worker (on an error or Ctrl-C)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def fill(
+    simulation: Simulation,
+    feeds: dict[str, LineFeed],
+    write: Callable[[SampleBatch], object],
+    progress: Progress,
+) -> int:
+    """Write every simulated chunk to its line's tags; returns how many samples were written."""
     written = 0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-sim") as pool:
-        pending = [pool.submit(chunk.batch) for chunk in work[:1]]
-        for index, chunk in enumerate(work):
-            batch = pending.pop().result()
-            if index + 1 < len(work):
-                pending.append(pool.submit(work[index + 1].batch))
-            write(batch)
-            written += len(batch)
-            progress(int((chunk.end - chunk.start) / MINUTE))
+    for chunk, frame in simulation.frames():
+        batch = feeds[chunk.plant.label].batch(frame)
+        write(batch)
+        written += len(batch)
+        progress(chunk.minutes)
     return written
 
 
