@@ -12,15 +12,19 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import stat
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from tanji.cli.main import build_parser
-from tanji.demo.enterprises import demo_users
+from tanji.demo.diagram import LAB_SAMPLES
+from tanji.demo.enterprises import ENTERPRISES, demo_users
+from tanji.demo.simulation import ROUTES
 
 ARGS = ("--check", "--port", "0", "--backfill-days", "2", "--minute-days", "0.25")
 
@@ -61,7 +65,16 @@ def test_first_start_builds_backfills_and_serves(runs: tuple[Path, str, str]) ->
     assert re.search(r"Start-up to first page: \d+\.\d s", first)
     # 2 days hourly (48 samples) plus 6 h of minutes: tens of thousands over five lines.
     assert _written(first) > 5 * 27 * 300
-    assert (data_dir / "tanji.sqlite3").is_file()
+    with closing(sqlite3.connect(data_dir / "tanji.sqlite3")) as db:
+        tags = db.execute("SELECT count(DISTINCT tag_id) FROM timeseries_sample").fetchone()[0]
+        days = db.execute("SELECT count(*) FROM timeseries_rollup WHERE resolution = 'd'")
+        analyses = db.execute("SELECT count(*) FROM plant_labanalysis").fetchone()[0]
+        assert days.fetchone()[0] >= tags
+    line_routes = sum(route.scope == "line" for route in ROUTES.values())
+    lines = sum(len(e.lines) for e in ENTERPRISES)
+    assert tags == lines * line_routes + len(ENTERPRISES) * (len(ROUTES) - line_routes)
+    # the builder's fixed samples (LAB_SAMPLES per line) plus the simulator's in the minute window
+    assert analyses > lines * len(LAB_SAMPLES)
 
 
 def test_logins_for_every_role_printed_and_saved_owner_only(runs: tuple[Path, str, str]) -> None:
