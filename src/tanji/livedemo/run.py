@@ -102,21 +102,13 @@ def run(options: Options, out: TextIO) -> int:
     out.write(f"tanji demo — data directory {data_dir}\n")
     from tanji.livedemo import steps
 
+    steps.migrate()
+    clock.step("database migrated")
+    accounts = steps.build(data_dir)
+    clock.step("demo province built")
     now = datetime.now(UTC).replace(second=0, microsecond=0)
-    fresh = not (data_dir / STATE_FILE).exists()
     start = origin(data_dir, now, options.backfill_days)
-    # A fresh start simulates in a worker thread while the database is migrated and built.
-    simulation = steps.simulation(start, now, options.minute_days) if fresh else None
-    try:
-        steps.migrate()
-        clock.step("database migrated")
-        accounts = steps.build(data_dir)
-        clock.step("demo province built")
-        feeds, live_from = steps.backfill(start, now, options.minute_days, out, simulation)
-    except BaseException:
-        if simulation:
-            simulation.cancel()
-        raise
+    feeds, live_from = steps.backfill(start, now, options.minute_days, out)
     clock.step("history back-filled")
     return serve(options, feeds, live_from, accounts, clock)
 

@@ -92,35 +92,28 @@ def resume(
     return feed, plan(anchor, anchor, now, minute_days)
 
 
-def simulation(origin: datetime, now: datetime, minute_days: float) -> Simulation:
-    """Start simulating a fresh back-fill (every line from ``origin``) before the build ends."""
-    plants = demo_plants(origin)
-    return Simulation(plants, {p.label: plan(origin, None, now, minute_days) for p in plants})
-
-
 def backfill(
     origin: datetime,
     now: datetime,
     minute_days: float,
     out: TextIO,
-    started: Simulation | None = None,
 ) -> tuple[list[LineFeed], datetime]:
     """Fill every demo line from its last sample (or ``origin``) to ``now``.
 
-    ``started`` is a fresh start's simulation begun before the build; without it each line is
-    resumed from what is stored. Returns the feeds (anchored where data existed) and the minute
-    the live feed starts at: ``now``, or later where a faster-than-real-time feed wrote ahead.
+    Returns the feeds (anchored where data existed) and the minute the live feed starts at:
+    ``now``, or later where a faster-than-real-time feed already wrote ahead.
     """
     actor = Actor.system()
-    if started is None:
-        resumed = [resume(f, origin, now, minute_days) for f in resolve(actor, demo_plants(origin))]
-        windows = {feed.plant.label: window for feed, window in resumed}
-        started = Simulation([feed.plant for feed, _ in resumed], windows)
-    feeds = {feed.plant.label: feed for feed in resolve(actor, started.plants)}
-    bar = ProgressBar("back-fill", started.minutes)
-    samples = fill(started, feeds, store_for(connection).write, bar.advance)
+    resumed = [resume(f, origin, now, minute_days) for f in resolve(actor, demo_plants(origin))]
+    feeds = {feed.plant.label: feed for feed, _ in resumed}
+    windows = {feed.plant.label: window for feed, window in resumed}
+    simulation = Simulation([feed.plant for feed, _ in resumed], windows)
+    bar = ProgressBar("back-fill", simulation.minutes)
+    try:
+        samples = fill(simulation, feeds, store_for(connection).write, bar.advance)
+    finally:
+        simulation.cancel()
     bar.close()
-    windows = started.windows
     analyses = sum(record_lab(actor, f, windows[k].split, windows[k].end) for k, f in feeds.items())
     out.write(f"  {samples:,} samples and {analyses} lab analyses written for {len(feeds)} lines\n")
     starts = [feed.plant.plant.scenario.start + MINUTE for feed in feeds.values()]
