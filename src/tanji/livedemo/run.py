@@ -108,9 +108,11 @@ def run(options: Options, out: TextIO) -> int:
     clock.step("demo province built")
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     start = origin(data_dir, now, options.backfill_days)
-    feeds, live_from = steps.backfill(start, now, options.minute_days, out)
+    filled = steps.backfill(start, now, options.minute_days, out)
     clock.step("history back-filled")
-    return serve(options, feeds, live_from, accounts, clock)
+    hours = steps.recompute(filled.feeds, max(start, filled.filled_from), now)
+    clock.step(f"emission figures computed ({hours:,} h)")
+    return serve(options, filled.feeds, filled.live_from, accounts, clock)
 
 
 def serve(

@@ -5,8 +5,8 @@ Imported only after :func:`tanji.livedemo.run.configure` has set Django up.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from tanji.demo.builder import build_demo
+from tanji.emissions import services as emissions
 from tanji.livedemo import logins
 from tanji.livedemo.backfill import (
     MINUTE,
@@ -27,12 +28,30 @@ from tanji.livedemo.backfill import (
 )
 from tanji.livedemo.plants import anchored, demo_plants
 from tanji.livedemo.progress import ProgressBar
+from tanji.plant import queries as plant_queries
 from tanji.simulator import TAGS, TagKind
 from tanji.tenancy.actor import Actor
 from tanji.timeseries.models import Sample
+from tanji.timeseries.samples import ts_ms
 from tanji.timeseries.store import store_for
 
 COUNTERS = frozenset(tag.code for tag in TAGS if tag.kind is TagKind.TOTAL_INCREASING)
+
+
+@dataclass(frozen=True)
+class Backfill:
+    """What the back-fill did.
+
+    Attributes:
+        feeds: the lines, anchored at their stored registers where data existed.
+        filled_from: earliest minute written (``now`` when nothing was missing).
+        live_from: where the live feed starts: ``now``, or later where a faster-than-real-time
+            feed already wrote ahead.
+    """
+
+    feeds: list[LineFeed]
+    filled_from: datetime
+    live_from: datetime
 
 
 def migrate() -> None:
@@ -97,12 +116,8 @@ def backfill(
     now: datetime,
     minute_days: float,
     out: TextIO,
-) -> tuple[list[LineFeed], datetime]:
-    """Fill every demo line from its last sample (or ``origin``) to ``now``.
-
-    Returns the feeds (anchored where data existed) and the minute the live feed starts at:
-    ``now``, or later where a faster-than-real-time feed already wrote ahead.
-    """
+) -> Backfill:
+    """Fill every demo line from its last sample (or ``origin``) to ``now``."""
     actor = Actor.system()
     resumed = [resume(f, origin, now, minute_days) for f in resolve(actor, demo_plants(origin))]
     feeds = {feed.plant.label: feed for feed, _ in resumed}
@@ -117,4 +132,27 @@ def backfill(
     analyses = sum(record_lab(actor, f, windows[k].split, windows[k].end) for k, f in feeds.items())
     out.write(f"  {samples:,} samples and {analyses} lab analyses written for {len(feeds)} lines\n")
     starts = [feed.plant.plant.scenario.start + MINUTE for feed in feeds.values()]
-    return list(feeds.values()), max([now, *starts])
+    filled = min([now, *(w.start for w in windows.values() if w.minutes)])
+    return Backfill(list(feeds.values()), filled, max([now, *starts]))
+
+
+def recompute(feeds: list[LineFeed], start: datetime, end: datetime) -> int:
+    """Emission figures of every demo line and site over what was filled; returns the hours.
+
+    Runs the emission engine's batch recomputation (``tanji.emissions.services.recompute``,
+    fits retrained) after the back-fill, so the overview has figures from the first page on.
+    ``start`` is widened by the 25 hours a CEMS substitution may reach back (ADR 0121); nothing
+    runs when nothing was filled.
+    """
+    if start >= end:
+        return 0
+    actor = Actor.system()
+    start_ms, end_ms = ts_ms(start - timedelta(hours=25)), ts_ms(end)
+    hours = 0
+    sites = set()
+    for feed in feeds:
+        hours += emissions.recompute(actor, feed.line_id, start_ms, end_ms).hours
+        sites.add(plant_queries.line(actor, feed.line_id).site_id)
+    for site_id in sorted(sites):
+        hours += emissions.recompute_site(actor, site_id, start_ms, end_ms).hours
+    return hours

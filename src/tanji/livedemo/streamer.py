@@ -4,8 +4,10 @@ Stand-in for the platform's intake while signed terminal batches (``tanji.ingest
 main line: each tick takes the next minute's readings of every demo line (``Plant.readings_at``, the
 day-cached path simulated terminals use) and writes it through
 ``store.write`` (idempotent, rollups maintained), exactly the values a terminal would have sent
-but without an envelope or evidence id (ADR 0132). Runs in its own thread with its own database
-connection; ``stop()`` returns once the current tick is written.
+but without an envelope or evidence id (ADR 0132). After each line's write it calls the emission
+engine's post-commit listener (``on_samples_committed``) as the ingest pipeline would, so live
+figures follow (ADR 0133). Runs in its own thread with its own database connection; ``stop()``
+returns once the current tick is written.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from datetime import datetime, timedelta
 
 from django.db import connection, connections
 
+from tanji.emissions.services import on_samples_committed
 from tanji.livedemo.backfill import LineFeed
+from tanji.timeseries.samples import ts_ms
 from tanji.timeseries.store import store_for
 
 MINUTE = timedelta(minutes=1)
@@ -45,11 +49,14 @@ class DemoStreamer:
     def tick(self) -> int:
         """Write the minute at the clock for every line and advance it; returns samples written."""
         store = store_for(connection)
+        ts = ts_ms(self.clock)
         written = 0
         for feed in self.feeds:
             batch = feed.readings_batch(feed.plant.plant.readings_at(self.clock))
             store.write(batch)
             written += len(batch)
+            if len(batch):
+                on_samples_committed(feed.enterprise_id, feed.tag_ids, ts, ts + 60_000)
         self.clock += MINUTE
         self.minutes_written += 1
         return written
