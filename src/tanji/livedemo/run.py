@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 DB_FILES = ("tanji.sqlite3", "tanji.sqlite3-wal", "tanji.sqlite3-shm")
 STATE_FILE = "demo-state.json"
+#: Days of emission figures computed at start-up (a year costs 15–60 s on the reference
+#: machine, depending on its load; ``tanji manage recompute`` fills the rest, ADR 0133).
+RECOMPUTE_DAYS = 35
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,8 @@ def run(options: Options, out: TextIO) -> int:
     start = origin(data_dir, now, options.backfill_days)
     filled = steps.backfill(start, now, options.minute_days, out)
     clock.step("history back-filled")
-    hours = steps.recompute(filled.feeds, max(start, filled.filled_from), now)
+    recent = now - timedelta(days=RECOMPUTE_DAYS)
+    hours = steps.recompute(filled.feeds, max(start, filled.filled_from, recent), now)
     clock.step(f"emission figures computed ({hours:,} h)")
     return serve(options, filled.feeds, filled.live_from, accounts, clock)
 
