@@ -62,6 +62,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
 def test_first_start_builds_backfills_and_serves(runs: tuple[Path, str, str]) -> None:
     data_dir, first, _ = runs
     assert "first page answered (200)" in first
+    assert re.search(r"emission figures computed \([\d,]+ h\)", first)
     assert re.search(r"Start-up to first page: \d+\.\d s", first)
     # 2 days hourly (48 samples) plus 6 h of minutes: tens of thousands over five lines.
     assert _written(first) > 5 * 27 * 300
@@ -69,6 +70,8 @@ def test_first_start_builds_backfills_and_serves(runs: tuple[Path, str, str]) ->
         tags = db.execute("SELECT count(DISTINCT tag_id) FROM timeseries_sample").fetchone()[0]
         days = db.execute("SELECT count(*) FROM timeseries_rollup WHERE resolution = 'd'")
         analyses = db.execute("SELECT count(*) FROM plant_labanalysis").fetchone()[0]
+        figures = db.execute("SELECT count(DISTINCT line_id) FROM emissions_emissionfigure")
+        assert figures.fetchone()[0] == sum(len(e.lines) for e in ENTERPRISES)
         assert days.fetchone()[0] >= tags
     line_routes = sum(route.scope == "line" for route in ROUTES.values())
     lines = sum(len(e.lines) for e in ENTERPRISES)
