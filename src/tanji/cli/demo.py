@@ -1,39 +1,64 @@
-"""``tanji demo``: for now, the accounting core on the shipped example period.
+"""``tanji demo``: the platform on its embedded default, with a simulated province streaming live.
 
-The web platform is not built yet; until it is, the demo evaluates the shipped example period
-``examples/activity-2025-03.yaml`` with ``tanji calc`` and says so.
+One command on a fresh checkout: SQLite in the data directory, migrations, the demo province
+(four enterprises, five lines, users for every role), a year of simulated history, the web app
+on http://127.0.0.1:8000 and a live feed — no external service. The accounting core on the
+shipped example period stays available as ``tanji calc examples/activity-2025-03.yaml``.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from tanji.cli import calc
-
-#: The example period shipped in the repository (examples/ beside src/).
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "activity-2025-03.yaml"
+from tanji.config import load_settings
 
 
 def register(subparsers: Any) -> None:
     """Add ``tanji demo``."""
-    parser = subparsers.add_parser("demo", help="run the demonstration")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser = subparsers.add_parser(
+        "demo", help="run the platform on a simulated province (SQLite, no external services)"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
+    parser.add_argument("--port", type=int, default=8000, help="port (0: any free port)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="where the database and demo files live (default ./var)"
+    )
+    parser.add_argument("--reset", action="store_true", help="start over with a fresh database")
+    parser.add_argument("--no-live", action="store_true", help="serve without the live feed")
+    parser.add_argument(
+        "--backfill-days", type=float, default=365.0, help="days of hourly history (default 365)"
+    )
+    parser.add_argument(
+        "--minute-days",
+        type=float,
+        default=3.0,
+        help="recent days at minute resolution (default 3)",
+    )
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="live feed speed-up (60: a minute per second)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="build, fetch the first page, print timings, exit"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Evaluate the example period and point out what is not built yet."""
-    print("tanji demo: the web platform is not built yet; showing the accounting core instead.")
-    if not EXAMPLE.is_file():
-        print(
-            f"tanji demo: the example period is not installed ({EXAMPLE.name}); run it from a"
-            " source checkout"
-        )
-        return 2
-    print(f"tanji calc {EXAMPLE.name}\n")
-    namespace = argparse.Namespace(
-        file=EXAMPLE, cases=None, check=False, json=args.json, recompute=False, library=None
+    """Run the demo (see :mod:`tanji.livedemo.run`)."""
+    from tanji.livedemo.run import Options, run as run_demo
+
+    options = Options(
+        data_dir=args.data_dir or load_settings().data_dir,
+        host=args.host,
+        port=args.port,
+        reset=args.reset,
+        live=not args.no_live,
+        backfill_days=args.backfill_days,
+        minute_days=min(args.minute_days, args.backfill_days),
+        speed=args.speed,
+        check=args.check,
     )
-    return calc.run(namespace)
+    return run_demo(options, sys.stdout)
