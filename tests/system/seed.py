@@ -1,0 +1,61 @@
+"""Operator actions on a file database for the terminal-platform system tests.
+
+Run as ``python -m tests.system.seed ACTION ...`` with the platform's environment (after
+``migrate``): ``plant`` creates the simulated line's tags and prints the enterprise id;
+``code ENTERPRISE DEVICE`` registers a terminal and prints a one-time enrolment code;
+``revoke DEVICE`` revokes every key of that terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanji.web.settings")
+    import django
+
+    django.setup()
+
+
+def plant() -> str:
+    """The simulated line's tags (wide ranges: the test checks delivery, not plausibility)."""
+    from tanji.simulator import TAGS
+    from tests.plant.factories import SourceFactory, TagFactory
+
+    source = SourceFactory()
+    wide = {"range_min": -1e12, "range_max": 1e12, "quantity_kind": "mass_flow"}
+    for spec in TAGS:
+        TagFactory(source=source, code=spec.code, unit=spec.unit, **wide)
+    return str(source.enterprise_id)
+
+
+def code(enterprise: str, device: str) -> str:
+    """Register ``device`` and issue its one-time enrolment code (the operator's two steps)."""
+    from tanji.evidence.services import issue_enrolment_code, register_device
+    from tanji.tenancy.actor import Actor
+
+    since = datetime(2025, 1, 1, tzinfo=UTC)  # installed before the simulated history
+    row = register_device(
+        Actor.system(), enterprise_id=int(enterprise), device_id=device, enrolled_at=since
+    )
+    return issue_enrolment_code(Actor.system(), row)
+
+
+def revoke(device: str) -> str:
+    """Revoke every key of ``device`` (the operator's reaction to a stolen terminal)."""
+    from tanji.evidence.models import TerminalKey
+    from tanji.evidence.services import revoke_key
+    from tanji.tenancy.actor import Actor
+
+    keys = TerminalKey.objects.filter(device__device_id=device, revoked_at__isnull=True)
+    return " ".join(revoke_key(Actor.system(), k.key_id).key_id for k in keys)
+
+
+if __name__ == "__main__":
+    _setup()
+    action, *arguments = sys.argv[1:]
+    actions = {"plant": plant, "code": code, "revoke": revoke}
+    sys.stdout.write(actions[action](*arguments) + "\n")
