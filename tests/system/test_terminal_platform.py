@@ -13,7 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tomllib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -125,8 +125,17 @@ def enrol(platform: Platform, tmp: Path, device: str) -> Path:
     code = platform.operator("code", platform.enterprise, device)
     station = station_file(platform, tmp, device)
     done = subprocess.run(
-        [sys.executable, "-m", "tanji", "terminal", "enrol", "--station", str(station)]
-        + ["--code", code],
+        [
+            sys.executable,
+            "-m",
+            "tanji",
+            "terminal",
+            "enrol",
+            "--station",
+            str(station),
+            "--code",
+            code,
+        ],
         env=platform.env,
         cwd=ROOT,
         capture_output=True,
@@ -159,7 +168,7 @@ def seal_minutes(outbox: Outbox, sealer: Sealer, batches: int, first: int = 0) -
             for r in plant.readings_at(begin + timedelta(minutes=m))
         ]
         created = datetime.now(UTC)  # sealed now; the key was enrolled moments ago
-        outbox.append(lambda seq, rs=readings: (sealer.seal(seq, created, rs), len(rs)))
+        outbox.append(lambda seq, rs=readings, at=created: (sealer.seal(seq, at, rs), len(rs)))
         sealed.extend(readings)
     return sealed
 
@@ -225,7 +234,8 @@ def test_enrolled_terminal_delivers_through_a_killed_platform(
     assert forwarder.stats.errors.get("uplink.https.network", 0) >= 1
     platform.start()
     drain(forwarder, clock)
-    assert forwarder.stats.acknowledged == 16 and forwarder.stats.bad_receipts == 0
+    assert forwarder.stats.acknowledged == 16
+    assert forwarder.stats.bad_receipts == 0
     assert stored(platform, "T-SYS-1") == expected(sealed)
     with platform.db() as db:
         seqs = [
@@ -237,3 +247,129 @@ def test_enrolled_terminal_delivers_through_a_killed_platform(
         ]
     assert sorted(seqs) == list(range(1, 17))
     outbox.close()
+
+
+class ForgingUplink:
+    """The real uplink, plus receipts forged by someone without the platform key."""
+
+    def __init__(self, inner: HttpsUplink, forged: list[bytes]) -> None:
+        self.inner, self.forged = inner, forged
+
+    def submit(self, seq: int, envelope: bytes) -> None:
+        self.inner.submit(seq, envelope)
+
+    def receipts(self) -> list[bytes]:
+        out, self.forged = self.forged + self.inner.receipts(), []
+        return out
+
+    def commands(self) -> list[bytes]:
+        return []
+
+    def heartbeat(self, document: bytes) -> None:
+        self.inner.heartbeat(document)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_revoked_key_is_refused_and_forgeries_are_refused_by_the_terminal(
+    platform: Platform, tmp_path: Path
+) -> None:
+    station = load_station(enrol(platform, tmp_path, "T-SYS-2"))
+    keys = station.trusted_keys()
+    store = ControlStore(station.data_dir)
+    uplink = HttpsUplink(HttpsConfig(station.platform_url, station.device))
+    rogue = generate_private_key()
+    genuine = uplink.fetch_config()
+    forged_config = dsse.encode_envelope(
+        dsse.sign_envelope(
+            CONFIG_PAYLOAD_TYPE, dsse.decode_envelope(genuine).payload, rogue.signer()
+        )
+    )
+    with pytest.raises(TrustError):
+        accept_config(forged_config, station.device, keys, store)
+    accept_config(genuine, station.device, keys, store)
+    clock = Clock()
+    outbox = Outbox(station.outbox_path, clock=clock)
+    sealer = Sealer(station.device, load_private_key(station.key_path.read_bytes()))
+    accepted = seal_minutes(outbox, sealer, 1, first=100)  # minutes T-SYS-1 did not send
+    first = outbox.get(1)
+    assert first is not None
+    forged = Receipt(
+        station.device, 1, envelope_digest(first.envelope), 1, "accepted", datetime.now(UTC)
+    )
+    fake = dsse.encode_envelope(
+        dsse.sign_envelope(RECEIPT_PAYLOAD_TYPE, encode_receipt(forged), rogue.signer())
+    )
+    forwarder = Forwarder(outbox, ForgingUplink(uplink, [fake]), station.device, keys, clock=clock)
+    assert forwarder.collect() == 0
+    assert forwarder.stats.bad_receipts == 1
+    assert outbox.depth()[0] == 1  # the forged receipt freed nothing
+    drain(forwarder, clock)
+    revoked = platform.operator("revoke", station.device)
+    seal_minutes(outbox, sealer, 1, first=101)
+    forwarder.step()
+    assert forwarder.stats.refused == 1
+    assert outbox.depth()[0] == 1  # kept, no receipt
+    assert stored(platform, station.device) == expected(accepted)  # nothing of the refused one
+    with platform.db() as db:
+        reasons = db.execute(
+            "SELECT reason FROM evidence_quarantineentry WHERE device_id = ?", (station.device,)
+        ).fetchall()
+    assert reasons, revoked
+    assert {r for (r,) in reasons} == {"trust.key_revoked"}
+    outbox.close()
+
+
+def queued(path: Path) -> int:
+    outbox = Outbox(path)
+    try:
+        return outbox.depth()[0]
+    finally:
+        outbox.close()
+
+
+def envelopes(platform: Platform, device: str) -> int:
+    with platform.db() as db:
+        row = db.execute(
+            "SELECT count(*) FROM evidence_rawenvelope e JOIN evidence_device d "
+            "ON d.id = e.device_id WHERE d.device_id = ?",
+            (device,),
+        ).fetchone()
+    return int(row[0])
+
+
+def test_terminal_process_killed_mid_send_loses_and_doubles_nothing(
+    platform: Platform, tmp_path: Path
+) -> None:
+    station_path = enrol(platform, tmp_path, "T-SYS-3")
+    station = load_station(station_path)
+    outbox = Outbox(station.outbox_path)
+    sealer = Sealer(station.device, load_private_key(station.key_path.read_bytes()))
+    sealed = seal_minutes(outbox, sealer, 30, first=200)
+    outbox.close()
+    command = [sys.executable, "-m", "tanji", "terminal", "run", "--station", str(station_path)]
+    for round_ in range(2):
+        terminal = subprocess.Popen(
+            command,
+            env=platform.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        target = 5 if round_ == 0 else 30
+        while envelopes(platform, station.device) < target and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if round_ == 0:
+            os.kill(terminal.pid, signal.SIGKILL)  # mid-stream: some sent, some unanswered
+            terminal.wait(10)
+            assert envelopes(platform, station.device) < 30
+    deadline = time.monotonic() + 60
+    while queued(station.outbox_path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    terminal.terminate()
+    terminal.wait(30)
+    assert queued(station.outbox_path) == 0
+    assert envelopes(platform, station.device) == 30
+    assert stored(platform, station.device) == expected(sealed)
