@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from tanji.tenancy import services
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.credentials import services as credentials
 from tanji.web.api.schema import openapi_text
+from tests.metrology.factories import CertificateFactory
 from tests.web.conftest import WebWorld, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +31,9 @@ OBJECT_IDS: dict[str, Callable[[WebWorld, str], int]] = {
     "/api/v1/plant/tags/{tag_id}": lambda w, n: w.tenants[n].tag.pk,
     "/api/v1/plant/lab-analyses/{analysis_id}": lambda w, n: w.tenants[n].analysis.pk,
     "/api/v1/metrology/instruments/{instrument_id}": lambda w, n: w.instruments[n].pk,
+    "/api/v1/metrology/certificates/{certificate_id}/traceability": lambda w, n: (
+        CertificateFactory(instrument=w.instruments[n]).pk
+    ),
 }
 
 
@@ -50,7 +55,7 @@ def _paths() -> dict[str, dict[str, object]]:
 
 
 def _url(template: str, pk: int) -> str:
-    return template.split("{")[0] + str(pk)
+    return re.sub(r"\{\w+\}", str(pk), template)
 
 
 def test_committed_openapi_document_equals_the_generated_one() -> None:

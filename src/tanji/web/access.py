@@ -114,7 +114,7 @@ def _resolved_signature(view: Callable[..., Any]) -> inspect.Signature:
     """
     signature = inspect.signature(view)
     try:
-        hints = typing.get_type_hints(view)
+        hints = typing.get_type_hints(view, include_extras=True)  # keep Form[…], Query[…]
     except (NameError, TypeError):
         return signature
     parameters = [
