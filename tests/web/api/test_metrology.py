@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -117,9 +117,7 @@ def test_compliance_of_own_enterprise_and_404_for_another(
     assert hidden.status_code == 404
 
 
-def test_tag_status_leaves_out_other_enterprises_tags(
-    client: Client, web_world: WebWorld
-) -> None:
+def test_tag_status_leaves_out_other_enterprises_tags(client: Client, web_world: WebWorld) -> None:
     own, other = web_world.tenants["A"].tag, web_world.tenants["B"].tag
     web_world.instruments["A"].tags.add(own)
     build_metrology(web_world.instruments["A"])
@@ -140,8 +138,9 @@ def test_qualified_staff_uploads_a_certificate(client: Client, web_world: WebWor
     assert reply.status_code == 201, reply.content
     stored = Certificate.objects.get(pk=reply.json()["id"])
     assert stored.number == "JD-API-1"
-    assert stored.document is not None and stored.document.content_type == "application/pdf"
-    assert stored.calibrated_on < date.today() + timedelta(days=1)
+    assert stored.signed_by_id == staff.pk
+    assert stored.document is not None
+    assert stored.document.content_type == "application/pdf"
 
 
 def test_hostile_upload_is_refused_with_its_reason(client: Client, web_world: WebWorld) -> None:
@@ -179,7 +178,8 @@ def test_review_transitions_are_audited_and_sided(client: Client, web_world: Web
     signed_in(client, web_world.users[RoleChoices.METROLOGY_REVIEWER])
     finding = {"clause": "GB 17167 4.3.2", "text": "台账缺安装位置", "severity": "major"}
     returned = client.post(
-        url, {"action": "return", "note": "补正", "findings": [finding]},
+        url,
+        {"action": "return", "note": "补正", "findings": [finding]},
         content_type="application/json",
     )
     assert returned.status_code == 200, returned.content

@@ -16,8 +16,13 @@ from ninja import File, Form, ModelSchema, Query, Router, Schema, Status, Upload
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tanji.metrology import calibration, compliance, queries, reviews, traceability
-from tanji.metrology.models import CalibrationPlan, Certificate, Instrument, PersonnelDocument
-from tanji.metrology.models import Review as ReviewModel
+from tanji.metrology.models import (
+    CalibrationPlan,
+    Certificate,
+    Instrument,
+    PersonnelDocument,
+    Review as ReviewModel,
+)
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, api_requires
 
@@ -374,7 +379,5 @@ def tag_status(
     request: HttpRequest, tag_ids: Query[list[int]], at: date | None = None
 ) -> list[queries.TagStatus]:
     """Metrology status of the visible tags among ``tag_ids`` at ``at`` (default today)."""
-    statuses = queries.tag_metrology_status(
-        actor_of(request), tag_ids, at or timezone.localdate()
-    )
+    statuses = queries.tag_metrology_status(actor_of(request), tag_ids, at or timezone.localdate())
     return list(statuses.values())
