@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import paho.mqtt.client as mqtt
 import pytest
+from django.db import OperationalError
 
 from tanji.evidence.models import QuarantineEntry, RawEnvelope
 from tanji.gateways.mqtt import MqttIntake, MqttSettings, parse_topic
@@ -57,10 +58,20 @@ class Terminal:
 
 
 def wait_until(condition: object, timeout_s: float = 10.0) -> None:
+    """Poll ``condition`` while the intake thread works.
+
+    The test database on SQLite is a shared-cache in-memory database, where a reader meets the
+    writer's table lock at once ("database table is locked") instead of waiting: that only means
+    "not yet", so the poll tries again.
+    """
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
+        try:
+            if condition():  # type: ignore[operator]
+                return
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
         time.sleep(0.05)
     raise AssertionError("condition not reached")
 
