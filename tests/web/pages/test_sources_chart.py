@@ -91,5 +91,7 @@ def test_bad_parameter_names_the_field(client: Client, sim: SimulatedLine) -> No
 def test_metering_page_binds_the_live_chart(client: Client, sim: SimulatedLine) -> None:
     signed_in(client, MembershipFactory(enterprise_id=sim.enterprise_id).user)
     body = client.get(reverse("pages:metering"), {"enterprise": sim.enterprise_id}).content.decode()
-    assert f'data-chart-url="{reverse("pages:metering_chart")}?enterprise={sim.enterprise_id}"' in body
+    assert (
+        f'data-chart-url="{reverse("pages:metering_chart")}?enterprise={sim.enterprise_id}"' in body
+    )
     assert 'data-chart-refresh-s="5"' in body

@@ -42,7 +42,10 @@ def _int_param(request: HttpRequest, name: str, default: int | None) -> int | No
         return int(raw)
     except ValueError:
         raise ChartQueryError(
-            "web.chart_param", "{field} must be a whole number, got {value!r}", field=name, value=raw
+            "web.chart_param",
+            "{field} must be a whole number, got {value!r}",
+            field=name,
+            value=raw,
         ) from None
 
 
