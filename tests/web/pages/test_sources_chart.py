@@ -95,3 +95,4 @@ def test_metering_page_binds_the_live_chart(client: Client, sim: SimulatedLine) 
         f'data-chart-url="{reverse("pages:metering_chart")}?enterprise={sim.enterprise_id}"' in body
     )
     assert 'data-chart-refresh-s="5"' in body
+    assert f'<option value="{sim.enterprise_id}" selected>' in body  # the scope form keeps it

@@ -95,6 +95,9 @@ def metering(request: HttpRequest) -> HttpResponse:
         )
     chosen = {k: request.GET[k] for k in ("enterprise", "line") if request.GET.get(k, "").isdigit()}
     context = {
+        "chart_enterprises": tenancy_queries.enterprises(actor).order_by("pk"),
+        "chart_lines": plant_queries.lines(actor).select_related("enterprise").order_by("pk"),
+        "chosen": chosen,
         "chart_url": f"{reverse('pages:metering_chart')}?{urlencode(chosen)}",
         "chart_refresh_s": REFRESH_S,
         "rows": rows,
