@@ -85,7 +85,9 @@ def test_bad_parameter_names_the_field(client: Client, sim: SimulatedLine) -> No
     signed_in(client, MembershipFactory(enterprise_id=sim.enterprise_id).user)
     status, body = _chart(client, hours="six")
     assert status == 400
-    assert body == {"code": "web.chart_param", "params": {"field": "hours", "value": "six"}}
+    assert body["code"] == "web.chart_param"
+    assert body["params"] == {"field": "hours", "value": "six"}
+    assert body["message"] == "hours 必须是整数，而不是 six。"
 
 
 def test_metering_page_binds_the_live_chart(client: Client, sim: SimulatedLine) -> None:

@@ -21,6 +21,7 @@ from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, requires
+from tanji.web.error_messages import translate
 
 #: The three source types of the live chart (fuel combustion, process, purchased electricity).
 CATEGORIES = (CategoryChoices.FUEL, CategoryChoices.PROCESS, CategoryChoices.ELECTRICITY)
@@ -103,7 +104,8 @@ def metering_chart(request: HttpRequest) -> JsonResponse:
         hours = _int_param(request, "hours", DEFAULT_HOURS) or DEFAULT_HOURS
         until = _int_param(request, "until", None) or int(time.time() * 1000)
     except ChartQueryError as error:
-        return JsonResponse({"code": error.code, "params": error.params}, status=400)
+        body = {"code": error.code, "message": translate(error), "params": dict(error.params)}
+        return JsonResponse(body, status=400)
     if enterprise_id is None:
         return JsonResponse({"series": []})
     option = source_chart(actor, enterprise_id, line_id, until, min(max(hours, 1), MAX_HOURS))
