@@ -77,6 +77,18 @@ def test_series_picks_the_resolution_from_the_range(sim: SimulatedLine) -> None:
     assert years.co2_t == pytest.approx([sum(hours.co2_t)])
 
 
+def test_series_of_every_method_adds_the_uncounted_accounting_figures(sim: SimulatedLine) -> None:
+    actor = _viewer(sim.enterprise_id)
+    window = (ts_ms(DAY), ts_ms(DAY) + 86_400_000)
+    counted = queries.Scope(sim.enterprise_id, sim.line.pk, category="fuel")
+    assert queries.series(actor, counted, *window, "hour").ts == []  # the stack counts, by CEMS
+    every = queries.Scope(sim.enterprise_id, sim.line.pk, category="fuel", counted_only=False)
+    fuel = queries.series(actor, every, *window, "hour")
+    rows = EmissionFigure.objects.filter(line_id=sim.line.pk, category="fuel", in_clinker=True)
+    assert len(fuel.ts) == 10
+    assert sum(fuel.co2_t) == pytest.approx(rows.aggregate(s=Sum("co2_t"))["s"])
+
+
 def test_comparison_and_drill_down_reach_the_raw_samples(sim: SimulatedLine) -> None:
     actor = _viewer(sim.enterprise_id)
     window = (ts_ms(DAY), ts_ms(DAY + timedelta(hours=10)))

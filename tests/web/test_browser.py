@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tanji.emissions import queries, services
 from tanji.plant import queries as plant_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.choices import RoleChoices
+from tanji.tenancy.models import User
+from tanji.timeseries.samples import ts_ms
+from tanji.web.templatetags.tanji import figure
 from tests.components import CHROMIUM_ARGS
+from tests.emissions.factories import SimulatedLine, feed, record_lab, simulated_line
+from tests.tenancy.factories import MembershipFactory
 from tests.web.conftest import PASSWORD, WebWorld
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -132,3 +139,64 @@ def test_language_switch(page: Page, web_world: WebWorld) -> None:
     expect(page.locator("h1")).to_have_text("Information management")
     page.select_option("#language-form select", "zh-hans")
     expect(page.locator("h1")).to_have_text("信息管理")
+
+
+def _hour(at: datetime) -> datetime:
+    return at.replace(minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture
+def live_line() -> SimulatedLine:
+    """The simulated line with two finished hours before the current one, figures computed."""
+    sim = simulated_line()
+    start, end = _hour(datetime.now(UTC)) - timedelta(hours=3), _hour(datetime.now(UTC))
+    end -= timedelta(hours=1)
+    record_lab(sim, start - timedelta(days=1), end + timedelta(hours=2))
+    feed(sim, start, end)
+    services.recompute(Actor.system(), sim.line.pk, ts_ms(start), ts_ms(end))
+    services.recompute_site(Actor.system(), sim.line.site_id, ts_ms(start), ts_ms(end))
+    return sim
+
+
+def _viewer_of(sim: SimulatedLine) -> User:
+    return MembershipFactory(enterprise_id=sim.enterprise_id, role=RoleChoices.VIEWER).user
+
+
+def test_overview_shows_the_engines_figures(page: Page, live_line: SimulatedLine) -> None:
+    viewer = _viewer_of(live_line)
+    sign_in(page, viewer.username)
+    page.goto("/overview/")
+    row = page.locator("#live-emissions tbody tr", has_text=str(live_line.line.enterprise)).first
+    cells = row.locator("td")
+    summary = queries.summary(Actor.for_user(viewer), live_line.enterprise_id)
+    expected = [p.boundaries[b] for p in summary.periods for b in ("clinker", "enterprise")]
+    assert [p.period for p in summary.periods] == ["today", "month", "ytd"]
+    assert expected[-1].co2_t > 0  # the year holds the fed hours whenever the test runs
+    for column, figures in enumerate(expected, start=1):
+        text = cells.nth(column).inner_text()
+        assert text.startswith(figure(figures.co2_t, "t CO2", figures.u_t, 5, True))
+        assert float(text.split()[0]) == pytest.approx(figures.co2_t, rel=1e-4)
+
+
+CHART_DATA = """id => {
+  const chart = echarts.getInstanceByDom(document.getElementById(id));
+  const option = chart && chart.getOption();
+  return option && option.series ? option.series.map(s => s.data) : null;
+}"""
+
+
+def test_metering_chart_follows_the_live_feed(page: Page, live_line: SimulatedLine) -> None:
+    sign_in(page, _viewer_of(live_line).username)
+    page.goto(f"/metering/?enterprise={live_line.enterprise_id}&line={live_line.line.pk}")
+    page.wait_for_function(f"() => ({CHART_DATA})('source-live-chart')?.[0]?.length > 0")
+    before = page.evaluate(CHART_DATA, "source-live-chart")
+    assert [len(data) for data in before] == [2, 2, 2]  # fuel, process, electricity
+    hour = _hour(datetime.now(UTC))
+    feed(live_line, hour - timedelta(hours=1), hour, listener=services.on_samples_committed)
+    page.wait_for_function(
+        f"() => ({CHART_DATA})('source-live-chart')?.[0]?.length === 3", timeout=20_000
+    )
+    after = page.evaluate(CHART_DATA, "source-live-chart")
+    assert after[0][:2] == before[0][:2]
+    assert after[0][2][0] == ts_ms(hour - timedelta(hours=1))
+    assert all(value > 0 for _ts, value in after[0] + after[1])

@@ -35,12 +35,18 @@ RESOLUTIONS = ("minute", "hour", "day", "month")
 
 @dataclass(frozen=True)
 class Scope:
-    """What a series sums: an enterprise, optionally one line, one boundary and one category."""
+    """What a series sums: an enterprise, optionally one line, one boundary and one category.
+
+    ``counted_only=False`` (hourly figures only) also sums the figures of a method that is not the
+    counted one — the accounting CO2 of fuel and process under a CEMS-counted kiln stack — so a
+    chart can split emissions by source type where the counted total is measured at the stack.
+    """
 
     enterprise_id: int
     line_id: int | None = None
     boundary: str = "clinker"
     category: str | None = None
+    counted_only: bool = True
 
 
 @dataclass(frozen=True)
@@ -79,11 +85,12 @@ def series(
 def _hours(actor: Actor, scope: Scope, start_ms: int, end_ms: int) -> Series:
     rows = EmissionFigure.objects.visible_to(actor).filter(
         enterprise_id=scope.enterprise_id,
-        counted=True,
         hour__gte=start_ms,
         hour__lt=end_ms,
         **{f"in_{scope.boundary}": True},
     )
+    if scope.counted_only:
+        rows = rows.filter(counted=True)
     if scope.line_id is not None:
         rows = rows.filter(line_id=scope.line_id)
     if scope.category is not None:

@@ -103,6 +103,7 @@ MESSAGES: dict[str, Promise] = {
     "web.import_header": _("The file lacks the columns: {missing}."),
     "web.import_value": _("Row {row}, column {column}: {value} is not {expected}."),
     "web.import_format": _("The file is neither CSV nor Excel (.xlsx)."),
+    "web.chart_param": _("{field} must be a whole number, not {value}."),
 }
 
 

@@ -12,6 +12,8 @@ from typing import Any
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tanji.metrology import queries as metrology_queries
@@ -23,6 +25,7 @@ from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, requires
 from tanji.web.pages.overview.charts import capacity_bars, pie
 from tanji.web.pages.overview.live import live_context, source_shares
+from tanji.web.pages.overview.sources_chart import REFRESH_S
 
 
 @requires(Action.VIEW)
@@ -90,7 +93,13 @@ def metering(request: HttpRequest) -> HttpResponse:
                 "tags": [(t, instruments_by_tag.get(t.pk, [])) for t in tags],
             }
         )
+    chosen = {k: request.GET[k] for k in ("enterprise", "line") if request.GET.get(k, "").isdigit()}
     context = {
+        "chart_enterprises": tenancy_queries.enterprises(actor).order_by("pk"),
+        "chart_lines": plant_queries.lines(actor).select_related("enterprise").order_by("pk"),
+        "chosen": chosen,
+        "chart_url": f"{reverse('pages:metering_chart')}?{urlencode(chosen)}",
+        "chart_refresh_s": REFRESH_S,
         "rows": rows,
         "category_chart": pie(_("Emission sources by category"), categories),
         "shares": source_shares(actor),

@@ -10,11 +10,13 @@
     var url = element.getAttribute("data-chart-url");
     var every = parseInt(element.getAttribute("data-chart-refresh-s") || "0", 10);
     if (url && every > 0 && !element.dataset.chartTimer) {
-      element.dataset.chartTimer = String(setInterval(function () {
+      var refresh = function () {
         fetch(url, { headers: { "Accept": "application/json" } })
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (option) { if (option) { chart.setOption(option, true); } });
-      }, every * 1000));
+      };
+      if (!raw) { refresh(); }  // nothing drawn yet: fetch at once, then every few seconds
+      element.dataset.chartTimer = String(setInterval(refresh, every * 1000));
     }
   }
   function renderAll(root) {
