@@ -117,7 +117,7 @@ def test_edited_reading_fails_its_signature(
     assert main(["verify", str(path), "--log-key", vkey, "--json"]) == 1
     checks = json.loads(capsys.readouterr().out)["checks"]
     failed = {(c["name"], c["subject"]) for c in checks if c["status"] == "fail"}
-    assert ("record.signature", "record envelope-1") in failed
+    assert ("record.signature", f"record {record['id']}") in failed
     assert ("figure.inputs", "fuel_combustion") in failed
     assert not any(c["name"] == "figure.recomputed" for c in checks)
 
