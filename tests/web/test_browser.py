@@ -109,7 +109,13 @@ def test_lab_analyst_imports_a_csv_with_one_bad_row(
 def test_regulator_reaches_every_enterprise(page: Page, web_world: WebWorld) -> None:
     sign_in(page, web_world.users["regulator"].username)
     page.goto("/province/")
-    expect(page.locator("#province-scatter canvas")).to_be_attached()
+    expect(page.locator("#province-map canvas")).to_be_attached()
+    regions = page.wait_for_function(
+        "() => { const c = echarts.getInstanceByDom(document.getElementById('province-map'));"
+        " const o = c && c.getOption(); return o && o.geo && o.geo.length"
+        " && echarts.getMap('hubei') && echarts.getMap('hubei').geoJSON.features.length; }"
+    )
+    assert regions.json_value() == 17  # every prefecture of Hubei outlined
     for name in ("A", "B"):
         enterprise = str(web_world.tenants[name].enterprise)
         page.goto("/province/")

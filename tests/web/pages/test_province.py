@@ -8,7 +8,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tanji.web.pages.province.charts import EnterprisePoint, province_scatter, symbol_size
+from tanji.web.pages.province.charts import (
+    EnterprisePoint,
+    capacity_by_city,
+    province_map,
+    symbol_size,
+)
 from tests.web.conftest import WebWorld, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -40,14 +45,35 @@ def test_enterprise_roles_are_refused(client: Client, web_world: WebWorld, role:
     assert client.get(reverse("pages:province")).status_code == 403
 
 
-def test_scatter_places_each_enterprise_at_its_city(client: Client, web_world: WebWorld) -> None:
+def test_map_places_each_enterprise_at_its_city(client: Client, web_world: WebWorld) -> None:
     signed_in(client, web_world.users["regulator"])
     page = client.get(reverse("pages:province")).content.decode()
     assert "111.2" in page  # Yichang's longitude (tenant A)
-    option = province_scatter([EnterprisePoint("甲", "宜昌市", 111.29, 30.69, 5000.0, "/x")])
-    point = option["series"][0]["data"][0]
+    assert 'data-chart-map="hubei"' in page
+    assert "hubei.geo.json" in page
+    option = province_map([EnterprisePoint("甲", "宜昌市", 111.29, 30.69, 5000.0, "/x")])
+    assert option["geo"]["map"] == "hubei"
+    point = option["series"][1]["data"][0]
+    assert option["series"][1]["coordinateSystem"] == "geo"
     assert point["value"] == [111.29, 30.69, 5000.0]
     assert json.dumps(option, ensure_ascii=False)
+
+
+def test_prefectures_are_shaded_by_their_total_capacity() -> None:
+    points = [
+        EnterprisePoint("甲", "宜昌市", 111.29, 30.69, 5000.0, "/a"),
+        EnterprisePoint("乙", "宜昌市", 111.30, 30.70, 2500.0, "/b"),
+        EnterprisePoint("丙", "黄石市", 115.04, 30.20, 4000.0, "/c"),
+    ]
+    totals = capacity_by_city(points)
+    assert len(totals) == 17  # every prefecture of Hubei, shaded 0 where no kiln
+    assert totals["宜昌市"] == 7500.0
+    assert totals["黄石市"] == 4000.0
+    assert totals["武汉市"] == 0.0
+    option = province_map(points)
+    assert option["visualMap"]["max"] == 7500.0
+    shaded = {d["name"]: d["value"] for d in option["series"][0]["data"]}
+    assert shaded == totals
 
 
 def test_marker_area_grows_with_capacity() -> None:

@@ -23,7 +23,7 @@ from tanji.tenancy.actor import Actor
 from tanji.tenancy.choices import ScopeChoices
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, requires
-from tanji.web.pages.province.charts import EnterprisePoint, province_scatter
+from tanji.web.pages.province.charts import EnterprisePoint, province_map
 
 PROVINCE_SCOPES = frozenset({ScopeChoices.PROVINCE, ScopeChoices.PLATFORM})
 
@@ -70,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
             points.append(
                 EnterprisePoint(name, city.name_zh, city.longitude, city.latitude, capacity, url)
             )
-    context = {"rows": rows, "scatter": province_scatter(points)}
+    context = {"rows": rows, "province_map": province_map(points)}
     return render(request, "web/province/index.html", context)
 
 

@@ -1,9 +1,23 @@
 // Generic chart binding: every element with data-chart-options holds an ECharts option object
 // built on the server (charts.py); elements with data-chart-url refresh from that URL.
+// An element with data-chart-map="NAME" and data-chart-map-url draws on a GeoJSON map: the
+// outlines are fetched once per page and registered under NAME before the option is set.
 (function () {
   "use strict";
+  var maps = {};
+  function withMap(element, draw) {
+    var name = element.getAttribute("data-chart-map");
+    var url = element.getAttribute("data-chart-map-url");
+    if (!name || !url || window.echarts.getMap(name)) { draw(); return; }
+    maps[name] = maps[name] || fetch(url).then(function (r) { return r.json(); })
+      .then(function (geo) { window.echarts.registerMap(name, geo); });
+    maps[name].then(draw);
+  }
   function render(element) {
     if (!window.echarts) { return; }
+    withMap(element, function () { draw(element); });
+  }
+  function draw(element) {
     var chart = window.echarts.getInstanceByDom(element) || window.echarts.init(element);
     var raw = element.getAttribute("data-chart-options");
     if (raw) { chart.setOption(JSON.parse(raw), true); }
