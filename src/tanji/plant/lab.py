@@ -30,7 +30,6 @@ from tanji.tenancy.writes import save_new
 __all__ = [
     "ResultInput",
     "correct_lab_result",
-    "lab_record",
     "record_lab_analysis",
 ]
 
@@ -108,7 +107,7 @@ def lab_record(analysis: LabAnalysis, channel: str, submitted_by: str) -> bytes:
         records.LabResultRecord(
             r.parameter, r.value, r.unit, r.standard_uncertainty, r.method_standard
         )
-        for r in LabResult.objects.filter(analysis=analysis)
+        for r in analysis.results.all()
     ]
     return records.canonical(
         {
