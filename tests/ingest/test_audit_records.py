@@ -119,7 +119,8 @@ def test_tampered_lab_rows_are_found(
     issue_checkpoint(platform, ORIGIN)
     tamper(rows)
     found = audit(platform.public_key(), ORIGIN)
-    assert [d.kind for d in found] == [kind] * len(found) and found
+    assert [d.kind for d in found] == [kind] * len(found)
+    assert found
     assert where in found[0].detail
     assert "plant_labanalysis id=" in found[0].location
 

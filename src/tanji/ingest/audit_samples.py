@@ -19,8 +19,8 @@ from tanji.ingest.model import Authenticated, Hj212Content, Submission
 from tanji.ingest.validate import converted
 from tanji.plant.models import Tag
 from tanji.protocols.hj212 import decode_record, scan
-from tanji.protocols.records import parse_record
 from tanji.protocols.readings import Reading
+from tanji.protocols.records import parse_record
 from tanji.timeseries.models import Sample, SampleVersion
 from tanji.timeseries.samples import ts_ms
 from tanji.trust.dsse import decode_envelope

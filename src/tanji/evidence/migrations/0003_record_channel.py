@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0002_document_channel'),
+        ("evidence", "0002_document_channel"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='quarantineentry',
-            name='channel',
-            field=models.CharField(choices=[('https', 'HTTPS'), ('mqtt', 'MQTT'), ('hj212', 'HJ 212'), ('manual', 'Manual entry'), ('file', 'File import'), ('document', 'Document hash'), ('record', 'Platform record')], max_length=8, verbose_name='channel'),
+            model_name="quarantineentry",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("https", "HTTPS"),
+                    ("mqtt", "MQTT"),
+                    ("hj212", "HJ 212"),
+                    ("manual", "Manual entry"),
+                    ("file", "File import"),
+                    ("document", "Document hash"),
+                    ("record", "Platform record"),
+                ],
+                max_length=8,
+                verbose_name="channel",
+            ),
         ),
         migrations.AlterField(
-            model_name='rawenvelope',
-            name='channel',
-            field=models.CharField(choices=[('https', 'HTTPS'), ('mqtt', 'MQTT'), ('hj212', 'HJ 212'), ('manual', 'Manual entry'), ('file', 'File import'), ('document', 'Document hash'), ('record', 'Platform record')], max_length=8, verbose_name='channel'),
+            model_name="rawenvelope",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("https", "HTTPS"),
+                    ("mqtt", "MQTT"),
+                    ("hj212", "HJ 212"),
+                    ("manual", "Manual entry"),
+                    ("file", "File import"),
+                    ("document", "Document hash"),
+                    ("record", "Platform record"),
+                ],
+                max_length=8,
+                verbose_name="channel",
+            ),
         ),
     ]
