@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tanji.evidence.figures import recompute_figure
+from tanji.evidence.figures import check_factors, recompute_figure
 from tanji.trust.bundle import Check, verdict, verify_bundle
 from tanji.trust.bundle_document import decode_bundle
 from tanji.trust.errors import TrustError
@@ -74,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         trusted_logs=logs,
         trusted_witnesses=witnesses,
         recompute=None if args.no_recompute else recompute_figure,
+        check_factors=None if args.no_recompute else check_factors,
     )
     outcome = verdict(checks)
     if args.json:
