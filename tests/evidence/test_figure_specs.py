@@ -134,7 +134,8 @@ def test_process_figure_matches_the_worked_examples(
     assert [r["kind"] for r in document["records"]].count("lab") == 3
     [factor] = document["factors"]
     assert (factor["id"], factor["unit"]) == ("clinker.mgo_noncarbonate_fraction", "fraction")
-    assert factor["source"] and factor["clause"]
+    assert factor["source"]
+    assert factor["clause"]
     status, checks = verify(path, vkey, capsys)
     assert status == 3  # lab results are unsigned: the figure's trust level is lower
     assert by_name(checks, "figure.recomputed")[0]["status"] == "pass"

@@ -73,7 +73,8 @@ def export_bundle(
     ]
     if figure is not None:
         rows += [(f"lab-{r.pk}", "lab", r) for r in _lab_records(enterprise, figure, (start, end))]
-    claim, library, factors = None, None, ()
+    claim, library = None, None
+    factors: tuple[BundleFactor, ...] = ()
     if figure is not None:  # before the checkpoint: a refused figure leaves no trace
         payloads = {rid: (bytes(r.body), kind) for rid, kind, r in rows}
         claim, library, factors = _figure(figure, payloads)

@@ -113,7 +113,7 @@ def lab_record(analysis: LabAnalysis, channel: str, submitted_by: str) -> bytes:
         {
             "analysed_at": records.iso(analysis.analysed_at),
             "analysis": analysis.pk,
-            "analyst": analysis.analyst.username if analysis.analyst_id else "",
+            "analyst": analysis.analyst.username if analysis.analyst else "",
             "channel": channel,
             "enterprise": analysis.enterprise_id,
             "format": records.LAB_FORMAT,
