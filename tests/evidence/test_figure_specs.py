@@ -31,7 +31,13 @@ from tanji.trust.entries import decode_log_entry, encode_log_entry
 from tanji.trust.keys import PrivateKey
 from tanji.trust.note import verifier_key
 from tests.evidence.factories import World, make_world
-from tests.evidence.test_bundles import ORIGIN, platform, witnessed  # noqa: F401  (fixture)
+from tests.evidence.test_bundles import (  # noqa: F401  (platform: a fixture)
+    ORIGIN,
+    WITNESS,
+    WITNESS_KEY,
+    WITNESS_VKEY,
+    platform,
+)
 from tests.ingest.cases import RECEIVED
 from tests.plant.factories import TagFactory
 
@@ -101,17 +107,18 @@ def write(platform: PrivateKey, spec_of: str, tmp_path: Path) -> tuple[dict[str,
     else:
         spec = electricity_emissions(line.code, JUNE)
     bundle = export_bundle(
-        Actor.system(), world.enterprise.pk, *WINDOW, key=platform, origin=ORIGIN, figure=spec
-    )
+        Actor.system(), world.enterprise.pk, *WINDOW, key=platform, origin=ORIGIN, figure=spec,
+        witness=(WITNESS_KEY, WITNESS),
+    )  # fmt: skip
     log = log_verifier(ORIGIN, platform.public_key())
     path = tmp_path / "bundle.json"
-    path.write_bytes(encode_bundle(witnessed(bundle, log)))
+    path.write_bytes(encode_bundle(bundle))
     return json.loads(path.read_bytes()), path, verifier_key(log)
 
 
 def verify(path: Path, vkey: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict]]:
     capsys.readouterr()
-    status = main(["verify", str(path), "--log-key", vkey, "--json"])
+    status = main(["verify", str(path), "--log-key", vkey, "--witness-key", WITNESS_VKEY, "--json"])
     return status, json.loads(capsys.readouterr().out)["checks"]
 
 

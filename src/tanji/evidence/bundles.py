@@ -25,8 +25,9 @@ from tanji.evidence.checkpoints import issue_checkpoint
 from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
 from tanji.evidence.figures import FigureSpec, bundle_factors, claim_figure
 from tanji.evidence.log import leaf_data, open_tree
-from tanji.evidence.models import RawEnvelope, TerminalKey
+from tanji.evidence.models import RawEnvelope, SignedCheckpoint, TerminalKey
 from tanji.evidence.services import key_record
+from tanji.evidence.witness import cosign, witness_verifier_key
 from tanji.protocols.records import LAB_FORMAT, parse_record, record_format
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
@@ -59,8 +60,12 @@ def export_bundle(
     origin: str,
     device_id: str = "",
     figure: FigureSpec | None = None,
+    witness: tuple[PrivateKey, str] | None = None,
 ) -> EvidenceBundle:
     """The bundle of the enterprise's signed envelopes received in ``[start, end)``.
+
+    With ``witness`` (key, name) the checkpoint is cosigned by the provincial witness and the
+    bundle carries the cosigned note and the witness's verifier key.
 
     Raises:
         AccountingError: ``figure`` cannot be computed from these envelopes (named input).
@@ -78,7 +83,7 @@ def export_bundle(
     if figure is not None:  # before the checkpoint: a refused figure leaves no trace
         payloads = {rid: (bytes(r.body), kind) for rid, kind, r in rows}
         claim, library, factors = _figure(figure, payloads)
-    checkpoint = issue_checkpoint(key, origin)
+    checkpoint, note, witnesses = _checkpoint(key, origin, witness)
     tree = open_tree()
     records = tuple(
         bundle_record(
@@ -91,14 +96,25 @@ def export_bundle(
         suite=key.suite,
         tenant=str(enterprise.pk),
         verifier_key=verifier_key(log_verifier(origin, key.public_key())),
-        checkpoint=checkpoint.note.encode("utf-8"),
-        witnesses=(),
+        checkpoint=note.encode("utf-8"),
+        witnesses=witnesses,
         keys=tuple(bundle_key(key_record(k)) for k in keys),
         records=records,
         factor_library=library,
         figure=claim,
         factors=factors,
     )
+
+
+def _checkpoint(
+    key: PrivateKey, origin: str, witness: tuple[PrivateKey, str] | None
+) -> tuple[SignedCheckpoint, str, tuple[str, ...]]:
+    """A fresh checkpoint, its note (cosigned when a witness is given) and witness keys."""
+    checkpoint = issue_checkpoint(key, origin)
+    if witness is None:
+        return checkpoint, checkpoint.note, ()
+    cosigned = cosign(checkpoint, witness=witness[0], name=witness[1], log_key=key, origin=origin)
+    return checkpoint, cosigned.note, (witness_verifier_key(*witness),)
 
 
 def _signed_envelopes(

@@ -8,7 +8,9 @@ was proven and what was not. The checks:
    the bundle then only proves self-consistency; the fingerprint is shown to compare).
 2. ``checkpoint.signature`` — the log signed the checkpoint (C2SP signed-note).
 3. ``checkpoint.origin`` (only when it fails: the origin line is not the log key's name) and
-   ``checkpoint.cosignature`` — each witness named (or pinned) cosigned it.
+   ``checkpoint.cosignature`` — each witness pinned by the caller cosigned it; without pinned
+   witnesses, those the bundle names are checked, each with a skipped ``witness.key_pinned``
+   (a key the bundle brings proves only that *someone* cosigned).
 4. per record: ``record.entry`` (canonical log entry), ``record.time`` (received no later than
    the earliest cosignature, 5 min skew), ``record.inclusion`` (RFC 9162 proof to
    the checkpoint root), ``record.signature`` (DSSE, by a key in the bundle),
@@ -169,6 +171,8 @@ def _check_cosignatures(
             continue
         if not trusted:
             witnesses.append(named)
+            detail = f"no trusted witness key given; {named.name} key {named.key.key_id}"
+            checks.append(Check("witness.key_pinned", named.name, "skip", detail))
     for witness in witnesses:
         as_cosigner = cosigner(witness.name, witness.key)
         try:
