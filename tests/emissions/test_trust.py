@@ -22,7 +22,7 @@ START = datetime(2025, 6, 2, tzinfo=UTC)
 HOUR = 3_600_000
 
 
-def _delivered_unsigned(sim: SimulatedLine, tag: str, hour: int) -> None:
+def _delivered_unsigned(sim: SimulatedLine, tag: str, hour: int, start: datetime = START) -> None:
     """Mark one hour of a tag's samples as delivered by an HJ 212 logger (an unsigned envelope)."""
     body = f"##unsigned frame {tag} {hour}".encode()
     index = append_envelope(body, START)
@@ -31,12 +31,12 @@ def _delivered_unsigned(sim: SimulatedLine, tag: str, hour: int) -> None:
         trust_level=TrustLevelChoices.UNSIGNED, body=body, sha256=hashlib.sha256(body).hexdigest(),
         received_at=START, log_index=index, sample_count=60,
     )  # fmt: skip
-    start = ts_ms(START) + hour * HOUR
+    first = ts_ms(start) + hour * HOUR
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE timeseries_sample SET evidence_id = %s WHERE tag_id = %s AND ts >= %s"
             " AND ts < %s",
-            [envelope.pk, sim.tag_ids[tag], start, start + HOUR],
+            [envelope.pk, sim.tag_ids[tag], first, first + HOUR],
         )
 
 
