@@ -193,10 +193,10 @@ def lab_tag(line: int | None, material: str, parameter: str) -> str:
 
 
 def lab_readings(body: bytes) -> list[LabReading]:
-    """The results of a lab record as readings at the sampling time.
+    """The results of a lab record as readings at the sampling time, in the units reported.
 
-    Percentages are given as fractions (unit ``1``): the accounting formulas take mass
-    fractions (GB/T 32151.8 clinker CaO/MgO), and lab sheets report per cent.
+    A figure reference converts per cent to the mass fraction the formulas take by naming the
+    unit ``1`` (:data:`tanji.accounting.figure.CONVERSIONS`).
 
     Raises:
         RecordFormatError: the body is not a canonical lab record.
@@ -207,9 +207,6 @@ def lab_readings(body: bytes) -> list[LabReading]:
     time = datetime.fromisoformat(record["sampled_at"])
     readings = []
     for result in record["results"]:
-        value, unit = result["value"], result["unit"]
-        if unit == "%":
-            value, unit = value / 100.0, "1"
         tag = lab_tag(record["line"], record["material"], result["parameter"])
-        readings.append(LabReading(tag, time, value, unit))
+        readings.append(LabReading(tag, time, result["value"], result["unit"]))
     return readings
