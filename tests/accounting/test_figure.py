@@ -184,3 +184,10 @@ def test_clinker_process_is_the_sum_of_the_worked_carbonate_and_toc_examples() -
     assert evaluate("clinker_process", without_dust) == pytest.approx(
         ef * p05["inputs"]["clinker_t"] + p06["expected"]["co2_t"], rel=1e-9
     )
+
+
+def test_delta_over_sub_meters_sums_each_meters_delta() -> None:
+    ref = parse_reference("delta(A+B, MWh)", "input 'x'")
+    rows = [("A", 0, 1000.0), ("A", 1, 3000.0), ("B", 0, 50_000.0), ("B", 1, 50_500.0)]
+    samples = [Sample(t, T0 + timedelta(hours=h), v, "kWh", True) for t, h, v in rows]
+    assert resolve(ref, iter(samples), "input 'x'") == (pytest.approx(2.5, rel=1e-12), 4)

@@ -205,3 +205,15 @@ def test_tampered_process_bundle_fails(
     status, checks = verify(path, vkey, capsys)
     assert status == 1
     assert {c["name"] for c in checks if c["status"] == "fail"} == failing
+
+
+def test_electricity_reads_the_line_meter_else_its_sub_meters() -> None:
+    from tanji.evidence.figure_specs import electricity_meters
+
+    assert electricity_meters("L2", {"L2-EL-LINE-TOT", "L2-EL-KILN"}) == ("EL-LINE-TOT",)
+    assert electricity_meters("L2", {"L2-EL-KILN", "L2-EL-AUX", "L1-EL-LINE-TOT"}) == (
+        "EL-KILN",
+        "EL-AUX",
+    )
+    spec = electricity_emissions("L2", JUNE, meters=("EL-KILN", "EL-AUX"))
+    assert spec.inputs["purchased_mwh"] == "delta(L2-EL-KILN+L2-EL-AUX, MWh)"

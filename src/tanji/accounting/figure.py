@@ -16,7 +16,8 @@ independent verifier recomputes the figure with the same code the platform used 
 ``delta(TAG, UNIT)``
     what a ``total_increasing`` counter (a totaliser, an energy meter) counted between its
     readings: Σ of the positive steps, and after a reset (a step down) the new reading
-    itself (HA long-term statistics, standards §6 counters).
+    itself (HA long-term statistics, standards §6 counters). ``TAG`` may be several tags
+    joined by ``+`` (sub-meters): the sum of each one's delta.
 ``factor(ENTRY_ID)``
     the value of a factor-library entry (the library version is checked by the caller).
 ``const(NUMBER, UNIT)``
@@ -38,7 +39,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -143,6 +144,11 @@ def resolve(
             ``figure.no_readings`` (no valid reading in the period) or ``figure.not_single``
             (``value`` over more than one reading).
     """
+    if reference.function == "delta" and "+" in reference.tag:
+        pool = list(samples)
+        tags = reference.tag.split("+")
+        parts = [resolve(replace(reference, tag=t), pool, where, period) for t in tags]
+        return math.fsum(v for v, _ in parts), sum(n for _, n in parts)
     expected = f"{reference.unit}/h" if reference.function == "total" else reference.unit
     timed: list[tuple[datetime, float]] = []
     for sample in samples:

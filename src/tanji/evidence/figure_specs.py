@@ -15,10 +15,29 @@ from tanji.accounting.factors import FactorLibrary, load_library
 from tanji.evidence.figures import FigureSpec
 from tanji.protocols.records import lab_tag
 
-__all__ = ["FIGURE_KINDS", "electricity_emissions", "process_emissions"]
+__all__ = [
+    "FIGURE_KINDS",
+    "LINE_METERS",
+    "SUB_METERS",
+    "electricity_emissions",
+    "electricity_meters",
+    "process_emissions",
+]
 
 #: The figure kinds the export offers besides ``coal_combustion``.
 FIGURE_KINDS = ("process", "electricity")
+#: The line's total energy meter, and the sub-meters that stand in for it when it is missing —
+#: the two groups of the engine's ``line_electricity`` binding (``tanji.emissions.bindings``).
+LINE_METERS = ("EL-LINE-TOT",)
+SUB_METERS = (
+    "EL-CRUSHER",
+    "EL-RAWMILL",
+    "EL-COALMILL",
+    "EL-KILN",
+    "EL-ID-FAN",
+    "EL-COOLER",
+    "EL-AUX",
+)
 
 
 def process_emissions(
@@ -57,20 +76,30 @@ def electricity_emissions(
     *,
     grid_key: str = "grid.national",
     library: FactorLibrary | None = None,
+    meters: tuple[str, ...] = LINE_METERS,
 ) -> FigureSpec:
-    """Indirect CO2 of a line's electricity: the line meter's MWh × the grid factor.
+    """Indirect CO2 of a line's electricity: the line meters' MWh × the grid factor.
 
     GB/T 32151.8 net purchased electricity, E = AD × EF; AD the increment of the line's total
-    energy meter (kWh, converted to MWh), EF the library's grid factor valid at the period's
-    start (the clinker guideline 2025 uses the national grid average).
+    energy meter — or of its sub-meters together (``meters``, suffixes) where it has none —
+    in kWh converted to MWh; EF the library's grid factor valid at the period's start (the
+    clinker guideline 2025 uses the national grid average).
     """
     entry = (library or load_library()).lookup(grid_key, period[0].date())
+    tags = "+".join(f"{line_code}-{m}" for m in meters)
     return FigureSpec(
         "electricity",
         {
-            "purchased_mwh": f"delta({line_code}-EL-LINE-TOT, MWh)",
+            "purchased_mwh": f"delta({tags}, MWh)",
             "exported_mwh": "const(0, MWh)",
             "grid_factor_tco2_per_mwh": f"factor({entry.id})",
         },
         period=period,
     )
+
+
+def electricity_meters(line_code: str, tag_codes: set[str]) -> tuple[str, ...]:
+    """The meters of a line the electricity figure reads: its total meter, else its sub-meters."""
+    if all(f"{line_code}-{m}" in tag_codes for m in LINE_METERS):
+        return LINE_METERS
+    return tuple(m for m in SUB_METERS if f"{line_code}-{m}" in tag_codes) or LINE_METERS

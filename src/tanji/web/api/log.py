@@ -23,13 +23,20 @@ from tanji.evidence.checkpoints import (
     issue_checkpoint,
     latest_checkpoint,
 )
-from tanji.evidence.figure_specs import electricity_emissions, process_emissions
+from tanji.evidence.figure_specs import (
+    electricity_emissions,
+    electricity_meters,
+    process_emissions,
+)
 from tanji.evidence.figures import FigureSpec, coal_combustion
 from tanji.evidence.signing import platform_key, witness_key
 from tanji.evidence.witness import witness_checkpoint
 from tanji.plant import queries as plant_queries
+from tanji.plant.models import ProductionLine
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
+from tanji.timeseries.models import Sample
+from tanji.timeseries.samples import ts_ms
 from tanji.trust.bundle_document import write_bundle_zip
 from tanji.web.access import api_requires
 from tanji.web.api.ingest import refusal
@@ -164,7 +171,23 @@ def _figure(
             kind=kind,
             field="figure",
         )
-    line = plant_queries.line(actor, line_id)
+    return line_figure(actor, kind, plant_queries.line(actor, line_id), period)
+
+
+def line_figure(
+    actor: Actor, kind: str, line: ProductionLine, period: tuple[datetime, datetime]
+) -> FigureSpec:
+    """The process or electricity figure of ``line`` (electricity: the meters with readings).
+
+    Like the engine, the line's total meter is read when it has readings in the period, else
+    its sub-meters that have.
+    """
     if kind == "process":
         return process_emissions(line.code, line.pk, period)
-    return electricity_emissions(line.code, period)
+    lo, hi = ts_ms(period[0]), ts_ms(period[1])
+    codes = {
+        tag.code
+        for tag in plant_queries.tags(actor, line_id=line.pk)
+        if Sample.objects.filter(tag_id=tag.pk, ts__gte=lo, ts__lt=hi).exists()
+    }
+    return electricity_emissions(line.code, period, meters=electricity_meters(line.code, codes))
