@@ -141,7 +141,9 @@ def _lab_records(
         return []
     start, end = spec.period or window
     newest: dict[int, RawEnvelope] = {}
-    rows = RawEnvelope.objects.filter(enterprise=enterprise, channel=ChannelChoices.RECORD)
+    rows = RawEnvelope.objects.filter(  # recorded no earlier than sampled
+        enterprise=enterprise, channel=ChannelChoices.RECORD, received_at__gte=start
+    )
     for row in rows.order_by("log_index"):
         body = bytes(row.body)
         if record_format(body) != LAB_FORMAT:
