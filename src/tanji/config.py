@@ -47,6 +47,11 @@ class Settings:
         platform_key_pem: the platform signing key given as PEM (or one-line base64 PEM);
             takes precedence over the file.
         log_origin: the transparency log's origin line in checkpoints.
+        witness_key_file: the provincial witness's cosigning key (PEM, owner-only); default
+            ``data_dir/keys/witness.pem``, generated there in demo mode; without it (outside
+            demo mode) checkpoints are not cosigned.
+        witness_key_pem: the witness key given as PEM; takes precedence over the file.
+        witness_name: the witness's key name in cosignatures (C2SP tlog-cosignature).
     """
 
     data_dir: Path
@@ -58,6 +63,9 @@ class Settings:
     platform_key_file: Path | None = None
     platform_key_pem: Secret = Secret("")
     log_origin: str = "tanji.example/log"
+    witness_key_file: Path | None = None
+    witness_key_pem: Secret = Secret("")
+    witness_name: str = "province.example/witness"
 
 
 def _flag(raw: str | None) -> bool:
@@ -88,4 +96,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         platform_key_pem=Secret(env.get(f"{ENV_PREFIX}PLATFORM_KEY_PEM", "")),
         log_origin=env.get(f"{ENV_PREFIX}LOG_ORIGIN") or "tanji.example/log",
+        witness_key_file=Path(
+            env.get(f"{ENV_PREFIX}WITNESS_KEY_FILE") or data_dir / "keys" / "witness.pem"
+        ),
+        witness_key_pem=Secret(env.get(f"{ENV_PREFIX}WITNESS_KEY_PEM", "")),
+        witness_name=env.get(f"{ENV_PREFIX}WITNESS_NAME") or "province.example/witness",
     )

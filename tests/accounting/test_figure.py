@@ -138,3 +138,56 @@ def test_agreement_tolerance() -> None:
     assert agrees(3.5899845982, 3.5899845982 * (1 + 5e-10))
     assert not agrees(3.5899845982, 3.5899845982 * (1 + 5e-9))
     assert agrees(0.0, 0.0)
+
+
+# Counters and declared values (ADR 0181): delta sums positive steps and restarts after a
+# reset; readings are converted by exact factors only.
+@pytest.mark.parametrize(
+    ("text", "rows", "expected"),
+    [
+        ("delta(M, kWh)", [(0, 100.0, "kWh"), (1, 160.0, "kWh"), (2, 250.0, "kWh")], 150.0),
+        ("delta(M, kWh)", [(2, 250.0, "kWh"), (0, 100.0, "kWh"), (1, 160.0, "kWh")], 150.0),
+        ("delta(M, kWh)", [(0, 990.0, "kWh"), (1, 10.0, "kWh"), (2, 30.0, "kWh")], 30.0),
+        ("delta(M, MWh)", [(0, 5_000_000.0, "kWh"), (1, 19_000_000.0, "kWh")], 14_000.0),
+        ("mean(L, 1)", [(0, 65.4, "%"), (1, 65.6, "%")], 0.655),
+    ],
+)
+def test_counters_and_conversions(
+    text: str, rows: list[tuple[int, float, str]], expected: float
+) -> None:
+    ref = parse_reference(text, "input 'x'")
+    samples = [Sample(ref.tag, T0 + timedelta(hours=h), v, u, True) for h, v, u in rows]
+    assert resolve(ref, samples, "input 'x'")[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_declared_constant_reads_no_records_and_other_units_are_refused() -> None:
+    ref = parse_reference("const(0, MWh)", "input 'x'")
+    assert (ref.function, ref.number, ref.unit, ref.reads_records) == ("const", 0.0, "MWh", False)
+    assert parse_reference("const(-1.5e3, t)", "input 'x'").number == -1500.0
+    bad = parse_reference("sum(M, t)", "input 'x'")
+    with pytest.raises(AccountingError) as caught:
+        resolve(bad, [Sample("M", T0, 1.0, "kWh", True)], "input 'x'")
+    assert caught.value.code == "figure.unit_mismatch"
+
+
+def test_clinker_process_is_the_sum_of_the_worked_carbonate_and_toc_examples() -> None:
+    import json
+    from pathlib import Path
+
+    cases = json.loads((Path(__file__).parent / "data" / "reference-cases.json").read_text())
+    p05, p06 = (next(c for c in cases["cases"] if c["id"] == i) for i in ("P05", "P06"))
+    inputs = {**p05["inputs"], **p06["inputs"]}
+    expected = p05["expected"]["co2_t"] + p06["expected"]["co2_t"]
+    assert evaluate("clinker_process", inputs) == pytest.approx(expected, rel=1e-9)
+    without_dust = {k: v for k, v in inputs.items() if not k.endswith("dust_t")}
+    ef = p05["expected"]["emission_factor_tco2_per_t"]
+    assert evaluate("clinker_process", without_dust) == pytest.approx(
+        ef * p05["inputs"]["clinker_t"] + p06["expected"]["co2_t"], rel=1e-9
+    )
+
+
+def test_delta_over_sub_meters_sums_each_meters_delta() -> None:
+    ref = parse_reference("delta(A+B, MWh)", "input 'x'")
+    rows = [("A", 0, 1000.0), ("A", 1, 3000.0), ("B", 0, 50_000.0), ("B", 1, 50_500.0)]
+    samples = [Sample(t, T0 + timedelta(hours=h), v, "kWh", True) for t, h, v in rows]
+    assert resolve(ref, iter(samples), "input 'x'") == (pytest.approx(2.5, rel=1e-12), 4)

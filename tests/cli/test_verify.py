@@ -35,9 +35,10 @@ def test_fully_verified_bundle_exits_zero(
 ) -> None:
     path = tmp_path / "bundle.json"
     path.write_bytes(encode_bundle(factories.bundle(scenario, figure=False)))
-    status = main(["verify", str(path), "--log-key", scenario.log_vkey])
-    assert status == 0
+    pins = ["--log-key", scenario.log_vkey, "--witness-key", scenario.witness_vkey]
+    assert main(["verify", str(path), *pins]) == 0
     assert "verdict: verified" in capsys.readouterr().out
+    assert main(["verify", str(path), "--log-key", scenario.log_vkey]) == 3  # witness unpinned
 
 
 def test_json_output_and_failure_status(

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,11 +26,11 @@ from tanji.evidence.models import SignedCheckpoint
 from tanji.ingest.model import Submission
 from tanji.ingest.pipeline import ingest
 from tanji.tenancy.actor import Actor
-from tanji.trust.bundle_document import EvidenceBundle, encode_bundle
-from tanji.trust.checkpoint import cosigner, log_verifier, witness_cosign
+from tanji.trust.bundle_document import encode_bundle
+from tanji.trust.checkpoint import cosigner, log_verifier
 from tanji.trust.entries import LogEntry, decode_log_entry, encode_log_entry
 from tanji.trust.keys import PrivateKey, generate_private_key
-from tanji.trust.note import NoteVerifier, verifier_key
+from tanji.trust.note import verifier_key
 from tests.evidence.factories import World, make_world
 from tests.ingest.cases import RECEIVED
 
@@ -40,6 +38,9 @@ pytestmark = pytest.mark.django_db
 ORIGIN = "tanji.example/log"
 WITNESS = "province.example/witness"
 WINDOW = (datetime(2020, 1, 1, tzinfo=UTC), datetime(2099, 1, 1, tzinfo=UTC))
+#: The provincial witness (its own key, never the platform's).
+WITNESS_KEY = generate_private_key()
+WITNESS_VKEY = verifier_key(cosigner(WITNESS, WITNESS_KEY.public_key()))
 # Three batches of World.batch: 12, 13, 14 t/h each, one reading a minute → 117 t/h·min
 # = 1.95 t of coal. GB/T 32151.8 fuel combustion: FC × NCV × CC × OF × 44/12 with the
 # 2015-table bituminous coal defaults 19.57 GJ/t, 0.02618 tC/GJ, 0.98 (worked by hand).
@@ -68,22 +69,12 @@ def exported(platform: PrivateKey, tmp_path: Path) -> tuple[dict[str, Any], Path
         assert ingest(submission, key=platform).status == "accepted"
     bundle = export_bundle(
         Actor.system(), world.enterprise.pk, *WINDOW, key=platform, origin=ORIGIN,
-        figure=coal_figure(world),
+        figure=coal_figure(world), witness=(WITNESS_KEY, WITNESS),
     )  # fmt: skip
     log = log_verifier(ORIGIN, platform.public_key())
     path = tmp_path / "bundle.json"
-    path.write_bytes(encode_bundle(witnessed(bundle, log)))
+    path.write_bytes(encode_bundle(bundle))
     return json.loads(path.read_bytes()), path, verifier_key(log)
-
-
-def witnessed(bundle: EvidenceBundle, log: NoteVerifier) -> EvidenceBundle:
-    """What the provincial witness adds: its cosignature on the checkpoint and its key."""
-    witness = generate_private_key()
-    _, note = witness_cosign(
-        bundle.checkpoint, log, None, (), WITNESS, witness.signer(), int(time.time())
-    )
-    vkey = verifier_key(cosigner(WITNESS, witness.public_key()))
-    return replace(bundle, checkpoint=note, witnesses=(vkey,))
 
 
 def test_exported_figure_is_recomputed_offline(
@@ -92,7 +83,7 @@ def test_exported_figure_is_recomputed_offline(
     document, path, vkey = exported(platform, tmp_path)
     assert float(document["figure"]["claimed"]["value"]) == pytest.approx(EXPECTED_CO2_T, 1e-12)
     assert document["factor_library"]["version"] == "2026.1"
-    assert main(["verify", str(path), "--log-key", vkey]) == 0
+    assert main(["verify", str(path), "--log-key", vkey, "--witness-key", WITNESS_VKEY]) == 0
     out = capsys.readouterr().out
     assert "PASS  figure.recomputed" in out
     assert "consumption_t=1.95 (total of 9 readings" in out

@@ -66,7 +66,10 @@ def test_recomputation_hook_receives_only_verified_payloads() -> None:
         return Check("figure.recomputed", claim.formula, "pass", "recomputed 10.5")
 
     checks = verify_bundle(
-        factories.bundle(s), trusted_logs=[parse_verifier_key(s.log_vkey)], recompute=hook
+        factories.bundle(s),
+        trusted_logs=[parse_verifier_key(s.log_vkey)],
+        trusted_witnesses=[parse_verifier_key(s.witness_vkey)],
+        recompute=hook,
     )
     assert verdict(checks) == "verified"
     assert seen["r0"] == b'{"seq":0,"v":10}'
@@ -232,7 +235,10 @@ def test_signed_batches_are_verified_offline_and_a_rewritten_batch_is_caught() -
     exported = write_bundle_zip(factories.bundle(s, figure=False))
 
     bundle = decode_bundle(exported)
-    checks = verify_bundle(bundle, trusted_logs=[parse_verifier_key(s.log_vkey)])
+    pinned = [parse_verifier_key(s.witness_vkey)]
+    checks = verify_bundle(
+        bundle, trusted_logs=[parse_verifier_key(s.log_vkey)], trusted_witnesses=pinned
+    )
     assert verdict(checks) == "verified"
     payload = decode_envelope(decode_log_entry(bundle.records[1].entry).envelope).payload
     assert decode_batch(payload).readings[0].value == 13.5
@@ -267,3 +273,13 @@ def test_an_input_over_several_records_needs_each_verified() -> None:
         dataclasses.replace(b, figure=dataclasses.replace(b.figure, inputs=several))
     )
     assert _statuses(bad, "figure.inputs") == ["fail"]
+
+
+def test_a_witness_key_the_bundle_brings_is_not_pinned() -> None:
+    s = factories.scenario(records=1)
+    checks = verify_bundle(
+        factories.bundle(s, figure=False), trusted_logs=[parse_verifier_key(s.log_vkey)]
+    )
+    skipped = [(c.name, c.subject) for c in checks if c.status == "skip"]
+    assert skipped == [("witness.key_pinned", factories.WITNESS_NAME)]
+    assert verdict(checks) == "partially verified"

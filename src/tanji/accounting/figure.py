@@ -13,8 +13,19 @@ independent verifier recomputes the figure with the same code the platform used 
     the kiln-head coal scale in t/h read each minute gives tonnes.
 ``value(TAG, UNIT)``
     the single valid reading of ``TAG`` — e.g. one lab result.
+``delta(TAG, UNIT)``
+    what a ``total_increasing`` counter (a totaliser, an energy meter) counted between its
+    readings: Σ of the positive steps, and after a reset (a step down) the new reading
+    itself (HA long-term statistics, standards §6 counters). ``TAG`` may be several tags
+    joined by ``+`` (sub-meters): the sum of each one's delta.
 ``factor(ENTRY_ID)``
     the value of a factor-library entry (the library version is checked by the caller).
+``const(NUMBER, UNIT)``
+    a value the claim declares (e.g. 0 t of bypass dust for a line without a bypass); the
+    verifier shows it as declared, not derived.
+
+Readings in another unit than the reference names are converted only by the exact factors of
+:data:`CONVERSIONS` (kWh → MWh, % → fraction ``1``, kg → t); any other unit is refused.
 
 Only readings flagged normal count (HJ 212-2017 App. D: only ``N`` data is valid measurement)
 and, when the figure states a period, only those timed in ``[start, end)``. Sums use
@@ -24,10 +35,11 @@ formula is then evaluated by the registry of :mod:`tanji.accounting.cases`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -48,9 +60,17 @@ __all__ = [
 #: the same code on the same numbers; the tolerance only absorbs text round-trips of floats.
 REL_TOL = 1e-9
 
-_AGGREGATE = re.compile(r"(sum|mean|value)\(\s*([^,()\s]+)\s*,\s*([^,()]+?)\s*\)")
+#: Exact unit conversions the resolver applies: (reading unit, reference unit) → multiplier.
+CONVERSIONS: dict[tuple[str, str], float] = {
+    ("kWh", "MWh"): 1e-3,
+    ("%", "1"): 1e-2,
+    ("kg", "t"): 1e-3,
+}
+
+_AGGREGATE = re.compile(r"(sum|mean|value|delta)\(\s*([^,()\s]+)\s*,\s*([^,()]+?)\s*\)")
 _TOTAL = re.compile(r"total\(\s*([^,()\s]+)\s*,\s*([^,()]+?)/h\s*,\s*([0-9]+(?:\.[0-9]+)?)\s*\)")
 _FACTOR = re.compile(r"factor\(\s*([^,()\s]+)\s*\)")
+_CONST = re.compile(r"const\(\s*(-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\s*,\s*([^,()]+?)\s*\)")
 
 
 @dataclass(frozen=True)
@@ -77,11 +97,12 @@ class Reference:
     unit: str = ""
     seconds: float = 0.0
     entry: str = ""
+    number: float = 0.0
 
     @property
     def reads_records(self) -> bool:
-        """Whether the reference is resolved from readings (not from the factor library)."""
-        return self.function != "factor"
+        """Whether the reference is resolved from readings (not a factor or a constant)."""
+        return self.function not in {"factor", "const"}
 
 
 def parse_reference(text: str, where: str) -> Reference:
@@ -98,10 +119,13 @@ def parse_reference(text: str, where: str) -> Reference:
             return Reference("total", tag=m[1], unit=m[2], seconds=seconds)
     if m := _FACTOR.fullmatch(text.strip()):
         return Reference("factor", entry=m[1])
+    if m := _CONST.fullmatch(text.strip()):
+        return Reference("const", unit=m[2], number=float(m[1]))
     raise AccountingError(
         "figure.bad_reference",
         "{where}: {text!r} is not an input reference; expected sum(TAG, UNIT), mean(TAG, UNIT),"
-        " value(TAG, UNIT), total(TAG, UNIT/h, SECONDS) or factor(ENTRY_ID)",
+        " value(TAG, UNIT), delta(TAG, UNIT), total(TAG, UNIT/h, SECONDS), factor(ENTRY_ID)"
+        " or const(NUMBER, UNIT)",
         where=where,
         text=text,
     )
@@ -120,14 +144,20 @@ def resolve(
             ``figure.no_readings`` (no valid reading in the period) or ``figure.not_single``
             (``value`` over more than one reading).
     """
+    if reference.function == "delta" and "+" in reference.tag:
+        pool = list(samples)
+        tags = reference.tag.split("+")
+        parts = [resolve(replace(reference, tag=t), pool, where, period) for t in tags]
+        return math.fsum(v for v, _ in parts), sum(n for _, n in parts)
     expected = f"{reference.unit}/h" if reference.function == "total" else reference.unit
-    values: list[float] = []
+    timed: list[tuple[datetime, float]] = []
     for sample in samples:
         if sample.tag != reference.tag or not sample.valid:
             continue
         if period is not None and not period[0] <= sample.time < period[1]:
             continue
-        if sample.unit != expected:
+        scale = 1.0 if sample.unit == expected else CONVERSIONS.get((sample.unit, expected))
+        if scale is None:
             raise AccountingError(
                 "figure.unit_mismatch",
                 "{where}: reading of {tag} at {time} is in {unit}; the reference expects"
@@ -138,7 +168,8 @@ def resolve(
                 unit=sample.unit,
                 expected=expected,
             )
-        values.append(sample.value)
+        timed.append((sample.time, sample.value * scale))
+    values = [v for _, v in sorted(timed, key=lambda tv: tv[0])]
     if not values:
         raise AccountingError(
             "figure.no_readings",
@@ -156,6 +187,8 @@ def _aggregate(reference: Reference, values: list[float], where: str) -> float:
         return math.fsum(values) / len(values)
     if reference.function == "total":
         return math.fsum(values) * reference.seconds / 3600.0
+    if reference.function == "delta":
+        return math.fsum(b - a if b >= a else b for a, b in itertools.pairwise(values))
     if len(values) != 1:
         raise AccountingError(
             "figure.not_single",

@@ -99,6 +99,22 @@ def _carbonate(x: Mapping[str, Any]) -> dict[str, Any]:
     return {"emission_factor_tco2_per_t": ef, "co2_t": co2}
 
 
+def _clinker_process(x: Mapping[str, Any]) -> dict[str, Any]:
+    """Carbonate decomposition (clinker-output method) plus raw-meal TOC, GB/T 32151.8 cl. 5.
+
+    The process emissions of a clinker line as the live engine reports them; dust is optional
+    (0 t when the line weighs none).
+    """
+    carbonate = _carbonate(x)
+    toc = process.raw_meal_toc_co2_t(x["raw_meal_t"], x["toc_fraction"])
+    return {
+        "emission_factor_tco2_per_t": carbonate["emission_factor_tco2_per_t"],
+        "carbonate_co2_t": carbonate["co2_t"],
+        "toc_co2_t": toc,
+        "co2_t": carbonate["co2_t"] + toc,
+    }
+
+
 def _toc(x: Mapping[str, Any]) -> dict[str, Any]:
     return {"co2_t": process.raw_meal_toc_co2_t(x["raw_meal_t"], x["toc_fraction"])}
 
@@ -192,6 +208,13 @@ BUILT_IN: tuple[Formula, ...] = (
              "cao_noncarbonate_fraction", "mgo_fraction", "mgo_noncarbonate_fraction"),
             ("emission_factor_tco2_per_t", "co2_t"), Category.PROCESS_CARBONATE,
             f"{_GB}, carbonate decomposition, clinker-output method"),
+    Formula("clinker_process", _clinker_process,
+            ("clinker_t", "cao_fraction", "cao_noncarbonate_fraction", "mgo_fraction",
+             "mgo_noncarbonate_fraction", "raw_meal_t", "toc_fraction"),
+            ("emission_factor_tco2_per_t", "carbonate_co2_t", "toc_co2_t", "co2_t"),
+            Category.PROCESS_CARBONATE,
+            f"{_GB}, process emissions: carbonates (clinker output) + raw-meal TOC",
+            optional={"kiln_dust_t": 0.0, "bypass_dust_t": 0.0}),
     Formula("process_toc", _toc, ("raw_meal_t", "toc_fraction"), ("co2_t",),
             Category.PROCESS_TOC, f"{_GB}, non-fuel carbon of raw meal"),
     Formula("process_toc_by_ratio", _toc_by_ratio,

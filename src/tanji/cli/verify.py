@@ -4,7 +4,12 @@ Runs without Django, a database or the network: :mod:`tanji.trust` checks the pr
 :func:`tanji.evidence.figures.recompute_figure` (the accounting core, no Django) recomputes the
 bundle's figure from the verified readings unless ``--no-recompute``. Exit status: 0 verified,
 1 a check failed, 2 the bundle cannot be read, 3 partially verified (some checks skipped — e.g.
-no trusted log key given, recomputation turned off or impossible with this release).
+no trusted log or witness key given, a figure read from unsigned lab records, recomputation
+turned off or impossible with this release).
+
+What it trusts: the log key(s) given with ``--log-key`` and the witness key(s) given with
+``--witness-key``, and the factor library shipped with this release. Keys the bundle brings are
+used to check its consistency but reported as not pinned (ADR 0182).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tanji.evidence.figures import recompute_figure
+from tanji.evidence.figures import check_factors, recompute_figure
 from tanji.trust.bundle import Check, verdict, verify_bundle
 from tanji.trust.bundle_document import decode_bundle
 from tanji.trust.errors import TrustError
@@ -48,7 +53,10 @@ def register(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar="VKEY",
-        help="trusted witness verifier key, repeatable (default: the witnesses the bundle names)",
+        help=(
+            "trusted witness verifier key, repeatable (default: the witnesses the bundle names,"
+            " reported as not pinned)"
+        ),
     )
     parser.add_argument(
         "--no-recompute",
@@ -74,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         trusted_logs=logs,
         trusted_witnesses=witnesses,
         recompute=None if args.no_recompute else recompute_figure,
+        check_factors=None if args.no_recompute else check_factors,
     )
     outcome = verdict(checks)
     if args.json:

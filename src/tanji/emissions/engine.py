@@ -25,6 +25,7 @@ from tanji.emissions.formulas import propagate
 from tanji.emissions.model import Fit
 from tanji.emissions.plan import ScopePlan, SourcePlan
 from tanji.emissions.stack import stack_hours
+from tanji.emissions.trust import with_trust
 from tanji.tenancy.actor import Actor
 from tanji.timeseries.rollups import HOUR_MS
 from tanji.timeseries.store import SampleStore
@@ -118,7 +119,9 @@ def source_hours(
         running & np.any([s.estimated for s in pars.values()], axis=0)
     )
     overdue = np.any([s.overdue for s in acts.values()], axis=0)
+    unsigned = np.any([s.unsigned for s in acts.values() if s.unsigned is not None], axis=0)
     quality = np.where(overdue, Q.OVERDUE_INSTRUMENT, np.where(estimated, Q.ESTIMATED, Q.COMPLETE))
+    quality = np.where(unsigned, Q.UNSIGNED_SOURCE, quality)  # worst: the trust level (R4.2.1)
     return SourceHours(source, fossil, biogenic, u, available, quality.astype(str), values)
 
 
@@ -133,6 +136,7 @@ def compute(
     """Figures of every hour of ``window`` that has data."""
     hours = hour_grid(*window)
     data = inp.read_tags(store, plan.tags, hours)  # CEMS tags too: the alerts look at them
+    data = with_trust(data, plan.enterprise_id, hours)
     present = np.zeros(hours.size, bool)
     for tag in data.values():
         present |= tag.count > 0
@@ -216,6 +220,7 @@ class _Stack:
     cems_u_rel: float
     model: FloatArray
     model_u: FloatArray
+    cems_unsigned: BoolArray
 
 
 def _stack_routes(
@@ -224,6 +229,7 @@ def _stack_routes(
     hours: npt.NDArray[np.int64],
     sources: list[SourceHours],
     fit_for: FitFor,
+    data: dict[int, inp.TagHours],
 ) -> _Stack:
     on_stack = [s for s in sources if s.plan.binding.on_stack and s.plan.activities]
     zero = np.zeros(hours.size)
@@ -244,9 +250,12 @@ def _stack_routes(
             mask = months == month
             model[mask] = fitted.predict(features[mask])
             model_u[mask] = fitted.residual_sd_t
+    marks = [data[t].unsigned for t in plan.cems.values() if t in data]
+    cems_unsigned = np.any([m for m in marks if m is not None], axis=0) | np.zeros(hours.size, bool)
     return _Stack(
-        account, biogenic, u, ok, quality, cems, measured, substituted, u_rel, model, model_u
-    )
+        account, biogenic, u, ok, quality, cems, measured, substituted, u_rel, model, model_u,
+        cems_unsigned,
+    )  # fmt: skip
 
 
 def _worst_column(qualities: npt.NDArray[np.str_]) -> npt.NDArray[np.str_]:
@@ -274,7 +283,7 @@ def _stack(
     rows: list[Row],
 ) -> tuple[list[Row], tuple[FloatArray, FloatArray]]:
     """Stack rows by each available route; marks the counted route (and un-counts sources)."""
-    st = _stack_routes(plan, store, hours, sources, fit_for)
+    st = _stack_routes(plan, store, hours, sources, fit_for, data)
     model_ok = np.isfinite(st.model) & ~st.measured & ~st.account_ok
     chosen = np.where(
         st.measured,
@@ -308,6 +317,7 @@ def _hour_rows(key: str, hour: int, i: int, st: _Stack, cems_fossil: FloatArray)
     routes: list[tuple[str, float, float, str]] = []
     if np.isfinite(st.cems[i]):
         quality: str = Q.COMPLETE if st.measured[i] else Q.SUBSTITUTED
+        quality = Q.UNSIGNED_SOURCE if st.cems_unsigned[i] else quality
         routes.append((M.CEMS, float(cems_fossil[i]), float(st.cems[i] * st.cems_u_rel), quality))
     if st.account_ok[i] or (not np.isfinite(st.cems[i]) and st.account[i] > 0):
         quality = str(st.account_quality[i])

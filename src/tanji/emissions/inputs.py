@@ -42,6 +42,8 @@ class TagHours:
     increase: FloatArray
     min: FloatArray
     max: FloatArray
+    #: Hours holding a sample from an unsigned envelope (:mod:`tanji.emissions.trust`).
+    unsigned: npt.NDArray[np.bool_] | None = None
 
     def mean(self) -> FloatArray:
         """Mean of the valid samples, NaN where none."""
@@ -79,6 +81,7 @@ class Series:
     u: FloatArray
     estimated: npt.NDArray[np.bool_]
     overdue: npt.NDArray[np.bool_]
+    unsigned: npt.NDArray[np.bool_] | None = None
 
 
 def activity(
@@ -87,7 +90,7 @@ def activity(
     """The activity quantity per hour, NaN where no group has data (first group preferred)."""
     n = next(iter(data.values())).count.size if data else 0
     value, u = np.full(n, np.nan), np.zeros(n)
-    estimated, overdue = np.zeros(n, bool), np.zeros(n, bool)
+    estimated, overdue, unsigned = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
     for rank, group in enumerate(source.activities.get(spec.name, ())):
         # one tag: it must have data; sub-meters: those with data count (the rest read 0)
         have = np.any([data[t].valid_count > 0 for t in group], axis=0) & np.isnan(value)
@@ -104,7 +107,10 @@ def activity(
         u = np.where(have, np.sqrt(var), u)
         estimated |= have & (rank > 0)
         overdue |= have & bool(set(group) & plan.overdue)
-    return Series(value, u, estimated, overdue)
+        for t in group:
+            if data[t].unsigned is not None:
+                unsigned |= have & data[t].unsigned
+    return Series(value, u, estimated, overdue, unsigned)
 
 
 def _amount(aggregation: str, hours: TagHours) -> FloatArray:

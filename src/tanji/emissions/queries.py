@@ -19,7 +19,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import QuerySet, Sum
 
-from tanji.emissions.choices import worst_quality
+from tanji.emissions.choices import QualityChoices as Q, worst_quality
 from tanji.emissions.drill import (
     samples as drill_samples,
     sources as drill_sources,
@@ -73,7 +73,11 @@ def alerts(actor: Actor, *, state: str | None = None) -> QuerySet[Alert]:
 
 @dataclass(frozen=True)
 class BoundaryFigure:
-    """Counted CO2 of a boundary in a period, with its split and quality."""
+    """Counted CO2 of a boundary in a period, with its split, quality and trust level.
+
+    ``trust_level`` is ``unsigned_source`` when any counted hour was computed from samples no
+    source signed (HJ 212 loggers, manual readings), else ``signed_source`` (ADR 0183).
+    """
 
     boundary: str
     co2_t: float
@@ -82,6 +86,7 @@ class BoundaryFigure:
     by_category: dict[str, float]
     by_method: dict[str, float]
     intensity_t_per_t_clinker: float | None
+    trust_level: str = "signed_source"
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,7 @@ def _boundary(
         dict(by_category),
         dict(methods),
         intensity,
+        "unsigned_source" if Q.UNSIGNED_SOURCE in qualities else "signed_source",
     )
 
 

@@ -7,32 +7,47 @@ manual entry) is logged too, but a bundle can prove nothing about who produced i
 
 Given a :class:`~tanji.evidence.figures.FigureSpec`, the bundle also claims a figure computed
 from exactly the exported payloads (and the shipped factor library, whose version and digest
-it names), which ``tanji verify`` recomputes (R8.2).
+it names, and whose entries the figure uses it carries), which ``tanji verify`` recomputes
+(R8.2). A figure reading lab results (``lab.<line>.…`` tags) also exports the newest lab
+record of every analysis of those lines sampled in the figure's period: unsigned records,
+which the verifier reports as such (ADR 0181). The newest checkpoint the provincial witness
+cosigned is included with the witness's verifier key (ADR 0182).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from tanji.accounting.factors import load_library
 from tanji.evidence import queries
 from tanji.evidence.checkpoints import issue_checkpoint
-from tanji.evidence.choices import TrustLevelChoices
-from tanji.evidence.figures import FigureSpec, claim_figure
+from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
+from tanji.evidence.figures import FigureSpec, bundle_factors, claim_figure
 from tanji.evidence.log import leaf_data, open_tree
-from tanji.evidence.models import RawEnvelope, TerminalKey
+from tanji.evidence.models import RawEnvelope, SignedCheckpoint, TerminalKey
 from tanji.evidence.services import key_record
+from tanji.evidence.witness import cosign, witness_verifier_key
+from tanji.protocols.records import LAB_FORMAT, parse_record, record_format
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.models import Enterprise
 from tanji.tenancy.permissions import Action
-from tanji.trust.bundle_document import EvidenceBundle, FigureClaim, bundle_key, bundle_record
+from tanji.trust.bundle_document import (
+    BundleFactor,
+    EvidenceBundle,
+    FigureClaim,
+    bundle_key,
+    bundle_record,
+)
 from tanji.trust.checkpoint import log_verifier
 from tanji.trust.dsse import decode_envelope
 from tanji.trust.keys import PrivateKey
 from tanji.trust.note import verifier_key
 
 __all__ = ["export_bundle"]
+
+_LAB_TAG = re.compile(r"\blab\.([0-9]+|-)\.")
 
 
 def export_bundle(
@@ -45,43 +60,61 @@ def export_bundle(
     origin: str,
     device_id: str = "",
     figure: FigureSpec | None = None,
+    witness: tuple[PrivateKey, str] | None = None,
 ) -> EvidenceBundle:
     """The bundle of the enterprise's signed envelopes received in ``[start, end)``.
+
+    With ``witness`` (key, name) the checkpoint is cosigned by the provincial witness and the
+    bundle carries the cosigned note and the witness's verifier key.
 
     Raises:
         AccountingError: ``figure`` cannot be computed from these envelopes (named input).
     """
     enterprise = tenancy_queries.enterprise(actor, enterprise_id)
     actor.require(Action.EXPORT_EVIDENCE, enterprise)
-    rows = _signed_envelopes(actor, enterprise, start, end, device_id)
+    rows = [
+        (f"envelope-{r.pk}", "batch", r)
+        for r in _signed_envelopes(actor, enterprise, start, end, device_id)
+    ]
+    if figure is not None:
+        rows += [(f"lab-{r.pk}", "lab", r) for r in _lab_records(enterprise, figure, (start, end))]
     claim, library = None, None
+    factors: tuple[BundleFactor, ...] = ()
     if figure is not None:  # before the checkpoint: a refused figure leaves no trace
-        claim, library = _figure(figure, {f"envelope-{row.pk}": bytes(row.body) for row in rows})
-    checkpoint = issue_checkpoint(key, origin)
+        payloads = {rid: (bytes(r.body), kind) for rid, kind, r in rows}
+        claim, library, factors = _figure(figure, payloads)
+    checkpoint, note, witnesses = _checkpoint(key, origin, witness)
     tree = open_tree()
     records = tuple(
         bundle_record(
-            f"envelope-{row.pk}",
-            "batch",
-            leaf_data(bytes(row.body), row.received_at),
-            row.log_index,
-            tree,
-            checkpoint.size,
+            rid, kind, leaf_data(bytes(r.body), r.received_at), r.log_index, tree, checkpoint.size
         )
-        for row in rows
+        for rid, kind, r in rows
     )
     keys = TerminalKey.objects.select_related("device").filter(device__enterprise=enterprise)
     return EvidenceBundle(
         suite=key.suite,
         tenant=str(enterprise.pk),
         verifier_key=verifier_key(log_verifier(origin, key.public_key())),
-        checkpoint=checkpoint.note.encode("utf-8"),
-        witnesses=(),
+        checkpoint=note.encode("utf-8"),
+        witnesses=witnesses,
         keys=tuple(bundle_key(key_record(k)) for k in keys),
         records=records,
         factor_library=library,
         figure=claim,
+        factors=factors,
     )
+
+
+def _checkpoint(
+    key: PrivateKey, origin: str, witness: tuple[PrivateKey, str] | None
+) -> tuple[SignedCheckpoint, str, tuple[str, ...]]:
+    """A fresh checkpoint, its note (cosigned when a witness is given) and witness keys."""
+    checkpoint = issue_checkpoint(key, origin)
+    if witness is None:
+        return checkpoint, checkpoint.note, ()
+    cosigned = cosign(checkpoint, witness=witness[0], name=witness[1], log_key=key, origin=origin)
+    return checkpoint, cosigned.note, (witness_verifier_key(*witness),)
 
 
 def _signed_envelopes(
@@ -99,9 +132,38 @@ def _signed_envelopes(
     return list(rows)
 
 
-def _figure(spec: FigureSpec, envelopes: dict[str, bytes]) -> tuple[FigureClaim, dict[str, str]]:
-    """The claim over the envelopes' payloads, and the factor library it was computed with."""
+def _lab_records(
+    enterprise: Enterprise, spec: FigureSpec, window: tuple[datetime, datetime]
+) -> list[RawEnvelope]:
+    """The newest lab record of each analysis of the lines the figure reads, in its period."""
+    lines = set(_LAB_TAG.findall(" ".join(spec.inputs.values())))
+    if not lines:
+        return []
+    start, end = spec.period or window
+    newest: dict[int, RawEnvelope] = {}
+    rows = RawEnvelope.objects.filter(  # recorded no earlier than sampled
+        enterprise=enterprise, channel=ChannelChoices.RECORD, received_at__gte=start
+    )
+    for row in rows.order_by("log_index"):
+        body = bytes(row.body)
+        if record_format(body) != LAB_FORMAT:
+            continue
+        record = parse_record(body)
+        line = "-" if record["line"] is None else str(record["line"])
+        if line in lines and start <= datetime.fromisoformat(record["sampled_at"]) < end:
+            newest[record["analysis"]] = row
+    return sorted(newest.values(), key=lambda r: r.log_index)
+
+
+def _figure(
+    spec: FigureSpec, records: dict[str, tuple[bytes, str]]
+) -> tuple[FigureClaim, dict[str, str], tuple[BundleFactor, ...]]:
+    """The claim over the records' payloads, the library it used and the entries it read."""
     shipped = load_library()
-    payloads = {rid: decode_envelope(body).payload for rid, body in envelopes.items()}
+    payloads = {
+        rid: body if kind == "lab" else decode_envelope(body).payload
+        for rid, (body, kind) in records.items()
+    }
     claim = claim_figure(spec, payloads, shipped)
-    return claim, {"version": shipped.version, "digest": shipped.digest}
+    factors = bundle_factors(spec.inputs, shipped)
+    return claim, {"version": shipped.version, "digest": shipped.digest}, factors

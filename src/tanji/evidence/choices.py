@@ -15,6 +15,7 @@ class ChannelChoices(models.TextChoices):
     MANUAL = "manual", _("Manual entry")
     FILE = "file", _("File import")
     DOCUMENT = "document", _("Document hash")
+    RECORD = "record", _("Platform record")
 
 
 class TrustLevelChoices(models.TextChoices):

@@ -28,10 +28,18 @@ from tanji.accounting.figure import (
 )
 from tanji.errors import CodedError
 from tanji.protocols.readings import QualityFlag, decode_batch
+from tanji.protocols.records import LAB_FORMAT, lab_readings, record_format
 from tanji.trust.bundle import Check
-from tanji.trust.bundle_document import FigureClaim, FigureInput
+from tanji.trust.bundle_document import BundleFactor, FigureClaim, FigureInput
 
-__all__ = ["FigureSpec", "claim_figure", "coal_combustion", "recompute_figure"]
+__all__ = [
+    "FigureSpec",
+    "bundle_factors",
+    "check_factors",
+    "claim_figure",
+    "coal_combustion",
+    "recompute_figure",
+]
 
 #: The fuel whose library defaults :func:`coal_combustion` uses unless told otherwise.
 DEFAULT_COAL = "fuel.gbt32151_2015.bituminous_coal"
@@ -139,7 +147,7 @@ def _library_for(
         AccountingError: ``figure.library_mismatch`` — no version stated, another version, or
             the same version with other content (digest).
     """
-    if all(r.reads_records for r in references.values()):
+    if not any(r.function == "factor" for r in references.values()):
         return None
     shipped = load_library()
     version, digest = (stated or {}).get("version"), (stated or {}).get("digest")
@@ -168,6 +176,10 @@ def _compute(
     notes: list[str] = []
     for name, ref in references.items():
         where = f"figure input {name!r}"
+        if ref.function == "const":
+            values[name] = ref.number
+            notes.append(f"{name}={ref.number!r} {ref.unit} (declared)")
+            continue
         if not ref.reads_records:
             if library is None:
                 library = load_library()
@@ -183,14 +195,84 @@ def _compute(
 def _samples(
     sources: Sequence[str], payloads: Mapping[str, bytes], cache: dict[str, list[Sample]]
 ) -> list[Sample]:
-    """The readings of the named records' batches, each batch decoded once."""
+    """The readings of the named records (batches or lab records), each decoded once."""
     samples: list[Sample] = []
     for record in sources:
         if record not in cache:
-            batch = decode_batch(payloads[record])
-            cache[record] = [
-                Sample(r.tag, r.time, r.value, r.unit, r.flag is QualityFlag.NORMAL)
-                for r in batch.readings
-            ]
+            cache[record] = _record_samples(payloads[record])
         samples.extend(cache[record])
     return samples
+
+
+def _record_samples(payload: bytes) -> list[Sample]:
+    """A lab record's results (valid, at the sampling time) or a signed batch's readings."""
+    if record_format(payload) == LAB_FORMAT:
+        return [Sample(r.tag, r.time, r.value, r.unit, True) for r in lab_readings(payload)]
+    batch = decode_batch(payload)
+    return [
+        Sample(r.tag, r.time, r.value, r.unit, r.flag is QualityFlag.NORMAL) for r in batch.readings
+    ]
+
+
+def _factor_ids(claim_inputs: Mapping[str, str]) -> list[str]:
+    """The factor-library entries the inputs name (bad references are the recomputer's)."""
+    ids = []
+    for name, text in claim_inputs.items():
+        try:
+            ref = parse_reference(text, f"figure input {name!r}")
+        except CodedError:
+            continue
+        if ref.function == "factor":
+            ids.append(ref.entry)
+    return sorted(set(ids))
+
+
+def bundle_factors(
+    spec_inputs: Mapping[str, str], library: FactorLibrary
+) -> tuple[BundleFactor, ...]:
+    """The entries a figure uses, with provenance, as the bundle carries them."""
+    entries = [library.by_id(i) for i in _factor_ids(spec_inputs)]
+    return tuple(
+        BundleFactor(e.id, e.key, repr(e.value), e.unit, e.source, e.clause) for e in entries
+    )
+
+
+def check_factors(
+    claim: FigureClaim, factors: Sequence[BundleFactor], stated: Mapping[str, str] | None
+) -> list[Check]:
+    """One ``factor.entry`` check per factor the figure uses (the :data:`FactorChecker` hook).
+
+    *fail* when the bundle lacks the entry or states another value, unit, source or clause
+    than this verifier's library of the same version; *skip* for another library version.
+    """
+    shipped = load_library()
+    same = (stated or {}).get("version") == shipped.version
+    same = same and (stated or {}).get("digest") == shipped.digest
+    given = {f.id: f for f in factors}
+    checks = []
+    for entry_id in _factor_ids({n: i.field for n, i in claim.inputs.items()}):
+        found = given.get(entry_id)
+        if found is None:
+            checks.append(Check("factor.entry", entry_id, "fail", "not in the bundle's factors"))
+        elif not same:
+            detail = f"library {(stated or {}).get('version')} is not this verifier's"
+            checks.append(Check("factor.entry", entry_id, "skip", detail))
+        else:
+            checks.append(_compare_factor(found, shipped))
+    return checks
+
+
+def _compare_factor(found: BundleFactor, library: FactorLibrary) -> Check:
+    try:
+        (expected,) = bundle_factors({"f": f"factor({found.id})"}, library)
+    except CodedError as exc:
+        return Check("factor.entry", found.id, "fail", str(exc))
+    if found != expected:
+        diff = [
+            f"{name} {getattr(found, name)!r} ≠ {getattr(expected, name)!r}"
+            for name in ("key", "value", "unit", "source", "clause")
+            if getattr(found, name) != getattr(expected, name)
+        ]
+        return Check("factor.entry", found.id, "fail", f"altered: {'; '.join(diff)}")
+    detail = f"{found.value} {found.unit} ({found.source}; {found.clause}), {library.version}"
+    return Check("factor.entry", found.id, "pass", detail)

@@ -122,6 +122,29 @@ class SignedCheckpoint(models.Model):
         verbose_name = _("checkpoint")
 
 
+class WitnessCosignature(models.Model):
+    """A checkpoint as the provincial witness cosigned it (the note with its cosignature line).
+
+    The witness keeps the largest checkpoint it cosigned as its view of the log, and cosigns a
+    newer one only with a consistency proof from it (C2SP tlog-witness), so a rewritten log
+    cannot be cosigned again (ADR 0182).
+    """
+
+    checkpoint = models.ForeignKey(
+        SignedCheckpoint, models.PROTECT, related_name="cosignatures", verbose_name=_("checkpoint")
+    )
+    witness = models.CharField(_("witness name"), max_length=128)
+    size = models.BigIntegerField(_("tree size"))
+    note = models.TextField(_("cosigned note"))
+    cosigned_at = models.DateTimeField(_("cosigned at"))
+
+    class Meta:
+        verbose_name = _("witness cosignature")
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness"], name="one_cosignature"),
+        ]
+
+
 class QuarantineEntry(models.Model):
     """Refused input, kept with its reason so operators can see what was rejected and why."""
 

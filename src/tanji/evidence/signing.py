@@ -1,6 +1,7 @@
 """The platform signing key: loaded from outside the database, never stored in it.
 
-Receipts, checkpoints and terminal configuration are signed with it (R4.2.2). The key comes from
+Receipts, checkpoints and terminal configuration are signed with it (R4.2.2). The provincial
+witness's cosigning key is loaded the same way from ``TANJI_WITNESS_KEY_*``. The key comes from
 ``TANJI_PLATFORM_KEY_PEM`` or an owner-only PEM file (``TANJI_PLATFORM_KEY_FILE``, default
 ``<data dir>/keys/platform.pem``); in demo mode a missing file is generated with mode 600. A
 database dump therefore never carries the means to forge the platform's statements.
@@ -55,3 +56,25 @@ def _generate(path: Path) -> None:
 def platform_key() -> PrivateKey:
     """The process's platform key (read once from the process settings)."""
     return load_platform_key(load_settings())
+
+
+def load_witness_key(settings: Settings) -> PrivateKey | None:
+    """The provincial witness key, or ``None`` when none is configured (outside demo mode).
+
+    In a production deployment the witness runs at the provincial platform with its own key;
+    a demo province holds both sides, so the key is generated beside the platform key (ADR 0182).
+    """
+    if settings.witness_key_pem:
+        return private_key_from_setting(settings.witness_key_pem.value)
+    path = settings.witness_key_file or settings.data_dir / "keys" / "witness.pem"
+    if not path.exists():
+        if not settings.demo:
+            return None
+        _generate(path)
+    return load_private_key_file(path)
+
+
+@lru_cache(maxsize=1)
+def witness_key() -> PrivateKey | None:
+    """The process's witness key (read once), ``None`` when none is configured."""
+    return load_witness_key(load_settings())

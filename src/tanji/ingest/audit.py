@@ -4,7 +4,9 @@ Independent of the write path: leaves are recomputed from the stored envelope by
 times, the tree is rebuilt in memory and compared node by node with the stored nodes and with the
 latest signed checkpoint (whose signature is checked with the platform's public key); each
 envelope is decoded again and the samples it yields compared with the stored ones carrying its
-id. Every divergence is reported with where it is; nothing stops at the first.
+id; lab analyses and review events are compared with their logged records
+(:mod:`tanji.ingest.audit_records`). Every divergence is reported with where it is; nothing
+stops at the first.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tanji.errors import CodedError
 from tanji.evidence.checkpoints import latest_checkpoint
 from tanji.evidence.log import leaf_data
 from tanji.evidence.models import LogNode, RawEnvelope
+from tanji.ingest.audit_records import record_divergences
 from tanji.ingest.audit_samples import sample_divergences
 from tanji.trust.checkpoint import log_verifier, open_checkpoint
 from tanji.trust.keys import PublicKey
@@ -45,6 +48,7 @@ def audit(platform_key: PublicKey, origin: str) -> list[Divergence]:
     found += _node_divergences(tree)
     found += _checkpoint_divergences(tree, platform_key, origin)
     found += [Divergence(*d) for d in sample_divergences(None)]
+    found += [Divergence(*d) for d in record_divergences()]
     return found
 
 

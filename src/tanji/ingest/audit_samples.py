@@ -20,6 +20,7 @@ from tanji.ingest.validate import converted
 from tanji.plant.models import Tag
 from tanji.protocols.hj212 import decode_record, scan
 from tanji.protocols.readings import Reading
+from tanji.protocols.records import parse_record
 from tanji.timeseries.models import Sample, SampleVersion
 from tanji.timeseries.samples import ts_ms
 from tanji.trust.dsse import decode_envelope
@@ -84,6 +85,9 @@ def _readings(row: RawEnvelope) -> tuple[Reading, ...]:
     body = bytes(row.body)
     if row.channel == ChannelChoices.DOCUMENT:
         parse_document_record(body)  # a document hash carries no readings
+        return ()
+    if row.channel == ChannelChoices.RECORD:
+        parse_record(body)  # lab and review records: checked by audit_records
         return ()
     submission = Submission(body, row.channel, row.received_at)
     if row.channel == ChannelChoices.HJ212:

@@ -125,6 +125,7 @@ def serve(
     """Start the server (and the live feed), print the URL and logins, wait for Ctrl-C."""
     from tanji.livedemo.server import DemoServer
     from tanji.livedemo.streamer import DemoStreamer
+    from tanji.livedemo.witness import DemoWitness
 
     server = DemoServer(options.host, options.port)
     server.start()
@@ -138,6 +139,8 @@ def serve(
         server.stop()
         return 0 if status == 200 else 1
     streamer = DemoStreamer(feeds, live_from, options.speed) if options.live else None
+    witness = DemoWitness()
+    witness.start()  # the demo province cosigns the log head every few minutes (ADR 0182)
     if streamer:
         streamer.start()
         out.write(
@@ -152,6 +155,7 @@ def serve(
     finally:
         if streamer:
             streamer.stop()
+        witness.stop()
         server.stop()
     return 0
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tanji.metrology import checks, queries, signing
+from tanji.metrology import checks, queries, review_log, signing
 from tanji.metrology.choices import (
     REVIEW_TRANSITIONS,
     FindingSeverityChoices,
@@ -133,6 +133,7 @@ def transition(
         note=note,
     )
     event.save()
+    review_log.commit_event(event, actor.user_id)  # the decision enters the trust log
     record(actor, f"review_{action}", review, before, snapshot(review))
     return review
 

@@ -2,7 +2,10 @@
 
 Part of the plant app's service layer (split from :mod:`tanji.plant.services` by subject).
 Results arrive as :class:`ResultInput` rows; each is validated against the units admissible
-for its parameter (``PARAMETER_UNITS``) and the error names the row.
+for its parameter (``PARAMETER_UNITS``) and the error names the row. The analysis with all its
+results is then committed to the transparency log as one canonical lab record
+(:mod:`tanji.protocols.records`) in the same transaction; a correction commits it again, so the
+newest record of an analysis always describes the stored rows (ADR 0180).
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from typing import Any
 
 from django.db import transaction
 
-from tanji.plant import queries
+from tanji.plant import queries, trust_hook
 from tanji.plant.models import LabAnalysis, LabResult
+from tanji.protocols import records
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.audit import record, snapshot
@@ -65,9 +69,14 @@ def record_lab_analysis(
     line_id: int | None = None,
     source_id: int | None = None,
     analyst_id: int | None = None,
+    channel: str = "manual",
     **fields: Any,
 ) -> LabAnalysis:
-    """Record an analysed sample with its results (lab staff or enterprise admin)."""
+    """Record an analysed sample with its results (lab staff or enterprise admin).
+
+    ``channel`` (``manual``, ``file``, ``api``) says how the result reached the platform; it is
+    kept in the logged record.
+    """
     enterprise = tenancy_queries.enterprise(actor, enterprise_id)
     actor.require(Action.EDIT_LAB, enterprise)
     analysis = LabAnalysis(
@@ -88,7 +97,43 @@ def record_lab_analysis(
         )
     for row, result in enumerate(results, start=1):
         _add_result(actor, analysis, row, result)
+    _commit(actor, analysis, channel)
     return analysis
+
+
+def lab_record(analysis: LabAnalysis, channel: str, submitted_by: str) -> bytes:
+    """The canonical lab record of an analysis and its stored results (what the log holds)."""
+    results = [
+        records.LabResultRecord(
+            r.parameter, r.value, r.unit, r.standard_uncertainty, r.method_standard
+        )
+        for r in analysis.results.all()
+    ]
+    return records.canonical(
+        {
+            "analysed_at": records.iso(analysis.analysed_at),
+            "analysis": analysis.pk,
+            "analyst": analysis.analyst.username if analysis.analyst else "",
+            "channel": channel,
+            "enterprise": analysis.enterprise_id,
+            "format": records.LAB_FORMAT,
+            "instrument_code": analysis.instrument_code,
+            "line": analysis.line_id,
+            "material": analysis.material,
+            "method_standard": analysis.method_standard,
+            "notes": analysis.notes,
+            "results": records.lab_results(results),
+            "sample_id": analysis.sample_id,
+            "sampled_at": records.iso(analysis.sampled_at),
+            "source": analysis.source_id,
+            "submitted_by": submitted_by,
+        }
+    )
+
+
+def _commit(actor: Actor, analysis: LabAnalysis, channel: str) -> None:
+    body = lab_record(analysis, channel, actor.username)
+    trust_hook.commit_record(body, analysis.enterprise_id, actor.user_id)
 
 
 def _add_result(actor: Actor, analysis: LabAnalysis, row: int, result: ResultInput) -> None:
@@ -124,4 +169,5 @@ def correct_lab_result(actor: Actor, result_id: int, *, reason: str, **changes: 
     clean_or_raise(result)
     result.save()
     record(actor, "correct", result, before, snapshot(result) | {"reason": reason})
+    _commit(actor, result.analysis, "correction")
     return result

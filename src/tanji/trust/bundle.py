@@ -8,15 +8,23 @@ was proven and what was not. The checks:
    the bundle then only proves self-consistency; the fingerprint is shown to compare).
 2. ``checkpoint.signature`` — the log signed the checkpoint (C2SP signed-note).
 3. ``checkpoint.origin`` (only when it fails: the origin line is not the log key's name) and
-   ``checkpoint.cosignature`` — each witness named (or pinned) cosigned it.
+   ``checkpoint.cosignature`` — each witness pinned by the caller cosigned it; without pinned
+   witnesses, those the bundle names are checked, each with a skipped ``witness.key_pinned``
+   (a key the bundle brings proves only that *someone* cosigned).
 4. per record: ``record.entry`` (canonical log entry), ``record.time`` (received no later than
    the earliest cosignature, 5 min skew), ``record.inclusion`` (RFC 9162 proof to
    the checkpoint root), ``record.signature`` (DSSE, by a key in the bundle),
    ``record.key_valid`` (the key was enrolled, not revoked, of the bundle's tenant at the
-   committed receive time).
+   committed receive time). A record of an unsigned kind (``lab``: a platform record a person
+   entered) has no source signature: ``record.source`` is *skipped* with the reason, so the
+   verdict can never be better than "partially verified" for data no source signed.
 5. ``figure.inputs`` — every record an input names passed its checks (inputs naming no
    record, e.g. a factor-library entry, are the recomputer's to check).
-6. ``figure.recomputed`` — the hook recomputes the figure; the accounting core supplies it. Without
+6. ``figure.trust`` — *pass* when every input record was signed at its source, *skip*
+   (``unsigned_source``) when any was not: the figure's lower trust level (R4.2.1).
+7. ``factor.entry`` — the factor checker compares the bundle's factor entries with the
+   verifier's own library (each entry the figure uses must be there, unaltered).
+8. ``figure.recomputed`` — the hook recomputes the figure; the accounting core supplies it. Without
    a hook the check is *skipped*, never faked.
 """
 
@@ -27,7 +35,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from tanji.trust.bundle_document import BundleRecord, EvidenceBundle, FigureClaim
+from tanji.trust.bundle_document import (
+    UNSIGNED_KINDS,
+    BundleFactor,
+    BundleRecord,
+    EvidenceBundle,
+    FigureClaim,
+)
 from tanji.trust.checkpoint import Checkpoint, cosigner, open_checkpoint, verify_cosignatures
 from tanji.trust.dsse import decode_envelope, verify_envelope
 from tanji.trust.entries import decode_log_entry
@@ -39,7 +53,7 @@ from tanji.trust.note import Note, NoteVerifier, parse_verifier_key
 from tanji.trust.proofs import verify_inclusion
 from tanji.trust.suites import get_suite
 
-__all__ = ["Check", "FigureRecomputer", "verdict", "verify_bundle"]
+__all__ = ["Check", "FactorChecker", "FigureRecomputer", "verdict", "verify_bundle"]
 
 Status = Literal["pass", "fail", "skip"]
 
@@ -57,6 +71,11 @@ class Check:
 #: The accounting core's hook: given the claim, the verified payloads (record id → bytes) and the
 #: factor library reference, recompute the figure and report one ``figure.recomputed`` Check.
 FigureRecomputer = Callable[[FigureClaim, Mapping[str, bytes], Mapping[str, str] | None], Check]
+#: The accounting core's factor check: given the claim, the bundle's factor entries and library
+#: reference, one ``factor.entry`` Check per factor the figure uses.
+FactorChecker = Callable[
+    [FigureClaim, Sequence[BundleFactor], Mapping[str, str] | None], list[Check]
+]
 
 
 def verify_bundle(
@@ -65,6 +84,7 @@ def verify_bundle(
     trusted_logs: Sequence[NoteVerifier] = (),
     trusted_witnesses: Sequence[NoteVerifier] = (),
     recompute: FigureRecomputer | None = None,
+    check_factors: FactorChecker | None = None,
 ) -> list[Check]:
     """Run every check on ``bundle`` and return them in order (see the module docstring)."""
     checks: list[Check] = []
@@ -78,6 +98,8 @@ def verify_bundle(
         payload = _check_record(bundle, record, (checkpoint, witnessed_at), records, checks)
         if payload is not None:
             payloads[record.id] = payload
+    if bundle.figure is not None and check_factors is not None:
+        checks += check_factors(bundle.figure, bundle.factors, bundle.factor_library)
     _check_figure(bundle, payloads, recompute, checks)
     return checks
 
@@ -149,6 +171,8 @@ def _check_cosignatures(
             continue
         if not trusted:
             witnesses.append(named)
+            detail = f"no trusted witness key given; {named.name} key {named.key.key_id}"
+            checks.append(Check("witness.key_pinned", named.name, "skip", detail))
     for witness in witnesses:
         as_cosigner = cosigner(witness.name, witness.key)
         try:
@@ -189,7 +213,7 @@ def _check_record(
     checkpoint, witnessed_at = log_state
     try:
         entry = decode_log_entry(record.entry)
-        envelope = decode_envelope(entry.envelope)
+        envelope = None if record.kind in UNSIGNED_KINDS else decode_envelope(entry.envelope)
     except TrustError as exc:
         checks.append(Check("record.entry", subject, "fail", str(exc)))
         return None
@@ -200,6 +224,13 @@ def _check_record(
     included = _check_inclusion(
         bundle, record.entry, record.leaf_index, record.inclusion_proof, checkpoint, subject, checks
     )
+    if envelope is None:
+        detail = (
+            f"unsigned source: a {record.kind} record entered by a person and authenticated by"
+            " the platform session; the log proves when it was recorded, not who measured it"
+        )
+        checks.append(Check("record.source", subject, "skip", detail))
+        return entry.envelope if included else None
     keys: Mapping[str, PublicKey] = {r.key.key_id: r.key for r in key_records}
     try:
         key = verify_envelope(envelope, keys)
@@ -286,6 +317,7 @@ def _check_figure(
     checks.append(
         Check("figure.inputs", figure.formula, "pass", f"{len(figure.inputs)} inputs verified")
     )
+    _check_trust(bundle, figure, checks)
     if recompute is None:
         detail = (
             f"claimed {figure.value} {figure.unit}; no recomputation hook for formula "
@@ -294,3 +326,16 @@ def _check_figure(
         checks.append(Check("figure.recomputed", figure.formula, "skip", detail))
         return
     checks.append(recompute(figure, payloads, bundle.factor_library))
+
+
+def _check_trust(bundle: EvidenceBundle, figure: FigureClaim, checks: list[Check]) -> None:
+    """The figure's trust level: ``unsigned_source`` when any input record was not signed."""
+    kinds = {r.id: r.kind for r in bundle.records}
+    used = {s for i in figure.inputs.values() for s in i.sources}
+    unsigned = sorted(s for s in used if kinds.get(s) in UNSIGNED_KINDS)
+    if unsigned:
+        detail = f"unsigned_source: {len(unsigned)} of {len(used)} input records are unsigned"
+        checks.append(Check("figure.trust", figure.formula, "skip", detail))
+    else:
+        detail = f"signed_source: all {len(used)} input records were signed at their source"
+        checks.append(Check("figure.trust", figure.formula, "pass", detail))

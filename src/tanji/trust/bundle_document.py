@@ -13,9 +13,16 @@ library version, and the figure's claim (formula id, inputs referencing records,
      "records": [{"id": "r1", "kind": "batch", "entry": "<base64 log entry>",
                   "leaf_index": 7, "inclusion_proof": ["<base64>", …]}, …],
      "factor_library": {"version": "2025.1", "digest": "<hex>"} | null,
+     "factors": [{"id": "grid.national.2022", "key": "grid.national", "value": "0.5366",
+                  "unit": "tCO2/MWh", "source": "…", "clause": "…"}, …],
      "figure": {"formula": "…", "inputs": {"name": {"record": "r1", "field": "…"}},
                 "claimed": {"value": "123.4", "unit": "t"},
                 "output": "co2_t", "period": {"start": "…Z", "end": "…Z"}} | null}
+
+A record of kind ``batch`` carries a DSSE envelope signed at the source; a record of kind
+``lab`` carries a platform record (:mod:`tanji.protocols.records`) that no source key signed
+(its trust level is ``unsigned``). ``factors`` (optional) lists the factor-library entries the
+figure uses, with their provenance, for the verifier to compare with its own library.
 
 An input names one record (``record``) or several (``records``: e.g. every batch of a period),
 or none when its ``field`` names no record data (a factor-library entry). ``output`` and
@@ -45,6 +52,8 @@ from tanji.trust.merkle import MerkleTree
 __all__ = [
     "BUNDLE_FORMAT",
     "MAX_BUNDLE_BYTES",
+    "UNSIGNED_KINDS",
+    "BundleFactor",
     "BundleKey",
     "BundleRecord",
     "EvidenceBundle",
@@ -60,6 +69,21 @@ __all__ = [
 BUNDLE_FORMAT = "tanji-evidence-bundle/1"
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 BUNDLE_MEMBER = "bundle.json"
+#: Record kinds whose entry is a platform record rather than a source-signed envelope.
+UNSIGNED_KINDS = frozenset({"lab"})
+_FACTOR_MEMBERS = ("id", "key", "value", "unit", "source", "clause")
+
+
+@dataclass(frozen=True)
+class BundleFactor:
+    """A factor-library entry a figure uses: id, key, value (as text), unit and provenance."""
+
+    id: str
+    key: str
+    value: str
+    unit: str
+    source: str
+    clause: str
 
 
 @dataclass(frozen=True)
@@ -128,6 +152,7 @@ class EvidenceBundle:
     records: tuple[BundleRecord, ...]
     factor_library: dict[str, str] | None = None
     figure: FigureClaim | None = None
+    factors: tuple[BundleFactor, ...] = ()
 
 
 def bundle_key(record: KeyRecord) -> BundleKey:
@@ -263,6 +288,7 @@ def _from_json(root: _Reader) -> EvidenceBundle:
     log = root.member("log")
     library = root.member("factor_library", optional=True)
     figure = root.member("figure", optional=True)
+    factors = root.member("factors", optional=True)
     return EvidenceBundle(
         suite=root.member("suite").text(),
         tenant=root.member("tenant", optional=True).optional_text(),
@@ -273,7 +299,12 @@ def _from_json(root: _Reader) -> EvidenceBundle:
         records=_records(root.member("records")),
         factor_library=None if library.value is None else _library(library),
         figure=None if figure.value is None else _figure(figure),
+        factors=() if factors.value is None else tuple(_factor(f) for f in factors.items()),
     )
+
+
+def _factor(f: _Reader) -> BundleFactor:
+    return BundleFactor(*(f.member(name).text() for name in _FACTOR_MEMBERS))
 
 
 def _key(k: _Reader) -> BundleKey:
@@ -355,6 +386,7 @@ def _to_json(bundle: EvidenceBundle) -> dict[str, Any]:
         "records": [_record_json(r) for r in bundle.records],
         "factor_library": bundle.factor_library,
         "figure": None if bundle.figure is None else _figure_json(bundle.figure),
+        "factors": [{n: getattr(f, n) for n in _FACTOR_MEMBERS} for f in bundle.factors],
     }
 
 

@@ -16,8 +16,11 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self) -> None:
-        """Register the emission engine as an ingest listener (idempotent)."""
+        """Register the engine as an ingest listener and the lab-record log (idempotent)."""
+        from tanji.evidence.records import record_platform_record
         from tanji.ingest import listeners
+        from tanji.plant import trust_hook
         from tanji.web.wiring import emissions_listener
 
         listeners.register(emissions_listener)
+        trust_hook.register_recorder(record_platform_record)  # lab results (ADR 0180)

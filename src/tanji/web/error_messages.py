@@ -104,6 +104,7 @@ MESSAGES: dict[str, Promise] = {
     "web.import_value": _("Row {row}, column {column}: {value} is not {expected}."),
     "web.import_format": _("The file is neither CSV nor Excel (.xlsx)."),
     "web.chart_param": _("{field} must be a whole number, not {value}."),
+    "log.bad_figure": _("Figure {kind} is unknown: expected process or electricity with a line."),
 }
 
 

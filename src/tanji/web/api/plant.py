@@ -226,4 +226,5 @@ def create_lab_analysis(request: HttpRequest, payload: LabAnalysisCreate) -> Sta
     """Record an analysis with its results (laboratory staff)."""
     data = payload.dict()
     results = [lab.ResultInput(**row) for row in data.pop("results")]
-    return Status(201, lab.record_lab_analysis(actor_of(request), results=results, **data))
+    analysis = lab.record_lab_analysis(actor_of(request), results=results, channel="api", **data)
+    return Status(201, analysis)

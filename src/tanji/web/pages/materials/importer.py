@@ -156,6 +156,7 @@ def _record(actor: Actor, enterprise_id: int, row: int, cells: dict[str, str]) -
         analysed_at=_time(row, "analysed_at", cells["analysed_at"]),
         method_standard=cells["method_standard"],
         results=_results(row, cells),
+        channel="file",
     )
     return analysis.sample_id
 

@@ -37,9 +37,12 @@ def _periods(summary: emissions_queries.Summary) -> list[dict[str, Any]]:
             "enterprise": p.boundaries["enterprise"],
             "clinker_t": p.clinker_t,
             "quality": {
-                b: "" if f.quality == QualityChoices.COMPLETE else QualityChoices(f.quality).label
+                b: ""
+                if f.quality in (QualityChoices.COMPLETE, QualityChoices.UNSIGNED_SOURCE)
+                else QualityChoices(f.quality).label
                 for b, f in p.boundaries.items()
             },
+            "unsigned": {b: f.trust_level == "unsigned_source" for b, f in p.boundaries.items()},
         }
         for p in summary.periods
     ]

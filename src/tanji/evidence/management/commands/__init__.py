@@ -1,0 +1,1 @@
+"""``witness``: the provincial witness cosigns the log head (once or on a schedule)."""

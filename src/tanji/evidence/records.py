@@ -1,0 +1,46 @@
+"""Platform records in the transparency log: lab results and review decisions (R4.2.2, R7.3).
+
+A record (:mod:`tanji.protocols.records`) is stored like any other input, as a
+:class:`RawEnvelope` on the ``record`` channel with no samples and trust level ``unsigned``
+(the person is authenticated by the session and named in the record, not by a key of their
+own). The append runs inside the caller's transaction, the one that writes the rows the record
+describes, so a row cannot be stored without its leaf nor a leaf without its row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from django.db import transaction
+
+from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
+from tanji.evidence.log import append_envelope
+from tanji.evidence.models import RawEnvelope
+from tanji.protocols.records import parse_record
+
+__all__ = ["record_platform_record"]
+
+
+def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None) -> int:
+    """Append a canonical platform record; return the id of its :class:`RawEnvelope`.
+
+    Raises:
+        RecordFormatError: ``body`` is not a canonical record (nothing is appended).
+    """
+    parse_record(body)
+    received_at = datetime.now(UTC)
+    with transaction.atomic():
+        index = append_envelope(body, received_at)
+        row = RawEnvelope.objects.create(
+            enterprise_id=enterprise_id,
+            submitted_by_id=user_id,
+            channel=ChannelChoices.RECORD,
+            trust_level=TrustLevelChoices.UNSIGNED,
+            body=body,
+            sha256=hashlib.sha256(body).hexdigest(),
+            received_at=received_at,
+            log_index=index,
+            sample_count=0,
+        )
+    return int(row.pk)

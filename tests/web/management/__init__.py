@@ -1,0 +1,1 @@
+"""Tests of the web project's management commands."""
