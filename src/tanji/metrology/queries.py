@@ -38,6 +38,7 @@ from tanji.tenancy.validation import InvalidInput, get_visible
 __all__ = [
     "calibration_alerts",
     "calibration_bodies",
+    "calibration_plan",
     "calibration_plans",
     "calibrations_due",
     "certificate",
@@ -106,6 +107,11 @@ def reference_standards(actor: Actor) -> QuerySet[ReferenceStandard]:
 def calibration_plans(actor: Actor) -> QuerySet[CalibrationPlan]:
     """Calibration plans of visible instruments."""
     return CalibrationPlan.objects.visible_to(actor).select_related("instrument")
+
+
+def calibration_plan(actor: Actor, plan_id: int) -> CalibrationPlan:
+    """One visible calibration plan."""
+    return get_visible(calibration_plans(actor), plan_id, "calibration plan")  # type: ignore[no-any-return]
 
 
 def certificates(actor: Actor, *, instrument_id: int | None = None) -> QuerySet[Certificate]:
@@ -179,6 +185,7 @@ def instrument_states(
     plans = {
         p.instrument_id: p
         for p in CalibrationPlan.objects.visible_to(actor).filter(instrument_id__in=ids)
+        if p.retired_on is None or p.retired_on > at
     }
     certs: dict[int, list[Certificate]] = defaultdict(list)
     for cert in Certificate.objects.visible_to(actor).filter(instrument_id__in=ids):

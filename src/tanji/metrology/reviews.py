@@ -110,6 +110,7 @@ def transition(
     today = timezone.now().date()
     if side == "reviewer":
         actor.require(Action.REVIEW_METROLOGY, review.enterprise)
+        signing.require_reviewer(actor, review.enterprise, today)
     else:
         actor.require(Action.EDIT_INSTRUMENTS, review.enterprise)
         signing.require_signer(actor, review.enterprise, SCOPE_OF_KIND[review.kind], today)

@@ -1,6 +1,7 @@
 """Who may sign what (R7.1.5): a valid appointment plus a valid qualification for the scope.
 
-Services that sign (enter a certificate, submit or answer a review) call :func:`require_signer`.
+Services that sign (enter a certificate, plan a calibration, sign off a QC record, submit or answer
+a review) call :func:`require_signer`; a reviewer's decision calls :func:`require_reviewer`.
 The platform itself (demo builder, jobs) and platform operators act without personal papers.
 """
 
@@ -13,7 +14,7 @@ from django.db.models import Q
 
 from tanji.metrology import queries
 from tanji.metrology.choices import DocumentKindChoices
-from tanji.metrology.models import PersonnelDocument
+from tanji.metrology.models import PersonnelDocument, ReviewerQualification
 from tanji.metrology.models.people import PASS_MARK
 from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.models import Enterprise
@@ -75,5 +76,28 @@ def require_signer(actor: Actor, enterprise: Enterprise, scope: str, at: date) -
             "{username} holds no valid appointment and {scope} qualification on {at}",
             username=actor.username,
             scope=scope,
+            at=at.isoformat(),
+        )
+
+
+def may_review(user_id: int, enterprise: Enterprise, at: date) -> bool:
+    """Whether the person holds a reviewer qualification of the enterprise's province at ``at``."""
+    return ReviewerQualification.objects.filter(
+        person_id=user_id,
+        province_id=enterprise.province_id,
+        issued_on__lte=at,
+        valid_until__gte=at,
+    ).exists()
+
+
+def require_reviewer(actor: Actor, enterprise: Enterprise, at: date) -> None:
+    """Raise :class:`AccessDenied` unless the acting reviewer is qualified at ``at`` (R4.2.6)."""
+    if actor.user_id is None or actor.is_platform:
+        return
+    if not may_review(actor.user_id, enterprise, at):
+        raise AccessDenied(
+            "metrology.reviewer_not_qualified",
+            "{username} holds no reviewer qualification valid on {at} in this province",
+            username=actor.username,
             at=at.isoformat(),
         )
