@@ -51,6 +51,7 @@ __all__ = [
     "ledger_snapshot",
     "ledger_snapshots",
     "metering_points",
+    "personnel_document",
     "personnel_documents",
     "qc_records",
     "reference_standards",
@@ -138,6 +139,11 @@ def personnel_documents(
     """Personnel documents (appointments, training, exams, qualifications)."""
     result = PersonnelDocument.objects.visible_to(actor).select_related("person")
     return result.filter(person_id=person_id) if person_id is not None else result
+
+
+def personnel_document(actor: Actor, document_id: int) -> PersonnelDocument:
+    """One visible personnel document."""
+    return get_visible(personnel_documents(actor), document_id, "personnel document")  # type: ignore[no-any-return]
 
 
 def reviews(actor: Actor, *, state: str | None = None) -> QuerySet[Review]:
