@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import factory
+from django.utils import timezone
 
 from tanji.metrology.models import (
     CalibrationAlert,
@@ -21,8 +22,8 @@ from tanji.metrology.models import (
     QCRecord,
     ReferenceStandard,
     Review,
-    ReviewFinding,
     ReviewerQualification,
+    ReviewFinding,
     StoredDocument,
 )
 from tests.tenancy.factories import EnterpriseFactory, UserFactory
@@ -202,7 +203,7 @@ def qualify(
     user: Any, enterprise: Any, scopes: tuple[str, ...] = ("ledger", "calibration", "data", "qc")
 ) -> Any:
     """Give ``user`` a current appointment and qualifications for ``scopes`` (R7.1.5)."""
-    start = date.today().replace(day=1) - timedelta(days=31)
+    start = timezone.localdate().replace(day=1) - timedelta(days=31)
     PersonnelDocument.objects.create(
         enterprise=enterprise, person=user, kind="appointment", title="任命书", issued_on=start
     )
@@ -220,7 +221,7 @@ def qualify(
 
 def qualify_reviewer(user: Any, province: Any) -> Any:
     """Give a metrology reviewer a reviewer qualification valid for two years around today."""
-    today = date.today()
+    today = timezone.localdate()
     ReviewerQualification.objects.create(
         province=province,
         person=user,

@@ -254,9 +254,7 @@ def _check_fields(instrument: Instrument, fields: CertificateFields) -> None:
     if due <= fields.calibrated_on:
         raise _field("next_due_on", "must follow the calibration date")
     plan = active_plan(instrument)
-    if plan is not None and due > add_months(
-        fields.calibrated_on, plan.period_months
-    ):
+    if plan is not None and due > add_months(fields.calibrated_on, plan.period_months):
         raise _field(
             "next_due_on", "beyond the plan's period of {months} months", months=plan.period_months
         )

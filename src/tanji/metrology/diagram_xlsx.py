@@ -74,7 +74,9 @@ def _open(content: bytes) -> Any:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a non-xlsx file
         raise DiagramSheetError(
-            "metrology.diagram_not_xlsx", "not an .xlsx workbook: {error}", error=type(error).__name__
+            "metrology.diagram_not_xlsx",
+            "not an .xlsx workbook: {error}",
+            error=type(error).__name__,
         ) from error
     for sheet in SHEETS.values():
         if sheet not in book.sheetnames:

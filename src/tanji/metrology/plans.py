@@ -84,4 +84,12 @@ def update_plan(
 def retire_plan(actor: Actor, plan_id: int, *, retired_on: date) -> CalibrationPlan:
     """Retire a plan (instrument retired, replaced or no longer under legal metrology)."""
     plan = _editable_plan(actor, plan_id)
+    if retired_on < plan.instrument.installed_on:
+        raise InvalidInput(
+            "metrology.before_install",
+            "retired_on: {on} precedes the instrument's installation on {installed}",
+            on=retired_on.isoformat(),
+            installed=plan.instrument.installed_on.isoformat(),
+            field="retired_on",
+        )
     return save_changes(actor, plan, {"retired_on": retired_on}, {"retired_on"}, "retire")

@@ -20,6 +20,7 @@ from tanji.metrology.choices import (
     FindingSeverityChoices,
     ReviewActionChoices,
     ReviewKindChoices,
+    ReviewStateChoices,
     SigningScopeChoices,
 )
 from tanji.metrology.models import Review, ReviewEvent, ReviewFinding
@@ -83,6 +84,17 @@ def create_review(
 def submit_ledger_update(actor: Actor, snapshot_id: int) -> Review:
     """Open and submit the year-end ledger update of a snapshot (R7.1.2)."""
     snap = queries.ledger_snapshot(actor, snapshot_id)
+    if (
+        queries.reviews(actor)
+        .filter(enterprise_id=snap.enterprise_id, payload__snapshot_id=snap.pk)
+        .exclude(state=ReviewStateChoices.REJECTED)
+        .exists()
+    ):
+        raise InvalidInput(
+            "metrology.already_submitted",
+            "snapshot {snapshot} is already submitted",
+            snapshot=snap.pk,
+        )
     review = create_review(
         actor,
         enterprise_id=snap.enterprise_id,

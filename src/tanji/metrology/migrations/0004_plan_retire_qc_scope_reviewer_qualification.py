@@ -6,38 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('metrology', '0003_ledger_calibration_people_reviews'),
-        ('tenancy', '0002_credentials'),
+        ("metrology", "0003_ledger_calibration_people_reviews"),
+        ("tenancy", "0002_credentials"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='calibrationplan',
-            name='retired_on',
-            field=models.DateField(blank=True, help_text="From this date the plan no longer sets the instrument's due date.", null=True, verbose_name='retired on'),
+            model_name="calibrationplan",
+            name="retired_on",
+            field=models.DateField(
+                blank=True,
+                help_text="From this date the plan no longer sets the instrument's due date.",
+                null=True,
+                verbose_name="retired on",
+            ),
         ),
         migrations.AlterField(
-            model_name='personneldocument',
-            name='scope',
-            field=models.CharField(blank=True, choices=[('ledger', 'Instrument ledger'), ('calibration', 'Calibration plans and certificates'), ('data', 'Monthly data packages'), ('qc', 'Quality-control records')], max_length=16, verbose_name='signing scope'),
+            model_name="personneldocument",
+            name="scope",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("ledger", "Instrument ledger"),
+                    ("calibration", "Calibration plans and certificates"),
+                    ("data", "Monthly data packages"),
+                    ("qc", "Quality-control records"),
+                ],
+                max_length=16,
+                verbose_name="signing scope",
+            ),
         ),
         migrations.CreateModel(
-            name='ReviewerQualification',
+            name="ReviewerQualification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=64, verbose_name='certificate number')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('valid_until', models.DateField(verbose_name='valid until')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviewer_qualifications', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.province', verbose_name='province')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=64, verbose_name="certificate number")),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("valid_until", models.DateField(verbose_name="valid until")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviewer_qualifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.province",
+                        verbose_name="province",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reviewer qualification',
-                'verbose_name_plural': 'reviewer qualifications',
-                'ordering': ['province_id', 'person_id', '-issued_on'],
+                "verbose_name": "reviewer qualification",
+                "verbose_name_plural": "reviewer qualifications",
+                "ordering": ["province_id", "person_id", "-issued_on"],
             },
         ),
     ]

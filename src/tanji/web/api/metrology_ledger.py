@@ -15,7 +15,7 @@ from ninja import File, Form, ModelSchema, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tanji.metrology import ledger, ledger_xlsx, queries, reviews, services
-from tanji.metrology.models import InstrumentEvent, LedgerSnapshot, Review
+from tanji.metrology.models import Instrument, InstrumentEvent, LedgerSnapshot, Review
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, api_requires
@@ -139,6 +139,21 @@ def _set(payload: Schema) -> dict[str, Any]:
     return payload.dict(exclude_unset=True)
 
 
+@router.get("/instruments", response=list[InstrumentOut])
+@paginate(LimitOffsetPagination)
+@api_requires(Action.VIEW)
+def list_instruments(request: HttpRequest, active_only: bool = False) -> QuerySet[Instrument]:
+    """Instruments the caller sees (``active_only``: not retired)."""
+    return queries.instruments(actor_of(request), active_only=active_only).order_by("id")
+
+
+@router.get("/instruments/{instrument_id}", response=InstrumentOut)
+@api_requires(Action.VIEW)
+def get_instrument(request: HttpRequest, instrument_id: int) -> Instrument:
+    """One visible instrument."""
+    return queries.instrument(actor_of(request), instrument_id)
+
+
 @router.post("/instruments", response={201: InstrumentOut})
 @api_requires(Action.EDIT_INSTRUMENTS)
 def create_instrument(request: HttpRequest, payload: InstrumentCreate) -> Status[Any]:
@@ -185,7 +200,7 @@ def replace_instrument(request: HttpRequest, instrument_id: int, payload: Replac
 @router.post("/instruments/{instrument_id}/tags", response=InstrumentOut)
 @api_requires(Action.EDIT_INSTRUMENTS)
 def link_tag(request: HttpRequest, instrument_id: int, payload: TagLinkIn) -> Any:
-    """Record that the instrument measures the tag (its data then carries the instrument's state)."""
+    """Record that the instrument measures the tag (its data then carries its state)."""
     return services.link_tag(actor_of(request), instrument_id, payload.tag_id)
 
 

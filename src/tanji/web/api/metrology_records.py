@@ -180,6 +180,14 @@ class ResponsesIn(Schema):
     note: str = ""
 
 
+@router.get("/plans", response=list[PlanOut])
+@paginate(LimitOffsetPagination)
+@api_requires(Action.VIEW)
+def list_plans(request: HttpRequest) -> QuerySet[CalibrationPlan]:
+    """Calibration plans of the visible instruments (R7.2.1)."""
+    return queries.calibration_plans(actor_of(request)).order_by("id")
+
+
 @router.post("/plans", response={201: PlanOut})
 @api_requires(Action.EDIT_INSTRUMENTS)
 def create_plan(request: HttpRequest, payload: PlanCreate) -> Status[Any]:
@@ -208,6 +216,16 @@ def update_plan(request: HttpRequest, plan_id: int, payload: PlanUpdate) -> Cali
 def retire_plan(request: HttpRequest, plan_id: int, payload: PlanRetire) -> CalibrationPlan:
     """Retire a plan (kept with its history)."""
     return plans.retire_plan(actor_of(request), plan_id, retired_on=payload.retired_on)
+
+
+@router.get("/personnel", response=list[PersonnelOut])
+@paginate(LimitOffsetPagination)
+@api_requires(Action.VIEW)
+def list_personnel(
+    request: HttpRequest, person_id: int | None = None
+) -> QuerySet[PersonnelDocument]:
+    """Personnel records the caller sees, optionally of one person (R7.1.5)."""
+    return queries.personnel_documents(actor_of(request), person_id=person_id).order_by("id")
 
 
 @router.post("/personnel", response={201: PersonnelOut})
@@ -281,7 +299,11 @@ def get_review(request: HttpRequest, review_id: int) -> dict[str, Any]:
     actor = actor_of(request)
     review = queries.review(actor, review_id)
     findings = list(queries.review_findings(actor, review_id=review.pk))
-    return {**ReviewOut.from_orm(review).dict(), "findings": findings, "events": review.events.all()}
+    return {
+        **ReviewOut.from_orm(review).dict(),
+        "findings": findings,
+        "events": review.events.all(),
+    }
 
 
 @router.post("/reviews/{review_id}/responses", response=ReviewOut)
