@@ -101,7 +101,10 @@ class CertificateOut(ModelSchema):
 
 
 class CertificateCreate(Schema):
-    """The fields read off a certificate; the file travels beside them (multipart)."""
+    """The fields read off a certificate; the file travels beside them (multipart).
+
+    Without ``next_due_on`` the platform computes it from the plan's (or regulation's) period.
+    """
 
     instrument_id: int
     number: str
@@ -110,7 +113,7 @@ class CertificateCreate(Schema):
     standard_id: int
     method: str
     result: str
-    next_due_on: date
+    next_due_on: date | None = None
     expanded_u: float | None = None
     coverage_k: float | None = None
     expanded_u_relative: bool = True

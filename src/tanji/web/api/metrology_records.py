@@ -294,16 +294,9 @@ def add_cross_meter(request: HttpRequest, payload: CrossMeterIn) -> Status[Any]:
 
 @router.get("/reviews/{review_id}", response=ReviewDetailOut)
 @api_requires(Action.VIEW)
-def get_review(request: HttpRequest, review_id: int) -> dict[str, Any]:
+def get_review(request: HttpRequest, review_id: int) -> Review:
     """One review with its findings (and responses) and its history of transitions."""
-    actor = actor_of(request)
-    review = queries.review(actor, review_id)
-    findings = list(queries.review_findings(actor, review_id=review.pk))
-    return {
-        **ReviewOut.from_orm(review).dict(),
-        "findings": findings,
-        "events": review.events.all(),
-    }
+    return queries.review(actor_of(request), review_id)
 
 
 @router.post("/reviews/{review_id}/responses", response=ReviewOut)
