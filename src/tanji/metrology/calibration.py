@@ -38,8 +38,10 @@ from tanji.tenancy.writes import save_new
 
 __all__ = [
     "CertificateFields",
+    "active_plan",
     "add_months",
     "create_plan",
+    "next_due_date",
     "raise_calibration_alerts",
     "record_body",
     "record_certificate",

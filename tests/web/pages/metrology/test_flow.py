@@ -20,7 +20,7 @@ from tanji.metrology import queries
 from tanji.metrology.models import PersonnelDocument, Review
 from tanji.tenancy.actor import Actor
 from tests.components import CHROMIUM_ARGS
-from tests.metrology.factories import MINIMAL_PDF, StandardFactory
+from tests.metrology.factories import MINIMAL_PDF, StandardFactory, qualify_reviewer
 from tests.plant.factories import EdgeFactory, TagFactory
 from tests.tenancy.factories import member
 
@@ -62,7 +62,8 @@ def test_engineer_and_reviewer_flow(live_server: Any, chromium_executable: str) 
     e = edge.enterprise
     tag = TagFactory(enterprise=e, line=None, source=None, code="BS-NEW-RATE")
     standard = StandardFactory(body__enterprise=e, enterprise=e)
-    staff, reviewer = _qualified(e), member("metrology_reviewer", e)
+    staff = _qualified(e)
+    reviewer = qualify_reviewer(member("metrology_reviewer", e), e.province)
     base = live_server.url
     cookies = {"staff": _cookie(staff, base), "reviewer": _cookie(reviewer, base)}
     today = timezone.now().date()

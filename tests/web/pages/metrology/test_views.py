@@ -13,7 +13,12 @@ from django.utils import timezone
 from tanji.metrology import queries
 from tanji.metrology.models import PersonnelDocument, Review
 from tanji.tenancy.actor import Actor
-from tests.metrology.factories import MINIMAL_PDF, InstrumentFactory, StandardFactory
+from tests.metrology.factories import (
+    MINIMAL_PDF,
+    InstrumentFactory,
+    StandardFactory,
+    qualify_reviewer,
+)
 from tests.plant.factories import EdgeFactory, TagFactory
 from tests.tenancy.factories import EnterpriseFactory, member
 
@@ -126,7 +131,7 @@ def test_review_returned_and_answered_through_the_page(client: Client) -> None:
     assert client.post(reverse("metrology:ledger"), {"year": "2025"}).status_code == 302
     review = Review.objects.get(enterprise=e)
     url = reverse("metrology:review", args=[review.pk])
-    reviewer = member("metrology_reviewer", e)
+    reviewer = qualify_reviewer(member("metrology_reviewer", e), e.province)
     client.force_login(reviewer)
     client.post(url, {"action": "return", "clause": "GB 17167 4.3.2", "finding": "coal gate"})
     review.refresh_from_db()
