@@ -24,8 +24,8 @@ from tanji.metrology import (
     traceability,
 )
 from tanji.metrology.calibration import CertificateFields
-from tanji.metrology.reviews import FindingInput
 from tanji.metrology.models import LedgerSnapshot
+from tanji.metrology.reviews import FindingInput
 from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.models import AuditEntry
 from tanji.tenancy.validation import NotFound

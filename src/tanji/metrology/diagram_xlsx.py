@@ -20,7 +20,13 @@ from tanji.metrology import exchange
 from tanji.plant.models import CarbonFlowDiagram
 from tanji.tenancy.actor import Actor
 
-__all__ = ["EDGE_SHEET", "NODE_SHEET", "export_diagram_xlsx", "import_diagram_xlsx"]
+__all__ = [
+    "EDGE_SHEET",
+    "NODE_SHEET",
+    "DiagramSheetError",
+    "export_diagram_xlsx",
+    "import_diagram_xlsx",
+]
 
 NODE_SHEET = "节点"
 EDGE_SHEET = "流"
