@@ -53,6 +53,7 @@ __all__ = [
     "metering_points",
     "personnel_document",
     "personnel_documents",
+    "qc_record",
     "qc_records",
     "reference_standards",
     "review",
@@ -176,6 +177,11 @@ def ledger_snapshot(actor: Actor, snapshot_id: int) -> LedgerSnapshot:
 def qc_records(actor: Actor) -> QuerySet[QCRecord]:
     """Quality-control records."""
     return QCRecord.objects.visible_to(actor)
+
+
+def qc_record(actor: Actor, record_id: int) -> QCRecord:
+    """One visible QC record."""
+    return get_visible(qc_records(actor), record_id, "QC record")  # type: ignore[no-any-return]
 
 
 def instrument_states(

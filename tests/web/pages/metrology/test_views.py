@@ -23,7 +23,16 @@ from tests.plant.factories import EdgeFactory, TagFactory
 from tests.tenancy.factories import EnterpriseFactory, member
 
 pytestmark = pytest.mark.django_db
-PAGES = ("diagram", "ledger", "calibration", "personnel", "reviews")
+PAGES = (
+    "diagram",
+    "ledger",
+    "calibration",
+    "reviews",
+    "personnel_list",
+    "plans_list",
+    "qc_list",
+    "snapshots_list",
+)
 
 
 def _staff(e: object) -> object:
