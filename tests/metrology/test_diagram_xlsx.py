@@ -48,5 +48,6 @@ def test_a_non_number_position_names_sheet_row_and_column() -> None:
         "sheet": "节点",
         "row": 3,
         "column": "x",
+        "expected": "a number",
         "got": "left",
     }

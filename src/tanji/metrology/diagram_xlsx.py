@@ -125,10 +125,11 @@ def _value(sheet: str, row: int, column: str, value: Any) -> Any:
         except (TypeError, ValueError):
             raise DiagramSheetError(
                 "metrology.diagram_cell",
-                "sheet {sheet} row {row} column {column}: expected a number, got {got!r}",
+                "sheet {sheet} row {row} column {column}: expected {expected}, got {got!r}",
                 sheet=sheet,
                 row=row,
                 column=column,
+                expected="a number",
                 got=value,
             ) from None
     return "" if value is None else str(value).strip()

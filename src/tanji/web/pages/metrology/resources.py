@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _g, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from tanji.metrology import calibration, personnel, plans, queries, signing
 from tanji.metrology.choices import QCKindChoices
@@ -32,22 +32,22 @@ def validity_flag(document: PersonnelDocument) -> str:
     """The paper's flag today (valid / expiring / expired / failed), translated."""
     flag = signing.document_flag(document, timezone.localdate())
     labels = {
-        "valid": _g("valid"),
-        "expiring": _g("expiring"),
-        "expired": _g("expired"),
-        "failed": _g("failed"),
+        "valid": gettext("valid"),
+        "expiring": gettext("expiring"),
+        "expired": gettext("expired"),
+        "failed": gettext("failed"),
     }
     return labels[flag]
 
 
 def score(document: PersonnelDocument) -> str:
     """An exam score out of 100 points."""
-    return "—" if document.score is None else _g("%(score)g points") % {"score": document.score}
+    return "—" if document.score is None else gettext("%(score)g points") % {"score": document.score}
 
 
 def period(plan: CalibrationPlan) -> str:
     """The plan's period with its unit."""
-    return _g("%(months)d months") % {"months": plan.period_months}
+    return gettext("%(months)d months") % {"months": plan.period_months}
 
 
 def qc_result(record: QCRecord) -> str:
@@ -61,7 +61,7 @@ def qc_result(record: QCRecord) -> str:
 def changes(snapshot: LedgerSnapshot) -> str:
     """Counts of instruments added, removed and changed since the previous snapshot."""
     diff: dict[str, Any] = snapshot.changes or {}
-    return _g("%(added)d added, %(removed)d removed, %(changed)d changed") % {
+    return gettext("%(added)d added, %(removed)d removed, %(changed)d changed") % {
         "added": len(diff.get("added", [])),
         "removed": len(diff.get("removed", [])),
         "changed": len(diff.get("changed", {})),
