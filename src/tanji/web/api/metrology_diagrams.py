@@ -61,9 +61,9 @@ class NodeFields(Schema):
 class NodeCreate(NodeFields):
     """A new node: key, kind and Chinese name are required."""
 
-    key: str  # type: ignore[assignment]
-    kind: str  # type: ignore[assignment]
-    name_zh: str  # type: ignore[assignment]
+    key: str
+    kind: str
+    name_zh: str
 
 
 class EdgeOut(ModelSchema):

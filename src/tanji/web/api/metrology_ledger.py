@@ -56,15 +56,15 @@ class InstrumentCreate(InstrumentFields):
     """A new ledger entry: the enterprise, the responsible person (R7.1.4) and the basics."""
 
     enterprise_id: int
-    responsible_id: int  # type: ignore[assignment]
-    code: str  # type: ignore[assignment]
-    name_zh: str  # type: ignore[assignment]
-    instrument_type: str  # type: ignore[assignment]
-    range_min: float  # type: ignore[assignment]
-    range_max: float  # type: ignore[assignment]
-    range_unit: str  # type: ignore[assignment]
-    accuracy_class: str  # type: ignore[assignment]
-    installed_on: date  # type: ignore[assignment]
+    responsible_id: int
+    code: str
+    name_zh: str
+    instrument_type: str
+    range_min: float
+    range_max: float
+    range_unit: str
+    accuracy_class: str
+    installed_on: date
 
 
 class RetireIn(Schema):

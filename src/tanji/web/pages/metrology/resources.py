@@ -21,7 +21,7 @@ from tanji.tenancy.permissions import Action
 from tanji.web.pages.generic.resources import Resource
 
 #: Units of the QC figures of merit: E_n is a ratio, RA and imbalance are percentages.
-QC_UNITS = {
+QC_UNITS: dict[str, str] = {
     QCKindChoices.REFERENCE_MATERIAL: "",
     QCKindChoices.CEMS_RATA: " %",
     QCKindChoices.CROSS_METER: " %",
@@ -42,7 +42,9 @@ def validity_flag(document: PersonnelDocument) -> str:
 
 def score(document: PersonnelDocument) -> str:
     """An exam score out of 100 points."""
-    return "—" if document.score is None else gettext("%(score)g points") % {"score": document.score}
+    return (
+        "—" if document.score is None else gettext("%(score)g points") % {"score": document.score}
+    )
 
 
 def period(plan: CalibrationPlan) -> str:
