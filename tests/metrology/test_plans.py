@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tanji.metrology import plans, queries
+from tanji.metrology import plans, queries, reviews
 from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.validation import InvalidInput
 from tests.metrology.factories import InstrumentFactory, PlanFactory, qualify
@@ -47,3 +47,19 @@ def test_only_a_calibration_qualified_signer_changes_a_plan() -> None:
     assert caught.value.params["scope"] == "calibration"
     qualify(staff, plan.enterprise, scopes=("calibration",))
     assert plans.update_plan(Actor.for_user(staff), plan.pk, period_months=6).period_months == 6
+
+
+def test_an_instrument_with_a_retired_plan_counts_as_unplanned_in_review() -> None:
+    plan = PlanFactory(instrument=InstrumentFactory(instrument_type="belt_scale", code="BS-R"))
+    actor = Actor.system()
+    plans.retire_plan(actor, plan.pk, retired_on=date(2025, 1, 15))
+    review = reviews.create_review(
+        actor,
+        enterprise_id=plan.enterprise_id,
+        kind="calibration_plan",
+        title="2025 plan",
+        period="2025",
+        payload={},
+    )
+    checks = {c["name"]: c for c in reviews.transition(actor, review.pk, "submit").checks}
+    assert checks["completeness_plans"]["detail"] == ["BS-R"]
