@@ -153,9 +153,10 @@ def calibration(request: HttpRequest) -> HttpResponse:
     saved = posted is not None and form.is_valid()
     if saved and _run(request, lambda: form.save(actor), _("Certificate recorded.")):
         return redirect("metrology:calibration")
+    labels = dict(TagStateChoices.choices)
     context = {
-        "states": queries.instrument_states(actor, at),
-        "due": queries.calibrations_due(actor, at, 30),
+        "states": [(s, labels.get(s.state, s.state)) for s in queries.instrument_states(actor, at)],
+        "due": [(d, labels.get(d.state, d.state)) for d in queries.calibrations_due(actor, at, 30)],
         "certificates": queries.certificates(actor)[:50],
         "marks": _tag_marks(actor, at),
         "form": form,
