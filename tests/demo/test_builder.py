@@ -90,7 +90,7 @@ def test_demo_is_complete_and_idempotent() -> None:
     _check_users(summary)
     reviewer = User.objects.get(username="hubei.metrology")
     for enterprise in Enterprise.objects.all():  # the demo reviewer may decide on its pages
-        assert signing.may_review(reviewer.pk, enterprise, date(2026, 6, 30))
+        assert signing.may_review(Actor.system(), enterprise, reviewer.pk, date(2026, 6, 30))
     entries = AuditEntry.objects.count()
     again = build_demo()
     assert again.created == 0

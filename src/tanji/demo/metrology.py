@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from tanji.demo.enterprises import DEMO_YEAR
 from tanji.metrology import calibration, ledger, personnel, queries, reviews, rules, services
 from tanji.metrology.calibration import CertificateFields, add_months
-from tanji.metrology.models import Instrument, ReviewerQualification
+from tanji.metrology.models import Instrument
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.models import Enterprise, Province, User
@@ -278,7 +278,7 @@ def qualify_reviewers(actor: Actor, counter: Counter, province: Province) -> Non
         province=province, role="metrology_reviewer"
     )
     for membership in reviewers:
-        if ReviewerQualification.objects.filter(person_id=membership.user_id).exists():
+        if queries.reviewer_qualifications(actor).filter(person_id=membership.user_id).exists():
             continue
         counter.add(
             personnel.add_reviewer_qualification(

@@ -16,7 +16,6 @@ from tanji.metrology import calibration, queries
 from tanji.metrology.models import PersonnelDocument, ReviewerQualification
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
-from tanji.tenancy.models import Province
 from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import InvalidInput
 from tanji.tenancy.writes import save_changes, save_new
@@ -78,7 +77,7 @@ def add_reviewer_qualification(
 ) -> ReviewerQualification:
     """File a reviewer's qualification; the person must hold the reviewer role in the province."""
     actor.require(Action.MANAGE_PLATFORM)
-    province = Province.objects.filter(pk=province_id).first()
+    province = tenancy_queries.provinces(actor).filter(pk=province_id).first()
     is_reviewer = tenancy_queries.memberships(actor).filter(
         province_id=province_id, user_id=person_id, role="metrology_reviewer"
     )

@@ -29,6 +29,7 @@ from tanji.metrology.models import (
     QCRecord,
     ReferenceStandard,
     Review,
+    ReviewerQualification,
     ReviewFinding,
 )
 from tanji.plant import queries as plant_queries
@@ -58,6 +59,7 @@ __all__ = [
     "reference_standards",
     "review",
     "review_findings",
+    "reviewer_qualifications",
     "reviews",
     "tag_metrology_status",
     "tag_standard_uncertainty",
@@ -145,6 +147,16 @@ def personnel_documents(
 def personnel_document(actor: Actor, document_id: int) -> PersonnelDocument:
     """One visible personnel document."""
     return get_visible(personnel_documents(actor), document_id, "personnel document")  # type: ignore[no-any-return]
+
+
+def reviewer_qualifications(actor: Actor) -> QuerySet[ReviewerQualification]:
+    """Reviewers' qualifications: all for the platform, otherwise the actor's own papers.
+
+    They are province records of one person, not enterprise data (ADR 0191): nobody else's
+    appear here, whatever the actor's enterprise or province grants.
+    """
+    result = ReviewerQualification.objects.select_related("province")
+    return result if actor.is_platform else result.filter(person_id=actor.user_id)
 
 
 def reviews(actor: Actor, *, state: str | None = None) -> QuerySet[Review]:

@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from tanji.metrology import queries
 from tanji.metrology.choices import DocumentKindChoices
-from tanji.metrology.models import PersonnelDocument, ReviewerQualification
+from tanji.metrology.models import PersonnelDocument
 from tanji.metrology.models.people import PASS_MARK
 from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.models import Enterprise
@@ -80,21 +80,25 @@ def require_signer(actor: Actor, enterprise: Enterprise, scope: str, at: date) -
         )
 
 
-def may_review(user_id: int, enterprise: Enterprise, at: date) -> bool:
+def may_review(actor: Actor, enterprise: Enterprise, user_id: int, at: date) -> bool:
     """Whether the person holds a reviewer qualification of the enterprise's province at ``at``."""
-    return ReviewerQualification.objects.filter(
-        person_id=user_id,
-        province_id=enterprise.province_id,
-        issued_on__lte=at,
-        valid_until__gte=at,
-    ).exists()
+    return (
+        queries.reviewer_qualifications(actor)
+        .filter(
+            person_id=user_id,
+            province_id=enterprise.province_id,
+            issued_on__lte=at,
+            valid_until__gte=at,
+        )
+        .exists()
+    )
 
 
 def require_reviewer(actor: Actor, enterprise: Enterprise, at: date) -> None:
     """Raise :class:`AccessDenied` unless the acting reviewer is qualified at ``at`` (R4.2.6)."""
     if actor.user_id is None or actor.is_platform:
         return
-    if not may_review(actor.user_id, enterprise, at):
+    if not may_review(actor, enterprise, actor.user_id, at):
         raise AccessDenied(
             "metrology.reviewer_not_qualified",
             "{username} holds no reviewer qualification valid on {at} in this province",
