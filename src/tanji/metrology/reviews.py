@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -120,12 +121,7 @@ def transition(
     review = queries.review(actor, review_id)
     target, side = _target(review, action)
     today = timezone.now().date()
-    if side == "reviewer":
-        actor.require(Action.REVIEW_METROLOGY, review.enterprise)
-        signing.require_reviewer(actor, review.enterprise, today)
-    else:
-        actor.require(Action.EDIT_INSTRUMENTS, review.enterprise)
-        signing.require_signer(actor, review.enterprise, SCOPE_OF_KIND[review.kind], today)
+    _require_side(actor, review, side, today)
     before = snapshot(review)
     step: Step = STEPS.get(action, _no_step)
     step(actor, review, note, findings, responses or {})
@@ -148,6 +144,16 @@ def transition(
     event.save()
     record(actor, f"review_{action}", review, before, snapshot(review))
     return review
+
+
+def _require_side(actor: Actor, review: Review, side: str, today: date) -> None:
+    """Reviewers decide with a reviewer qualification; the enterprise signs with its scope's."""
+    if side == "reviewer":
+        actor.require(Action.REVIEW_METROLOGY, review.enterprise)
+        signing.require_reviewer(actor, review.enterprise, today)
+    else:
+        actor.require(Action.EDIT_INSTRUMENTS, review.enterprise)
+        signing.require_signer(actor, review.enterprise, SCOPE_OF_KIND[review.kind], today)
 
 
 def _target(review: Review, action: str) -> tuple[str, str]:
