@@ -51,8 +51,10 @@ SHOTS = (
     ("30-metrology-diagram", "chujiang.metering", "/metrology/diagram/"),
     ("31-metrology-ledger", "chujiang.metering", "/metrology/ledger/"),
     ("32-metrology-calibration", "chujiang.metering", "/metrology/calibration/"),
-    ("33-metrology-personnel", "chujiang.admin", "/metrology/personnel/"),
+    ("33-metrology-personnel", "chujiang.admin", "/metrology/records/personnel/"),
     ("34-metrology-reviews", "hubei.metrology", "/metrology/reviews/"),
+    ("35-metrology-plans", "chujiang.metering", "/metrology/records/plans/"),
+    ("36-metrology-qc", "chujiang.metering", "/metrology/records/qc/"),
 )
 
 

@@ -7,11 +7,13 @@ write no audit entry.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 
 from tanji.demo.builder import DemoSummary, build_demo
+from tanji.metrology import signing
 from tanji.metrology.models import Instrument
 from tanji.plant.choices import SOURCE_KINDS
 from tanji.plant.models import CarbonFlowDiagram, EmissionSource, ProductionLine, Tag
@@ -86,6 +88,9 @@ def test_demo_is_complete_and_idempotent() -> None:
     _check_lines()
     _check_instruments()
     _check_users(summary)
+    reviewer = User.objects.get(username="hubei.metrology")
+    for enterprise in Enterprise.objects.all():  # the demo reviewer may decide on its pages
+        assert signing.may_review(Actor.system(), enterprise, reviewer.pk, date(2026, 6, 30))
     entries = AuditEntry.objects.count()
     again = build_demo()
     assert again.created == 0

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import factory
+from django.utils import timezone
 
 from tanji.metrology.models import (
     CalibrationAlert,
@@ -21,6 +22,7 @@ from tanji.metrology.models import (
     QCRecord,
     ReferenceStandard,
     Review,
+    ReviewerQualification,
     ReviewFinding,
     StoredDocument,
 )
@@ -195,3 +197,36 @@ def build_metrology(instrument: Instrument) -> MetrologyWorld:
     return MetrologyWorld(
         point, event, plan, certificate, alert, paper, snapshot, review, finding, qc
     )
+
+
+def qualify(
+    user: Any, enterprise: Any, scopes: tuple[str, ...] = ("ledger", "calibration", "data", "qc")
+) -> Any:
+    """Give ``user`` a current appointment and qualifications for ``scopes`` (R7.1.5)."""
+    start = timezone.localdate().replace(day=1) - timedelta(days=31)
+    PersonnelDocument.objects.create(
+        enterprise=enterprise, person=user, kind="appointment", title="任命书", issued_on=start
+    )
+    for scope in scopes:
+        PersonnelDocument.objects.create(
+            enterprise=enterprise,
+            person=user,
+            kind="qualification",
+            title=f"{scope} 资格",
+            scope=scope,
+            issued_on=start,
+        )
+    return user
+
+
+def qualify_reviewer(user: Any, province: Any) -> Any:
+    """Give a metrology reviewer a reviewer qualification valid for two years around today."""
+    today = timezone.localdate()
+    ReviewerQualification.objects.create(
+        province=province,
+        person=user,
+        number=f"SC-{user.pk}",
+        issued_on=today - timedelta(days=365),
+        valid_until=today + timedelta(days=365),
+    )
+    return user

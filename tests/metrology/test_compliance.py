@@ -36,6 +36,28 @@ def hand_table(lines: int) -> list[tuple[str, str, int, int, float, float | None
     ]
 
 
+#: GB 17167-2006 Table 3 as printed in standards §8 (copied by hand, not read from the rule file).
+TABLE_3 = {
+    "fuel_static_weighing": "0.1",
+    "fuel_dynamic_weighing": "0.5",
+    "electricity_class_1": "0.5S",
+    "electricity_class_2": "0.5",
+    "electricity_class_3": "1.0",
+    "electricity_class_4": "2.0",
+    "electricity_class_5": "2.0",
+    "electricity_dc": "2.0",
+    "refined_oil_flow": "0.5",
+    "heavy_oil_flow": "1.0",
+    "gas_flow": "2.0",
+    "steam_flow": "2.5",
+    "water_flow": "2.5",
+    "temperature_general": "2.0",
+    "temperature_compensation": "1.0",
+    "pressure_general": "2.0",
+    "pressure_compensation": "1.0",
+}
+
+
 def test_demo_compliance_equals_the_hand_counted_table() -> None:
     build_demo(password_factory=lambda: "demo-password-for-tests")
     actor = Actor.system()
@@ -59,6 +81,8 @@ def test_demo_compliance_equals_the_hand_counted_table() -> None:
         # 16 classed instruments per line (2 feeders, diesel, MSW, cloth, 9 meters, T, p) + 3 site
         assert len(result.classes) == 16 * n + 3
         assert all(c.compliant for c in result.classes)
+        # The demo sets no stricter in-house class: every required class is Table 3's own.
+        assert [r.instrument_code for r in result.classes if r.required != TABLE_3[r.use]] == []
         assert result.rule_version == "gb17167-2006/r1"
         assert result.findings == [
             "GB 17167-2006 4.3.2 表1: entity/coal 0.0% < 100% (missing S1-P-COAL-IN)",

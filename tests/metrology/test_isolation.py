@@ -17,14 +17,16 @@ from tanji.metrology import (
     compliance,
     ledger,
     personnel,
+    plans,
     qc,
     reviews,
     signing,
     traceability,
 )
 from tanji.metrology.calibration import CertificateFields
+from tanji.metrology.models import LedgerSnapshot
 from tanji.metrology.reviews import FindingInput
-from tanji.tenancy.actor import Actor
+from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.models import AuditEntry
 from tanji.tenancy.validation import NotFound
 from tests.metrology.factories import (
@@ -42,9 +44,12 @@ MODULES = {
     "reviews": reviews,
     "ledger": ledger,
     "qc": qc,
+    "plans": plans,
 }
 PURE = {
+    "calibration.active_plan",
     "calibration.add_months",
+    "calibration.next_due_date",
     "ledger.diff_rows",
     "ledger.ledger_rows",
     "ledger.rows_sha256",
@@ -107,7 +112,25 @@ CALLS: dict[str, Call] = {
         period="2025-03",
         payload={},
     ),
-    "reviews.submit_ledger_update": lambda a, w: reviews.submit_ledger_update(a, w.snapshot.pk),
+    "reviews.submit_ledger_update": lambda a, w: reviews.submit_ledger_update(
+        a,
+        LedgerSnapshot.objects.create(
+            enterprise=w.plan.enterprise, year=2025, rows=[], changes={}, sha256="0"
+        ).pk,
+    ),
+    "plans.update_plan": lambda a, w: plans.update_plan(a, w.plan.pk, period_months=6),
+    "plans.retire_plan": lambda a, w: plans.retire_plan(a, w.plan.pk, retired_on=D),
+    "personnel.update_personnel_document": lambda a, w: personnel.update_personnel_document(
+        a, w.document.pk, number="A-2"
+    ),
+    "personnel.add_reviewer_qualification": lambda a, w: personnel.add_reviewer_qualification(
+        a,
+        province_id=w.plan.enterprise.province_id,
+        person_id=member("metrology_reviewer", w.plan.enterprise).pk,
+        number="SC-1",
+        issued_on=D,
+        valid_until=date(2027, 1, 1),
+    ),
     "reviews.transition": lambda a, w: reviews.transition(
         a, _submitted(w), "return", findings=[FindingInput("c", "t")]
     ),
@@ -181,6 +204,10 @@ def test_writers_refuse_another_tenant(call: str) -> None:
     actor = Actor.for_user(member("enterprise_admin", own))
     if call == "calibration.raise_calibration_alerts":  # a job over what the actor sees
         assert calibration.raise_calibration_alerts(actor, date(2026, 2, 1)) == []
+        return
+    if call == "personnel.add_reviewer_qualification":  # province records: operators only
+        with pytest.raises(AccessDenied):
+            CALLS[call](actor, foreign)
         return
     with pytest.raises(NotFound):
         CALLS[call](actor, foreign)

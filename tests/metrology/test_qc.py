@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date
 
 import pytest
 
 from tanji.metrology import qc
-from tanji.tenancy.actor import Actor
+from tanji.metrology.models import QCRecord
+from tanji.tenancy.actor import AccessDenied, Actor
+from tanji.tenancy.models import AuditEntry
 from tanji.tenancy.validation import InvalidInput
-from tests.metrology.factories import InstrumentFactory
-from tests.tenancy.factories import EnterpriseFactory
+from tests.metrology.factories import InstrumentFactory, qualify
+from tests.tenancy.factories import EnterpriseFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +93,26 @@ def test_records_store_inputs_and_verdict() -> None:
             main=1.0,
             parts=[1.0],
         )
+
+
+def test_sign_off_needs_a_current_qc_qualification() -> None:
+    analyser = InstrumentFactory(instrument_type="gas_analyser")
+    e = analyser.enterprise
+    staff = qualify(member("metering_staff", e), e, scopes=("calibration",))
+    record = functools.partial(
+        qc.record_cross_meter_balance,
+        enterprise_id=e.pk,
+        performed_on=date(2025, 6, 3),
+        instrument_id=None,
+        main=1000.0,
+        parts=[990.0],
+    )
+    with pytest.raises(AccessDenied) as caught:
+        record(Actor.for_user(staff))
+    assert caught.value.code == "metrology.not_qualified"
+    assert caught.value.params["scope"] == "qc"
+    assert not QCRecord.objects.exists()
+    qualify(staff, e, scopes=("qc",))
+    signed = record(Actor.for_user(staff))
+    assert signed.passed
+    assert AuditEntry.objects.filter(object_type="metrology.qcrecord", action="create").count() == 1

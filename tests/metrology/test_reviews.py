@@ -9,12 +9,17 @@ from django.utils import timezone
 
 from tanji.metrology import ledger, queries, reviews
 from tanji.metrology.choices import REVIEW_TRANSITIONS, ReviewActionChoices, ReviewStateChoices
-from tanji.metrology.models import PersonnelDocument, Review
+from tanji.metrology.models import PersonnelDocument, Review, ReviewerQualification
 from tanji.metrology.reviews import FindingInput
 from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.models import AuditEntry, Enterprise, User
 from tanji.tenancy.validation import InvalidInput
-from tests.metrology.factories import CertificateFactory, InstrumentFactory, PlanFactory
+from tests.metrology.factories import (
+    CertificateFactory,
+    InstrumentFactory,
+    PlanFactory,
+    qualify_reviewer,
+)
 from tests.tenancy.factories import EnterpriseFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +58,7 @@ def submitted() -> tuple[Review, Actor, Actor]:
     enterprise_actor = Actor.for_user(staff)
     snapshot = ledger.take_ledger_snapshot(enterprise_actor, enterprise_id=e.pk, year=2025)
     review = reviews.submit_ledger_update(enterprise_actor, snapshot.pk)
-    reviewer = Actor.for_user(member("metrology_reviewer", e))
+    reviewer = Actor.for_user(qualify_reviewer(member("metrology_reviewer", e), e.province))
     return review, enterprise_actor, reviewer
 
 
@@ -211,3 +216,19 @@ def test_data_package_review_lists_failed_qc_of_its_month() -> None:
     checks = {c["name"]: c for c in review.checks}
     assert checks["qc"]["detail"] == ["cross_meter 2025-03-05: -10 (limit 2)"]
     assert checks["overdue_items"]["passed"] is True
+
+
+def test_reviewer_decides_only_with_a_current_qualification(
+    submitted: tuple[Review, Actor, Actor],
+) -> None:
+    review, _, reviewer = submitted
+    ReviewerQualification.objects.filter(person_id=reviewer.user_id).update(
+        valid_until=timezone.now().date() - timedelta(days=1)
+    )
+    finding = FindingInput("GB 17167-2006 4.3.2", "进厂原煤未配备计量器具")
+    with pytest.raises(AccessDenied) as caught:
+        reviews.transition(reviewer, review.pk, "return", findings=[finding])
+    assert caught.value.code == "metrology.reviewer_not_qualified"
+    assert caught.value.params["at"] == timezone.now().date().isoformat()
+    assert queries.review(reviewer, review.pk).state == "submitted"
+    assert not AuditEntry.objects.filter(action="review_return").exists()

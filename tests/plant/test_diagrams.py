@@ -101,3 +101,37 @@ def test_one_diagram_per_line_and_only_plant_editors_draw() -> None:
             line_id=LineFactory(site__enterprise=line.enterprise).pk,
             title="x",
         )
+
+
+def test_nodes_move_flows_rename_and_removal_unplaces_instruments() -> None:
+    from tests.metrology.factories import InstrumentFactory
+
+    actor, diagram_id = _diagram_with_nodes()
+    edge = diagrams.add_edge(
+        actor,
+        diagram_id=diagram_id,
+        key="coal-ca",
+        from_key="ca-feeder",
+        to_key="preheater",
+        medium="fuel",
+        name_zh="煤粉",
+    )
+    node = diagrams.update_node(actor, edge.from_node_id, x=12.5, y=-4.0)
+    assert (node.x, node.y) == (12.5, -4.0)
+    assert diagrams.update_edge(actor, edge.pk, name_zh="分解炉煤粉").name_zh == "分解炉煤粉"
+    with pytest.raises(InvalidInput) as caught:
+        diagrams.update_edge(actor, edge.pk, from_node_id=node.pk)
+    assert caught.value.code == "plant.field_not_editable"
+    scale = InstrumentFactory(enterprise=edge.enterprise, location=edge)
+    diagrams.remove_edge(actor, edge.pk)
+    scale.refresh_from_db()
+    assert scale.location_id is None
+    deleted = AuditEntry.objects.get(object_type="plant.flowedge", action="delete")
+    assert deleted.before is not None
+    assert deleted.before["key"] == "coal-ca"
+    outsider = Actor.for_user(member("enterprise_admin", LineFactory().enterprise))
+    with pytest.raises(NotFound):
+        diagrams.update_node(outsider, node.pk, x=0)
+    viewer = Actor.for_user(member("metering_staff", edge.enterprise))
+    with pytest.raises(AccessDenied):
+        diagrams.update_node(viewer, node.pk, x=0)

@@ -20,6 +20,7 @@ from tanji.tenancy.models import AuditEntry
 from tests.metrology.factories import InstrumentFactory
 from tests.plant.factories import (
     DiagramFactory,
+    EdgeFactory,
     LabResultFactory,
     LineFactory,
     NodeFactory,
@@ -133,6 +134,9 @@ CALLS: dict[str, Callable[[Actor], Any]] = {
         medium="fuel",
         name_zh="x",
     ),
+    "diagrams.update_node": lambda a: diagrams.update_node(a, NodeFactory().pk, x=1.0),
+    "diagrams.update_edge": lambda a: diagrams.update_edge(a, EdgeFactory().pk, name_zh="y"),
+    "diagrams.remove_edge": lambda a: diagrams.remove_edge(a, EdgeFactory().pk),
     "lab.record_lab_analysis": lambda a: lab.record_lab_analysis(
         a,
         enterprise_id=EnterpriseFactory().pk,

@@ -17,7 +17,7 @@ import pytest
 from django.db import models
 
 from tanji.metrology import queries as metrology_queries
-from tanji.metrology.models import Instrument
+from tanji.metrology.models import Instrument, ReviewerQualification
 from tanji.plant import queries as plant_queries
 from tanji.tenancy import queries as tenancy_queries, services as tenancy_services
 from tanji.tenancy.actor import Actor
@@ -121,6 +121,7 @@ LIST_QUERIES: dict[str, ListQuery] = {
     "metrology.reference_standards": lambda a, w: metrology_queries.reference_standards(a),
     "metrology.review_findings": lambda a, w: metrology_queries.review_findings(a),
     "metrology.reviews": lambda a, w: metrology_queries.reviews(a),
+    "metrology.reviewer_qualifications": lambda a, w: metrology_queries.reviewer_qualifications(a),
 }
 AT = date(2025, 6, 1)
 
@@ -153,6 +154,16 @@ DETAIL_QUERIES: dict[str, DetailQuery] = {
         lambda w, n: (w.metrology[n].snapshot.pk,),
     ),
     "metrology.review": (metrology_queries.review, lambda w, n: (w.metrology[n].review.pk,)),
+    "metrology.calibration_plan": (
+        metrology_queries.calibration_plan,
+        lambda w, n: (w.metrology[n].plan.pk,),
+    ),
+    "metrology.personnel_document": (
+        metrology_queries.personnel_document,
+        lambda w, n: (w.metrology[n].document.pk,),
+    ),
+    "metrology.qc_record": (metrology_queries.qc_record, lambda w, n: (w.metrology[n].qc.pk,)),
+    "plant.flow_node": (plant_queries.flow_node, lambda w, n: (w.tenants[n].edge.from_node_id,)),
     "metrology.tag_standard_uncertainty": (
         metrology_queries.tag_standard_uncertainty,
         lambda w, n: (w.tenants[n].tag.pk, 10.0, AT),
@@ -202,6 +213,8 @@ def _owner_ids(row: models.Model, world: World) -> set[int]:
         return {row.pk}
     if isinstance(row, Province):
         return set(row.enterprises.values_list("id", flat=True))
+    if isinstance(row, ReviewerQualification):  # a person's own province paper, no enterprise
+        return set()
     if isinstance(row, User):
         return set(row.memberships.exclude(enterprise=None).values_list("enterprise_id", flat=True))
     return {row.enterprise_id} if row.enterprise_id else set()  # type: ignore[attr-defined]
@@ -247,6 +260,22 @@ def test_filtered_queries_by_foreign_parent_are_empty(world: World, query: str) 
         assert list(FILTERED_QUERIES[query](world.actors[role], world, "A")), role
         for name in names:
             assert list(FILTERED_QUERIES[query](world.actors[role], world, name)) == [], role
+
+
+def test_reviewer_qualifications_are_seen_by_their_holder_only(world: World) -> None:
+    reviewer = world.actors["metrology_reviewer"]
+    province = world.tenants["A"].enterprise.province
+    paper = ReviewerQualification.objects.create(
+        province=province,
+        person_id=reviewer.user_id,
+        number="SC-1",
+        issued_on=date(2025, 1, 1),
+        valid_until=date(2027, 1, 1),
+    )
+    assert list(metrology_queries.reviewer_qualifications(reviewer)) == [paper]
+    for role in ("regulator", "enterprise_admin", "viewer"):
+        assert not metrology_queries.reviewer_qualifications(world.actors[role]).exists(), role
+    assert list(metrology_queries.reviewer_qualifications(Actor.system())) == [paper]
 
 
 def test_own_enterprise_data_is_visible(world: World) -> None:

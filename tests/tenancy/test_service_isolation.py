@@ -163,6 +163,15 @@ CALLS: dict[str, tuple[Call, type[Exception]]] = {
         ),
         NotFound,
     ),
+    "diagrams.update_node": (
+        lambda a, b, o: diagrams.update_node(a, b.t.edge.from_node_id, x=5.0),
+        NotFound,
+    ),
+    "diagrams.update_edge": (
+        lambda a, b, o: diagrams.update_edge(a, b.t.edge.pk, name_zh="y"),
+        NotFound,
+    ),
+    "diagrams.remove_edge": (lambda a, b, o: diagrams.remove_edge(a, b.t.edge.pk), NotFound),
     "lab.record_lab_analysis": (
         lambda a, b, o: lab.record_lab_analysis(
             a,

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tanji.metrology.models import LedgerSnapshot, Review
 from tanji.tenancy import services
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.credentials import services as credentials
 from tanji.web.api.schema import openapi_text
-from tests.metrology.factories import CertificateFactory
+from tests.metrology.factories import CertificateFactory, PlanFactory
 from tests.web.conftest import WebWorld, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,23 @@ OBJECT_IDS: dict[str, Callable[[WebWorld, str], int]] = {
     "/api/v1/metrology/certificates/{certificate_id}/traceability": lambda w, n: (
         CertificateFactory(instrument=w.instruments[n]).pk
     ),
+    "/api/v1/metrology/instruments/{instrument_id}/events": lambda w, n: w.instruments[n].pk,
+    "/api/v1/metrology/plans/{plan_id}": lambda w, n: PlanFactory(instrument=w.instruments[n]).pk,
+    "/api/v1/metrology/ledger/snapshots/{snapshot_id}": lambda w, n: _snapshot(w, n).pk,
+    "/api/v1/metrology/reviews/{review_id}": lambda w, n: (
+        Review.objects.create(
+            enterprise=w.tenants[n].enterprise, kind="data_package", title="t", period="2025-01"
+        ).pk
+    ),
+    "/api/v1/metrology/diagrams/{diagram_id}/export": lambda w, n: w.tenants[n].diagram.pk,
+    "/api/v1/metrology/diagrams/{diagram_id}/xlsx": lambda w, n: w.tenants[n].diagram.pk,
 }
+
+
+def _snapshot(world: WebWorld, tenant: str) -> LedgerSnapshot:
+    return LedgerSnapshot.objects.create(
+        enterprise=world.tenants[tenant].enterprise, year=2025, rows=[], changes={}, sha256="0"
+    )
 
 
 def _paths() -> dict[str, dict[str, object]]:

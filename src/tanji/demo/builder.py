@@ -16,7 +16,7 @@ from typing import TypeVar
 from django.db import transaction
 
 from tanji.demo.enterprises import ENTERPRISES, PROVINCE, DemoEnterprise, DemoUser, demo_users
-from tanji.demo.metrology import build_metrology
+from tanji.demo.metrology import build_metrology, qualify_reviewers
 from tanji.demo.plant import build_plant
 from tanji.tenancy import queries as tenancy_queries, services as tenancy_services
 from tanji.tenancy.actor import Actor
@@ -81,6 +81,7 @@ def build_demo(password_factory: Callable[[], str] = generate_password) -> DemoS
         staff = tenancy_queries.users(actor).get(username=f"{spec.slug}.metering")
         build_plant(actor, counter, enterprises[spec.slug], spec, staff)
         build_metrology(actor, counter, enterprises[spec.slug], staff)
+    qualify_reviewers(actor, counter, province)
     return DemoSummary(counter.created, logins)
 
 

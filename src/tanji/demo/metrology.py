@@ -16,8 +16,9 @@ from tanji.demo.enterprises import DEMO_YEAR
 from tanji.metrology import calibration, ledger, personnel, queries, reviews, rules, services
 from tanji.metrology.calibration import CertificateFields, add_months
 from tanji.metrology.models import Instrument
+from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
-from tanji.tenancy.models import Enterprise, User
+from tanji.tenancy.models import Enterprise, Province, User
 
 if TYPE_CHECKING:
     from tanji.demo.builder import Counter
@@ -263,5 +264,29 @@ def _qualifications(
                 scope=scope,
                 number=f"HB-JL-{enterprise.pk:03d}-{scope}",
                 valid_until=PAPERS_VALID_UNTIL,
+            )
+        )
+
+
+def qualify_reviewers(actor: Actor, counter: Counter, province: Province) -> None:
+    """File a reviewer qualification for each metrology reviewer of the demo province.
+
+    Review decisions need one valid on the day (R4.2.6); the demo's covers ten years from
+    its reporting year, so the demo reviewer can decide on its pages.
+    """
+    reviewers = tenancy_queries.memberships(actor).filter(
+        province=province, role="metrology_reviewer"
+    )
+    for membership in reviewers:
+        if queries.reviewer_qualifications(actor).filter(person_id=membership.user_id).exists():
+            continue
+        counter.add(
+            personnel.add_reviewer_qualification(
+                actor,
+                province_id=province.pk,
+                person_id=membership.user_id,
+                number=f"SC-{DEMO_YEAR}-{membership.user_id:03d}",
+                issued_on=date(DEMO_YEAR, 1, 1),
+                valid_until=date(DEMO_YEAR + 10, 12, 31),
             )
         )

@@ -10,7 +10,7 @@ is stored, and its file's sha256 is handed to the trust log through :mod:`trust_
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -38,8 +38,10 @@ from tanji.tenancy.writes import save_new
 
 __all__ = [
     "CertificateFields",
+    "active_plan",
     "add_months",
     "create_plan",
+    "next_due_date",
     "raise_calibration_alerts",
     "record_body",
     "record_certificate",
@@ -149,7 +151,10 @@ def store_document(
 
 @dataclass(frozen=True)
 class CertificateFields:
-    """The fields read off a certificate by the person entering it."""
+    """The fields read off a certificate by the person entering it.
+
+    ``next_due_on`` left empty is computed by the platform (:func:`next_due_date`).
+    """
 
     number: str
     calibrated_on: date
@@ -157,7 +162,7 @@ class CertificateFields:
     standard_id: int
     method: str
     result: str
-    next_due_on: date
+    next_due_on: date | None = None
     expanded_u: float | None = None
     coverage_k: float | None = None
     expanded_u_relative: bool = True
@@ -177,6 +182,8 @@ def record_certificate(
     actor.require(Action.EDIT_INSTRUMENTS, instrument.enterprise)
     signing.require_signer(actor, instrument.enterprise, SigningScopeChoices.CALIBRATION, _today())
     body, standard = _chain(actor, instrument, fields)
+    if fields.next_due_on is None:
+        fields = replace(fields, next_due_on=next_due_date(instrument, fields.calibrated_on))
     _check_fields(instrument, fields)
     document = store_document(
         actor,
@@ -222,20 +229,34 @@ def _chain(
     return body, standard
 
 
+def active_plan(instrument: Instrument) -> CalibrationPlan | None:
+    """The instrument's plan unless it has been retired."""
+    try:
+        plan: CalibrationPlan = instrument.plan
+    except CalibrationPlan.DoesNotExist:
+        return None
+    return plan if plan.retired_on is None else None
+
+
+def next_due_date(instrument: Instrument, calibrated_on: date) -> date:
+    """Calibration date plus the plan's period, else the regulation's (JJG/JJF rule data)."""
+    plan = active_plan(instrument)
+    if plan is not None:
+        return add_months(calibrated_on, plan.period_months)
+    period = rules.verification_period(instrument.instrument_type, instrument.accuracy_class)
+    return add_months(calibrated_on, period.months)
+
+
 def _check_fields(instrument: Instrument, fields: CertificateFields) -> None:
     if fields.calibrated_on > _today():
         raise _field("calibrated_on", "lies in the future ({at})", at=fields.calibrated_on)
     if fields.calibrated_on < add_months(instrument.installed_on, -24):
         raise _field("calibrated_on", "more than two years before installation")
-    if fields.next_due_on <= fields.calibrated_on:
+    due = fields.next_due_on or next_due_date(instrument, fields.calibrated_on)
+    if due <= fields.calibrated_on:
         raise _field("next_due_on", "must follow the calibration date")
-    try:
-        plan: CalibrationPlan | None = instrument.plan
-    except CalibrationPlan.DoesNotExist:
-        plan = None
-    if plan is not None and fields.next_due_on > add_months(
-        fields.calibrated_on, plan.period_months
-    ):
+    plan = active_plan(instrument)
+    if plan is not None and due > add_months(fields.calibrated_on, plan.period_months):
         raise _field(
             "next_due_on", "beyond the plan's period of {months} months", months=plan.period_months
         )

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
+
 from tanji.metrology import compliance, queries, rules, traceability
 from tanji.metrology.choices import ReviewKindChoices
 from tanji.metrology.ledger import rows_sha256
@@ -49,7 +51,8 @@ def _of(actor: Actor, instrument_id: int, enterprise_id: int) -> bool:
 
 def _plans(actor: Actor, enterprise_id: int) -> list[Check]:
     fitted = queries.instruments(actor).filter(enterprise_id=enterprise_id, status="in_use")
-    without = sorted(fitted.filter(plan__isnull=True).values_list("code", flat=True))
+    unplanned = Q(plan__isnull=True) | Q(plan__retired_on__isnull=False)
+    without = sorted(fitted.filter(unplanned).values_list("code", flat=True))
     deviating = []
     for plan in queries.calibration_plans(actor).filter(enterprise_id=enterprise_id):
         rule = rules.verification_period(

@@ -166,6 +166,7 @@ class SigningScopeChoices(models.TextChoices):
     LEDGER = "ledger", _("Instrument ledger")
     CALIBRATION = "calibration", _("Calibration plans and certificates")
     DATA = "data", _("Monthly data packages")
+    QC = "qc", _("Quality-control records")
 
 
 class QCKindChoices(models.TextChoices):

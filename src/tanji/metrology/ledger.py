@@ -14,16 +14,20 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import timezone
 
 from tanji.metrology import queries
 from tanji.metrology.models import Instrument, LedgerSnapshot
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
+from tanji.tenancy.validation import InvalidInput
 from tanji.tenancy.writes import save_new
 
 __all__ = ["diff_rows", "ledger_rows", "rows_sha256", "take_ledger_snapshot"]
 
+#: The first year a ledger snapshot may be taken for (GB 17167-2006 has applied since 2007).
+FIRST_YEAR = 2007
 #: The ledger columns (GB 17167 §5.2 台账 content, plus the platform's links).
 LEDGER_COLUMNS = (
     "code",
@@ -97,6 +101,16 @@ def take_ledger_snapshot(actor: Actor, *, enterprise_id: int, year: int) -> Ledg
     """Freeze the year's ledger and record its changes since the previous snapshot."""
     enterprise = tenancy_queries.enterprise(actor, enterprise_id)
     actor.require(Action.EDIT_INSTRUMENTS, enterprise)
+    this_year = timezone.now().year
+    if not FIRST_YEAR <= year <= this_year:
+        raise InvalidInput(
+            "metrology.bad_year",
+            "year: expected {first}–{last}, got {year}",
+            first=FIRST_YEAR,
+            last=this_year,
+            year=year,
+            field="year",
+        )
     rows = ledger_rows(actor, enterprise_id, year)
     previous = queries.ledger_snapshots(actor).filter(enterprise=enterprise).first()
     changes = diff_rows(previous.rows if previous else [], rows)

@@ -2,6 +2,7 @@
 
 A document belongs to a person holding a membership of the enterprise; its file, if any, goes
 through the same screening as certificates. Expiry is computed by :mod:`signing`, not stored.
+Reviewers' qualifications are province records, filed by the platform operator.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from typing import Any
 
 from django.db import transaction
 
-from tanji.metrology import calibration
-from tanji.metrology.models import PersonnelDocument
+from tanji.metrology import calibration, queries
+from tanji.metrology.models import PersonnelDocument, ReviewerQualification
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import InvalidInput
-from tanji.tenancy.writes import save_new
+from tanji.tenancy.writes import save_changes, save_new
 
-__all__ = ["add_personnel_document"]
+__all__ = ["add_personnel_document", "add_reviewer_qualification", "update_personnel_document"]
 
 DOCUMENT_FIELDS = frozenset({"kind", "title", "number", "valid_until", "score", "scope"})
 
@@ -60,3 +61,33 @@ def add_personnel_document(
         enterprise=enterprise, person_id=person_id, issued_on=issued_on, document=document
     )
     return save_new(actor, row, fields, DOCUMENT_FIELDS)
+
+
+@transaction.atomic
+def update_personnel_document(actor: Actor, document_id: int, **changes: Any) -> PersonnelDocument:
+    """Keep a record current: a renewed validity, a corrected number, title or score."""
+    row = queries.personnel_document(actor, document_id)
+    actor.require(Action.EDIT_INSTRUMENTS, row.enterprise)
+    return save_changes(actor, row, changes, DOCUMENT_FIELDS - {"kind"} | {"issued_on"})
+
+
+@transaction.atomic
+def add_reviewer_qualification(
+    actor: Actor, *, province_id: int, person_id: int, **fields: Any
+) -> ReviewerQualification:
+    """File a reviewer's qualification; the person must hold the reviewer role in the province."""
+    actor.require(Action.MANAGE_PLATFORM)
+    province = tenancy_queries.provinces(actor).filter(pk=province_id).first()
+    is_reviewer = tenancy_queries.memberships(actor).filter(
+        province_id=province_id, user_id=person_id, role="metrology_reviewer"
+    )
+    if province is None or not is_reviewer.exists():
+        raise InvalidInput(
+            "metrology.person_not_reviewer",
+            "user {user} is no metrology reviewer of province {province}",
+            user=person_id,
+            province=province_id,
+            field="person",
+        )
+    row = ReviewerQualification(province=province, person_id=person_id)
+    return save_new(actor, row, fields, {"number", "issued_on", "valid_until"})

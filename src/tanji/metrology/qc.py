@@ -1,7 +1,8 @@
 """Quality-control records (R7.4.1): reference materials, CEMS RATA (HJ 75), cross-meter balance.
 
 Each function computes the figure of merit from the raw comparison data (kept on the record, so
-the verdict can be recomputed), compares it with its limit, and stores the record audited.
+the verdict can be recomputed), compares it with its limit, and stores the record audited. The
+person signing a record off needs a valid QC qualification on the day (:mod:`signing`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from tanji.metrology import queries
-from tanji.metrology.choices import QCKindChoices
+from tanji.metrology import queries, signing
+from tanji.metrology.choices import QCKindChoices, SigningScopeChoices
 from tanji.metrology.models import QCRecord
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
@@ -99,6 +101,7 @@ def imbalance_pct(main: float, parts: Sequence[float]) -> float:
 def _save(actor: Actor, enterprise_id: int, instrument_id: int | None, **fields: Any) -> QCRecord:
     enterprise = tenancy_queries.enterprise(actor, enterprise_id)
     actor.require(Action.EDIT_INSTRUMENTS, enterprise)
+    signing.require_signer(actor, enterprise, SigningScopeChoices.QC, timezone.now().date())
     instrument = None
     if instrument_id is not None:
         instrument = queries.instrument(actor, instrument_id)

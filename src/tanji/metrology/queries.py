@@ -29,6 +29,7 @@ from tanji.metrology.models import (
     QCRecord,
     ReferenceStandard,
     Review,
+    ReviewerQualification,
     ReviewFinding,
 )
 from tanji.plant import queries as plant_queries
@@ -38,6 +39,7 @@ from tanji.tenancy.validation import InvalidInput, get_visible
 __all__ = [
     "calibration_alerts",
     "calibration_bodies",
+    "calibration_plan",
     "calibration_plans",
     "calibrations_due",
     "certificate",
@@ -50,11 +52,14 @@ __all__ = [
     "ledger_snapshot",
     "ledger_snapshots",
     "metering_points",
+    "personnel_document",
     "personnel_documents",
+    "qc_record",
     "qc_records",
     "reference_standards",
     "review",
     "review_findings",
+    "reviewer_qualifications",
     "reviews",
     "tag_metrology_status",
     "tag_standard_uncertainty",
@@ -108,6 +113,11 @@ def calibration_plans(actor: Actor) -> QuerySet[CalibrationPlan]:
     return CalibrationPlan.objects.visible_to(actor).select_related("instrument")
 
 
+def calibration_plan(actor: Actor, plan_id: int) -> CalibrationPlan:
+    """One visible calibration plan."""
+    return get_visible(calibration_plans(actor), plan_id, "calibration plan")  # type: ignore[no-any-return]
+
+
 def certificates(actor: Actor, *, instrument_id: int | None = None) -> QuerySet[Certificate]:
     """Certificates, newest first (year-limited grants: calibrated in their year)."""
     result = Certificate.objects.visible_to(actor, dated_by="calibrated_on").select_related(
@@ -132,6 +142,21 @@ def personnel_documents(
     """Personnel documents (appointments, training, exams, qualifications)."""
     result = PersonnelDocument.objects.visible_to(actor).select_related("person")
     return result.filter(person_id=person_id) if person_id is not None else result
+
+
+def personnel_document(actor: Actor, document_id: int) -> PersonnelDocument:
+    """One visible personnel document."""
+    return get_visible(personnel_documents(actor), document_id, "personnel document")  # type: ignore[no-any-return]
+
+
+def reviewer_qualifications(actor: Actor) -> QuerySet[ReviewerQualification]:
+    """Reviewers' qualifications: all for the platform, otherwise the actor's own papers.
+
+    They are province records of one person, not enterprise data (ADR 0191): nobody else's
+    appear here, whatever the actor's enterprise or province grants.
+    """
+    result = ReviewerQualification.objects.select_related("province")
+    return result if actor.is_platform else result.filter(person_id=actor.user_id)
 
 
 def reviews(actor: Actor, *, state: str | None = None) -> QuerySet[Review]:
@@ -166,6 +191,11 @@ def qc_records(actor: Actor) -> QuerySet[QCRecord]:
     return QCRecord.objects.visible_to(actor)
 
 
+def qc_record(actor: Actor, record_id: int) -> QCRecord:
+    """One visible QC record."""
+    return get_visible(qc_records(actor), record_id, "QC record")  # type: ignore[no-any-return]
+
+
 def instrument_states(
     actor: Actor, at: date, *, queryset: QuerySet[Instrument] | None = None
 ) -> list[calibration.InstrumentState]:
@@ -179,6 +209,7 @@ def instrument_states(
     plans = {
         p.instrument_id: p
         for p in CalibrationPlan.objects.visible_to(actor).filter(instrument_id__in=ids)
+        if p.retired_on is None or p.retired_on > at
     }
     certs: dict[int, list[Certificate]] = defaultdict(list)
     for cert in Certificate.objects.visible_to(actor).filter(instrument_id__in=ids):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from tanji.metrology.choices import (
     FindingSeverityChoices,
     ReviewActionChoices,
     ReviewKindChoices,
+    ReviewStateChoices,
     SigningScopeChoices,
 )
 from tanji.metrology.models import Review, ReviewEvent, ReviewFinding
@@ -83,6 +85,17 @@ def create_review(
 def submit_ledger_update(actor: Actor, snapshot_id: int) -> Review:
     """Open and submit the year-end ledger update of a snapshot (R7.1.2)."""
     snap = queries.ledger_snapshot(actor, snapshot_id)
+    if (
+        queries.reviews(actor)
+        .filter(enterprise_id=snap.enterprise_id, payload__snapshot_id=snap.pk)
+        .exclude(state=ReviewStateChoices.REJECTED)
+        .exists()
+    ):
+        raise InvalidInput(
+            "metrology.already_submitted",
+            "snapshot {snapshot} is already submitted",
+            snapshot=snap.pk,
+        )
     review = create_review(
         actor,
         enterprise_id=snap.enterprise_id,
@@ -108,11 +121,7 @@ def transition(
     review = queries.review(actor, review_id)
     target, side = _target(review, action)
     today = timezone.now().date()
-    if side == "reviewer":
-        actor.require(Action.REVIEW_METROLOGY, review.enterprise)
-    else:
-        actor.require(Action.EDIT_INSTRUMENTS, review.enterprise)
-        signing.require_signer(actor, review.enterprise, SCOPE_OF_KIND[review.kind], today)
+    _require_side(actor, review, side, today)
     before = snapshot(review)
     step: Step = STEPS.get(action, _no_step)
     step(actor, review, note, findings, responses or {})
@@ -136,6 +145,16 @@ def transition(
     review_log.commit_event(event, actor.user_id)  # the decision enters the trust log
     record(actor, f"review_{action}", review, before, snapshot(review))
     return review
+
+
+def _require_side(actor: Actor, review: Review, side: str, today: date) -> None:
+    """Reviewers decide with a reviewer qualification; the enterprise signs with its scope's."""
+    if side == "reviewer":
+        actor.require(Action.REVIEW_METROLOGY, review.enterprise)
+        signing.require_reviewer(actor, review.enterprise, today)
+    else:
+        actor.require(Action.EDIT_INSTRUMENTS, review.enterprise)
+        signing.require_signer(actor, review.enterprise, SCOPE_OF_KIND[review.kind], today)
 
 
 def _target(review: Review, action: str) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 """Who may sign what (R7.1.5): a valid appointment plus a valid qualification for the scope.
 
-Services that sign (enter a certificate, submit or answer a review) call :func:`require_signer`.
+Services that sign (enter a certificate, plan a calibration, sign off a QC record, submit or answer
+a review) call :func:`require_signer`; a reviewer's decision calls :func:`require_reviewer`.
 The platform itself (demo builder, jobs) and platform operators act without personal papers.
 """
 
@@ -75,5 +76,32 @@ def require_signer(actor: Actor, enterprise: Enterprise, scope: str, at: date) -
             "{username} holds no valid appointment and {scope} qualification on {at}",
             username=actor.username,
             scope=scope,
+            at=at.isoformat(),
+        )
+
+
+def may_review(actor: Actor, enterprise: Enterprise, user_id: int, at: date) -> bool:
+    """Whether the person holds a reviewer qualification of the enterprise's province at ``at``."""
+    return (
+        queries.reviewer_qualifications(actor)
+        .filter(
+            person_id=user_id,
+            province_id=enterprise.province_id,
+            issued_on__lte=at,
+            valid_until__gte=at,
+        )
+        .exists()
+    )
+
+
+def require_reviewer(actor: Actor, enterprise: Enterprise, at: date) -> None:
+    """Raise :class:`AccessDenied` unless the acting reviewer is qualified at ``at`` (R4.2.6)."""
+    if actor.user_id is None or actor.is_platform:
+        return
+    if not may_review(actor, enterprise, actor.user_id, at):
+        raise AccessDenied(
+            "metrology.reviewer_not_qualified",
+            "{username} holds no reviewer qualification valid on {at} in this province",
+            username=actor.username,
             at=at.isoformat(),
         )

@@ -16,12 +16,15 @@ from tanji.tenancy.actor import Actor
 from tanji.tenancy.audit import record, snapshot
 from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import InvalidInput
-from tanji.tenancy.writes import save_new
+from tanji.tenancy.writes import save_changes, save_new
 
 __all__ = [
     "add_edge",
     "add_node",
     "create_diagram",
+    "remove_edge",
+    "update_edge",
+    "update_node",
 ]
 
 NODE_FIELDS = frozenset({"key", "kind", "name_zh", "name_en", "x", "y"})
@@ -95,3 +98,29 @@ def _set_feeds(actor: Actor, edge: FlowEdge, sources: list[EmissionSource]) -> N
         edge.feeds.set(sources)
         after = snapshot(edge) | {"feeds": sorted(s.pk for s in sources)}
         record(actor, "set_feeds", edge, before, after)
+
+
+@transaction.atomic
+def update_node(actor: Actor, node_id: int, **changes: Any) -> FlowNode:
+    """Rename or move a node (its key, kind, names, position on the drawing)."""
+    node = queries.flow_node(actor, node_id)
+    actor.require(Action.EDIT_PLANT, node.enterprise)
+    return save_changes(actor, node, changes, NODE_FIELDS)
+
+
+@transaction.atomic
+def update_edge(actor: Actor, edge_id: int, **changes: Any) -> FlowEdge:
+    """Rename a flow or change its medium (its ends stay: remove and add to reroute)."""
+    edge = queries.flow_edge(actor, edge_id)
+    actor.require(Action.EDIT_PLANT, edge.enterprise)
+    return save_changes(actor, edge, changes, EDGE_FIELDS)
+
+
+@transaction.atomic
+def remove_edge(actor: Actor, edge_id: int) -> None:
+    """Delete a flow; instruments placed on it become unplaced (their history keeps the move)."""
+    edge = queries.flow_edge(actor, edge_id)
+    actor.require(Action.EDIT_PLANT, edge.enterprise)
+    before = snapshot(edge) | {"feeds": sorted(edge.feeds.values_list("pk", flat=True))}
+    record(actor, "delete", edge, before, None)
+    edge.delete()

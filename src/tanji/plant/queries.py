@@ -29,6 +29,7 @@ __all__ = [
     "diagrams",
     "flow_edge",
     "flow_edges",
+    "flow_node",
     "flow_nodes",
     "lab_analyses",
     "lab_analysis",
@@ -134,6 +135,11 @@ def flow_edges(actor: Actor, *, diagram_id: int | None = None) -> QuerySet[FlowE
     """Edges of visible diagrams, with their end nodes."""
     result = FlowEdge.objects.visible_to(actor).select_related("from_node", "to_node")
     return result.filter(diagram_id=diagram_id) if diagram_id is not None else result
+
+
+def flow_node(actor: Actor, node_id: int) -> FlowNode:
+    """One visible flow node."""
+    return get_visible(flow_nodes(actor), node_id, "flow node")  # type: ignore[no-any-return]
 
 
 def flow_edge(actor: Actor, edge_id: int) -> FlowEdge:

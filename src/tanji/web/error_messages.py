@@ -77,6 +77,22 @@ MESSAGES: dict[str, Promise] = {
     "metrology.finding_incomplete": _("A finding names its clause and its text."),
     "metrology.findings_required": _("Returning a review needs at least one finding."),
     "metrology.ledger_header": _("The ledger lacks the columns {missing}."),
+    "metrology.already_submitted": _("Snapshot {snapshot} is already submitted for review."),
+    "metrology.bad_choice": _("{field}: expected one of {expected}, not {got}."),
+    "metrology.bad_year": _("Year {year} is outside {first}–{last}."),
+    "metrology.before_install": _("{on} precedes the installation on {installed}."),
+    "metrology.diagram_cell": _(
+        "Sheet {sheet}, row {row}, column {column}: expected {expected}, got {got}."
+    ),
+    "metrology.diagram_not_xlsx": _("The diagram is not an .xlsx workbook."),
+    "metrology.diagram_sheet": _("The workbook has no sheet named {sheet}."),
+    "metrology.person_not_reviewer": _(
+        "User {user} is no metrology reviewer of province {province}."
+    ),
+    "metrology.plan_retired": _("Plan {plan} was retired on {on}."),
+    "metrology.reviewer_not_qualified": _(
+        "{username} holds no reviewer qualification valid on {at} in this province."
+    ),
     "metrology.ledger_not_xlsx": _("The ledger is not an .xlsx workbook."),
     "metrology.ledger_rows": _("{count} faulty cells; the first: row {row}, {column}: {detail}"),
     "metrology.ledger_sheet": _("The workbook has no sheet named {sheet}."),

@@ -17,6 +17,7 @@ from tests.metrology.factories import (
     BodyFactory,
     StandardFactory,
     build_metrology,
+    qualify_reviewer,
 )
 from tests.web.conftest import WebWorld, signed_in
 
@@ -175,7 +176,8 @@ def test_review_transitions_are_audited_and_sided(client: Client, web_world: Web
     assert submitted.json()["state"] == "submitted", submitted.content
     early = client.post(url, {"action": "approve"}, content_type="application/json")
     assert early.status_code == 403
-    signed_in(client, web_world.users[RoleChoices.METROLOGY_REVIEWER])
+    reviewer = web_world.users[RoleChoices.METROLOGY_REVIEWER]
+    signed_in(client, qualify_reviewer(reviewer, enterprise.province))
     finding = {"clause": "GB 17167 4.3.2", "text": "台账缺安装位置", "severity": "major"}
     returned = client.post(
         url,

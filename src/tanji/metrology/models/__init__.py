@@ -9,7 +9,7 @@ from tanji.metrology.models.calibration import (
     StoredDocument,
 )
 from tanji.metrology.models.instrument import Instrument, InstrumentEvent, MeteringPoint
-from tanji.metrology.models.people import PersonnelDocument
+from tanji.metrology.models.people import PersonnelDocument, ReviewerQualification
 from tanji.metrology.models.review import (
     LedgerSnapshot,
     QCRecord,
@@ -33,5 +33,6 @@ __all__ = [
     "Review",
     "ReviewEvent",
     "ReviewFinding",
+    "ReviewerQualification",
     "StoredDocument",
 ]

@@ -116,6 +116,12 @@ class CalibrationPlan(EnterpriseOwned):
     period_months = models.PositiveSmallIntegerField(_("period (months)"))
     first_due_on = models.DateField(_("first due on"))
     rule_version = models.CharField(_("rule version"), max_length=32)
+    retired_on = models.DateField(
+        _("retired on"),
+        null=True,
+        blank=True,
+        help_text=_("From this date the plan no longer sets the instrument's due date."),
+    )
 
     class Meta:
         verbose_name = _("calibration plan")

@@ -60,3 +60,37 @@ class PersonnelDocument(EnterpriseOwned):
             raise field_error("score", _("an exam needs a score in 0–100"), "required")
         if self.kind == DocumentKindChoices.QUALIFICATION and not self.scope:
             raise field_error("scope", _("a qualification names what it allows"), "required")
+
+
+class ReviewerQualification(models.Model):
+    """A metrology reviewer's qualification (审查员资格) in a province, with its validity.
+
+    Reviewers belong to a province, not to an enterprise, so their papers cannot be
+    :class:`PersonnelDocument` rows; a review decision needs one valid on the day (ADR 0191).
+    """
+
+    province = models.ForeignKey(
+        "tenancy.Province", models.PROTECT, related_name="+", verbose_name=_("province")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="reviewer_qualifications",
+        verbose_name=_("person"),
+    )
+    number = models.CharField(_("certificate number"), max_length=64)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+
+    class Meta:
+        verbose_name = _("reviewer qualification")
+        verbose_name_plural = _("reviewer qualifications")
+        ordering = ["province_id", "person_id", "-issued_on"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.number}"
+
+    def clean(self) -> None:
+        """Validity after issue."""
+        if self.valid_until and self.issued_on and self.valid_until < self.issued_on:
+            raise field_error("valid_until", _("precedes the issue date"), "before_issue")

@@ -101,7 +101,10 @@ class CertificateOut(ModelSchema):
 
 
 class CertificateCreate(Schema):
-    """The fields read off a certificate; the file travels beside them (multipart)."""
+    """The fields read off a certificate; the file travels beside them (multipart).
+
+    Without ``next_due_on`` the platform computes it from the plan's (or regulation's) period.
+    """
 
     instrument_id: int
     number: str
@@ -110,7 +113,7 @@ class CertificateCreate(Schema):
     standard_id: int
     method: str
     result: str
-    next_due_on: date
+    next_due_on: date | None = None
     expanded_u: float | None = None
     coverage_k: float | None = None
     expanded_u_relative: bool = True
@@ -242,29 +245,6 @@ class TagStatusOut(Schema):
     instruments: list[InstrumentStateOut]
 
 
-@router.get("/instruments", response=list[InstrumentOut])
-@paginate(LimitOffsetPagination)
-@api_requires(Action.VIEW)
-def list_instruments(request: HttpRequest, active_only: bool = False) -> QuerySet[Instrument]:
-    """Instruments the caller sees (``active_only``: not retired)."""
-    return queries.instruments(actor_of(request), active_only=active_only).order_by("id")
-
-
-@router.get("/instruments/{instrument_id}", response=InstrumentOut)
-@api_requires(Action.VIEW)
-def get_instrument(request: HttpRequest, instrument_id: int) -> Instrument:
-    """One visible instrument."""
-    return queries.instrument(actor_of(request), instrument_id)
-
-
-@router.get("/plans", response=list[PlanOut])
-@paginate(LimitOffsetPagination)
-@api_requires(Action.VIEW)
-def list_plans(request: HttpRequest) -> QuerySet[CalibrationPlan]:
-    """Calibration plans of the visible instruments (R7.2.1)."""
-    return queries.calibration_plans(actor_of(request)).order_by("id")
-
-
 @router.get("/due", response=list[DueOut])
 @paginate(LimitOffsetPagination)
 @api_requires(Action.VIEW)
@@ -318,16 +298,6 @@ def get_traceability(request: HttpRequest, certificate_id: int) -> dict[str, Any
         "gaps": list(chain.gaps),
         "complete": chain.complete,
     }
-
-
-@router.get("/personnel", response=list[PersonnelOut])
-@paginate(LimitOffsetPagination)
-@api_requires(Action.VIEW)
-def list_personnel(
-    request: HttpRequest, person_id: int | None = None
-) -> QuerySet[PersonnelDocument]:
-    """Personnel records the caller sees, optionally of one person (R7.1.5)."""
-    return queries.personnel_documents(actor_of(request), person_id=person_id).order_by("id")
 
 
 @router.get("/reviews", response=list[ReviewOut])

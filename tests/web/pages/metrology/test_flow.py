@@ -17,10 +17,11 @@ from django.test import Client
 from django.utils import timezone
 
 from tanji.metrology import queries
+from tanji.metrology.calibration import add_months
 from tanji.metrology.models import PersonnelDocument, Review
 from tanji.tenancy.actor import Actor
 from tests.components import CHROMIUM_ARGS
-from tests.metrology.factories import MINIMAL_PDF, StandardFactory
+from tests.metrology.factories import MINIMAL_PDF, StandardFactory, qualify_reviewer
 from tests.plant.factories import EdgeFactory, TagFactory
 from tests.tenancy.factories import member
 
@@ -62,16 +63,17 @@ def test_engineer_and_reviewer_flow(live_server: Any, chromium_executable: str) 
     e = edge.enterprise
     tag = TagFactory(enterprise=e, line=None, source=None, code="BS-NEW-RATE")
     standard = StandardFactory(body__enterprise=e, enterprise=e)
-    staff, reviewer = _qualified(e), member("metrology_reviewer", e)
+    staff = _qualified(e)
+    reviewer = qualify_reviewer(member("metrology_reviewer", e), e.province)
     base = live_server.url
     cookies = {"staff": _cookie(staff, base), "reviewer": _cookie(reviewer, base)}
     today = timezone.now().date()
-    due = today + timedelta(days=365)
+    due = add_months(today, 12)  # JJG 195: belt scales at most every 12 months (standards §8)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_executable, args=CHROMIUM_ARGS
         )
-        engineer = browser.new_context()
+        engineer = browser.new_context(locale="zh-CN")
         engineer.add_cookies([cookies["staff"]])  # type: ignore[list-item]
         page = engineer.new_page()
         page.goto(f"{base}/metrology/diagram/")
@@ -100,8 +102,7 @@ def test_engineer_and_reviewer_flow(live_server: Any, chromium_executable: str) 
             ("method", "JJG 195-2019"),
             ("expanded_u", "0.2"),
             ("coverage_k", "2"),
-            ("next_due_on", due.isoformat()),
-        ):
+        ):  # next_due_on left empty: the platform computes it
             cert.locator(f"[name={name}]").fill(value)
         cert.locator("[name=body]").select_option(str(standard.body_id))
         cert.locator("[name=standard]").select_option(str(standard.pk))
@@ -111,11 +112,19 @@ def test_engineer_and_reviewer_flow(live_server: Any, chromium_executable: str) 
         cert.locator("button[type=submit]").click()
         assert "JD-2025-9" in page.inner_text("#certificates")
         assert due.isoformat() in page.inner_text("#states")
+        day_before = (due - timedelta(days=1)).isoformat()
+        page.goto(f"{base}/metrology/calibration/?at={day_before}")
+        assert page.locator("#mark-BS-NEW-RATE .state-ok").count() == 1
+        page.locator("#as-of-at").fill(due.isoformat())  # the due date passes
+        page.locator("#as-of button").click()
+        mark = page.locator("#mark-BS-NEW-RATE")
+        assert mark.locator(".state-overdue").count() == 1
+        assert mark.locator(".mark").inner_text() == "计量器具检定/校准过期"
         page.goto(f"{base}/metrology/ledger/")
         page.locator("#ledger-submit [name=year]").fill(str(today.year))
         page.locator("#ledger-submit button").click()
         assert "ledger update" in page.inner_text("#reviews")
-        desk = browser.new_context()
+        desk = browser.new_context(locale="zh-CN")
         desk.add_cookies([cookies["reviewer"]])  # type: ignore[list-item]
         review_page = desk.new_page()
         review_page.goto(f"{base}/metrology/reviews/")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,12 +13,26 @@ from django.utils import timezone
 from tanji.metrology import queries
 from tanji.metrology.models import PersonnelDocument, Review
 from tanji.tenancy.actor import Actor
-from tests.metrology.factories import MINIMAL_PDF, InstrumentFactory, StandardFactory
+from tests.metrology.factories import (
+    MINIMAL_PDF,
+    InstrumentFactory,
+    StandardFactory,
+    qualify_reviewer,
+)
 from tests.plant.factories import EdgeFactory, TagFactory
 from tests.tenancy.factories import EnterpriseFactory, member
 
 pytestmark = pytest.mark.django_db
-PAGES = ("diagram", "ledger", "calibration", "personnel", "reviews")
+PAGES = (
+    "diagram",
+    "ledger",
+    "calibration",
+    "reviews",
+    "personnel_list",
+    "plans_list",
+    "qc_list",
+    "snapshots_list",
+)
 
 
 def _staff(e: object) -> object:
@@ -126,7 +140,7 @@ def test_review_returned_and_answered_through_the_page(client: Client) -> None:
     assert client.post(reverse("metrology:ledger"), {"year": "2025"}).status_code == 302
     review = Review.objects.get(enterprise=e)
     url = reverse("metrology:review", args=[review.pk])
-    reviewer = member("metrology_reviewer", e)
+    reviewer = qualify_reviewer(member("metrology_reviewer", e), e.province)
     client.force_login(reviewer)
     client.post(url, {"action": "return", "clause": "GB 17167 4.3.2", "finding": "coal gate"})
     review.refresh_from_db()
@@ -139,3 +153,23 @@ def test_review_returned_and_answered_through_the_page(client: Client) -> None:
     other = member("metering_staff", EnterpriseFactory())
     client.force_login(other)
     assert client.get(url).status_code == 404
+
+
+def test_calibration_page_marks_tag_data_as_of_the_chosen_day(client: Client) -> None:
+    from tests.metrology.factories import CertificateFactory
+
+    edge = EdgeFactory()
+    tag = TagFactory(enterprise=edge.enterprise, line=None, source=None, code="BS-MARK")
+    scale = InstrumentFactory(enterprise=edge.enterprise, location=edge)
+    scale.tags.add(tag)
+    CertificateFactory(instrument=scale, next_due_on=date(2026, 1, 10))  # calibrated 2025-01-10
+    client.force_login(member("viewer", edge.enterprise))
+    url = reverse("metrology:calibration")
+    before = client.get(url, {"at": "2026-01-09"}).content.decode()
+    assert 'id="mark-BS-MARK"><td>BS-MARK</td><td class="state-ok">' in before
+    after = client.get(url, {"at": "2026-01-10"}).content.decode()
+    assert 'id="mark-BS-MARK"><td>BS-MARK</td><td class="state-overdue">' in after
+    assert "计量器具检定/校准过期" in after
+    assert 'value="2026-01-10"' in after
+    nonsense = client.get(url, {"at": "yesterday"})  # not a date: today is shown
+    assert f'value="{timezone.localdate().isoformat()}"' in nonsense.content.decode()

@@ -73,7 +73,11 @@ class CertificateForm(forms.Form):
     result = forms.ChoiceField(label=_("result"), choices=CertificateResultChoices.choices)
     expanded_u = forms.FloatField(label=_("expanded uncertainty U"), required=False)
     coverage_k = forms.FloatField(label=_("coverage factor k"), required=False)
-    next_due_on = forms.DateField(label=_("next due on"))
+    next_due_on = forms.DateField(
+        label=_("next due on"),
+        required=False,
+        help_text=_("Leave empty: the platform adds the plan's (or regulation's) period."),
+    )
     file = forms.FileField(label=_("document"))
 
     def __init__(self, actor: Actor, *args: Any) -> None:

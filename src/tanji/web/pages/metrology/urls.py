@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
+from tanji.web.pages.generic.urls import resource_urls
 from tanji.web.pages.metrology import views
+from tanji.web.pages.metrology.resources import RESOURCES
 
 app_name = "metrology"
 urlpatterns = [
     path("diagram/", views.diagram, name="diagram"),
     path("ledger/", views.ledger, name="ledger"),
     path("calibration/", views.calibration, name="calibration"),
-    path("personnel/", views.personnel, name="personnel"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:review_id>/", views.review, name="review"),
+    path("records/", include(resource_urls(RESOURCES, "metrology"))),
 ]

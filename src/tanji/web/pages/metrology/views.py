@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tanji.emissions.choices import QualityChoices
+from tanji.emissions.instruments import DOUBTFUL_STATES
 from tanji.errors import CodedError
 from tanji.metrology import (
     charts,
@@ -27,9 +30,8 @@ from tanji.metrology import (
     ledger_xlsx,
     queries,
     reviews as review_services,
-    signing,
 )
-from tanji.metrology.choices import REVIEW_TRANSITIONS
+from tanji.metrology.choices import REVIEW_TRANSITIONS, TagStateChoices
 from tanji.plant import queries as plant_queries
 from tanji.tenancy.actor import Actor
 from tanji.web.pages.metrology import forms
@@ -73,7 +75,8 @@ def diagram(request: HttpRequest) -> HttpResponse:
     option = None
     if current is not None:
         document = exchange.export_diagram(actor, current.pk)
-        states = {s.code: s.state for s in queries.instrument_states(actor, timezone.now().date())}
+        at = _as_of(request)
+        states = {s.code: s.state for s in queries.instrument_states(actor, at)}
         option = json.dumps(charts.graph_option(document, None, states), ensure_ascii=False)
     context = {"diagrams": diagrams, "current": current, "option": option, "form": form}
     return render(request, "metrology/diagram.html", context)
@@ -111,37 +114,56 @@ def ledger(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _as_of(request: HttpRequest) -> date:
+    """The day the page is shown for: ``?at=YYYY-MM-DD`` (what-if / look-back), else today."""
+    try:
+        return date.fromisoformat(request.GET.get("at", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _tag_marks(actor: Actor, at: date) -> list[dict[str, Any]]:
+    """Each linked tag's metrology state at ``at`` and the quality mark its data then carries."""
+    tags = {t.pk: t for t in plant_queries.tags(actor).filter(instruments__isnull=False).distinct()}
+    statuses = queries.tag_metrology_status(actor, list(tags), at)
+    return [
+        {
+            "tag": tags[tag_id],
+            "state": status.state,
+            "label": TagStateChoices(status.state).label,
+            "mark": QualityChoices.OVERDUE_INSTRUMENT.label
+            if status.state in DOUBTFUL_STATES
+            else QualityChoices.COMPLETE.label,
+        }
+        for tag_id, status in sorted(statuses.items(), key=lambda item: tags[item[0]].code)
+    ]
+
+
 @login_required
 def calibration(request: HttpRequest) -> HttpResponse:
-    """Due and overdue instruments; enter a certificate with its scanned file."""
+    """Due and overdue instruments and the data they mark; certificates and plans entered."""
     actor = Actor.for_request(request)
-    today = timezone.now().date()
-    if request.POST.get("form") == "plan":
-        plan = forms.PlanForm(actor, request.POST)
-        if plan.is_valid() and _run(request, lambda: plan.save(actor), _("Plan saved.")):
-            return redirect("metrology:calibration")
+    at = _as_of(request)
+    plan = forms.PlanForm(actor, request.POST if request.POST.get("form") == "plan" else None)
+    planned = plan.is_bound and plan.is_valid()
+    if planned and _run(request, lambda: plan.save(actor), _("Plan saved.")):
+        return redirect("metrology:calibration")
     posted = request.POST if request.POST.get("form") == "certificate" else None
     form = forms.CertificateForm(actor, posted, request.FILES or None)
     saved = posted is not None and form.is_valid()
     if saved and _run(request, lambda: form.save(actor), _("Certificate recorded.")):
         return redirect("metrology:calibration")
-    states = queries.instrument_states(actor, today)
-    due = queries.calibrations_due(actor, today, 30)
-    certificates = queries.certificates(actor)[:50]
-    return render(
-        request,
-        "metrology/calibration.html",
-        {"states": states, "due": due, "certificates": certificates, "form": form, "today": today},
-    )
-
-
-@login_required
-def personnel(request: HttpRequest) -> HttpResponse:
-    """Personnel papers with their validity flags."""
-    actor = Actor.for_request(request)
-    people = {d.person_id: str(d.person) for d in queries.personnel_documents(actor)}
-    rows = [(people[f.person_id], f) for f in signing.personnel_flags(actor, timezone.now().date())]
-    return render(request, "metrology/personnel.html", {"rows": rows})
+    labels = dict(TagStateChoices.choices)
+    context = {
+        "states": [(s, labels.get(s.state, s.state)) for s in queries.instrument_states(actor, at)],
+        "due": [(d, labels.get(d.state, d.state)) for d in queries.calibrations_due(actor, at, 30)],
+        "certificates": queries.certificates(actor)[:50],
+        "marks": _tag_marks(actor, at),
+        "form": form,
+        "plan_form": plan,
+        "today": at,
+    }
+    return render(request, "metrology/calibration.html", context)
 
 
 @login_required
