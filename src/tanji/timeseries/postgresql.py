@@ -20,6 +20,7 @@ from psycopg import sql
 
 from tanji.timeseries import rollups as ru
 from tanji.timeseries.pgcopy import Column, encode
+from tanji.timeseries.pgmerge import merged_columns, rollup_parts, step_parts
 from tanji.timeseries.samples import (
     NO_EVIDENCE,
     ROLLUP_FIELDS,
@@ -29,7 +30,7 @@ from tanji.timeseries.samples import (
     SampleArrays,
     SampleBatch,
 )
-from tanji.timeseries.sqlite import _ADD, _STEPS, sample_arrays
+from tanji.timeseries.sqlite import _ADD, sample_arrays
 from tanji.timeseries.store import BaseStore, Context
 
 #: ``array_send`` of a one-dimensional array without NULLs: ndim, flags, element type, length,
@@ -43,19 +44,21 @@ _ROLLUP_WIRE = [
 #: Advisory-lock class of the store (key 0: partition creation; key = tag id: that tag's writes).
 LOCK_CLASS = 29779
 _COLUMNS = ", ".join(ROLLUP_FIELDS)
+# Session staging tables, created by every write's preamble (IF NOT EXISTS: a rolled-back
+# transaction may have dropped them). The rollup one is emptied with TRUNCATE right after each
+# merge, in the same round trip, so it is empty whenever it is filled (a failed statement rolls
+# back to an empty table too); TRUNCATE, not DELETE: autovacuum never visits temporary tables,
+# and deleted rows piled up and slowed every later write of the session.
 _STAGING = (
     "CREATE TEMP TABLE IF NOT EXISTS timeseries_staging (tag_id integer, version integer, "
     "ts bigint, value double precision, evidence_id bigint, flag text, correction boolean)",
     "CREATE TEMP TABLE IF NOT EXISTS timeseries_rollup_staging (tag_id integer, resolution text, "
     "bucket bigint, count bigint, sum float8, min float8, max float8, valid_count bigint, "
     "valid_sum float8, first_ts bigint, first_value float8, last_ts bigint, last_value float8, "
-    "increase float8, resets bigint, steps boolean)",
+    "increase float8, resets bigint)",
 )
 _SAMPLE_COLUMNS = "tag_id, version, ts, value, evidence_id, flag"
 #: COPY type of each rollup column after (tag_id, resolution): int8 or float8.
-_ROLLUP_KINDS = [
-    ("int8" if name in _ROLLUP_INTS else "float8", name) for name in ("bucket", *ROLLUP_FIELDS)
-]
 _CST = timedelta(hours=8)  # partitions are China Standard Time months
 _MERGE_CORRECTIONS = (
     """INSERT INTO timeseries_sample_history
@@ -67,12 +70,19 @@ _MERGE_CORRECTIONS = (
     SET value = g.value, flag = g.flag, evidence_id = g.evidence_id, version = g.version
     FROM timeseries_staging g WHERE g.correction AND s.tag_id = g.tag_id AND s.ts = g.ts""",
 )
-_FROM_STAGING = f"SELECT tag_id, resolution, bucket, {_COLUMNS} FROM timeseries_rollup_staging"
-_PUT = (
-    f"INSERT INTO timeseries_rollup AS r (tag_id, resolution, bucket, {_COLUMNS}) "
-    f"{_FROM_STAGING} ON CONFLICT (tag_id, resolution, bucket) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in ROLLUP_FIELDS)
+_ROLLUP_COLUMNS = f"tag_id, resolution, bucket, {_COLUMNS}"
+_FROM_STAGING = f"SELECT {_ROLLUP_COLUMNS} FROM timeseries_rollup_staging"
+_UPSERT = (
+    f"INSERT INTO timeseries_rollup AS r ({_ROLLUP_COLUMNS}) {_FROM_STAGING} "
+    "ON CONFLICT (tag_id, resolution, bucket) DO UPDATE SET "
 )
+# The aggregate upsert of the SQLite engine plus the folded step deltas (pgmerge).
+_MERGE = (
+    _UPSERT
+    + _ADD.partition("DO UPDATE SET")[2]
+    + ", increase = r.increase + excluded.increase, resets = r.resets + excluded.resets"
+)
+_PUT = _UPSERT + ", ".join(f"{name} = excluded.{name}" for name in ROLLUP_FIELDS)
 # The reads of a write go as ONE simple-protocol query (several statements, integer literals
 # composed by psycopg.sql), so a write costs a handful of round trips whatever its size.
 # LATERAL … OFFSET 0 keeps one index range scan per tag: a hash join would scan the partition.
@@ -154,16 +164,6 @@ class PostgresStore(BaseStore):
             sql.SQL("SELECT timeseries_ensure_partitions({}, {})").format(low, high),
         ]
         self._partition = _partition(int(batch.ts.min()), int(batch.ts.max()))
-
-    def _staging(self) -> None:
-        """Create the session's staging tables on first use.
-
-        The rollup staging table is emptied with TRUNCATE right after each merge, in the same
-        round trip, so it is empty whenever a statement starts filling it (a failed statement
-        rolls back to an empty table too). TRUNCATE, not DELETE: autovacuum never visits
-        temporary tables, so deleted rows would pile up and slow every later scan of the session.
-        """
-        self._run([sql.SQL(statement) for statement in _STAGING])
 
     def _run(self, statements: list[sql.Composable]) -> list[list[tuple[Any, ...]]]:
         """Run statements in one round trip; the rows of each one that returns rows."""
@@ -265,45 +265,22 @@ class PostgresStore(BaseStore):
         """Merge the round's buffered rollup changes: one COPY, then one round trip."""
         if not self._pending:
             return
-        columns = [np.concatenate(parts) for parts in zip(*self._pending, strict=True)]
+        columns = merged_columns(self._pending)
         self._pending = []
-        self._copy("timeseries_rollup_staging", _rollup_columns(columns))
-        self._run(
-            [
-                sql.SQL(_staged(_ADD, "NOT steps")),
-                sql.SQL(_staged(_STEPS, "steps")),
-                _EMPTY,
-            ]
-        )
+        self._copy(f"timeseries_rollup_staging ({_ROLLUP_COLUMNS})", columns)
+        self._run([sql.SQL(_MERGE), _EMPTY])
 
     def _add_rollups(self, resolution: Resolution, added: ru.TaggedRollups) -> None:
-        self._pending.append(_rollup_parts(added.tag_id, resolution, added.rollups, False))
+        self._pending.append(rollup_parts(added.tag_id, resolution, added.rollups))
 
     def _add_steps(self, resolution: Resolution, delta: ru.Steps) -> None:
-        # Only increase/resets are merged; the bucket row exists (its later reading made it).
-        ints, floats = np.zeros(len(delta), np.int64), np.zeros(len(delta))
-        table = RollupArrays(
-            bucket=delta.bucket,
-            count=ints,
-            sum=floats,
-            min=floats,
-            max=floats,
-            valid_count=ints,
-            valid_sum=floats,
-            first_ts=ints,
-            first_value=floats,
-            last_ts=ints,
-            last_value=floats,
-            increase=delta.increase,
-            resets=delta.resets,
-        )
-        self._pending.append(_rollup_parts(delta.tag_id, resolution, table, True))
+        self._pending.append(step_parts(resolution, delta))
 
     def _put_rollups(self, tag_id: int, resolution: Resolution, table: RollupArrays) -> None:
         tags = np.full(len(table), tag_id, np.int64)
-        self._staging()
-        parts = _rollup_parts(tags, resolution, table, False)
-        self._copy("timeseries_rollup_staging", _rollup_columns(list(parts)))
+        columns = merged_columns([rollup_parts(tags, resolution, table)])
+        self._run([sql.SQL(statement) for statement in _STAGING])
+        self._copy(f"timeseries_rollup_staging ({_ROLLUP_COLUMNS})", columns)
         self._run([sql.SQL(_PUT), _EMPTY])
 
     def _select_samples(self, tag_id: int, start: int, end: int, *, history: bool) -> SampleArrays:
@@ -405,31 +382,9 @@ def _sample_columns(batch: SampleBatch, versions: Int64Array) -> list[Column]:
     ]
 
 
-def _rollup_parts(
-    tag_id: Int64Array, resolution: Resolution, table: RollupArrays, steps: bool
-) -> tuple[npt.NDArray[Any], ...]:
-    """Arrays ``(tag_id, resolution, bucket, *ROLLUP_FIELDS, steps)`` of a rollup table."""
-    n = len(table)
-    columns = (getattr(table, name) for _, name in _ROLLUP_KINDS)
-    return (tag_id, np.full(n, resolution.value, "<U1"), *columns, np.full(n, steps))
-
-
-def _rollup_columns(parts: list[npt.NDArray[Any]]) -> list[Column]:
-    """COPY columns of the rollup staging table from :func:`_rollup_parts` arrays."""
-    kinds = ["int4", "char1", *(kind for kind, _ in _ROLLUP_KINDS), "bool"]
-    return [Column(kind, values) for kind, values in zip(kinds, parts, strict=True)]
-
-
 def _partition(low: int, high: int) -> str | None:
     """Name of the monthly partition holding both times, if one does (China Standard Time)."""
     months = {
         (datetime.fromtimestamp(ms / 1000, UTC) + _CST).strftime("y%Ym%m") for ms in (low, high)
     }
     return f"timeseries_sample_{months.pop()}" if len(months) == 1 else None
-
-
-def _staged(sqlite_upsert: str, where: str) -> str:
-    """The SQLite ``VALUES`` upsert of :mod:`.sqlite` as a set-based upsert from staging."""
-    head, _, rest = sqlite_upsert.partition("VALUES")
-    _, _, conflict = rest.partition("ON CONFLICT")
-    return f"{head} {_FROM_STAGING} WHERE {where} ON CONFLICT{conflict}"
