@@ -55,7 +55,8 @@ class BackgroundFill:
     def stop(self) -> None:
         """Ask the thread to end after its current step and wait for it."""
         self._stop.set()
-        self._thread.join(timeout=60)
+        if self._thread.ident is not None:
+            self._thread.join(timeout=60)
 
     def _total(self) -> int:
         return sum(chunk.minutes for chunk in self.backfill.rest)
