@@ -156,7 +156,7 @@ class PostgresStore(BaseStore):
         (sorted, so two writers cannot deadlock) and creates the month partitions the batch needs.
         """
         self._pending = []  # nothing of a failed earlier write may leak into this one
-        tags = sql.Literal(np.unique(batch.tag_id).tolist())
+        tags = _ints(np.unique(batch.tag_id))
         low, high = sql.Literal(int(batch.ts.min())), sql.Literal(int(batch.ts.max()))
         self._preamble = [
             *(sql.SQL(statement) for statement in _STAGING),
@@ -181,9 +181,9 @@ class PostgresStore(BaseStore):
         # was still small would keep scanning it sequentially once it has grown.
         preamble, self._preamble = self._preamble, []
         literals = {
-            "tags": sql.Literal(tags.tolist()),
-            "lo": sql.Literal(lo.tolist()),
-            "hi": sql.Literal(hi.tolist()),
+            "tags": _ints(tags),
+            "lo": _ints(lo),
+            "hi": _ints(hi),
         }
         old = _OLD.format(
             **literals, low=sql.Literal(int(lo.min())), high=sql.Literal(int(hi.max()))
@@ -203,10 +203,10 @@ class PostgresStore(BaseStore):
         the previous reading is looked for in the last :data:`EDGE_WINDOW_MS` first, and again
         without a window only for the tags where that found nothing (:meth:`_missing_edges`).
         """
-        tag_list = sql.Literal(tags.tolist())
+        tag_list = _ints(tags)
         before = _BEFORE.format(
             tags=tag_list,
-            at=sql.Literal(lo.tolist()),
+            at=_ints(lo),
             near=sql.Literal(int(lo.max())),
             far=sql.Literal(int(lo.min()) - EDGE_WINDOW_MS),
         )
@@ -215,7 +215,7 @@ class PostgresStore(BaseStore):
             probes.append(
                 _AFTER.format(
                     tags=tag_list,
-                    at=sql.Literal(hi.tolist()),
+                    at=_ints(hi),
                     near=sql.Literal(int(hi.min())),
                     far=sql.Literal(_FAR),
                 )
@@ -231,8 +231,8 @@ class PostgresStore(BaseStore):
             return []
         at = lo[missing]
         probe = _BEFORE.format(
-            tags=sql.Literal(tags[missing].tolist()),
-            at=sql.Literal(at.tolist()),
+            tags=_ints(tags[missing]),
+            at=_ints(at),
             near=sql.Literal(int(at.max())),
             far=sql.Literal(-1),
         )
@@ -380,6 +380,11 @@ def _sample_columns(batch: SampleBatch, versions: Int64Array) -> list[Column]:
         Column("int8", batch.evidence_id, batch.evidence_id == NO_EVIDENCE),
         Column("char1", batch.flag),
     ]
+
+
+def _ints(values: Int64Array) -> sql.Composable:
+    """An integer array literal (``'{1,2}'``): psycopg's list dumping cost more than the query."""
+    return sql.SQL("'{{{}}}'").format(sql.SQL(",".join(map(str, values.tolist()))))
 
 
 def _partition(low: int, high: int) -> str | None:
