@@ -10,14 +10,14 @@ through the plant services (``record_lab_analysis``), skipping sample ids alread
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
 from tanji.demo.simulation import LAB_PARAMETERS, LAB_SOURCES, ROUTES, demo_code
-from tanji.livedemo.planning import MINUTE, Chunk
+from tanji.livedemo.planning import MINUTE, Chunk, ChunkKey
 from tanji.livedemo.plants import LinePlant
 from tanji.plant import lab, queries as plant_queries
 from tanji.protocols.readings import Reading
@@ -107,10 +107,18 @@ class Simulation:
     measured slower: the build is interpreter-bound and lost more than the simulation gained.
     """
 
-    def __init__(self, work: list[Chunk]) -> None:
+    def __init__(self, work: list[Chunk], ready: dict[ChunkKey, Frame] | None = None) -> None:
         self.work = work
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-sim")
-        self._frames = [self._pool.submit(chunk.frame) for chunk in self.work]
+        self._frames = [self._submit(chunk, (ready or {}).get(chunk.key)) for chunk in work]
+
+    def _submit(self, chunk: Chunk, frame: Frame | None) -> Future[Frame]:
+        """The chunk's frame: simulated in the worker, or one simulated ahead elsewhere."""
+        if frame is None:
+            return self._pool.submit(chunk.frame)
+        done: Future[Frame] = Future()
+        done.set_result(frame)
+        return done
 
     @property
     def minutes(self) -> int:

@@ -14,17 +14,21 @@ the origin, so the values are exactly those a first start would have written).
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 
-from tanji.livedemo.plants import LinePlant
+from tanji.livedemo.plants import LinePlant, demo_plants
 from tanji.simulator import Frame
 
 MINUTE = timedelta(minutes=1)
 HOURLY_CHUNK = timedelta(days=30)
 MINUTE_CHUNK = timedelta(days=1)
+#: What identifies a chunk across processes: (line label, start, end, every).
+ChunkKey = tuple[str, datetime, datetime, int]
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,11 @@ class Chunk:
     def minutes(self) -> int:
         """Simulated minutes (the unit of progress)."""
         return int((self.end - self.start) / MINUTE)
+
+    @property
+    def key(self) -> ChunkKey:
+        """The chunk's identity (the same for the same line and span in another process)."""
+        return (self.plant.label, self.start, self.end, self.every)
 
     def frame(self) -> Frame:
         """Simulate the span and keep every ``every``-th minute (the rest is not written)."""
@@ -122,3 +131,25 @@ def phases(chunks: list[Chunk], h: Horizons) -> tuple[list[Chunk], list[Chunk]]:
     first = [c for c in chunks if c.start >= h.recent]
     rest = sorted((c for c in chunks if c.start < h.recent), key=lambda c: c.start, reverse=True)
     return first, rest
+
+
+def simulate_first(h: Horizons) -> dict[ChunkKey, Frame]:
+    """Frames of a first start's before-the-page chunks, for every demo line (no database)."""
+    plants = demo_plants(h.origin)
+    first, _ = phases([c for p in plants for c in line_chunks(h, p, p, None)], h)
+    return {chunk.key: chunk.frame() for chunk in first}
+
+
+def simulate_first_elsewhere(h: Horizons) -> Future[dict[ChunkKey, Frame]]:
+    """:func:`simulate_first` in a child process, started now (ADR 0171).
+
+    The recent day sits eleven 30-day totaliser checkpoints after the origin: about 3 s of
+    simulation that a first start used to wait for after building the province (9 s under
+    load). A process, not a thread, so it runs beside the interpreter-bound migrations and
+    build instead of taking turns with them. Forked before any thread or database connection
+    exists in this process (the caller's duty), so the fork copies nothing half-done.
+    """
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(simulate_first, h)
+    pool.shutdown(wait=False)
+    return future

@@ -104,20 +104,24 @@ def run(options: Options, out: TextIO) -> int:
     configure(data_dir)
     out.write(f"tanji demo — data directory {data_dir}\n")
     from tanji.demo.enterprises import demo_users
-    from tanji.livedemo import steps
+    from tanji.livedemo import planning, steps
     from tanji.livedemo.background import BackgroundFill
     from tanji.livedemo.passwords import PasswordPool
 
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    start = origin(data_dir, now, options.backfill_days)
     fresh = not (data_dir / DB_FILES[0]).exists()
+    ahead = None  # a first start simulates its recent days in a child, forked before threads
+    if fresh:
+        h = planning.horizons(start, now, options.minute_days, options.first_days)
+        ahead = planning.simulate_first_elsewhere(h)
     passwords = PasswordPool(len(demo_users()) if fresh else 0)
     steps.migrate()
     clock.step("database migrated")
     accounts = steps.build(data_dir, passwords)
     clock.step("demo province built")
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    start = origin(data_dir, now, options.backfill_days)
     filled = steps.plan(start, now, options.minute_days, options.first_days)
-    steps.fill_first(filled, out)
+    steps.fill_first(filled, out, ahead.result() if ahead else None)
     clock.step("recent days back-filled")
     hours = steps.recompute(filled.feeds, filled.filled_from(filled.first), now)
     clock.step(f"emission figures computed ({hours:,} h)")

@@ -18,11 +18,19 @@ from tanji.emissions import services as emissions
 from tanji.livedemo import logins
 from tanji.livedemo.backfill import LineFeed, Simulation, fill, record_lab, resolve
 from tanji.livedemo.passwords import PasswordPool
-from tanji.livedemo.planning import MINUTE, Chunk, Horizons, horizons, line_chunks, phases
+from tanji.livedemo.planning import (
+    MINUTE,
+    Chunk,
+    ChunkKey,
+    Horizons,
+    horizons,
+    line_chunks,
+    phases,
+)
 from tanji.livedemo.plants import anchored, demo_plants
 from tanji.livedemo.progress import ProgressBar
 from tanji.plant import queries as plant_queries
-from tanji.simulator import TAGS, TagKind
+from tanji.simulator import TAGS, Frame, TagKind
 from tanji.tenancy.actor import Actor
 from tanji.timeseries.models import Sample
 from tanji.timeseries.samples import ts_ms
@@ -140,9 +148,12 @@ def plan(origin: datetime, now: datetime, minute_days: float, first_days: float)
     return Backfill(feeds, h, first, rest, max([now, *starts]))
 
 
-def fill_first(backfill: Backfill, out: TextIO) -> int:
-    """Write the recent minutes and their lab analyses (before the first page); samples."""
-    simulation = Simulation(backfill.first)
+def fill_first(backfill: Backfill, out: TextIO, ready: dict[ChunkKey, Frame] | None = None) -> int:
+    """Write the recent minutes and their lab analyses (before the first page); samples.
+
+    ``ready`` holds frames simulated ahead (:func:`tanji.livedemo.planning.simulate_first`).
+    """
+    simulation = Simulation(backfill.first, ready)
     bar = ProgressBar("recent days", simulation.minutes)
     try:
         samples = fill(simulation, backfill.by_label, store_for(connection).write, bar.advance)
