@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished
 from django.db import connection
 
 from tanji.livedemo import background as bg, steps
@@ -47,20 +48,20 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, datetime,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_background_writes_the_rest_then_labs_then_figures(
+def test_background_writes_recent_figures_the_rest_labs_then_figures(
     tmp_path: Path, calls: list[tuple[str, datetime, datetime]]
 ) -> None:
     backfill = _backfill()
     out = io.StringIO()
-    filler = bg.BackgroundFill(backfill, tmp_path, out)
-    assert demostatus.read(tmp_path).stage == "history"
+    filler = bg.BackgroundFill(backfill, tmp_path, out, first_page_wait=0)
+    assert demostatus.read(tmp_path).stage == "recent"
     filler.start()
     assert filler.wait(timeout=120)
     stored = Sample.objects.filter(tag_id=11)
     assert stored.order_by("ts").first().ts == int(ORIGIN.timestamp() * 1000)
     assert stored.count() == sum(c.minutes // c.every for c in backfill.rest)
     h = backfill.horizons
-    assert calls == [("lab", h.split, h.recent), ("fig", ORIGIN, NOW)]
+    assert calls == [("fig", h.recent, NOW), ("lab", h.split, h.recent), ("fig", ORIGIN, NOW)]
     assert demostatus.read(tmp_path).stage == demostatus.COMPLETE
     assert "background back-fill:" in out.getvalue()
 
@@ -69,10 +70,23 @@ def test_background_writes_the_rest_then_labs_then_figures(
 def test_stop_ends_after_the_current_chunk_and_skips_labs_and_figures(
     tmp_path: Path, calls: list[tuple[str, datetime, datetime]]
 ) -> None:
-    filler = bg.BackgroundFill(_backfill(), tmp_path, io.StringIO())
+    filler = bg.BackgroundFill(_backfill(), tmp_path, io.StringIO(), first_page_wait=0)
     filler.stop()  # asked before it starts: nothing is written
     filler.start()
     assert filler.wait(timeout=60)
     assert not Sample.objects.filter(tag_id__in=[11, 12]).exists()
     assert calls == []
     assert demostatus.read(tmp_path).running
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_starts_when_the_server_has_answered_a_request(
+    tmp_path: Path, calls: list[tuple[str, datetime, datetime]]
+) -> None:
+    filler = bg.BackgroundFill(_backfill(), tmp_path, io.StringIO(), first_page_wait=600)
+    filler.start()
+    assert not filler.wait(timeout=0.5)  # waiting for the first page
+    assert calls == []
+    request_finished.send(sender=None)
+    assert filler.wait(timeout=120)
+    assert calls[0][0] == "fig"

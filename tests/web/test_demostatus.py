@@ -22,6 +22,7 @@ def test_progress_file_round_trip_and_percent(tmp_path: Path) -> None:
     assert (progress.stage, progress.percent, progress.running) == ("history", 25, True)
     assert progress.updated > 0
     assert DemoProgress("figures").percent == 100
+    assert DemoProgress("recent").percent == 0
     assert not DemoProgress(demostatus.COMPLETE).running
     (tmp_path / demostatus.FILENAME).write_text("{not json", encoding="utf-8")
     assert demostatus.read(tmp_path) is None

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
+from django.core.signals import request_finished
 from django.db import connection, connections
 
 from tanji.livedemo import steps
@@ -31,17 +32,39 @@ RECOMPUTE_DAYS = 35
 
 
 class BackgroundFill:
-    """Write ``backfill.rest``, the minute window's lab analyses and recent figures, in a thread."""
+    """Write what the first page did not wait for, in a thread.
 
-    def __init__(self, backfill: steps.Backfill, data_dir: Path, out: TextIO) -> None:
+    In order: the recent day's emission figures, ``backfill.rest`` (newest first), the minute
+    window's lab analyses, the figures of the last :data:`RECOMPUTE_DAYS` days. It starts once
+    the server has answered its first request (or after ``first_page_wait`` seconds), so the
+    first page does not share the interpreter with it.
+    """
+
+    def __init__(
+        self,
+        backfill: steps.Backfill,
+        data_dir: Path,
+        out: TextIO,
+        first_page_wait: float = 15.0,
+    ) -> None:
         self.backfill = backfill
         self.data_dir = data_dir
         self.out = out
         self.samples = 0
         self._done_minutes = 0
+        self._first_page_wait = first_page_wait
+        self._served = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="demo-backfill", daemon=True)
-        self._report(DemoProgress("history", total=self._total()))
+        request_finished.connect(self._on_request, weak=False, dispatch_uid=self._uid)
+        self._report(DemoProgress("recent"))
+
+    @property
+    def _uid(self) -> str:
+        return f"demo-backfill-{id(self)}"
+
+    def _on_request(self, **_: object) -> None:
+        self._served.set()
 
     def start(self) -> None:
         """Start writing in the background."""
@@ -65,8 +88,11 @@ class BackgroundFill:
         demostatus.write(self.data_dir, progress)
 
     def _run(self) -> None:
+        self._served.wait(self._first_page_wait)
+        request_finished.disconnect(dispatch_uid=self._uid)
         started = time.perf_counter()
         try:
+            self._recent_figures()
             self._history()
             analyses = self._labs()
             hours = self._figures()
@@ -82,8 +108,19 @@ class BackgroundFill:
         finally:
             connections.close_all()
 
+    def _recent_figures(self) -> None:
+        """Figures of what the first phase wrote, first: the overview needs them."""
+        if self._stop.is_set():
+            return
+        b = self.backfill
+        hours = steps.recompute(b.feeds, b.filled_from(b.first), b.horizons.now)
+        self.out.write(f"  emission figures computed ({hours:,} h) for the recent day\n")
+
     def _history(self) -> None:
         rest = self.backfill.rest
+        if self._stop.is_set():
+            return
+        self._report(DemoProgress("history", total=self._total()))
         simulation = Simulation(rest)
         total = self._total()
         oldest = iter([chunk.start for chunk in rest])

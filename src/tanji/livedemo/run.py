@@ -123,8 +123,6 @@ def run(options: Options, out: TextIO) -> int:
     filled = steps.plan(start, now, options.minute_days, options.first_days)
     steps.fill_first(filled, out, ahead.result() if ahead else None)
     clock.step("recent days back-filled")
-    hours = steps.recompute(filled.feeds, filled.filled_from(filled.first), now)
-    clock.step(f"emission figures computed ({hours:,} h)")
     background = BackgroundFill(filled, data_dir, out)
     background.start()
     try:

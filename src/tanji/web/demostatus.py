@@ -18,7 +18,7 @@ from pathlib import Path
 FILENAME = "demo-progress.json"
 COMPLETE = "complete"
 #: Stages in order; the page names them (translated in the template).
-STAGES = ("history", "lab", "figures", COMPLETE)
+STAGES = ("recent", "history", "lab", "figures", COMPLETE, "failed")
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,9 @@ class DemoProgress:
 
     @property
     def percent(self) -> int:
-        """History written, in percent (100 once past the history stage)."""
+        """History written, in percent (0 before, 100 after the history stage)."""
+        if self.stage == "recent":
+            return 0
         if self.stage != "history":
             return 100
         return min(100, self.done * 100 // max(self.total, 1))
