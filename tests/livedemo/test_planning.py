@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 
-from tanji.livedemo.planning import MINUTE, cut, horizons, line_chunks, phases
+import numpy as np
+
+from tanji.livedemo.planning import (
+    MINUTE,
+    ChunkKey,
+    cut,
+    horizons,
+    line_chunks,
+    phases,
+    ready,
+    simulate_first_elsewhere,
+)
 from tanji.livedemo.plants import demo_plants
+from tanji.simulator import Frame
 
 ORIGIN = datetime(2026, 1, 1, tzinfo=UTC)
 NOW = datetime(2026, 3, 11, 12, 34, tzinfo=UTC)
@@ -66,3 +79,24 @@ def test_cut_splits_minutes_at_the_recent_horizon() -> None:
         (h.recent - timedelta(hours=3), h.recent),
         (h.recent, h.recent + timedelta(hours=2)),
     ]
+
+
+def test_frames_simulated_in_a_child_equal_those_simulated_here() -> None:
+    h = horizons(ORIGIN, ORIGIN + timedelta(days=2, hours=3), minute_days=1, first_days=0.1)
+    frames = ready(simulate_first_elsewhere(h))
+    assert frames is not None
+    plants = demo_plants(ORIGIN)
+    first, _ = phases([c for p in plants for c in line_chunks(h, p, p, None)], h)
+    assert sorted(frames) == sorted(chunk.key for chunk in first)
+    chunk = first[0]
+    here = chunk.frame()
+    assert np.array_equal(frames[chunk.key].minutes, here.minutes)
+    for tag, values in here.values.items():
+        assert np.array_equal(frames[chunk.key].values[tag], values, equal_nan=True), tag
+
+
+def test_a_failed_child_means_simulating_here() -> None:
+    failed: Future[dict[ChunkKey, Frame]] = Future()
+    failed.set_exception(RuntimeError("lost"))
+    assert ready(failed) is None
+    assert ready(None) is None

@@ -15,6 +15,7 @@ the origin, so the values are exactly those a first start would have written).
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -153,3 +154,14 @@ def simulate_first_elsewhere(h: Horizons) -> Future[dict[ChunkKey, Frame]]:
     future = pool.submit(simulate_first, h)
     pool.shutdown(wait=False)
     return future
+
+
+def ready(future: Future[dict[ChunkKey, Frame]] | None) -> dict[ChunkKey, Frame] | None:
+    """The frames simulated elsewhere, or None (then they are simulated here) if that failed."""
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception as error:  # a lost child costs seconds, not the start
+        sys.stderr.write(f"tanji demo: simulating ahead failed ({error}); simulating here\n")
+        return None

@@ -121,7 +121,7 @@ def run(options: Options, out: TextIO) -> int:
     accounts = steps.build(data_dir, passwords)
     clock.step("demo province built")
     filled = steps.plan(start, now, options.minute_days, options.first_days)
-    steps.fill_first(filled, out, ahead.result() if ahead else None)
+    steps.fill_first(filled, out, planning.ready(ahead))
     clock.step("recent days back-filled")
     background = BackgroundFill(filled, data_dir, out)
     background.start()
