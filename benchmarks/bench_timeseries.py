@@ -222,6 +222,16 @@ def _median_read(
     return statistics.median(times), rows
 
 
+def _write_rate(engine: Engine, batches: list[SampleBatch]) -> tuple[float, float, float]:
+    """Samples/s of ``store.write``, and µs of client and server CPU per sample."""
+    n = sum(len(b) for b in batches)
+    cpu = time.process_time(), engine.server_cpu()
+    rate = n / _timed(lambda: [engine.store.write(b) for b in batches])
+    client_us = (time.process_time() - cpu[0]) / n * 1e6
+    server_us = (engine.server_cpu() - cpu[1]) / n * 1e6
+    return rate, client_us, server_us
+
+
 def _measure(engine: Engine, rows_out: list[str]) -> Iterator[str]:
     store, name = engine.store, engine.name
     year_end = T0 + YEAR_MIN * 60_000
@@ -231,10 +241,7 @@ def _measure(engine: Engine, rows_out: list[str]) -> Iterator[str]:
     yield f"{name}: rebuild one line-year of rollups from the store: {rebuild:.1f} s"
     batches = list(_minutes(YEAR_MIN, EXTRA_MIN))
     n = sum(len(b) for b in batches)
-    cpu = time.process_time(), engine.server_cpu()
-    rate = n / _timed(lambda: [store.write(b) for b in batches])
-    client_us = (time.process_time() - cpu[0]) / n * 1e6
-    server_us = (engine.server_cpu() - cpu[1]) / n * 1e6
+    rate, client_us, server_us = _write_rate(engine, batches)
     yield (
         f"{name}: store.write with rollups, {n:,} samples on top of the year: {rate:,.0f}/s "
         f"(target {TARGET[name]:,}, {rate / CEILING[name]:.2f} x the bare-insert ceiling "
