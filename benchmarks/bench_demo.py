@@ -56,7 +56,7 @@ def run() -> Iterator[str]:
         verdict = "ok" if first < TARGET_S else "OVER TARGET"
         yield (
             f"{label} start to first page: {first:.1f} s (process wall {wall:.1f} s, target"
-            f" < {TARGET_S:.0f} s: {verdict}); {samples} samples written"
+            f" < {TARGET_S:.0f} s: {verdict}); samples written: {samples}"
         )
         yield f"  steps: {steps}"
         yield f"  load average after the start: {os.getloadavg()[0]:.1f}"
