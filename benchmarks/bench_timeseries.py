@@ -106,6 +106,10 @@ class Engine:
     def size_bytes(self) -> int:
         raise NotImplementedError
 
+    def server_cpu(self) -> float:
+        """CPU seconds the database server process used so far (0: the engine is in-process)."""
+        return 0.0
+
     def close(self) -> None:
         """Release the database."""
 
@@ -191,6 +195,12 @@ class PostgresEngine(Engine):
         ).fetchone()
         return int(row[0])
 
+    def server_cpu(self) -> float:
+        """User + system CPU of this connection's backend (the cluster runs on this machine)."""
+        pid = self.store.db.info.backend_pid
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def close(self) -> None:
         self.store.db.close()
 
@@ -212,6 +222,16 @@ def _median_read(
     return statistics.median(times), rows
 
 
+def _write_rate(engine: Engine, batches: list[SampleBatch]) -> tuple[float, float, float]:
+    """Samples/s of ``store.write``, and µs of client and server CPU per sample."""
+    n = sum(len(b) for b in batches)
+    cpu = time.process_time(), engine.server_cpu()
+    rate = n / _timed(lambda: [engine.store.write(b) for b in batches])
+    client_us = (time.process_time() - cpu[0]) / n * 1e6
+    server_us = (engine.server_cpu() - cpu[1]) / n * 1e6
+    return rate, client_us, server_us
+
+
 def _measure(engine: Engine, rows_out: list[str]) -> Iterator[str]:
     store, name = engine.store, engine.name
     year_end = T0 + YEAR_MIN * 60_000
@@ -221,11 +241,15 @@ def _measure(engine: Engine, rows_out: list[str]) -> Iterator[str]:
     yield f"{name}: rebuild one line-year of rollups from the store: {rebuild:.1f} s"
     batches = list(_minutes(YEAR_MIN, EXTRA_MIN))
     n = sum(len(b) for b in batches)
-    rate = n / _timed(lambda: [store.write(b) for b in batches])
+    rate, client_us, server_us = _write_rate(engine, batches)
     yield (
         f"{name}: store.write with rollups, {n:,} samples on top of the year: {rate:,.0f}/s "
         f"(target {TARGET[name]:,}, {rate / CEILING[name]:.2f} x the bare-insert ceiling "
-        f"{CEILING[name]:,})"
+        f"{CEILING[name]:,}; load {os.getloadavg()[0]:.1f})"
+    )
+    yield (
+        f"{name}: CPU per sample: client {client_us:.2f} µs + server {server_us:.2f} µs "
+        f"= {1e6 / (client_us + server_us):,.0f} samples per CPU-second (load-independent)"
     )
     per_sample = engine.size_bytes() / (TAGS * (YEAR_MIN + EXTRA_MIN))
     yield f"{name}: {per_sample:.1f} bytes on disk per sample (samples + their rollups)"

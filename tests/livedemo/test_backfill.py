@@ -1,4 +1,4 @@
-"""Back-fill planning and the conversion of simulated frames and readings into store batches."""
+"""The conversion of simulated frames and readings into store batches, and the fill loop."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from tanji.demo.enterprises import ENTERPRISES
-from tanji.livedemo.backfill import LineFeed, Simulation, Window, fill, plan
+from tanji.livedemo.backfill import LineFeed, Simulation, fill
+from tanji.livedemo.planning import Horizons, cut
 from tanji.livedemo.plants import anchored, demo_plants, line_parameters, line_seed
 from tanji.simulator import TAGS, TagKind
 from tanji.timeseries.samples import SampleBatch
@@ -22,29 +23,14 @@ def _feed() -> LineFeed:
     return LineFeed(plant, 1, 1, routes, {})
 
 
-def test_plan_first_start_hours_then_minutes() -> None:
-    window = plan(ORIGIN, None, NOW, minute_days=2)
-    assert window.start == ORIGIN
-    assert window.split == datetime(2026, 1, 9, 12, 0, tzinfo=UTC)  # whole hour
-    assert window.end == NOW
-    assert window.minutes == int((NOW - ORIGIN).total_seconds() // 60)
-
-
-def test_plan_second_start_fills_only_the_gap() -> None:
-    latest = NOW - timedelta(minutes=5)
-    window = plan(ORIGIN, latest, NOW, minute_days=2)
-    assert (window.start, window.split, window.end) == (latest + timedelta(minutes=1),) * 2 + (NOW,)
-    assert window.minutes == 4
-    assert plan(ORIGIN, NOW + timedelta(hours=1), NOW, 2).minutes == 0  # live feed ran ahead
-
-
 def test_fill_writes_hourly_then_minute_samples() -> None:
     feed = _feed()
     batches: list[SampleBatch] = []
     progress: list[int] = []
     start = datetime(2026, 1, 2, tzinfo=UTC)
-    window = Window(start, start + timedelta(hours=3), start + timedelta(hours=3, minutes=30))
-    simulation = Simulation([feed.plant], {feed.plant.label: window})
+    end = start + timedelta(hours=3, minutes=30)
+    h = Horizons(ORIGIN, start + timedelta(hours=3), end, end)
+    simulation = Simulation(cut(feed.plant, start, end, h))
     written = fill(simulation, {feed.plant.label: feed}, batches.append, progress.append)
     assert sum(progress) == 210
     hourly = batches[0]
@@ -54,6 +40,20 @@ def test_fill_writes_hourly_then_minute_samples() -> None:
     assert written == sum(len(b) for b in batches)
     pressure = batches[1].value[batches[1].tag_id == 12]
     assert np.all(pressure < -100)  # kPa gauge → Pa, a kiln tail is under suction
+
+
+def test_fill_stops_before_the_next_chunk_when_asked() -> None:
+    feed = _feed()
+    start = datetime(2026, 1, 2, tzinfo=UTC)
+    end = start + timedelta(days=3)
+    simulation = Simulation(cut(feed.plant, start, end, Horizons(ORIGIN, start, end, end)))
+    batches: list[SampleBatch] = []
+    written = fill(
+        simulation, {feed.plant.label: feed}, batches.append, lambda _: None, lambda: bool(batches)
+    )
+    simulation.cancel()
+    assert len(batches) == 1
+    assert written == len(batches[0])
 
 
 def test_readings_batch_matches_frame_batch() -> None:

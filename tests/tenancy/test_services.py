@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.hashers import make_password
+from django.test import override_settings
 
 from tanji.tenancy import services
 from tanji.tenancy.actor import AccessDenied, Actor
@@ -148,6 +150,38 @@ def test_short_password_is_refused() -> None:
     with pytest.raises(InvalidInput) as caught:
         services.create_user(Actor.system(), username="u", password="short")
     assert caught.value.params["length"] == 5
+
+
+def test_a_precomputed_hash_of_the_preferred_hasher_is_stored_as_is() -> None:
+    encoded = make_password(PASSWORD)
+    user = services.create_user(
+        Actor.system(), username="hashed", password=PASSWORD, password_hash=encoded
+    )
+    user.refresh_from_db()
+    assert user.password == encoded
+    assert user.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        "not a hash",
+        "pbkdf2_sha256$1000$salt$c2FsdA==",  # another algorithm than the preferred one
+        "argon2$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",  # weak parameters
+    ],
+)
+def test_a_hash_weaker_or_other_than_the_preferred_one_is_refused(encoded: str) -> None:
+    hashers = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    with override_settings(PASSWORD_HASHERS=hashers), pytest.raises(InvalidInput) as caught:
+        services.create_user(
+            Actor.system(), username="weak", password=PASSWORD, password_hash=encoded
+        )
+    assert caught.value.code == "tenancy.weak_password_hash"
+    assert caught.value.params == {"username": "weak", "algorithm": "argon2"}
+    assert not User.objects.filter(username="weak").exists()
 
 
 def test_revoke_is_audited() -> None:

@@ -34,8 +34,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--minute-days",
         type=float,
-        default=3.0,
-        help="recent days at minute resolution (default 3)",
+        default=28.0,
+        help="recent days at minute resolution (default 28)",
+    )
+    parser.add_argument(
+        "--first-days",
+        type=float,
+        default=1.0,
+        help="days of minutes written before the first page; the rest follows in the"
+        " background (default 1)",
     )
     parser.add_argument(
         "--speed", type=float, default=1.0, help="live feed speed-up (60: a minute per second)"
@@ -58,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         live=not args.no_live,
         backfill_days=args.backfill_days,
         minute_days=min(args.minute_days, args.backfill_days),
+        first_days=min(args.first_days, args.minute_days, args.backfill_days),
         speed=args.speed,
         check=args.check,
     )

@@ -63,8 +63,16 @@ def generate_password() -> str:
 
 
 @transaction.atomic
-def build_demo(password_factory: Callable[[], str] = generate_password) -> DemoSummary:
-    """Create (or complete) the demo province, enterprises, plants, instruments and users."""
+def build_demo(
+    password_factory: Callable[[], str] = generate_password,
+    password_hash: Callable[[str], str] | None = None,
+) -> DemoSummary:
+    """Create (or complete) the demo province, enterprises, plants, instruments and users.
+
+    ``password_hash`` returns the hash of a password from ``password_factory`` computed
+    beforehand (``tanji demo`` hashes while it migrates); without it each account is hashed
+    when it is created.
+    """
     actor = Actor.system()
     counter = Counter()
     province = tenancy_queries.provinces(actor).filter(code=PROVINCE[0]).first() or counter.add(
@@ -74,7 +82,7 @@ def build_demo(password_factory: Callable[[], str] = generate_password) -> DemoS
     )
     enterprises = {spec.slug: _enterprise(actor, counter, province, spec) for spec in ENTERPRISES}
     logins = [
-        _login(actor, counter, province, enterprises, spec, password_factory)
+        _login(actor, counter, province, enterprises, spec, (password_factory, password_hash))
         for spec in demo_users()
     ]
     for spec in ENTERPRISES:
@@ -108,15 +116,20 @@ def _login(
     province: Province,
     enterprises: dict[str, Enterprise],
     spec: DemoUser,
-    password_factory: Callable[[], str],
+    passwords: tuple[Callable[[], str], Callable[[str], str] | None],
 ) -> DemoLogin:
     password: str | None = None
     user = tenancy_queries.users(actor).filter(username=spec.username).first()
     if user is None:
-        password = password_factory()
+        factory, hasher = passwords
+        password = factory()
         user = counter.add(
             tenancy_services.create_user(
-                actor, username=spec.username, password=password, display_name=spec.display_name
+                actor,
+                username=spec.username,
+                password=password,
+                display_name=spec.display_name,
+                password_hash=hasher(password) if hasher else None,
             )
         )
     enterprise = enterprises[spec.enterprise] if spec.enterprise else None

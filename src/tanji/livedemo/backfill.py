@@ -10,13 +10,14 @@ through the plant services (``record_lab_analysis``), skipping sample ids alread
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 
 from tanji.demo.simulation import LAB_PARAMETERS, LAB_SOURCES, ROUTES, demo_code
+from tanji.livedemo.planning import MINUTE, Chunk, ChunkKey
 from tanji.livedemo.plants import LinePlant
 from tanji.plant import lab, queries as plant_queries
 from tanji.protocols.readings import Reading
@@ -25,9 +26,6 @@ from tanji.simulator.events import FLAGS
 from tanji.tenancy.actor import Actor
 from tanji.timeseries.samples import NO_EVIDENCE, SampleBatch, ts_ms
 
-MINUTE = timedelta(minutes=1)
-HOURLY_CHUNK = timedelta(days=30)
-MINUTE_CHUNK = timedelta(days=1)
 _LETTERS = np.array([flag.value for flag in FLAGS], dtype="<U1")
 
 Progress = Callable[[int], None]
@@ -101,99 +99,30 @@ def resolve(actor: Actor, plants: list[LinePlant]) -> list[LineFeed]:
     return feeds
 
 
-def last_minute(store_reader: Callable[[list[int]], int | None], feed: LineFeed) -> int | None:
-    """Epoch minute of the feed's latest stored sample, if any."""
-    latest = store_reader(feed.tag_ids)
-    return None if latest is None else latest // 60_000
-
-
-@dataclass(frozen=True)
-class Window:
-    """What to fill for one line: hourly ``[start, split)``, minutes ``[split, end)``."""
-
-    start: datetime
-    split: datetime
-    end: datetime
-
-    @property
-    def minutes(self) -> int:
-        """Simulated minutes in the window (the unit of progress)."""
-        return int((self.end - self.start) / MINUTE)
-
-
-def plan(origin: datetime, latest: datetime | None, now: datetime, minute_days: float) -> Window:
-    """The gap to fill: after ``latest`` (or from ``origin``) to ``now``, minutes after ``split``.
-
-    ``split`` is aligned to an hour so the last hourly sample and the first minute one never
-    collide.
-    """
-    start = origin if latest is None else latest + MINUTE
-    start = min(start, now)
-    split = (now - timedelta(days=minute_days)).replace(minute=0, second=0, microsecond=0)
-    split = min(max(split, start), now)
-    return Window(start, split, now)
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """One simulation step: a line, a span, every how many minutes a sample is kept."""
-
-    plant: LinePlant
-    start: datetime
-    end: datetime
-    every: int
-
-    @property
-    def minutes(self) -> int:
-        """Simulated minutes (the unit of progress)."""
-        return int((self.end - self.start) / MINUTE)
-
-    def frame(self) -> Frame:
-        """Simulate the span and keep every ``every``-th minute (the rest is not written)."""
-        frame = self.plant.plant.simulate(self.start, self.end)
-        if self.every == 1:
-            return frame
-        keep = np.flatnonzero(frame.minutes % self.every == 0)
-        return Frame(
-            frame.minutes[keep],
-            {tag: values[keep] for tag, values in frame.values.items()},
-            {tag: flags[keep] for tag, flags in frame.flags.items()},
-        )
-
-
-def chunks(plant: LinePlant, window: Window) -> list[Chunk]:
-    """The window cut into 30-day hourly and one-day minute chunks, in time order."""
-    out = []
-    for start, end, every, step in (
-        (window.start, window.split, 60, HOURLY_CHUNK),
-        (window.split, window.end, 1, MINUTE_CHUNK),
-    ):
-        cursor = start
-        while cursor < end:
-            out.append(Chunk(plant, cursor, min(cursor + step, end), every))
-            cursor = min(cursor + step, end)
-    return out
-
-
 class Simulation:
-    """The back-fill's chunks, simulated in order by one worker thread as soon as it is created.
+    """Chunks simulated in order by one worker thread as soon as it is created.
 
-    The worker simulates ahead while the main thread writes (NumPy and SQLite release the
-    interpreter lock for their heavy parts); one worker keeps each line's chunks in order, which
-    the totaliser checkpoints rely on. Overlapping it with the province build instead was
+    The worker simulates ahead while another thread writes (NumPy and SQLite release the
+    interpreter lock for their heavy parts). Overlapping it with the province build instead was
     measured slower: the build is interpreter-bound and lost more than the simulation gained.
     """
 
-    def __init__(self, plants: list[LinePlant], windows: dict[str, Window]) -> None:
-        self.plants = plants
-        self.windows = windows
-        self.work = [c for p in plants for c in chunks(p, windows[p.label])]
+    def __init__(self, work: list[Chunk], ready: dict[ChunkKey, Frame] | None = None) -> None:
+        self.work = work
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-sim")
-        self._frames = [self._pool.submit(chunk.frame) for chunk in self.work]
+        self._frames = [self._submit(chunk, (ready or {}).get(chunk.key)) for chunk in work]
+
+    def _submit(self, chunk: Chunk, frame: Frame | None) -> Future[Frame]:
+        """The chunk's frame: simulated in the worker, or one simulated ahead elsewhere."""
+        if frame is None:
+            return self._pool.submit(chunk.frame)
+        done: Future[Frame] = Future()
+        done.set_result(frame)
+        return done
 
     @property
     def minutes(self) -> int:
-        """Simulated minutes in all windows."""
+        """Simulated minutes of all chunks."""
         return sum(chunk.minutes for chunk in self.work)
 
     def frames(self) -> Iterator[tuple[Chunk, Frame]]:
@@ -212,10 +141,16 @@ def fill(
     feeds: dict[str, LineFeed],
     write: Callable[[SampleBatch], object],
     progress: Progress,
+    stop: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Write every simulated chunk to its line's tags; returns how many samples were written."""
+    """Write every simulated chunk to its line's tags; returns how many samples were written.
+
+    ``stop`` is asked before each chunk: a background fill ends early when the demo stops.
+    """
     written = 0
     for chunk, frame in simulation.frames():
+        if stop():
+            break
         batch = feeds[chunk.plant.label].batch(frame)
         write(batch)
         written += len(batch)

@@ -1,8 +1,10 @@
 """``tanji demo`` end to end: database, demo province, back-fill, web server, live feed.
 
-Order matters for the minute budget (ADR 0130): migrations and the demo data set first (the
-builder is idempotent), then the back-fill with a progress bar, then the server — the first page
-answers as soon as the back-fill is written. Every step prints how long it took.
+Order matters for the minute budget (ADR 0130, 0171): demo passwords are hashed on the second
+core while migrations run and the demo data set is built (the builder is idempotent); then the
+recent days are back-filled with a progress bar and the server starts, while the rest of the
+history, lab analyses and figures are written in the background (progress on every page).
+Every step prints how long it took.
 """
 
 from __future__ import annotations
@@ -23,9 +25,6 @@ if TYPE_CHECKING:
 
 DB_FILES = ("tanji.sqlite3", "tanji.sqlite3-wal", "tanji.sqlite3-shm")
 STATE_FILE = "demo-state.json"
-#: Days of emission figures computed at start-up (a year costs 15–60 s on the reference
-#: machine, depending on its load; ``tanji manage recompute`` fills the rest, ADR 0133).
-RECOMPUTE_DAYS = 35
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,8 @@ class Options:
     reset: bool = False
     live: bool = True
     backfill_days: float = 365.0
-    minute_days: float = 3.0
+    minute_days: float = 28.0
+    first_days: float = 1.0
     speed: float = 1.0
     check: bool = False
 
@@ -103,20 +103,36 @@ def run(options: Options, out: TextIO) -> int:
         reset(data_dir)
     configure(data_dir)
     out.write(f"tanji demo — data directory {data_dir}\n")
-    from tanji.livedemo import steps
+    from tanji.demo.enterprises import demo_users
+    from tanji.livedemo import planning, steps
+    from tanji.livedemo.background import BackgroundFill
+    from tanji.livedemo.passwords import PasswordPool
 
-    steps.migrate()
-    clock.step("database migrated")
-    accounts = steps.build(data_dir)
-    clock.step("demo province built")
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     start = origin(data_dir, now, options.backfill_days)
-    filled = steps.backfill(start, now, options.minute_days, out)
-    clock.step("history back-filled")
-    recent = now - timedelta(days=RECOMPUTE_DAYS)
-    hours = steps.recompute(filled.feeds, max(start, filled.filled_from, recent), now)
-    clock.step(f"emission figures computed ({hours:,} h)")
-    return serve(options, filled.feeds, filled.live_from, accounts, clock)
+    fresh = not (data_dir / DB_FILES[0]).exists()
+    ahead = None  # a first start simulates its recent days in a child, forked before threads
+    if fresh:
+        h = planning.horizons(start, now, options.minute_days, options.first_days)
+        ahead = planning.simulate_first_elsewhere(h)
+    passwords = PasswordPool(len(demo_users()) if fresh else 0)
+    steps.migrate()
+    clock.step("database migrated")
+    accounts = steps.build(data_dir, passwords)
+    clock.step("demo province built")
+    filled = steps.plan(start, now, options.minute_days, options.first_days)
+    steps.fill_first(filled, out, planning.ready(ahead))
+    clock.step("recent days back-filled")
+    background = BackgroundFill(filled, data_dir, out)
+    background.start()
+    try:
+        status = serve(options, filled.feeds, filled.live_from, accounts, clock)
+        if options.check:  # --check also proves the background part completes
+            background.wait()
+            clock.step("background back-fill complete")
+        return status
+    finally:
+        background.stop()
 
 
 def serve(

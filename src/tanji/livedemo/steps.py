@@ -1,4 +1,4 @@
-"""The Django-side steps of ``tanji demo``: migrate, build the province, back-fill the lines.
+"""The Django-side steps of ``tanji demo``: migrate, build the province, plan and fill the lines.
 
 Imported only after :func:`tanji.livedemo.run.configure` has set Django up.
 """
@@ -16,20 +16,21 @@ from django.db import connection
 from tanji.demo.builder import build_demo
 from tanji.emissions import services as emissions
 from tanji.livedemo import logins
-from tanji.livedemo.backfill import (
+from tanji.livedemo.backfill import LineFeed, Simulation, fill, record_lab, resolve
+from tanji.livedemo.passwords import PasswordPool
+from tanji.livedemo.planning import (
     MINUTE,
-    LineFeed,
-    Simulation,
-    Window,
-    fill,
-    plan,
-    record_lab,
-    resolve,
+    Chunk,
+    ChunkKey,
+    Horizons,
+    horizons,
+    line_chunks,
+    phases,
 )
 from tanji.livedemo.plants import anchored, demo_plants
 from tanji.livedemo.progress import ProgressBar
 from tanji.plant import queries as plant_queries
-from tanji.simulator import TAGS, TagKind
+from tanji.simulator import TAGS, Frame, TagKind
 from tanji.tenancy.actor import Actor
 from tanji.timeseries.models import Sample
 from tanji.timeseries.samples import ts_ms
@@ -40,18 +41,32 @@ COUNTERS = frozenset(tag.code for tag in TAGS if tag.kind is TagKind.TOTAL_INCRE
 
 @dataclass(frozen=True)
 class Backfill:
-    """What the back-fill did.
+    """What this start writes (ADR 0171).
 
     Attributes:
-        feeds: the lines, anchored at their stored registers where data existed.
-        filled_from: earliest minute written (``now`` when nothing was missing).
+        feeds: the lines, anchored at their stored registers where data existed (the live
+            feed continues these).
+        horizons: where minutes start and what is written before the first page.
+        first: chunks written before the first page (recent minutes).
+        rest: chunks written in the background, newest first.
         live_from: where the live feed starts: ``now``, or later where a faster-than-real-time
             feed already wrote ahead.
     """
 
     feeds: list[LineFeed]
-    filled_from: datetime
+    horizons: Horizons
+    first: list[Chunk]
+    rest: list[Chunk]
     live_from: datetime
+
+    @property
+    def by_label(self) -> dict[str, LineFeed]:
+        """The feeds by line label (what a chunk names)."""
+        return {feed.plant.label: feed for feed in self.feeds}
+
+    def filled_from(self, chunks: list[Chunk]) -> datetime:
+        """Earliest minute the chunks write (``now`` when there are none)."""
+        return min([self.horizons.now, *(chunk.start for chunk in chunks)])
 
 
 def migrate() -> None:
@@ -59,9 +74,13 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def build(data_dir: Path) -> str:
+def build(data_dir: Path, passwords: PasswordPool | None = None) -> str:
     """Build (or complete) the demo province and return the logins as printable text."""
-    summary = build_demo()
+    if passwords is None:
+        summary = build_demo()
+    else:
+        summary = build_demo(passwords.password, passwords.hash_of)
+        passwords.close()
     created = {login.username: login.password for login in summary.logins if login.password}
     if created:
         logins.save(data_dir, created)
@@ -73,14 +92,22 @@ def build(data_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def latest(tag_ids: list[int]) -> int | None:
-    """Time (UTC epoch ms) of the newest stored sample of any of the tags."""
-    times = [
-        Sample.objects.filter(tag_id=tag_id).order_by("-ts").values_list("ts", flat=True).first()
-        for tag_id in tag_ids
-    ]
-    known = [t for t in times if t is not None]
-    return max(known) if known else None
+def stored_span(tag_ids: list[int]) -> tuple[datetime, datetime] | None:
+    """Times of the oldest and the newest stored sample of any of the tags (one seek each)."""
+    firsts, lasts = [], []
+    for tag_id in tag_ids:
+        stored = Sample.objects.filter(tag_id=tag_id)
+        firsts.append(stored.order_by("ts").values_list("ts", flat=True).first())
+        lasts.append(stored.order_by("-ts").values_list("ts", flat=True).first())
+    known = [t for t in firsts if t is not None]
+    if not known:
+        return None
+    latest = max(t for t in lasts if t is not None)
+    return _utc(min(known)), _utc(latest)
+
+
+def _utc(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
 
 
 def registers(feed: LineFeed, at_ms: int) -> dict[str, float]:
@@ -99,41 +126,53 @@ def registers(feed: LineFeed, at_ms: int) -> dict[str, float]:
     return counters
 
 
-def resume(
-    feed: LineFeed, origin: datetime, now: datetime, minute_days: float
-) -> tuple[LineFeed, Window]:
-    """The feed re-anchored at its last stored minute (if any) and the window left to fill."""
-    newest = latest(feed.tag_ids)
-    if newest is None:
-        return feed, plan(origin, None, now, minute_days)
-    anchor = datetime.fromtimestamp(newest / 1000, UTC)
-    feed = replace(feed, plant=anchored(feed.plant, anchor, registers(feed, newest)))
-    return feed, plan(anchor, anchor, now, minute_days)
+def plan(origin: datetime, now: datetime, minute_days: float, first_days: float) -> Backfill:
+    """What every demo line is missing, cut into chunks for each phase.
+
+    A line with stored samples is re-anchored at its newest one, with the registers read back
+    from the store, so the gap after it continues them exactly; the gap before its oldest one
+    (an interrupted first start) is simulated from the origin.
+    """
+    h = horizons(origin, now, minute_days, first_days)
+    feeds, chunks = [], []
+    for feed in resolve(Actor.system(), demo_plants(origin)):
+        stored = stored_span(feed.tag_ids)
+        resumed = feed
+        if stored is not None:
+            counters = registers(feed, ts_ms(stored[1]))
+            resumed = replace(feed, plant=anchored(feed.plant, stored[1], counters))
+        feeds.append(resumed)
+        chunks += line_chunks(h, feed.plant, resumed.plant, stored)
+    first, rest = phases(chunks, h)
+    starts = [feed.plant.plant.scenario.start + MINUTE for feed in feeds]
+    return Backfill(feeds, h, first, rest, max([now, *starts]))
 
 
-def backfill(
-    origin: datetime,
-    now: datetime,
-    minute_days: float,
-    out: TextIO,
-) -> Backfill:
-    """Fill every demo line from its last sample (or ``origin``) to ``now``."""
-    actor = Actor.system()
-    resumed = [resume(f, origin, now, minute_days) for f in resolve(actor, demo_plants(origin))]
-    feeds = {feed.plant.label: feed for feed, _ in resumed}
-    windows = {feed.plant.label: window for feed, window in resumed}
-    simulation = Simulation([feed.plant for feed, _ in resumed], windows)
-    bar = ProgressBar("back-fill", simulation.minutes)
+def fill_first(backfill: Backfill, out: TextIO, ready: dict[ChunkKey, Frame] | None = None) -> int:
+    """Write the recent minutes and their lab analyses (before the first page); samples.
+
+    ``ready`` holds frames simulated ahead (:func:`tanji.livedemo.planning.simulate_first`).
+    """
+    simulation = Simulation(backfill.first, ready)
+    bar = ProgressBar("recent days", simulation.minutes)
     try:
-        samples = fill(simulation, feeds, store_for(connection).write, bar.advance)
+        samples = fill(simulation, backfill.by_label, store_for(connection).write, bar.advance)
     finally:
         simulation.cancel()
     bar.close()
-    analyses = sum(record_lab(actor, f, windows[k].split, windows[k].end) for k, f in feeds.items())
-    out.write(f"  {samples:,} samples and {analyses} lab analyses written for {len(feeds)} lines\n")
-    starts = [feed.plant.plant.scenario.start + MINUTE for feed in feeds.values()]
-    filled = min([now, *(w.start for w in windows.values() if w.minutes)])
-    return Backfill(list(feeds.values()), filled, max([now, *starts]))
+    h = backfill.horizons
+    analyses = record_labs(backfill.feeds, h.recent, h.now)
+    out.write(
+        f"  {samples:,} samples and {analyses} lab analyses written for {len(backfill.feeds)}"
+        f" lines (from {h.recent:%Y-%m-%d %H:%M}; the rest follows in the background)\n"
+    )
+    return samples
+
+
+def record_labs(feeds: list[LineFeed], start: datetime, end: datetime) -> int:
+    """Lab analyses of every line reported in ``[start, end)`` (recorded ones skipped)."""
+    actor = Actor.system()
+    return sum(record_lab(actor, feed, start, end) for feed in feeds)
 
 
 def recompute(feeds: list[LineFeed], start: datetime, end: datetime) -> int:

@@ -9,16 +9,20 @@ the same tags; the merge is still ``ON CONFLICT DO NOTHING``, so it stays idempo
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import psycopg
+from psycopg import sql
 
 from tanji.timeseries import rollups as ru
+from tanji.timeseries.pgcopy import Column, encode
+from tanji.timeseries.pgmerge import merged_columns, rollup_parts, step_parts
 from tanji.timeseries.samples import (
+    NO_EVIDENCE,
     ROLLUP_FIELDS,
     Int64Array,
     Resolution,
@@ -26,7 +30,7 @@ from tanji.timeseries.samples import (
     SampleArrays,
     SampleBatch,
 )
-from tanji.timeseries.sqlite import _ADD, _STEPS, evidence_column, rollup_rows, sample_arrays
+from tanji.timeseries.sqlite import _ADD, sample_arrays
 from tanji.timeseries.store import BaseStore, Context
 
 #: ``array_send`` of a one-dimensional array without NULLs: ndim, flags, element type, length,
@@ -40,17 +44,22 @@ _ROLLUP_WIRE = [
 #: Advisory-lock class of the store (key 0: partition creation; key = tag id: that tag's writes).
 LOCK_CLASS = 29779
 _COLUMNS = ", ".join(ROLLUP_FIELDS)
+# Session staging tables, created by every write's preamble (IF NOT EXISTS: a rolled-back
+# transaction may have dropped them). The rollup one is emptied with TRUNCATE right after each
+# merge, in the same round trip, so it is empty whenever it is filled (a failed statement rolls
+# back to an empty table too); TRUNCATE, not DELETE: autovacuum never visits temporary tables,
+# and deleted rows piled up and slowed every later write of the session.
 _STAGING = (
     "CREATE TEMP TABLE IF NOT EXISTS timeseries_staging (tag_id integer, version integer, "
     "ts bigint, value double precision, evidence_id bigint, flag text, correction boolean)",
     "CREATE TEMP TABLE IF NOT EXISTS timeseries_rollup_staging (tag_id integer, resolution text, "
     "bucket bigint, count bigint, sum float8, min float8, max float8, valid_count bigint, "
     "valid_sum float8, first_ts bigint, first_value float8, last_ts bigint, last_value float8, "
-    "increase float8, resets bigint, steps boolean)",
+    "increase float8, resets bigint)",
 )
-_SAMPLE_TYPES = ["int4", "int4", "int8", "float8", "int8", "text", "bool"]
-_ROLLUP_TYPES = ["int4", "text", "int8", "int8", "float8", "float8", "float8", "int8"]
-_ROLLUP_TYPES += ["float8", "int8", "float8", "int8", "float8", "float8", "int8", "bool"]
+_SAMPLE_COLUMNS = "tag_id, version, ts, value, evidence_id, flag"
+#: COPY type of each rollup column after (tag_id, resolution): int8 or float8.
+_CST = timedelta(hours=8)  # partitions are China Standard Time months
 _MERGE_CORRECTIONS = (
     """INSERT INTO timeseries_sample_history
         (tag_id, version, ts, value, evidence_id, superseded_at, flag)
@@ -61,28 +70,45 @@ _MERGE_CORRECTIONS = (
     SET value = g.value, flag = g.flag, evidence_id = g.evidence_id, version = g.version
     FROM timeseries_staging g WHERE g.correction AND s.tag_id = g.tag_id AND s.ts = g.ts""",
 )
-_MERGE_INSERTS = """INSERT INTO timeseries_sample (tag_id, version, ts, value, evidence_id, flag)
-    SELECT tag_id, version, ts, value, evidence_id, flag FROM timeseries_staging
-    WHERE NOT correction"""
-_FROM_STAGING = f"SELECT tag_id, resolution, bucket, {_COLUMNS} FROM timeseries_rollup_staging"
-_PUT = (
-    f"INSERT INTO timeseries_rollup AS r (tag_id, resolution, bucket, {_COLUMNS}) "
-    f"{_FROM_STAGING} ON CONFLICT (tag_id, resolution, bucket) DO UPDATE SET "
-    + ", ".join(f"{name} = excluded.{name}" for name in ROLLUP_FIELDS)
+_ROLLUP_COLUMNS = f"tag_id, resolution, bucket, {_COLUMNS}"
+_FROM_STAGING = f"SELECT {_ROLLUP_COLUMNS} FROM timeseries_rollup_staging"
+_UPSERT = (
+    f"INSERT INTO timeseries_rollup AS r ({_ROLLUP_COLUMNS}) {_FROM_STAGING} "
+    "ON CONFLICT (tag_id, resolution, bucket) DO UPDATE SET "
 )
-# LATERAL … OFFSET 0 keeps one index range scan per tag: a hash join would scan the partition.
+# The aggregate upsert of the SQLite engine plus the folded step deltas (pgmerge).
+_MERGE = (
+    _UPSERT
+    + _ADD.partition("DO UPDATE SET")[2]
+    + ", increase = r.increase + excluded.increase, resets = r.resets + excluded.resets"
+)
+_PUT = _UPSERT + ", ".join(f"{name} = excluded.{name}" for name in ROLLUP_FIELDS)
+# The reads of a write go as ONE simple-protocol query (several statements, integer literals
+# composed by psycopg.sql), so a write costs a handful of round trips whatever its size.
 # LATERAL … OFFSET 0 keeps one index range scan per tag: a hash join would scan the partition.
 # The constant outer bounds let the planner prune to the batch's months (``r.lo`` cannot).
-_OLD = """SELECT r.tag_id, s.ts, s.value, s.flag, s.version
-    FROM unnest(%s::int[], %s::bigint[], %s::bigint[]) AS r(tag_id, lo, hi)
+_LOCK = sql.SQL(
+    "SELECT pg_advisory_xact_lock({cls}, t) FROM (SELECT DISTINCT t FROM unnest({tags}::int[]) t "
+    "ORDER BY t) tags"
+)
+_OLD = sql.SQL("""SELECT r.tag_id, s.ts, s.value, s.flag, s.version
+    FROM unnest({tags}::int[], {lo}::bigint[], {hi}::bigint[]) AS r(tag_id, lo, hi)
     CROSS JOIN LATERAL (SELECT ts, value, flag, version FROM timeseries_sample s
         WHERE s.tag_id = r.tag_id AND s.ts BETWEEN r.lo AND r.hi
-        AND s.ts BETWEEN %s AND %s OFFSET 0) s
-    ORDER BY r.tag_id, s.ts"""
-_EDGE = """SELECT r.tag_id, e.ts, e.value FROM unnest(%s::int[], %s::bigint[]) AS r(tag_id, at)
+        AND s.ts BETWEEN {low} AND {high} OFFSET 0) s
+    ORDER BY r.tag_id, s.ts""")
+_EDGE = """SELECT r.tag_id, e.ts, e.value
+    FROM unnest({{tags}}::int[], {{at}}::bigint[]) AS r(tag_id, at)
     CROSS JOIN LATERAL (SELECT ts, value FROM timeseries_sample s
-        WHERE s.tag_id = r.tag_id AND s.ts {op} r.at AND s.ts {op} %s AND s.ts {bound_op} %s
+        WHERE s.tag_id = r.tag_id AND s.ts {op} r.at
+        AND s.ts {op} {{near}} AND s.ts {bound_op} {{far}}
         AND s.flag = 'N' ORDER BY s.ts {order} LIMIT 1) e"""
+_BEFORE = sql.SQL(_EDGE.format(op="<", bound_op=">=", order="DESC"))
+_AFTER = sql.SQL(_EDGE.format(op=">", bound_op="<", order="ASC"))
+# Without statistics (a new month's partition) the planner takes ``flag = 'N'`` for rare and
+# sorts a whole tag instead of walking the key backwards for one row: no sorting for the probes.
+_EMPTY = sql.SQL("TRUNCATE timeseries_rollup_staging")
+_NO_SORT, _SORT = sql.SQL("SET LOCAL enable_sort = off"), sql.SQL("SET LOCAL enable_sort = DEFAULT")
 #: How far back the last valid reading is first looked for (then everywhere, for those tags).
 EDGE_WINDOW_MS = 31 * 24 * 3_600_000
 _FAR = 2**62
@@ -100,7 +126,9 @@ class PostgresStore(BaseStore):
     def __init__(self, connection: psycopg.Connection[Any], atomic: Any = None) -> None:
         self.db = connection
         self._atomic = atomic or self.db.transaction
-        self._pending: list[tuple[Any, ...]] = []
+        self._pending: list[tuple[npt.NDArray[Any], ...]] = []
+        self._preamble: list[sql.Composable] = []
+        self._partition: str | None = None
 
     @classmethod
     def for_django(cls, connection: Any) -> PostgresStore:
@@ -122,139 +150,138 @@ class PostgresStore(BaseStore):
         return psycopg.Cursor(self.db)
 
     def _prepare(self, batch: SampleBatch) -> None:
-        self._pending = []  # nothing of a failed earlier write may leak into this one
-        cur = self._cursor()
-        cur.execute(
-            "SELECT pg_advisory_xact_lock(%s, t) FROM (SELECT DISTINCT t FROM unnest(%s::int[]) t "
-            "ORDER BY t) tags",
-            (LOCK_CLASS, np.unique(batch.tag_id).tolist()),
-        )
-        ensure_partitions(self.db, int(batch.ts.min()), int(batch.ts.max()))
-        self._staging()
+        """Queue the write's preamble; :meth:`_context` sends it with the first round's reads.
 
-    def _staging(self) -> None:
-        """Create the session's staging tables on first use.
-
-        Users TRUNCATE before filling them: autovacuum never visits temporary tables, so rows
-        deleted with DELETE would pile up and slow every later scan of the session.
+        The preamble creates the session's staging tables if needed, takes the tag locks
+        (sorted, so two writers cannot deadlock) and creates the month partitions the batch needs.
         """
+        self._pending = []  # nothing of a failed earlier write may leak into this one
+        tags = _ints(np.unique(batch.tag_id))
+        low, high = sql.Literal(int(batch.ts.min())), sql.Literal(int(batch.ts.max()))
+        self._preamble = [
+            *(sql.SQL(statement) for statement in _STAGING),
+            _LOCK.format(cls=sql.Literal(LOCK_CLASS), tags=tags),
+            sql.SQL("SELECT timeseries_ensure_partitions({}, {})").format(low, high),
+        ]
+        self._partition = _partition(int(batch.ts.min()), int(batch.ts.max()))
+
+    def _run(self, statements: list[sql.Composable]) -> list[list[tuple[Any, ...]]]:
+        """Run statements in one round trip; the rows of each one that returns rows."""
         cur = self._cursor()
-        for statement in _STAGING:
-            cur.execute(statement)
+        cur.execute(sql.SQL(";\n").join(statements))
+        results = []
+        while True:
+            if cur.description is not None:
+                results.append(cur.fetchall())
+            if not cur.nextset():
+                return results
 
     def _context(self, tags: Int64Array, lo: Int64Array, hi: Int64Array) -> Context:
-        cur = self._cursor()
-        # Planned per call (prepare=False): a plan cached while a partition was still small
-        # would keep scanning it sequentially once it has grown.
-        bounds = (int(lo.min()), int(hi.max()))
-        columns = (tags.tolist(), lo.tolist(), hi.tolist())
-        old = cur.execute(_OLD, (*columns, *bounds), prepare=False).fetchall()
-        return Context.from_rows(old, self._edges(*columns))
+        # Planned per call (simple protocol, nothing prepared): a plan cached while a partition
+        # was still small would keep scanning it sequentially once it has grown.
+        preamble, self._preamble = self._preamble, []
+        literals = {
+            "tags": _ints(tags),
+            "lo": _ints(lo),
+            "hi": _ints(hi),
+        }
+        old = _OLD.format(
+            **literals, low=sql.Literal(int(lo.min())), high=sql.Literal(int(hi.max()))
+        )
+        results = self._run([*preamble, old, *self._edge_probes(tags, lo, hi)])
+        if preamble:
+            results = results[2:]  # the lock and the partition function
+        edges = self._missing_edges(tags, lo, results[1]) + results[1] + results[2]
+        return Context.from_rows(results[0], edges)
 
-    def _edges(self, tags: list[int], lo: list[int], hi: list[int] | None) -> list[tuple[Any, ...]]:
-        """Each tag's last valid sample before ``lo`` (and first after ``hi``).
+    def _edge_probes(
+        self, tags: Int64Array, lo: Int64Array, hi: Int64Array | None
+    ) -> list[sql.Composable]:
+        """Each tag's last valid sample before ``lo`` (and first after ``hi``), sorting off.
 
         Each probe carries constant bounds so that only a few monthly partitions are planned:
         the previous reading is looked for in the last :data:`EDGE_WINDOW_MS` first, and again
-        without a window only for the tags where that found nothing.
+        without a window only for the tags where that found nothing (:meth:`_missing_edges`).
         """
-        before = self._probe("<", "DESC", tags, lo, (max(lo), min(lo) - EDGE_WINDOW_MS))
-        found = {row[0] for row in before}
-        missing = [(t, at) for t, at in zip(tags, lo, strict=True) if t not in found]
-        if missing:
-            again = [t for t, _ in missing], [at for _, at in missing]
-            before += self._probe("<", "DESC", *again, (max(lo), -1))
-        if hi is None:
-            return before
-        return before + self._probe(">", "ASC", tags, hi, (min(hi), _FAR))
+        tag_list = _ints(tags)
+        before = _BEFORE.format(
+            tags=tag_list,
+            at=_ints(lo),
+            near=sql.Literal(int(lo.max())),
+            far=sql.Literal(int(lo.min()) - EDGE_WINDOW_MS),
+        )
+        probes: list[sql.Composable] = [_NO_SORT, before]
+        if hi is not None:
+            probes.append(
+                _AFTER.format(
+                    tags=tag_list,
+                    at=_ints(hi),
+                    near=sql.Literal(int(hi.min())),
+                    far=sql.Literal(_FAR),
+                )
+            )
+        return [*probes, _SORT]
 
-    def _probe(
-        self, op: str, order: str, tags: list[int], at: list[int], bounds: tuple[int, int]
+    def _missing_edges(
+        self, tags: Int64Array, lo: Int64Array, before: list[tuple[Any, ...]]
     ) -> list[tuple[Any, ...]]:
-        """One edge probe, with sorting disabled for this statement only.
+        """The previous valid reading, searched without a window, of tags the window missed."""
+        missing = ~np.isin(tags, np.array([row[0] for row in before], np.int64))
+        if not missing.any():
+            return []
+        at = lo[missing]
+        probe = _BEFORE.format(
+            tags=_ints(tags[missing]),
+            at=_ints(at),
+            near=sql.Literal(int(at.max())),
+            far=sql.Literal(-1),
+        )
+        return self._run([_NO_SORT, probe, _SORT])[0]
 
-        Without statistics (a new month's partition) the planner takes ``flag = 'N'`` for rare
-        and sorts a whole tag instead of walking the key backwards for one row.
-        """
-        cur = self._cursor()
-        bound_op = ">=" if op == "<" else "<"
-        sql = _EDGE.format(op=op, order=order, bound_op=bound_op)
-        cur.execute("SET LOCAL enable_sort = off")
-        rows = cur.execute(sql, (tags, at, *bounds), prepare=False).fetchall()
-        cur.execute("SET LOCAL enable_sort = DEFAULT")  # (a failed query rolls it back anyway)
-        return rows
-
-    def _copy(self, table: str, types: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
-        cur = self._cursor()
-        with cur.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(types)
-            for row in rows:
-                copy.write_row(row)
+    def _copy(self, table: str, columns: list[Column]) -> None:
+        """One binary COPY of NumPy columns (:mod:`.pgcopy`: no per-row Python)."""
+        with self._cursor().copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
+            copy.write(encode(columns))
 
     def _store_samples(
         self, inserts: SampleBatch, corrections: SampleBatch, versions: Int64Array
     ) -> None:
-        cur = self._cursor()
         if len(corrections):
+            cur = self._cursor()
             cur.execute("TRUNCATE timeseries_staging")
-            self._copy(
-                "timeseries_staging", _SAMPLE_TYPES, _staging_rows(corrections, versions, True)
-            )
+            columns = _sample_columns(corrections, versions)
+            self._copy("timeseries_staging", [*columns, Column("bool", np.ones(len(versions)))])
             now = time.time_ns() // 1_000_000
             cur.execute(_MERGE_CORRECTIONS[0], (now,))
             cur.execute(_MERGE_CORRECTIONS[1])
         if len(inserts):
-            # Under the tag locks these rows are known to be absent: COPY them straight in.
-            self._copy(
-                "timeseries_sample (tag_id, version, ts, value, evidence_id, flag)",
-                _SAMPLE_TYPES[:-1],
-                _sample_rows(inserts),
-            )
+            # Under the tag locks these rows are known to be absent: COPY them straight in, into
+            # the month's partition when the whole batch falls in one (no per-row routing).
+            table = self._partition or "timeseries_sample"
+            ones = np.ones(len(inserts), np.int64)
+            self._copy(f"{table} ({_SAMPLE_COLUMNS})", _sample_columns(inserts, ones))
 
     def _flush(self) -> None:
-        """Merge the round's buffered rollup changes: one COPY, one upsert per kind."""
+        """Merge the round's buffered rollup changes: one COPY, then one round trip."""
         if not self._pending:
             return
-        cur = self._cursor()
-        cur.execute("TRUNCATE timeseries_rollup_staging")
-        self._copy("timeseries_rollup_staging", _ROLLUP_TYPES, self._pending)
+        columns = merged_columns(self._pending)
         self._pending = []
-        cur.execute(_staged(_ADD, "NOT steps"))
-        cur.execute(_staged(_STEPS, "steps"))
-
-    def _merge_rollups(self, rows: Iterator[tuple[Any, ...]], statement: str) -> None:
-        self._staging()
-        cur = self._cursor()
-        cur.execute("TRUNCATE timeseries_rollup_staging")
-        self._copy("timeseries_rollup_staging", _ROLLUP_TYPES, rows)
-        cur.execute(statement)
+        self._copy(f"timeseries_rollup_staging ({_ROLLUP_COLUMNS})", columns)
+        self._run([sql.SQL(_MERGE), _EMPTY])
 
     def _add_rollups(self, resolution: Resolution, added: ru.TaggedRollups) -> None:
-        rows = rollup_rows(added.tag_id, resolution, added.rollups)
-        self._pending.extend((*row, False) for row in rows)
+        self._pending.append(rollup_parts(added.tag_id, resolution, added.rollups))
 
     def _add_steps(self, resolution: Resolution, delta: ru.Steps) -> None:
-        # Only increase/resets are merged; the bucket row exists (its later reading made it).
-        ints, floats = np.zeros(len(delta), np.int64), np.zeros(len(delta))
-        table = RollupArrays(
-            bucket=delta.bucket,
-            count=ints,
-            sum=floats,
-            min=floats,
-            max=floats,
-            valid_count=ints,
-            valid_sum=floats,
-            first_ts=ints,
-            first_value=floats,
-            last_ts=ints,
-            last_value=floats,
-            increase=delta.increase,
-            resets=delta.resets,
-        )
-        self._pending.extend((*row, True) for row in rollup_rows(delta.tag_id, resolution, table))
+        self._pending.append(step_parts(resolution, delta))
 
     def _put_rollups(self, tag_id: int, resolution: Resolution, table: RollupArrays) -> None:
-        self._merge_rollups(((*row, False) for row in rollup_rows(tag_id, resolution, table)), _PUT)
+        tags = np.full(len(table), tag_id, np.int64)
+        columns = merged_columns([rollup_parts(tags, resolution, table)])
+        self._run([sql.SQL(statement) for statement in _STAGING])
+        self._copy(f"timeseries_rollup_staging ({_ROLLUP_COLUMNS})", columns)
+        self._run([sql.SQL(_PUT), _EMPTY])
 
     def _select_samples(self, tag_id: int, start: int, end: int, *, history: bool) -> SampleArrays:
         """Read each column as one binary array (``array_send``), decoded by NumPy.
@@ -315,24 +342,11 @@ class PostgresStore(BaseStore):
         return RollupArrays(**columns)
 
     def _previous_valid(self, tag_id: int, before_ms: int) -> tuple[int, float] | None:
+        tags, at = np.array([tag_id], np.int64), np.array([before_ms], np.int64)
         with self._transaction():
-            rows = self._edges([tag_id], [before_ms], None)
+            rows = self._run(self._edge_probes(tags, at, None))[0]
+            rows += self._missing_edges(tags, at, rows)
         return (int(rows[0][1]), float(rows[0][2])) if rows else None
-
-
-def _staging_rows(
-    batch: SampleBatch, versions: Int64Array, correction: bool
-) -> Iterator[tuple[Any, ...]]:
-    return zip(
-        batch.tag_id.tolist(),
-        versions.tolist(),
-        batch.ts.tolist(),
-        batch.value.tolist(),
-        evidence_column(batch.evidence_id),
-        batch.flag.tolist(),
-        [correction] * len(batch),
-        strict=True,
-    )
 
 
 def _sorted(arrays: SampleArrays) -> SampleArrays:
@@ -356,20 +370,26 @@ def _decode_array(data: bytes, element: str) -> npt.NDArray[Any]:
     return values.astype(np.float64 if element.endswith("f8") else np.int64)
 
 
-def _sample_rows(batch: SampleBatch) -> Iterator[tuple[Any, ...]]:
-    return zip(
-        batch.tag_id.tolist(),
-        [1] * len(batch),
-        batch.ts.tolist(),
-        batch.value.tolist(),
-        evidence_column(batch.evidence_id),
-        batch.flag.tolist(),
-        strict=True,
-    )
+def _sample_columns(batch: SampleBatch, versions: Int64Array) -> list[Column]:
+    """COPY columns ``tag_id, version, ts, value, evidence_id, flag`` of a batch."""
+    return [
+        Column("int4", batch.tag_id),
+        Column("int4", versions),
+        Column("int8", batch.ts),
+        Column("float8", batch.value),
+        Column("int8", batch.evidence_id, batch.evidence_id == NO_EVIDENCE),
+        Column("char1", batch.flag),
+    ]
 
 
-def _staged(sqlite_upsert: str, where: str) -> str:
-    """The SQLite ``VALUES`` upsert of :mod:`.sqlite` as a set-based upsert from staging."""
-    head, _, rest = sqlite_upsert.partition("VALUES")
-    _, _, conflict = rest.partition("ON CONFLICT")
-    return f"{head} {_FROM_STAGING} WHERE {where} ON CONFLICT{conflict}"
+def _ints(values: Int64Array) -> sql.Composable:
+    """An integer array literal (``'{1,2}'``): psycopg's list dumping cost more than the query."""
+    return sql.SQL("'{{{}}}'").format(sql.SQL(",".join(map(str, values.tolist()))))
+
+
+def _partition(low: int, high: int) -> str | None:
+    """Name of the monthly partition holding both times, if one does (China Standard Time)."""
+    months = {
+        (datetime.fromtimestamp(ms / 1000, UTC) + _CST).strftime("y%Ym%m") for ms in (low, high)
+    }
+    return f"timeseries_sample_{months.pop()}" if len(months) == 1 else None

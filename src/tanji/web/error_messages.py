@@ -46,6 +46,10 @@ MESSAGES: dict[str, Promise] = {
         "The password has {length} characters; at least {minimum} are required."
     ),
     "tenancy.unknown_role": _("Unknown role {role}."),
+    "tenancy.weak_password_hash": _(
+        "The password hash for {username} is not of the {algorithm} hasher at its current"
+        " parameters."
+    ),
     "tenancy.token_needs_user": _("Only a signed-in user may hold API tokens."),
     "tenancy.token_name": _("An API token needs a name."),
     "tenancy.totp_already_enabled": _("Two-factor sign-in is already enabled."),

@@ -62,6 +62,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tanji.web.context_processors.navigation",
+                "tanji.web.context_processors.demo_progress",
             ],
         },
     },

@@ -11,6 +11,7 @@ from tanji.web.api.site import api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("demo/progress", views.demo_progress, name="demo_progress"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("metrology/", include("tanji.web.pages.metrology.urls")),
     path("account/", include("tanji.web.pages.account.urls")),

@@ -1,4 +1,4 @@
-"""Project-level views: the home page and the health probe."""
+"""Project-level views: the home page, the health probe, the demo's back-fill progress."""
 
 from __future__ import annotations
 
@@ -18,3 +18,8 @@ def health(request: HttpRequest) -> JsonResponse:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def demo_progress(request: HttpRequest) -> HttpResponse:
+    """The demo's back-fill progress bar alone, polled by the bar itself (empty when done)."""
+    return render(request, "web/demo_progress.html")
