@@ -25,7 +25,7 @@ from tanji.terminal.drivers.base import Driver
 from tanji.terminal.forwarder import Forwarder
 from tanji.terminal.health import HEARTBEAT_PAYLOAD_TYPE, write_status
 from tanji.terminal.processing import TagProfile
-from tanji.terminal.registers import RegisterPoint
+from tanji.protocols.registers import RegisterPoint
 from tanji.terminal.signing import Sealer, TrustError
 from tanji.terminal.uplink.base import Uplink, UplinkError
 from tanji.trust import dsse

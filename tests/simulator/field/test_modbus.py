@@ -9,7 +9,7 @@ from tanji.terminal.agent import Agent
 from tanji.terminal.drivers.base import DriverError
 from tanji.terminal.drivers.modbus import ModbusDriver, ModbusTcpConfig
 from tanji.terminal.processing import TagProfile
-from tanji.terminal.registers import DataType, RegisterPoint, decode
+from tanji.protocols.registers import DataType, RegisterPoint, decode
 from tests.terminal.factories import DEVICE, Field
 
 POINT = RegisterPoint("L1.KILN.FEED", 100, "t/h", function=4, data_type=DataType.FLOAT32)

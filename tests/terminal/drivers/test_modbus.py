@@ -11,7 +11,7 @@ from tanji.terminal.drivers.modbus import (
     ModbusTcpConfig,
     plan_reads,
 )
-from tanji.terminal.registers import DataType, PointKind, RegisterPoint
+from tanji.protocols.registers import DataType, PointKind, RegisterPoint
 
 NOW = datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
 POINTS = (
