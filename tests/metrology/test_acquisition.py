@@ -51,9 +51,8 @@ def _assign(actor, instrument, **overrides):
         "instrument_id": instrument.pk,
         "driver": "modbus_tcp",
         "connection": {"host": "10.0.0.5", "port": 502, "unit_id": 3},
-        "points": {"L1-COAL-RATE": {"address": 4, "scale": 0.01, "data_type": "int32"}} | {
-            "L1-COAL-TOT": SCALE
-        },
+        "points": {"L1-COAL-RATE": {"address": 4, "scale": 0.01, "data_type": "int32"}}
+        | {"L1-COAL-TOT": SCALE},
         "scan_s": 5,
     }
     return assign_instrument(actor, **(arguments | overrides))
@@ -113,7 +112,9 @@ def test_lims_and_hj212_entries_name_columns_and_factors(ledger) -> None:
         points={"L1-COAL-RATE": {"column": "rate"}},
     )
     (entry,) = _document(device, generate_private_key())["instruments"]
-    assert entry["settings"]["columns"] == [{"column": "rate", "tag": "L1-COAL-RATE", "unit": "t/h"}]
+    assert entry["settings"]["columns"] == [
+        {"column": "rate", "tag": "L1-COAL-RATE", "unit": "t/h"}
+    ]
     _assign(
         staff,
         instrument,
@@ -172,8 +173,17 @@ def test_the_management_command_assigns_and_reports_bad_settings(ledger) -> None
     out = StringIO()
     arguments = ["T-ACQ-1", "L1-FS-CA", "--enterprise", str(device.enterprise_id)]
     points = json.dumps({"L1-COAL-RATE": {"address": 2}})
-    call_command("assign_instrument", *arguments, "--driver", "modbus_tcp", "--points", points,
-                 "--connection", '{"host": "127.0.0.1"}', stdout=out)
+    call_command(
+        "assign_instrument",
+        *arguments,
+        "--driver",
+        "modbus_tcp",
+        "--points",
+        points,
+        "--connection",
+        '{"host": "127.0.0.1"}',
+        stdout=out,
+    )
     assert out.getvalue().strip() == "T-ACQ-1 configuration version 2"
     with pytest.raises(CommandError, match="metrology.acquisition.connection"):
         call_command("assign_instrument", *arguments, "--driver", "modbus_tcp", "--points", points)
