@@ -303,6 +303,8 @@ def test_the_mqtt_uplink_through_tanji_gateway(
         terminal.wait(60)
         gateway.terminate()
         gateway.wait(30)
+        if gateway.stdout is not None:
+            gateway.stdout.close()
     got = stored(platform, device)
     assert len(got) >= 20 * len(COUNTERS)
     assert {k: lab.expected[k] for k in got} == got  # every delivered sample as served
@@ -316,6 +318,8 @@ def configure_counters_only(platform: Platform, device: str, lab: Field) -> None
     code = "FIELD-COUNTERS-2"
     counters, counter_specs = lab.servers.pop("FIELD-COUNTERS")
     lab.servers[code] = (counters, counter_specs)
+    lab.served[code] = lab.served.pop("FIELD-COUNTERS")
+    del lab.served["FIELD-RATES"]
     platform.operator("instrument", platform.enterprise, code, *(s.code for s in counter_specs))
     points = {p.tag: {"address": p.address, "data_type": "float64"} for p in counters.points}
     connection = {"host": "127.0.0.1", "port": counters.port}
