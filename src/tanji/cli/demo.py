@@ -38,9 +38,6 @@ def register(subparsers: Any) -> None:
         help="recent days at minute resolution (default 3)",
     )
     parser.add_argument(
-        "--speed", type=float, default=1.0, help="live feed speed-up (60: a minute per second)"
-    )
-    parser.add_argument(
         "--check", action="store_true", help="build, fetch the first page, print timings, exit"
     )
     parser.set_defaults(handler=run)
@@ -58,7 +55,6 @@ def run(args: argparse.Namespace) -> int:
         live=not args.no_live,
         backfill_days=args.backfill_days,
         minute_days=min(args.minute_days, args.backfill_days),
-        speed=args.speed,
         check=args.check,
     )
     return run_demo(options, sys.stdout)
