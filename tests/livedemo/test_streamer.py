@@ -71,11 +71,13 @@ def test_demo_terminals_send_signed_batches_that_continue_across_restarts(
         _run(feed, tmp_path, server.url, range(0, 4))
         device = Device.objects.get(device_id=device_id(feed))
         first = set(RawEnvelope.objects.filter(device=device).values_list("seq", flat=True))
-        assert first and min(first) == 1
+        assert first
+        assert min(first) == 1
         _run(feed, tmp_path, server.url, range(10, 14))  # a restart: same key, same outbox
         envelopes = RawEnvelope.objects.filter(device=device)
         seqs = sorted(envelopes.values_list("seq", flat=True))
-        assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) > len(first)
+        assert seqs == list(range(1, len(seqs) + 1))
+        assert len(seqs) > len(first)
         assert set(envelopes.values_list("trust_level", flat=True)) == {"signed"}
         outbox = Outbox(tmp_path / "terminals" / device.device_id / "outbox.sqlite3")
         # what the stop sealed waits in the outbox for the next start, numbered after the rest

@@ -68,7 +68,8 @@ def test_the_signed_configuration_lists_the_register_map_from_the_ledger(ledger)
     document = _document(device, generate_private_key())
     assert document["version"] == 2  # raised by the assignment
     (entry,) = document["instruments"]
-    assert entry["name"] == "L1-FS-CA" and entry["driver"] == "modbus_tcp"
+    assert entry["name"] == "L1-FS-CA"
+    assert entry["driver"] == "modbus_tcp"
     settings = entry["settings"]
     assert (settings["host"], settings["port"], settings["unit_id"]) == ("10.0.0.5", 502, 3)
     rate, total = settings["points"]
@@ -95,7 +96,8 @@ def test_a_terminal_applies_the_configuration_and_refuses_an_older_one(ledger, t
     store = ControlStore(tmp_path)
     config = accept_config(newer, "T-ACQ-1", keys, store)
     (applied,) = config.instruments
-    assert applied.driver == "modbus_tcp" and len(applied.settings["points"]) == 2
+    assert applied.driver == "modbus_tcp"
+    assert len(applied.settings["points"]) == 2
     with pytest.raises(ControlError) as refused:
         accept_config(first, "T-ACQ-1", keys, store)
     assert refused.value.code == "control.replayed_config"
@@ -169,7 +171,7 @@ def test_the_management_command_assigns_and_reports_bad_settings(ledger) -> None
 
     from django.core.management import CommandError, call_command
 
-    instrument, device, _staff = ledger
+    _instrument, device, _staff = ledger
     out = StringIO()
     arguments = ["T-ACQ-1", "L1-FS-CA", "--enterprise", str(device.enterprise_id)]
     points = json.dumps({"L1-COAL-RATE": {"address": 2}})
@@ -185,5 +187,5 @@ def test_the_management_command_assigns_and_reports_bad_settings(ledger) -> None
         stdout=out,
     )
     assert out.getvalue().strip() == "T-ACQ-1 configuration version 2"
-    with pytest.raises(CommandError, match="metrology.acquisition.connection"):
+    with pytest.raises(CommandError, match=r"metrology\.acquisition\.connection"):
         call_command("assign_instrument", *arguments, "--driver", "modbus_tcp", "--points", points)

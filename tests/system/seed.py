@@ -47,7 +47,6 @@ def instrument(enterprise: str, code: str, *tags: str) -> str:
     """A ledger instrument of ``enterprise`` producing ``tags``; prints its id."""
     from tanji.plant.models import Tag
     from tests.metrology.factories import InstrumentFactory
-
     from tests.tenancy.factories import UserFactory
 
     owner = UserFactory(username=f"owner-{code.lower()}")

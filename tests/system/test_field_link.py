@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import signal
 import subprocess
 import sys
@@ -39,13 +38,12 @@ from tests.components import Broker
 from tests.gateways.test_end_to_end import start_gateway_with_mqtt
 from tests.gateways.test_gateway_process import ROOT
 from tests.system.seed import LAB_TAG
-from tests.system.test_terminal_platform import (  # noqa: F401  (the module's platform fixture)
+from tests.system.test_terminal_platform import (
     Clock,
     Platform,
     drain,
     enrol,
     envelopes,
-    platform,
     queued,
     stored,
 )
@@ -109,7 +107,7 @@ class Field:
         """Set the field's time, then wait until the terminal has read every instrument."""
         FileClock.write(self.clock, moment.timestamp())
         minute = ts_ms(moment.replace(second=0))
-        for code, (_server, specs) in self.servers.items():
+        for _code, (_server, specs) in self.servers.items():
             values = _values(self.plant, specs)(moment)
             if all(math.isfinite(v) for v in values.values()):  # else the instrument is silent
                 for spec in specs:
@@ -271,10 +269,12 @@ def test_a_platform_configured_terminal_delivers_a_day_of_outage_without_loss(
     oldest = [s for s in backlog if s < outage_from + 10]
     assert oldest == sorted(oldest)  # the backlog drains from its oldest batch on (ADR 0081)
     live = [seqs.index(s) for s in seqs if s >= outage_to]
-    assert live and min(live) < seqs.index(backlog[-1])  # live batches went out meanwhile
+    assert live
+    assert min(live) < seqs.index(backlog[-1])
     processed = sorted(p.name for p in (lab.root / "lims" / "processed").iterdir())
     assert processed == [p.name for p in (lab.root / "lims").glob("processed/ncv-*.csv")]
-    assert len(processed) == 1 and not list((lab.root / "lims" / "inbox").iterdir())
+    assert len(processed) == 1
+    assert not list((lab.root / "lims" / "inbox").iterdir())
 
 
 def test_the_mqtt_uplink_through_tanji_gateway(
@@ -308,7 +308,7 @@ def test_the_mqtt_uplink_through_tanji_gateway(
     got = stored(platform, device)
     assert len(got) >= 20 * len(COUNTERS)
     assert {k: lab.expected[k] for k in got} == got  # every delivered sample as served
-    assert os.path.exists(load_station(station).status_path)
+    assert load_station(station).status_path.exists()
 
 
 def configure_counters_only(platform: Platform, device: str, lab: Field) -> None:

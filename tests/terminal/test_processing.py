@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tanji.protocols.readings import QualityFlag, Reading
-from tanji.terminal.processing import MinuteAggregator, TagProfile
 from tanji.protocols.registers import PointKind
+from tanji.terminal.processing import MinuteAggregator, TagProfile
 
 M0 = datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
 

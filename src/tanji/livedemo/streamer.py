@@ -81,7 +81,8 @@ class LineField:
         def values(moment: datetime) -> dict[str, float]:
             found = {r.tag: r.value for r in feed.plant.plant.readings_at(moment)}
             return {
-                code: found.get(sim, math.nan) * factor for code, (sim, factor) in self.routes.items()
+                code: found.get(sim, math.nan) * factor
+                for code, (sim, factor) in self.routes.items()
             }
 
         return values
@@ -142,7 +143,11 @@ def _assign(feed: LineFeed, device: str, lines: LineField, port: int) -> None:
         taken |= set(codes)
         points = {code: where[code] for code in codes}
         current = Acquisition.objects.filter(instrument=instrument).first()
-        if current is not None and (current.device.device_id, current.connection, current.points) == (
+        if current is not None and (
+            current.device.device_id,
+            current.connection,
+            current.points,
+        ) == (
             device,
             connection,
             points,

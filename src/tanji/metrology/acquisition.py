@@ -63,7 +63,7 @@ MODBUS_POINT = frozenset(
     {"address", "function", "data_type", "word_order", "byte_order", "scale", "offset"}
     | {"rollover", "scan_s"}
 )
-KIND_OF_AGGREGATION = {
+KIND_OF_AGGREGATION: dict[str, str] = {
     AggregationChoices.MEASUREMENT: "rate",
     AggregationChoices.TOTAL: "totaliser",
     AggregationChoices.TOTAL_INCREASING: "counter",
@@ -183,7 +183,10 @@ def assign_instrument(
         raise CodedError(
             "tenancy.not_found", "no device {device} is visible to you", device=device_id
         )
-    if device.enterprise_id != instrument.enterprise_id or device.kind != DeviceKindChoices.TERMINAL:
+    if (
+        device.enterprise_id != instrument.enterprise_id
+        or device.kind != DeviceKindChoices.TERMINAL
+    ):
         raise _bad("device", "{device} is not a terminal of this enterprise", device=device_id)
     acq = Acquisition.objects.filter(instrument=instrument).first()
     before = snapshot(acq) if acq is not None else None

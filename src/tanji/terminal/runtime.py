@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
+from tanji.protocols.registers import RegisterPoint
 from tanji.terminal.agent import Agent
 from tanji.terminal.buffer import Outbox
 from tanji.terminal.clock import ClockMonitor
@@ -25,7 +26,6 @@ from tanji.terminal.drivers.base import Driver
 from tanji.terminal.forwarder import Forwarder
 from tanji.terminal.health import HEARTBEAT_PAYLOAD_TYPE, write_status
 from tanji.terminal.processing import TagProfile
-from tanji.protocols.registers import RegisterPoint
 from tanji.terminal.signing import Sealer, TrustError
 from tanji.terminal.uplink.base import Uplink, UplinkError
 from tanji.trust import dsse

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import base64
-import json
 import io
+import json
 import zipfile
 from datetime import UTC, datetime
 
@@ -22,8 +22,8 @@ from tanji.trust.dsse import decode_envelope, verify_envelope
 from tanji.trust.keys import PrivateKey, generate_private_key
 from tanji.trust.merkle import verify_consistency, verify_inclusion
 from tests.evidence.factories import World, make_device, make_world
-from tests.web.conftest import signed_in
 from tests.tenancy.factories import member
+from tests.web.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 DSSE = "application/vnd.dsse.envelope.v1+json"
@@ -201,7 +201,8 @@ def test_operators_assign_instruments_to_a_terminal_and_the_config_follows(
     assert answer.status_code == 200, answer.content
     assert answer.json()["instrument"] == "L1-FS-CA"
     bad = staff.put(url, body | {"points": {"NOPE": {}}}, content_type="application/json")
-    assert bad.status_code == 400 and bad.json()["code"] == "metrology.acquisition.points"
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "metrology.acquisition.points"
     listed = staff.get(f"/api/v1/terminals/{world.terminal.device_id}/instruments").json()
     assert [row["instrument_id"] for row in listed] == [instrument.pk]
     envelope = Client().get(f"/api/v1/terminals/{world.terminal.device_id}/config").content

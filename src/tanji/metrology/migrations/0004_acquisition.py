@@ -5,30 +5,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0002_document_channel'),
-        ('metrology', '0003_ledger_calibration_people_reviews'),
-        ('tenancy', '0002_credentials'),
+        ("evidence", "0002_document_channel"),
+        ("metrology", "0003_ledger_calibration_people_reviews"),
+        ("tenancy", "0002_credentials"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Acquisition',
+            name="Acquisition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('driver', models.CharField(choices=[('modbus_tcp', 'Modbus TCP'), ('modbus_rtu', 'Modbus RTU (serial)'), ('hj212_das', 'HJ 212 listener for a data-acquisition system'), ('lims_csv', 'laboratory export folder (CSV/xlsx)')], max_length=16, verbose_name='driver')),
-                ('connection', models.JSONField(blank=True, default=dict, verbose_name='connection settings')),
-                ('points', models.JSONField(default=dict, verbose_name='points by tag code')),
-                ('scan_s', models.PositiveIntegerField(default=60, verbose_name='scan period (s)')),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acquisitions', to='evidence.device', verbose_name='terminal')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.enterprise', verbose_name='enterprise')),
-                ('instrument', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='acquisition', to='metrology.instrument', verbose_name='instrument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "driver",
+                    models.CharField(
+                        choices=[
+                            ("modbus_tcp", "Modbus TCP"),
+                            ("modbus_rtu", "Modbus RTU (serial)"),
+                            ("hj212_das", "HJ 212 listener for a data-acquisition system"),
+                            ("lims_csv", "laboratory export folder (CSV/xlsx)"),
+                        ],
+                        max_length=16,
+                        verbose_name="driver",
+                    ),
+                ),
+                (
+                    "connection",
+                    models.JSONField(blank=True, default=dict, verbose_name="connection settings"),
+                ),
+                ("points", models.JSONField(default=dict, verbose_name="points by tag code")),
+                ("scan_s", models.PositiveIntegerField(default=60, verbose_name="scan period (s)")),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acquisitions",
+                        to="evidence.device",
+                        verbose_name="terminal",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "instrument",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acquisition",
+                        to="metrology.instrument",
+                        verbose_name="instrument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'terminal acquisition',
-                'verbose_name_plural': 'terminal acquisitions',
-                'ordering': ['device_id', 'instrument_id'],
+                "verbose_name": "terminal acquisition",
+                "verbose_name_plural": "terminal acquisitions",
+                "ordering": ["device_id", "instrument_id"],
             },
         ),
     ]

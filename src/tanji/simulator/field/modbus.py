@@ -23,8 +23,8 @@ from pymodbus.framer import FramerType
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType as SimDataType, SimData, SimDevice
 
-from tanji.simulator.tags import TagKind, TagSpec
 from tanji.protocols.registers import DataType, PointKind, RegisterPoint, encode
+from tanji.simulator.tags import TagKind, TagSpec
 
 ValuesAt = Callable[[datetime], Mapping[str, float]]
 

@@ -53,4 +53,6 @@ class Command(BaseCommand):
         except CodedError as error:
             raise CommandError(f"[{error.code}] {error}") from None
         row.device.refresh_from_db(fields=["config_version"])
-        self.stdout.write(f"{row.device.device_id} configuration version {row.device.config_version}")
+        self.stdout.write(
+            f"{row.device.device_id} configuration version {row.device.config_version}"
+        )
