@@ -23,6 +23,7 @@ from tanji.metrology.acquisition import assign_instrument, unassign_instrument
 from tanji.metrology.models import Acquisition
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
+from tanji.tenancy.validation import NotFound
 from tanji.web.access import actor_of, api_requires
 from tanji.web.api.ingest import DSSE_TYPE, refusal
 
@@ -114,7 +115,7 @@ def list_instruments(request: HttpRequest, device: str) -> list[dict[str, Any]]:
     """The instruments the terminal reads, as assigned on the platform."""
     row = queries.devices(actor_of(request)).filter(device_id=device).first()
     if row is None:
-        return []
+        raise NotFound("tenancy.not_found", "no device {device} is visible to you", device=device)
     acquired = Acquisition.objects.filter(device=row).select_related("instrument")
     return [_out(a) for a in acquired.order_by("instrument__code")]
 
