@@ -122,12 +122,12 @@ def test_lims_and_hj212_entries_name_columns_and_factors(ledger) -> None:
         instrument,
         driver="hj212_das",
         connection={"port": 9212, "mn": ["4201"]},
-        points={"L1-COAL-RATE": {"factor": "a99001-Avg"}},
+        points={"L1-COAL-RATE": {"factor": "a99001-Avg", "unit": "kg/h"}},
     )
     document = _document(device, generate_private_key())
     assert document["version"] == 3
     factors = document["instruments"][0]["settings"]["factors"]
-    assert factors == {"a99001-Avg": {"tag": "L1-COAL-RATE", "unit": "t/h"}}
+    assert factors == {"a99001-Avg": {"tag": "L1-COAL-RATE", "unit": "kg/h"}}  # as reported
 
 
 @pytest.mark.parametrize(

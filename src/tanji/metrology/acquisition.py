@@ -56,8 +56,8 @@ CONNECTION: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 #: Per-tag point fields per driver: (required, allowed).
 POINT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    DriverChoices.HJ212_DAS: (frozenset({"factor"}), frozenset({"factor"})),
-    DriverChoices.LIMS_CSV: (frozenset({"column"}), frozenset({"column"})),
+    DriverChoices.HJ212_DAS: (frozenset({"factor"}), frozenset({"factor", "unit"})),
+    DriverChoices.LIMS_CSV: (frozenset({"column"}), frozenset({"column", "unit"})),
 }
 MODBUS_POINT = frozenset(
     {"address", "function", "data_type", "word_order", "byte_order", "scale", "offset"}
@@ -100,6 +100,11 @@ def _modbus_point(acq: Acquisition, tag: Tag, point: Mapping[str, Any]) -> dict[
     return entry
 
 
+def _unit(point: Mapping[str, Any], tag: Tag) -> str:
+    """The unit the source reports in (HJ 212 App. B, the lab's); the platform converts it."""
+    return str(point.get("unit") or tag.unit)
+
+
 def instrument_entry(acq: Acquisition, tags: Mapping[str, Tag]) -> dict[str, Any]:
     """The configuration entry of one acquired instrument (``tags``: its tags by code)."""
     settings: dict[str, Any] = dict(acq.connection)
@@ -108,12 +113,14 @@ def instrument_entry(acq: Acquisition, tags: Mapping[str, Tag]) -> dict[str, Any
         settings["points"] = [_modbus_point(acq, tags[c], points[c]) for c in sorted(points)]
     elif acq.driver == DriverChoices.HJ212_DAS:
         settings["factors"] = {
-            points[c]["factor"]: {"tag": c, "unit": tags[c].unit} for c in sorted(points)
+            points[c]["factor"]: {"tag": c, "unit": _unit(points[c], tags[c])}
+            for c in sorted(points)
         }
         settings["mn"] = list(settings.get("mn", []))
     else:
         settings["columns"] = [
-            {"column": points[c]["column"], "tag": c, "unit": tags[c].unit} for c in sorted(points)
+            {"column": points[c]["column"], "tag": c, "unit": _unit(points[c], tags[c])}
+            for c in sorted(points)
         ]
     return {"name": acq.instrument.code, "driver": acq.driver, "settings": settings}
 
