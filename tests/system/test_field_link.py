@@ -2,8 +2,8 @@
 
 Real processes and sockets throughout: pymodbus servers play the instruments (their registers
 driven by the plant simulator), ``tanji terminal run`` is configured *only* by the platform's
-signed configuration (instruments entered in the ledger and assigned with ``tanji manage
-assign_instrument``), and the platform is ``tanji manage runserver`` (HTTPS uplink) or ``tanji
+signed configuration (instruments entered in the ledger and assigned through the acquisition
+service behind ``tanji manage assign_instrument`` and the REST route), and the platform is ``tanji manage runserver`` (HTTPS uplink) or ``tanji
 gateway`` on a real Mosquitto (MQTT uplink). The field's time is stepped through a clock file
 that both the terminal and the simulated instruments read (ADR 0162), so a simulated day of
 15-minute scans passes in seconds and every value the instruments served is known: the store
@@ -127,57 +127,33 @@ class Field:
 
 
 def configure(platform: Platform, device: str, lab: Field) -> None:
-    """The operator's part: ledger instruments, then assign each to the terminal."""
+    """The operator's part: ledger instruments, each assigned to the terminal."""
+    spec = []
     for code, (server, specs) in lab.servers.items():
-        platform.operator("instrument", platform.enterprise, code, *(s.code for s in specs))
         points = {
             p.tag: {"address": p.address, "data_type": str(p.data_type), "word_order": p.word_order}
             for p in server.points
         }
         connection = {"host": "127.0.0.1", "port": server.port, "unit_id": 1}
-        assign(platform, device, code, "modbus_tcp", connection, points, scan_s=SCAN_S)
-    platform.operator("instrument", platform.enterprise, "FIELD-LAB", LAB_TAG[0])
+        spec.append(_instrument(code, [s.code for s in specs], "modbus_tcp", connection, points))
     folders = {k: str(lab.root / "lims" / k) for k in ("inbox", "processed", "rejected")}
     connection = folders | {"time_column": "sampled", "time_format": "%Y-%m-%d %H:%M"}
     connection |= {"timezone": "UTC", "settle_s": 0}
-    assign(platform, device, "FIELD-LAB", "lims_csv", connection, {LAB_TAG[0]: {"column": "ncv"}})
+    points = {LAB_TAG[0]: {"column": "ncv"}}
+    spec.append(_instrument("FIELD-LAB", [LAB_TAG[0]], "lims_csv", connection, points))
+    version = platform.operator("field", platform.enterprise, device, json.dumps(spec))
+    assert version == str(1 + len(spec))
 
 
-def assign(
-    platform: Platform,
-    device: str,
+def _instrument(
     code: str,
+    tags: list[str],
     driver: str,
-    connection: dict,
-    points: dict,
-    scan_s: int = 60,
-) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tanji",
-            "manage",
-            "assign_instrument",
-            device,
-            code,
-            "--enterprise",
-            platform.enterprise,
-            "--driver",
-            driver,
-            "--scan-s",
-            str(scan_s),
-            "--connection",
-            json.dumps(connection),
-            "--points",
-            json.dumps(points),
-        ],
-        env=platform.env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    connection: dict[str, object],
+    points: dict[str, object],
+) -> dict[str, object]:
+    entry = {"code": code, "tags": tags, "driver": driver, "connection": connection}
+    return entry | {"points": points, "scan_s": SCAN_S}
 
 
 @pytest.fixture
@@ -313,15 +289,13 @@ def test_the_mqtt_uplink_through_tanji_gateway(
 
 def configure_counters_only(platform: Platform, device: str, lab: Field) -> None:
     """The MQTT terminal reads the counter instrument (instruments are read by one terminal)."""
-    server, specs = lab.servers.pop("FIELD-RATES")
-    server.stop()
-    code = "FIELD-COUNTERS-2"
-    counters, counter_specs = lab.servers.pop("FIELD-COUNTERS")
-    lab.servers[code] = (counters, counter_specs)
-    lab.served[code] = lab.served.pop("FIELD-COUNTERS")
+    rates, _specs = lab.servers.pop("FIELD-RATES")
+    rates.stop()
     del lab.served["FIELD-RATES"]
-    platform.operator("instrument", platform.enterprise, code, *(s.code for s in counter_specs))
+    code = "FIELD-COUNTERS-2"
+    counters, specs = lab.servers.pop("FIELD-COUNTERS")
+    lab.servers[code], lab.served[code] = (counters, specs), lab.served.pop("FIELD-COUNTERS")
     points = {p.tag: {"address": p.address, "data_type": "float64"} for p in counters.points}
     connection = {"host": "127.0.0.1", "port": counters.port}
-    assign(platform, device, code, "modbus_tcp", connection, points, scan_s=SCAN_S)
-    del server, specs
+    entry = _instrument(code, [s.code for s in specs], "modbus_tcp", connection, points)
+    platform.operator("field", platform.enterprise, device, json.dumps([entry]))
