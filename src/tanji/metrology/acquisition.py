@@ -126,9 +126,14 @@ def instrument_entry(acq: Acquisition, tags: Mapping[str, Tag]) -> dict[str, Any
 
 
 def instrument_entries(device: Device) -> list[dict[str, Any]]:
-    """Entries of every instrument ``device`` reads, ordered by instrument code."""
+    """Entries of every instrument ``device`` reads, ordered by instrument code.
+
+    Read as the platform: the device asking is authenticated by what it can verify, not by a
+    user, and the document names nothing of other enterprises.
+    """
     rows = (
-        Acquisition.objects.filter(device=device)
+        Acquisition.objects.visible_to(Actor.system())
+        .filter(device=device)
         .select_related("instrument")
         .prefetch_related("instrument__tags")
         .order_by("instrument__code")
@@ -160,8 +165,9 @@ def _validated(acq: Acquisition) -> None:
     instrument_entry(acq, tags)
 
 
-def _bump(device: Device) -> None:
-    Device.objects.filter(pk=device.pk).update(config_version=F("config_version") + 1)
+def _bump(actor: Actor, device: Device) -> None:
+    devices = Device.objects.visible_to(actor, Action.EDIT_INSTRUMENTS)
+    devices.filter(pk=device.pk).update(config_version=F("config_version") + 1)
 
 
 @transaction.atomic
@@ -195,7 +201,7 @@ def assign_instrument(
         or device.kind != DeviceKindChoices.TERMINAL
     ):
         raise _bad("device", "{device} is not a terminal of this enterprise", device=device_id)
-    acq = Acquisition.objects.filter(instrument=instrument).first()
+    acq = Acquisition.objects.visible_to(actor).filter(instrument=instrument).first()
     before = snapshot(acq) if acq is not None else None
     old_device = acq.device if acq is not None else None
     acq = acq or Acquisition(enterprise_id=instrument.enterprise_id, instrument=instrument)
@@ -206,7 +212,7 @@ def assign_instrument(
     record(actor, "assign" if before is None else "update", acq, before, snapshot(acq))
     for touched in {device, old_device} - {None}:
         assert touched is not None
-        _bump(touched)
+        _bump(actor, touched)
     return acq
 
 
@@ -215,7 +221,8 @@ def unassign_instrument(actor: Actor, instrument_id: int, device_id: str | None 
     """Stop reading an instrument; its terminal's configuration version is raised."""
     instrument: Instrument = get_visible(queries.instruments(actor), instrument_id, "instrument")
     actor.require(Action.EDIT_INSTRUMENTS, instrument.enterprise)
-    acq = Acquisition.objects.filter(instrument=instrument).select_related("device").first()
+    acquired = Acquisition.objects.visible_to(actor).filter(instrument=instrument)
+    acq = acquired.select_related("device").first()
     if acq is None or device_id not in (None, acq.device.device_id):
         raise _bad(
             "instrument",
@@ -225,4 +232,4 @@ def unassign_instrument(actor: Actor, instrument_id: int, device_id: str | None 
         )
     record(actor, "unassign", acq, snapshot(acq), None)
     acq.delete()
-    _bump(acq.device)
+    _bump(actor, acq.device)

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tanji.errors import CodedError
 from tanji.metrology.acquisition import assign_instrument
-from tanji.metrology.models import Instrument
+from tanji.metrology import queries
 from tanji.tenancy.actor import Actor
 
 
@@ -35,9 +35,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Assign and print the device's new configuration version."""
-        instrument = Instrument.objects.filter(
-            enterprise_id=options["enterprise"], code=options["instrument"]
-        ).first()
+        instrument = (
+            queries.instruments(Actor.system())
+            .filter(enterprise_id=options["enterprise"], code=options["instrument"])
+            .first()
+        )
         if instrument is None:
             raise CommandError(f"no instrument {options['instrument']} in that enterprise")
         try:
