@@ -13,8 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tanji.errors import CodedError
-from tanji.metrology.acquisition import assign_instrument
 from tanji.metrology import queries
+from tanji.metrology.acquisition import assign_instrument
 from tanji.tenancy.actor import Actor
 
 
