@@ -3,11 +3,12 @@
 Real processes and sockets throughout: pymodbus servers play the instruments (their registers
 driven by the plant simulator), ``tanji terminal run`` is configured *only* by the platform's
 signed configuration (instruments entered in the ledger and assigned through the acquisition
-service behind ``tanji manage assign_instrument`` and the REST route), and the platform is
-``tanji manage runserver`` (HTTPS uplink) or ``tanji gateway`` on a real Mosquitto (MQTT uplink). The field's time is stepped through a clock file
-that both the terminal and the simulated instruments read (ADR 0162), so a simulated day of
-15-minute scans passes in seconds and every value the instruments served is known: the store
-is compared with it sample by sample (value, unit, time, flag), none missing and none doubled.
+service behind ``tanji manage assign_instrument`` and the REST route), and the platform is ``tanji
+manage runserver`` (HTTPS uplink) or ``tanji gateway`` on a real Mosquitto (MQTT uplink). The
+field's time is stepped through a clock file that both the terminal and the simulated instruments
+read (ADR 0162), so a simulated day of 15-minute scans passes in seconds and every value the
+instruments served is known: the store is compared with it sample by sample (value, unit, time,
+flag), none missing and none doubled.
 """
 
 from __future__ import annotations
