@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("evidence", "0002_document_channel"),
-        ("metrology", "0003_ledger_calibration_people_reviews"),
+        ("metrology", "0004_plan_retire_qc_scope_reviewer_qualification"),
         ("tenancy", "0002_credentials"),
     ]
 
