@@ -102,13 +102,8 @@ def test_second_start_reuses_the_data(runs: tuple[Path, str, str]) -> None:
 
 def test_options_parse() -> None:
     args = build_parser().parse_args(
-        ["demo", "--host", "0.0.0.0", "--port", "9000", "--reset", "--no-live", "--speed", "60"]
+        ["demo", "--host", "0.0.0.0", "--port", "9000", "--reset", "--no-live"]
     )
-    assert (args.host, args.port, args.reset, args.no_live, args.speed) == (
-        "0.0.0.0",
-        9000,
-        True,
-        True,
-        60.0,
-    )
+    assert (args.host, args.port, args.reset, args.no_live) == ("0.0.0.0", 9000, True, True)
+    assert not hasattr(args, "speed")  # the signed live feed runs in real time (ADR 0163)
     assert args.backfill_days == 365.0

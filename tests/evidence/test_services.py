@@ -61,3 +61,14 @@ def test_hj212_device_needs_a_password_and_keeps_it_out_of_the_audit() -> None:
     )
     entry = AuditEntry.objects.filter(action="create").latest("id")
     assert "password_digest" not in (entry.after or {})
+
+
+def test_revocation_and_rotation_raise_the_configuration_version() -> None:
+    from tanji.evidence.models import Device
+
+    world = make_world()
+    new = generate_private_key()
+    rotated = rotate_key(Actor.system(), world.key.key_id, new.public_key().to_pem(), at=AT)
+    assert Device.objects.get(pk=rotated.device_id).config_version == 2  # new revoked-key list
+    revoke_key(Actor.system(), new.key_id, at=AT)
+    assert Device.objects.get(pk=world.terminal.pk).config_version == 3

@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,7 +37,7 @@ from tanji.timeseries.samples import ts_ms
 from tanji.trust import dsse
 from tanji.trust.keys import PublicKey, generate_private_key, load_private_key
 from tests.components import free_port, wait_for_port
-from tests.gateways.test_gateway_process import ROOT, environment
+from tests.gateways.test_gateway_process import ROOT
 
 START = datetime(2025, 6, 2, 0, 0, tzinfo=UTC)
 MINUTES_PER_BATCH = 5
@@ -90,24 +89,6 @@ class Platform:
 
     def db(self) -> sqlite3.Connection:
         return sqlite3.connect(self.tmp / "tanji.sqlite3")
-
-
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    tmp = tmp_path_factory.mktemp("platform")
-    env = environment(tmp)
-    env["TANJI_ALLOWED_HOSTS"] = "127.0.0.1"
-    manage = [sys.executable, "-m", "tanji", "manage", "migrate", "-v0"]
-    subprocess.run(manage, env=env, check=True, cwd=ROOT)
-    key = load_private_key(env["TANJI_PLATFORM_KEY_PEM"].encode()).public_key()
-    (tmp / "platform.pem").write_bytes(key.to_pem())
-    running = Platform(tmp, env, "", key)
-    running.enterprise = running.operator("plant")
-    running.start()
-    yield running
-    if running.process is not None and running.process.poll() is None:
-        running.process.terminate()
-        running.process.wait(30)
 
 
 def station_file(platform: Platform, tmp: Path, device: str) -> Path:

@@ -50,3 +50,18 @@ def test_status_file_round_trip(tmp_path):
 def test_backoff_never_exceeds_its_window(window):
     backoff = Backoff(window, window)
     assert all(0 <= backoff.failed() <= window for _ in range(100))
+
+
+def test_file_clock_stands_still_until_the_file_is_replaced(tmp_path):
+    from tanji.terminal.clock import FileClock
+
+    path = tmp_path / "clock.json"
+    clock = FileClock(path)
+    assert clock() == 0.0  # no file yet: the epoch, nothing is due
+    FileClock.write(path, 1_750_000_000.0)
+    assert clock() == clock() == 1_750_000_000.0
+    FileClock.write(path, 1_750_000_300.0)
+    import os
+
+    os.utime(path, ns=(1, 2))  # a replacement within the same clock tick is still seen
+    assert clock() == 1_750_000_300.0

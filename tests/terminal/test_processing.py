@@ -3,8 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tanji.protocols.readings import QualityFlag, Reading
+from tanji.protocols.registers import PointKind
 from tanji.terminal.processing import MinuteAggregator, TagProfile
-from tanji.terminal.registers import PointKind
 
 M0 = datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
 
@@ -70,3 +70,11 @@ def test_totaliser_delta_continues_across_minutes():
     assert (first.value, second.value) == (1.0, 5.0)
     assert first.flag is QualityFlag.COMM_FAILURE  # increase before the first scan unknown
     assert second.flag is QualityFlag.NORMAL
+
+
+def test_counter_minute_carries_the_last_register_reading_unflagged():
+    aggregator = MinuteAggregator({"C": TagProfile(PointKind.COUNTER, 20, 0.0)})
+    aggregator.add([_scan("C", 0, 100.0), _scan("C", 20, 101.5), _scan("C", 40, 103.25)])
+    aggregator.add([_scan("C", 50, 0.0, QualityFlag.FAULT)])  # a bad read never wins
+    (minute,) = aggregator.flush(M0 + timedelta(minutes=1))
+    assert (minute.value, minute.flag) == (103.25, QualityFlag.NORMAL)

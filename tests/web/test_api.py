@@ -15,6 +15,7 @@ from tanji.tenancy import services
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.credentials import services as credentials
 from tanji.web.api.schema import openapi_text
+from tests.evidence.factories import make_device
 from tests.metrology.factories import CertificateFactory, PlanFactory
 from tests.web.conftest import WebWorld, signed_in
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 OPENAPI = Path(__file__).resolve().parents[2] / "docs/reference/openapi.json"
 
 #: Every route with an object id in its path → the id of tenant ``n``'s object.
-OBJECT_IDS: dict[str, Callable[[WebWorld, str], int]] = {
+OBJECT_IDS: dict[str, Callable[[WebWorld, str], int | str]] = {
     "/api/v1/tenancy/enterprises/{enterprise_id}": lambda w, n: w.tenants[n].enterprise.pk,
     "/api/v1/tenancy/users/{user_id}": lambda w, n: w.instruments[n].responsible_id,
     "/api/v1/plant/sites/{site_id}": lambda w, n: w.tenants[n].site.pk,
@@ -45,6 +46,9 @@ OBJECT_IDS: dict[str, Callable[[WebWorld, str], int]] = {
     ),
     "/api/v1/metrology/diagrams/{diagram_id}/export": lambda w, n: w.tenants[n].diagram.pk,
     "/api/v1/metrology/diagrams/{diagram_id}/xlsx": lambda w, n: w.tenants[n].diagram.pk,
+    "/api/v1/terminals/{device}/instruments": lambda w, n: (
+        make_device(w.tenants[n].enterprise, f"T-ISO-{n}-{w.tenants[n].enterprise.pk}").device_id
+    ),
 }
 
 
@@ -71,7 +75,7 @@ def _paths() -> dict[str, dict[str, object]]:
     return result
 
 
-def _url(template: str, pk: int) -> str:
+def _url(template: str, pk: int | str) -> str:
     return re.sub(r"\{\w+\}", str(pk), template)
 
 

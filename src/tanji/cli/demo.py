@@ -45,9 +45,6 @@ def register(subparsers: Any) -> None:
         " background (default 1)",
     )
     parser.add_argument(
-        "--speed", type=float, default=1.0, help="live feed speed-up (60: a minute per second)"
-    )
-    parser.add_argument(
         "--check", action="store_true", help="build, fetch the first page, print timings, exit"
     )
     parser.set_defaults(handler=run)
@@ -66,7 +63,6 @@ def run(args: argparse.Namespace) -> int:
         backfill_days=args.backfill_days,
         minute_days=min(args.minute_days, args.backfill_days),
         first_days=min(args.first_days, args.minute_days, args.backfill_days),
-        speed=args.speed,
         check=args.check,
     )
     return run_demo(options, sys.stdout)

@@ -19,6 +19,7 @@ from typing import Any
 
 from tanji.errors import CodedError
 from tanji.terminal.buffer import Outbox
+from tanji.terminal.clock import FileClock
 from tanji.terminal.control import (
     ControlError,
     ControlStore,
@@ -129,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
         heartbeat_s=station.heartbeat_s,
         max_bytes=station.buffer_max_bytes,
         store_dir=station.data_dir,
+        **_rehearsal(station),
     )
     try:
         runtime.run(stop)
@@ -136,6 +138,14 @@ def run(args: argparse.Namespace) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return EXIT_RESTART if runtime.restart_requested else 0
+
+
+def _rehearsal(station: Station) -> dict[str, Any]:
+    """A stepped acquisition clock when the station names a clock file (never in production)."""
+    if station.clock_file is None:
+        return {}
+    log.warning("rehearsal: acquisition time is read from %s", station.clock_file)
+    return {"clock": FileClock(station.clock_file), "tick_s": 0.01}
 
 
 def _write_private_key(path: Path, key: PrivateKey) -> None:

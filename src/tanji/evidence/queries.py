@@ -8,7 +8,7 @@ from tanji.evidence.models import Device, QuarantineEntry, RawEnvelope
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
 
-__all__ = ["devices", "envelopes", "quarantined"]
+__all__ = ["devices", "envelopes", "quarantined", "received"]
 
 
 def devices(actor: Actor) -> QuerySet[Device]:
@@ -28,3 +28,8 @@ def quarantined(actor: Actor) -> QuerySet[QuarantineEntry]:
         return QuarantineEntry.objects.order_by("-received_at")
     q = actor.enterprise_q("enterprise", Action.VIEW_AUDIT)
     return QuarantineEntry.objects.filter(q).order_by("-received_at")
+
+
+def received(actor: Actor) -> QuerySet[RawEnvelope]:
+    """Envelopes of the enterprises the actor may see (for intake counts, not their bytes)."""
+    return RawEnvelope.objects.filter(actor.enterprise_q("enterprise"))

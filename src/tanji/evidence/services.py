@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 
 from tanji.errors import CodedError
 from tanji.evidence.choices import DeviceKindChoices
@@ -165,6 +166,7 @@ def revoke_key(actor: Actor, key_id: str, *, at: datetime | None = None) -> Term
     row.revoked_at = at or datetime.now(UTC)
     row.save(update_fields=["revoked_at"])
     audit.record(actor, "revoke", row, before, audit.snapshot(row))
+    _reconfigure(row.device)
     return row
 
 
@@ -182,7 +184,13 @@ def rotate_key(
     row.revoked_at, row.rotated_to = old.revoked_at, old.rotated_to or ""
     row.save(update_fields=["revoked_at", "rotated_to"])
     audit.record(actor, "rotate", row, before, audit.snapshot(row))
+    _reconfigure(row.device)
     return _store_key(row.device, new_key, moment)
+
+
+def _reconfigure(device: Device) -> None:
+    """Raise the configuration version: the revoked key list changed (ADR 0160)."""
+    Device.objects.filter(pk=device.pk).update(config_version=F("config_version") + 1)
 
 
 def key_record(row: TerminalKey) -> lifecycle.KeyRecord:

@@ -2,8 +2,10 @@
 
 Heartbeats are verified like batches (enrolled, non-revoked key of the claimed device) but are
 not evidence: the latest one is kept on the device for the operators' view. The configuration a
-terminal fetches is signed with the platform key and lists the device's revoked key ids, so a
-terminal stops trusting a rotated-out key of its own (uplink contract).
+terminal fetches is signed with the platform key, lists the instruments the device reads (built
+from the instrument ledger by :mod:`tanji.metrology.acquisition`, schema in
+``docs/reference/terminal-config.md``) and the device's revoked key ids, so a terminal stops
+trusting a rotated-out key of its own (uplink contract).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from tanji.evidence.choices import ChannelChoices
 from tanji.evidence.models import Device, TerminalKey
 from tanji.ingest.authenticate import authenticate
 from tanji.ingest.model import Refused, Submission
+from tanji.metrology.acquisition import instrument_entries
 from tanji.trust.dsse import encode_envelope, sign_envelope
 from tanji.trust.keys import PrivateKey
 
@@ -56,10 +59,11 @@ def record_heartbeat(body: bytes, device_id: str, received_at: datetime) -> Devi
 def signed_config(device: Device, key: PrivateKey) -> bytes:
     """The device's configuration as a platform-signed DSSE envelope."""
     revoked = TerminalKey.objects.filter(device=device, revoked_at__isnull=False)
+    device.refresh_from_db(fields=["config_version"])
     document = {
         "batch": DEFAULT_BATCH,
         "device": device.device_id,
-        "instruments": [],
+        "instruments": instrument_entries(device),
         "revoked_keys": sorted(revoked.values_list("key_id", flat=True)),
         "version": device.config_version,
     }

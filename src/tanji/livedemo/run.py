@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import threading
 import time
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 DB_FILES = ("tanji.sqlite3", "tanji.sqlite3-wal", "tanji.sqlite3-shm")
 STATE_FILE = "demo-state.json"
+TERMINALS_DIR = "terminals"  # the demo terminals' keys and outboxes (tanji.livedemo.streamer)
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,6 @@ class Options:
     backfill_days: float = 365.0
     minute_days: float = 28.0
     first_days: float = 1.0
-    speed: float = 1.0
     check: bool = False
 
 
@@ -82,6 +83,7 @@ def reset(data_dir: Path) -> None:
 
     for name in (*DB_FILES, logins.FILENAME, STATE_FILE):
         (data_dir / name).unlink(missing_ok=True)
+    shutil.rmtree(data_dir / TERMINALS_DIR, ignore_errors=True)  # keys and outboxes of the demo
 
 
 def origin(data_dir: Path, now: datetime, days: float) -> datetime:
@@ -140,7 +142,7 @@ def serve(
 ) -> int:
     """Start the server (and the live feed), print the URL and logins, wait for Ctrl-C."""
     from tanji.livedemo.server import DemoServer
-    from tanji.livedemo.streamer import DemoStreamer
+    from tanji.livedemo.streamer import DemoTerminals
     from tanji.livedemo.witness import DemoWitness
 
     server = DemoServer(options.host, options.port)
@@ -154,14 +156,16 @@ def serve(
     if options.check:
         server.stop()
         return 0 if status == 200 else 1
-    streamer = DemoStreamer(feeds, live_from, options.speed) if options.live else None
     witness = DemoWitness()
     witness.start()  # the demo province cosigns the log head every few minutes (ADR 0182)
-    if streamer:
+    port = server.httpd.server_address[1]
+    streamer = None
+    if options.live:  # signed intake runs in real time: the platform refuses future readings
+        streamer = DemoTerminals(feeds, options.data_dir.resolve(), f"http://127.0.0.1:{port}")
         streamer.start()
         out.write(
-            f"Live feed: one simulated minute per line every {streamer.interval:g} s, written"
-            " straight to the time-series store (not yet through signed terminal intake).\n"
+            f"Live feed: {len(streamer.lines)} enrolled demo terminals read their lines' simulated"
+            " Modbus instruments every minute and send signed batches to this server.\n"
         )
     out.write("Press Ctrl-C to stop.\n")
     out.flush()

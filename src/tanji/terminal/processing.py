@@ -9,6 +9,8 @@
   2³² or the meter's configured maximum); otherwise it is a reset, which is counted from zero and
   flags the minute ``D`` so the platform's missing-data rules look at it. The minute of the first
   scan after a start only holds part of its increase and is flagged ``B``.
+* ``counter`` tags are forwarded as read: the minute carries the register's last normal reading,
+  because the platform tag is itself a counter and differences the readings (ADR 0062, 0161).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tanji.protocols.readings import QualityFlag, Reading
-from tanji.terminal.registers import PointKind
+from tanji.protocols.registers import PointKind
 
 MINUTE_S = 60
 VALID_SHARE = 0.75
@@ -67,6 +69,8 @@ class MinuteAggregator:
                 continue
             if profile.kind is PointKind.TOTALISER:
                 self._count(reading, profile, minute)
+            elif profile.kind is PointKind.COUNTER:
+                minute.total = reading.value  # the latest register reading wins
             else:
                 minute.total += reading.value
             minute.normal += 1
@@ -98,6 +102,8 @@ class MinuteAggregator:
         if minute.normal == 0:
             flag = minute.flags.most_common(1)[0][0] if minute.flags else QualityFlag.COMM_FAILURE
             return Reading(tag, moment, 0.0, minute.unit, flag)
+        if profile.kind is PointKind.COUNTER:
+            return Reading(tag, moment, minute.total, minute.unit, QualityFlag.NORMAL)
         if profile.kind is PointKind.TOTALISER:
             flag = QualityFlag.NORMAL
             if minute.reset:

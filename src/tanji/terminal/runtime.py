@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
+from tanji.protocols.registers import RegisterPoint
 from tanji.terminal.agent import Agent
 from tanji.terminal.buffer import Outbox
 from tanji.terminal.clock import ClockMonitor
@@ -25,7 +26,6 @@ from tanji.terminal.drivers.base import Driver
 from tanji.terminal.forwarder import Forwarder
 from tanji.terminal.health import HEARTBEAT_PAYLOAD_TYPE, write_status
 from tanji.terminal.processing import TagProfile
-from tanji.terminal.registers import RegisterPoint
 from tanji.terminal.signing import Sealer, TrustError
 from tanji.terminal.uplink.base import Uplink, UplinkError
 from tanji.trust import dsse
@@ -95,6 +95,8 @@ class Runtime:
         heartbeat_s: float = 60.0,
         max_bytes: int | None = None,
         store_dir: Path | None = None,
+        clock: Callable[[], float] = time.time,
+        tick_s: float = 1.0,
     ) -> None:
         self.config = config
         self.key = key
@@ -108,6 +110,8 @@ class Runtime:
         self.forwarder: Forwarder | None = None
         self.store = ControlStore(store_dir or outbox_path.parent)
         self.restart_requested = False
+        self.clock = clock  # acquisition time (a FileClock in rehearsals, ADR 0162)
+        self.tick_s = tick_s
 
     def _forward(self, stop: threading.Event) -> None:
         outbox = Outbox(self.outbox_path, max_bytes=self.max_bytes)
@@ -163,7 +167,7 @@ class Runtime:
     def run(self, stop: threading.Event) -> None:
         """Run until ``stop`` is set; then seal what is pending and close."""
         outbox = Outbox(self.outbox_path, max_bytes=self.max_bytes)
-        agent = build_agent(self.config, self.key, outbox, self.monitor)
+        agent = build_agent(self.config, self.key, outbox, self.monitor, self.clock)
         sender = threading.Thread(target=self._forward, args=(stop,), name="forwarder")
         sender.start()
         next_beat = 0.0
@@ -175,10 +179,10 @@ class Runtime:
                     self._heartbeat(agent)
                     next_beat = time.monotonic() + self.heartbeat_s
                     outbox.prune_receipts(RECEIPT_RETENTION_S)
-                wait = agent.schedule.next_due() - time.time()
-                stop.wait(min(1.0, max(0.05, wait)))
+                wait = agent.schedule.next_due() - self.clock()
+                stop.wait(min(self.tick_s, max(0.005, wait)))
         finally:
-            agent.drain(time.time())
+            agent.drain(self.clock())
             agent.close()
             stop.set()
             sender.join(30)

@@ -38,6 +38,7 @@ class Station:
     ca_file: Path | None = None
     buffer_max_bytes: int | None = None
     heartbeat_s: float = 60.0
+    clock_file: Path | None = None  # rehearsals only: acquisition time from a file (ADR 0162)
 
     @property
     def key_path(self) -> Path:
@@ -88,8 +89,9 @@ def load_station(path: Path) -> Station:
     fields = dict(document)
     fields["data_dir"] = base / fields["data_dir"]
     fields["platform_keys"] = tuple(base / p for p in fields["platform_keys"])
-    if fields.get("ca_file"):
-        fields["ca_file"] = base / fields["ca_file"]
+    for optional in ("ca_file", "clock_file"):
+        if fields.get(optional):
+            fields[optional] = base / fields[optional]
     if fields.get("uplink", "https") not in ("https", "mqtt"):
         raise StationError(
             "station.uplink",

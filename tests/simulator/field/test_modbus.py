@@ -3,13 +3,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pymodbus.client import ModbusTcpClient
 
+from tanji.protocols.registers import DataType, RegisterPoint, decode
 from tanji.simulator import TAG_MAP, Plant, load_scenario
 from tanji.simulator.field.modbus import InstrumentServer, register_map
 from tanji.terminal.agent import Agent
 from tanji.terminal.drivers.base import DriverError
 from tanji.terminal.drivers.modbus import ModbusDriver, ModbusTcpConfig
 from tanji.terminal.processing import TagProfile
-from tanji.terminal.registers import DataType, RegisterPoint, decode
 from tests.terminal.factories import DEVICE, Field
 
 POINT = RegisterPoint("L1.KILN.FEED", 100, "t/h", function=4, data_type=DataType.FLOAT32)

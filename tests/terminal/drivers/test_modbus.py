@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tanji.protocols.readings import QualityFlag
+from tanji.protocols.registers import DataType, PointKind, RegisterPoint
 from tanji.simulator.field.modbus import InstrumentServer, free_port
 from tanji.terminal.drivers import build_driver
 from tanji.terminal.drivers.base import Driver, DriverError
@@ -11,7 +12,6 @@ from tanji.terminal.drivers.modbus import (
     ModbusTcpConfig,
     plan_reads,
 )
-from tanji.terminal.registers import DataType, PointKind, RegisterPoint
 
 NOW = datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
 POINTS = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import zipfile
 from datetime import UTC, datetime
 
@@ -22,6 +23,7 @@ from tanji.trust.keys import PrivateKey, generate_private_key
 from tanji.trust.merkle import verify_consistency, verify_inclusion
 from tests.evidence.factories import World, make_device, make_world
 from tests.tenancy.factories import member
+from tests.web.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 DSSE = "application/vnd.dsse.envelope.v1+json"
@@ -174,3 +176,39 @@ def test_bundle_with_the_coal_figure_is_recomputed(client: Client, platform: Pri
     refused = client.get(url + "&coal_seconds=0")
     assert refused.status_code == 422
     assert refused.json()["code"] == "figure.bad_reference"
+
+
+def test_operators_assign_instruments_to_a_terminal_and_the_config_follows(
+    client: Client, platform: PrivateKey
+) -> None:
+    from tanji.tenancy.models import AuditEntry
+    from tests.metrology.factories import InstrumentFactory
+
+    world = make_world()
+    instrument = InstrumentFactory(enterprise=world.enterprise, code="L1-FS-CA")
+    instrument.tags.add(world.coal)
+    url = f"/api/v1/terminals/{world.terminal.device_id}/instruments/{instrument.pk}"
+    body = {
+        "driver": "modbus_tcp",
+        "connection": {"host": "10.1.2.3", "unit_id": 7},
+        "points": {world.coal.code: {"address": 10, "data_type": "float32"}},
+        "scan_s": 10,
+    }
+    viewer = signed_in(Client(), member(RoleChoices.VIEWER, world.enterprise))
+    assert viewer.put(url, body, content_type="application/json").status_code == 403
+    staff = signed_in(client, member(RoleChoices.METERING_STAFF, world.enterprise))
+    answer = staff.put(url, body, content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["instrument"] == "L1-FS-CA"
+    bad = staff.put(url, body | {"points": {"NOPE": {}}}, content_type="application/json")
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "metrology.acquisition.points"
+    listed = staff.get(f"/api/v1/terminals/{world.terminal.device_id}/instruments").json()
+    assert [row["instrument_id"] for row in listed] == [instrument.pk]
+    envelope = Client().get(f"/api/v1/terminals/{world.terminal.device_id}/config").content
+    document = json.loads(decode_envelope(envelope).payload)
+    (entry,) = document["instruments"]
+    assert entry["settings"]["points"][0]["tag"] == world.coal.code
+    assert document["version"] == 2
+    assert staff.delete(url).status_code == 204
+    assert AuditEntry.objects.filter(object_type="metrology.acquisition").count() == 2

@@ -1,5 +1,6 @@
 """Models of the metrology app, split by subject: ledger, calibration, people, reviews."""
 
+from tanji.metrology.models.acquisition import Acquisition, DriverChoices
 from tanji.metrology.models.calibration import (
     CalibrationAlert,
     CalibrationBody,
@@ -19,10 +20,12 @@ from tanji.metrology.models.review import (
 )
 
 __all__ = [
+    "Acquisition",
     "CalibrationAlert",
     "CalibrationBody",
     "CalibrationPlan",
     "Certificate",
+    "DriverChoices",
     "Instrument",
     "InstrumentEvent",
     "LedgerSnapshot",

@@ -1,7 +1,7 @@
 """A Modbus TCP server per simulated instrument, its registers driven by ``values_at(time)``.
 
 On every read request the server evaluates the value function at the current time and encodes
-each mapped point into its registers with the same :mod:`tanji.terminal.registers` map the
+each mapped point into its registers with the same :mod:`tanji.protocols.registers` map the
 terminal decodes with: the terminal's Modbus driver is then tested against a real pymodbus
 server on loopback, byte order, word order, scaling and all. ``failing`` makes the server
 answer with an exception (Modbus exception code 4, server device failure).
@@ -23,8 +23,8 @@ from pymodbus.framer import FramerType
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType as SimDataType, SimData, SimDevice
 
+from tanji.protocols.registers import DataType, PointKind, RegisterPoint, encode
 from tanji.simulator.tags import TagKind, TagSpec
-from tanji.terminal.registers import DataType, PointKind, RegisterPoint, encode
 
 ValuesAt = Callable[[datetime], Mapping[str, float]]
 

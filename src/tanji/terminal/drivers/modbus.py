@@ -18,8 +18,8 @@ from pymodbus.client import ModbusSerialClient, ModbusTcpClient
 from pymodbus.exceptions import ModbusException
 
 from tanji.protocols.readings import QualityFlag, Reading
+from tanji.protocols.registers import RegisterError, RegisterPoint, decode, point_from_dict
 from tanji.terminal.drivers.base import DriverError
-from tanji.terminal.registers import RegisterError, RegisterPoint, decode, point_from_dict
 
 #: Longest read of holding/input registers in one request.
 MAX_REGISTERS_PER_READ = 125

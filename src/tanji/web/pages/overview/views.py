@@ -24,6 +24,7 @@ from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, requires
 from tanji.web.pages.overview.charts import capacity_bars, pie
+from tanji.web.pages.overview.intake import intake_rows
 from tanji.web.pages.overview.live import live_context, source_shares
 from tanji.web.pages.overview.sources_chart import REFRESH_S
 
@@ -47,6 +48,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         .order_by("-analysis__sampled_at")[:5]
     )
     context: dict[str, Any] = live_context(actor) | {
+        "intake_rows": intake_rows(actor),
         "enterprises": len(capacity),
         "lines": lines.count(),
         "capacity_t_per_d": sum(capacity.values()),
@@ -103,5 +105,6 @@ def metering(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "category_chart": pie(_("Emission sources by category"), categories),
         "shares": source_shares(actor),
+        "intake_rows": intake_rows(actor),
     }
     return render(request, "web/overview/metering.html", context)

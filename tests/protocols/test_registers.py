@@ -2,7 +2,7 @@ import struct
 
 import pytest
 
-from tanji.terminal.registers import (
+from tanji.protocols.registers import (
     DataType,
     PointKind,
     RegisterError,

@@ -37,6 +37,7 @@ class PointKind(StrEnum):
 
     RATE = "rate"  # an instantaneous measurement, averaged per minute
     TOTALISER = "totaliser"  # a counter, differenced per minute; it may roll over
+    COUNTER = "counter"  # a counter forwarded as read (the platform differences it, ADR 0062)
 
 
 #: struct format (big-endian) and word count of each data type.
@@ -67,7 +68,8 @@ class RegisterPoint:
         byte_order: ``"big"`` within each word (AB), ``"little"`` swaps them (BA).
         scale: engineering value = raw × scale + offset.
         offset: see ``scale``.
-        kind: rate or totaliser.
+        kind: rate, totaliser (sent as the increase per minute) or counter (sent as the
+            register's last reading of the minute, for platform tags that difference it).
         rollover: for totalisers, the raw count at which the counter wraps to zero (0 = the
             data type's own range, e.g. 2³² for uint32).
         scan_s: scan interval in seconds (1 … 3600).

@@ -1,0 +1,191 @@
+"""Terminal acquisition: assigning instruments to terminals and the signed configuration."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tanji.errors import CodedError
+from tanji.evidence.models import Device
+from tanji.ingest.terminals import signed_config
+from tanji.metrology.acquisition import assign_instrument, unassign_instrument
+from tanji.tenancy.actor import AccessDenied, Actor
+from tanji.tenancy.models import AuditEntry
+from tanji.terminal.control import ControlError, ControlStore, accept_config
+from tanji.trust.dsse import decode_envelope
+from tanji.trust.keys import generate_private_key
+from tests.evidence.factories import ENROLLED, make_device
+from tests.metrology.factories import InstrumentFactory
+from tests.plant.factories import SourceFactory, TagFactory
+from tests.tenancy.factories import member
+
+pytestmark = pytest.mark.django_db
+
+SCALE = {"address": 0, "data_type": "float64", "word_order": "little"}
+
+
+@pytest.fixture
+def ledger():
+    source = SourceFactory()
+    rate = TagFactory(source=source, code="L1-COAL-RATE", unit="t/h")
+    total = TagFactory(
+        source=source,
+        code="L1-COAL-TOT",
+        unit="t",
+        quantity_kind="mass",
+        aggregation="total_increasing",
+        rollover_max=1e9,
+        range_max=1e9,
+    )
+    instrument = InstrumentFactory(enterprise=source.enterprise, code="L1-FS-CA")
+    instrument.tags.add(rate, total)
+    device = make_device(source.enterprise, "T-ACQ-1")
+    staff = Actor.for_user(member("metering_staff", source.enterprise))
+    return instrument, device, staff
+
+
+def _assign(actor, instrument, **overrides):
+    arguments = {
+        "device_id": "T-ACQ-1",
+        "instrument_id": instrument.pk,
+        "driver": "modbus_tcp",
+        "connection": {"host": "10.0.0.5", "port": 502, "unit_id": 3},
+        "points": {"L1-COAL-RATE": {"address": 4, "scale": 0.01, "data_type": "int32"}}
+        | {"L1-COAL-TOT": SCALE},
+        "scan_s": 5,
+    }
+    return assign_instrument(actor, **(arguments | overrides))
+
+
+def _document(device: Device, key) -> dict:
+    return json.loads(decode_envelope(signed_config(device, key)).payload)
+
+
+def test_the_signed_configuration_lists_the_register_map_from_the_ledger(ledger) -> None:
+    instrument, device, staff = ledger
+    _assign(staff, instrument)
+    document = _document(device, generate_private_key())
+    assert document["version"] == 2  # raised by the assignment
+    (entry,) = document["instruments"]
+    assert entry["name"] == "L1-FS-CA"
+    assert entry["driver"] == "modbus_tcp"
+    settings = entry["settings"]
+    assert (settings["host"], settings["port"], settings["unit_id"]) == ("10.0.0.5", 502, 3)
+    rate, total = settings["points"]
+    assert rate == {
+        "tag": "L1-COAL-RATE",
+        "unit": "t/h",
+        "kind": "rate",
+        "scan_s": 5,
+        "address": 4,
+        "scale": 0.01,
+        "data_type": "int32",
+    }
+    assert (total["tag"], total["unit"], total["kind"]) == ("L1-COAL-TOT", "t", "counter")
+    assert AuditEntry.objects.filter(action="assign", object_type="metrology.acquisition").exists()
+
+
+def test_a_terminal_applies_the_configuration_and_refuses_an_older_one(ledger, tmp_path) -> None:
+    instrument, device, staff = ledger
+    key = generate_private_key()
+    keys = {key.public_key().key_id: key.public_key()}
+    first = signed_config(device, key)
+    _assign(staff, instrument)
+    newer = signed_config(device, key)
+    store = ControlStore(tmp_path)
+    config = accept_config(newer, "T-ACQ-1", keys, store)
+    (applied,) = config.instruments
+    assert applied.driver == "modbus_tcp"
+    assert len(applied.settings["points"]) == 2
+    with pytest.raises(ControlError) as refused:
+        accept_config(first, "T-ACQ-1", keys, store)
+    assert refused.value.code == "control.replayed_config"
+
+
+def test_lims_and_hj212_entries_name_columns_and_factors(ledger) -> None:
+    instrument, device, staff = ledger
+    folders = {"inbox": "/lab/in", "processed": "/lab/done", "rejected": "/lab/bad"}
+    _assign(
+        staff,
+        instrument,
+        driver="lims_csv",
+        connection=folders | {"time_column": "sampled"},
+        points={"L1-COAL-RATE": {"column": "rate"}},
+    )
+    (entry,) = _document(device, generate_private_key())["instruments"]
+    assert entry["settings"]["columns"] == [
+        {"column": "rate", "tag": "L1-COAL-RATE", "unit": "t/h"}
+    ]
+    _assign(
+        staff,
+        instrument,
+        driver="hj212_das",
+        connection={"port": 9212, "mn": ["4201"]},
+        points={"L1-COAL-RATE": {"factor": "a99001-Avg", "unit": "kg/h"}},
+    )
+    document = _document(device, generate_private_key())
+    assert document["version"] == 3
+    factors = document["instruments"][0]["settings"]["factors"]
+    assert factors == {"a99001-Avg": {"tag": "L1-COAL-RATE", "unit": "kg/h"}}  # as reported
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"driver": "opc_ua"}, "metrology.acquisition.driver"),
+        ({"connection": {"port": 502}}, "metrology.acquisition.connection"),
+        ({"points": {"OTHER": {"address": 1}}}, "metrology.acquisition.points"),
+        ({"points": {"L1-COAL-RATE": {"address": 70000}}}, "metrology.acquisition.points"),
+        ({"points": {"L1-COAL-RATE": {"adress": 1}}}, "metrology.acquisition.points.L1-COAL-RATE"),
+        ({"scan_s": 0}, "metrology.acquisition.scan_s"),
+        ({"device_id": "T-OTHER"}, "tenancy.not_found"),
+        ({"device_id": "4201LOGGER"}, "metrology.acquisition.device"),
+    ],
+)
+def test_bad_assignments_are_refused_with_the_field(ledger, overrides, code) -> None:
+    instrument, device, staff = ledger
+    make_device(SourceFactory().enterprise, "T-OTHER")
+    Device.objects.create(
+        enterprise=device.enterprise, device_id="4201LOGGER", kind="hj212", enrolled_at=ENROLLED
+    )
+    with pytest.raises(CodedError) as refused:
+        _assign(staff, instrument, **overrides)
+    assert refused.value.code == code
+    assert Device.objects.get(device_id="T-ACQ-1").config_version == 1
+
+
+def test_unassign_raises_the_version_and_readers_may_not_assign(ledger) -> None:
+    instrument, device, staff = ledger
+    _assign(staff, instrument)
+    unassign_instrument(staff, instrument.pk)
+    assert _document(device, generate_private_key())["instruments"] == []
+    assert Device.objects.get(pk=device.pk).config_version == 3
+    reader = Actor.for_user(member("viewer", instrument.enterprise))
+    with pytest.raises(AccessDenied):
+        _assign(reader, instrument)
+
+
+def test_the_management_command_assigns_and_reports_bad_settings(ledger) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    _instrument, device, _staff = ledger
+    out = StringIO()
+    arguments = ["T-ACQ-1", "L1-FS-CA", "--enterprise", str(device.enterprise_id)]
+    points = json.dumps({"L1-COAL-RATE": {"address": 2}})
+    call_command(
+        "assign_instrument",
+        *arguments,
+        "--driver",
+        "modbus_tcp",
+        "--points",
+        points,
+        "--connection",
+        '{"host": "127.0.0.1"}',
+        stdout=out,
+    )
+    assert out.getvalue().strip() == "T-ACQ-1 configuration version 2"
+    with pytest.raises(CommandError, match=r"metrology\.acquisition\.connection"):
+        call_command("assign_instrument", *arguments, "--driver", "modbus_tcp", "--points", points)
