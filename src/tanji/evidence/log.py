@@ -90,3 +90,17 @@ def append_envelope(body: bytes, received_at: datetime) -> int:
     index = tree.append(data)
     _cache.last_leaf = tree.hasher.leaf_hash(data)
     return index
+
+
+def append_envelopes(entries: Sequence[tuple[bytes, datetime]]) -> int:
+    """Append many entries in order inside the current transaction; return the first index.
+
+    One tree read and one multi-row insert per tree level for the whole group (group commit).
+    """
+    lock_log()
+    tree = open_tree()
+    first = tree.size
+    data = [leaf_data(body, received_at) for body, received_at in entries]
+    tree.extend(data)
+    _cache.last_leaf = tree.hasher.leaf_hash(data[-1])
+    return first

@@ -14,15 +14,15 @@ later than the receive time plus :data:`FUTURE_SKEW` and not before the device's
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tanji.accounting.quantities import conversion_factor
 from tanji.errors import CodedError
+from tanji.ingest import caches
 from tanji.ingest.model import Decoded, Refused, Validated
 from tanji.plant import queries as plant_queries
 from tanji.protocols.readings import DEVICE_FLAGS, Reading
-from tanji.tenancy.actor import Actor
 from tanji.timeseries.samples import ts_ms
 
 __all__ = ["FUTURE_SKEW", "converted", "validate"]
@@ -32,45 +32,85 @@ FUTURE_SKEW = timedelta(minutes=5)
 
 
 def validate(decoded: Decoded) -> Validated:
-    """Check and convert every reading (see the module docstring)."""
+    """Check and convert every reading (see the module docstring).
+
+    Per-reading work is kept to dictionary look-ups: the tag, the unit factor and the epoch
+    milliseconds are resolved once per distinct code, unit pair and time of the envelope (a
+    500-sample batch has 25 tags and 20 times), which made this stage 4× faster (ADR 0150).
+    """
     auth = decoded.auth
-    actor = auth.submission.actor or Actor.system()
-    codes = {r.tag for r in decoded.readings}
-    tags = {
-        t.code: t
-        for t in plant_queries.tags(actor).filter(enterprise_id=auth.enterprise_id, code__in=codes)
-    }
+    tags = _tags(decoded)
     latest = auth.submission.received_at + FUTURE_SKEW
     earliest = auth.device.enrolled_at if auth.device is not None else None
     rows: list[tuple[int, int, float, str]] = []
     seen: set[tuple[int, int]] = set()
+    factors: dict[tuple[str, str], float] = {}
+    times: dict[datetime, int] = {}
     for index, reading in enumerate(decoded.readings):
         tag = tags.get(reading.tag)
-        where = {"index": index, "tag": reading.tag}
-        _check_flag(reading, where)
-        if tag is None or not tag.active:
+        if reading.flag not in DEVICE_FLAGS or tag is None or not tag.active:
+            where = {"index": index, "tag": reading.tag}
+            _check_flag(reading, where)
             code = "ingest.unknown_tag" if tag is None else "ingest.inactive_tag"
             raise Refused(code, "reading {index}: tag {tag} is not an active tag here", **where)
-        value = converted(reading, tag.unit, where)
+        factor = factors.get((reading.unit, reading.tag))
+        if factor is None:
+            factor = _factor(reading, tag.unit, {"index": index, "tag": reading.tag})
+            factors[(reading.unit, reading.tag)] = factor
+        value = reading.value * factor
         if not tag.range_min <= value <= tag.range_max:
             raise Refused(
                 "ingest.out_of_range",
                 "reading {index}: {tag} = {value} {unit} outside {low}–{high}",
-                **where,
+                index=index,
+                tag=reading.tag,
                 value=value,
                 unit=tag.unit,
                 low=tag.range_min,
                 high=tag.range_max,
             )
-        _check_time(reading, where, latest, earliest)
-        key = (tag.pk, ts_ms(reading.time))
+        ms = times.get(reading.time)
+        if ms is None:
+            _check_time(reading, {"index": index, "tag": reading.tag}, latest, earliest)
+            ms = times[reading.time] = ts_ms(reading.time)
+        key = (tag.pk, ms)
         if key in seen:
             raise Refused(
-                "ingest.repeated_reading", "reading {index}: {tag} repeats a time", **where
+                "ingest.repeated_reading",
+                "reading {index}: {tag} repeats a time",
+                index=index,
+                tag=reading.tag,
             )
         seen.add(key)
-        rows.append((tag.pk, key[1], value, str(reading.flag)))
+        rows.append((tag.pk, ms, value, str(reading.flag)))
     return Validated(decoded=decoded, rows=tuple(rows), tag_ids=frozenset(k[0] for k in seen))
+
+
+def _tags(decoded: Decoded) -> dict[str, Any]:
+    """The tags the readings may name: the cached enterprise table for devices, else scoped."""
+    auth = decoded.auth
+    if auth.submission.actor is None:
+        return caches.enterprise_tags(auth.enterprise_id)
+    codes = {r.tag for r in decoded.readings}
+    visible = plant_queries.tags(auth.submission.actor)
+    return {t.code: t for t in visible.filter(enterprise_id=auth.enterprise_id, code__in=codes)}
+
+
+def _factor(reading: Reading, unit: str, where: dict[str, Any]) -> float:
+    """The factor from the reading's unit to ``unit`` (refused when it does not convert)."""
+    if reading.unit in (unit, "="):  # "=": an HJ 212 vendor code, reported in the tag's unit
+        return 1.0
+    try:
+        return conversion_factor(reading.unit, unit)
+    except CodedError as error:
+        code = "ingest.unknown_unit" if error.code == "unit.unknown" else "ingest.unit_mismatch"
+        raise Refused(
+            code,
+            "reading {index}: unit {unit!r} does not convert to the tag's {expected!r}",
+            **where,
+            unit=reading.unit,
+            expected=unit,
+        ) from None
 
 
 def _check_flag(reading: Reading, where: dict[str, Any]) -> None:
@@ -85,19 +125,7 @@ def _check_flag(reading: Reading, where: dict[str, Any]) -> None:
 
 def converted(reading: Reading, unit: str, where: dict[str, Any]) -> float:
     """The reading's value in ``unit`` (refused when it does not convert)."""
-    if reading.unit in (unit, "="):  # "=": an HJ 212 vendor code, reported in the tag's unit
-        return reading.value
-    try:
-        return reading.value * conversion_factor(reading.unit, unit)
-    except CodedError as error:
-        code = "ingest.unknown_unit" if error.code == "unit.unknown" else "ingest.unit_mismatch"
-        raise Refused(
-            code,
-            "reading {index}: unit {unit!r} does not convert to the tag's {expected!r}",
-            **where,
-            unit=reading.unit,
-            expected=unit,
-        ) from None
+    return reading.value * _factor(reading, unit, where)
 
 
 def _check_time(reading: Reading, where: dict[str, Any], latest: Any, earliest: Any) -> None:
