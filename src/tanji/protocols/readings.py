@@ -291,6 +291,17 @@ def _decode_readings(items: Sequence[object]) -> tuple[Reading, ...]:
     return tuple(out)
 
 
+def _plain_text(field: object, limit: int, texts: set[tuple[object, int]]) -> bool:
+    """Whether ``field`` is 1–``limit`` printable characters (remembered per batch)."""
+    if type(field) is not str:
+        return False
+    if (field, limit) not in texts:
+        if not 0 < len(field) <= limit or not field.isprintable():
+            return False
+        texts.add((field, limit))
+    return True
+
+
 def _fast_reading(
     item: object, texts: set[tuple[object, int]], times: dict[str, datetime]
 ) -> Reading | None:
@@ -304,13 +315,8 @@ def _fast_reading(
         return None
     if type(flag_text) is not str or flag_text not in _FLAGS or type(text) is not str:
         return None
-    for field, limit in ((tag, MAX_TAG_LENGTH), (unit, MAX_UNIT_LENGTH)):
-        if type(field) is not str:
-            return None
-        if (field, limit) not in texts:
-            if not 0 < len(field) <= limit or not field.isprintable():
-                return None
-            texts.add((field, limit))
+    if not (_plain_text(tag, MAX_TAG_LENGTH, texts) and _plain_text(unit, MAX_UNIT_LENGTH, texts)):
+        return None
     time = times.get(text)
     if time is None:
         try:
