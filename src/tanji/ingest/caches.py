@@ -27,7 +27,7 @@ from tanji.tenancy.models import Enterprise
 __all__ = ["TTL_S", "clear", "device", "enterprise_tags", "terminal_key"]
 
 #: How long an entry lives when no signal of this process cleared it (cross-process bound).
-TTL_S = 5.0
+TTL_S = 30.0
 
 T = TypeVar("T")
 _entries: dict[tuple[str, Any], tuple[float, Any]] = {}

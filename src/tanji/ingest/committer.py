@@ -116,6 +116,8 @@ class SharedCommit:
 
     def __init__(self, max_group: int = 256) -> None:
         self.max_group = max_group
+        self.groups = 0  # commits made (with the submissions they held: ``submitted``)
+        self.submitted = 0
         self._cond = threading.Condition()
         self._queue: deque[tuple[Submission, Future[Outcome]]] = deque()
         self._leading = False
@@ -134,6 +136,8 @@ class SharedCommit:
                 with self._cond:
                     n = min(len(self._queue), self.max_group)
                     group = [self._queue.popleft() for _ in range(n)]
+                    self.groups += 1
+                    self.submitted += n
                 _settle(group, ingest_many)
                 with self._cond:
                     self._cond.notify_all()  # followers of that group may answer now
