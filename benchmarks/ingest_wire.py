@@ -174,7 +174,7 @@ def hj212_figures(
 
     loggers = _loggers(HJ212_DEVICES)  # every stack reports the same minutes, as in the field
     frames = {mn: _frames(mn, codes, 0) for mn, codes in loggers}
-    mns, codes = list(frames), loggers[0][1]
+    codes = loggers[0][1]
     # A logger sends a frame a minute; the per-connection rate limit is lifted for the load.
     limits = GatewayLimits(frames_per_s=10_000.0, frame_burst=10_000)
 
@@ -209,7 +209,8 @@ def hj212_figures(
     packets = len(latencies) / wall
     yield (
         f"HJ 212 on loopback, {HJ212_DEVICES} loggers (one per enterprise, client process apart) "
-        f"× {HJ212_FRAMES} minute frames with {len(codes)} factors, 9014 after commit: {packets:,.0f} frames/s sustained = "
+        f"× {HJ212_FRAMES} minute frames with {len(codes)} factors, 9014 after commit: "
+        f"{packets:,.0f} frames/s sustained = "
         f"{packets * len(codes):,.0f} samples/s ({packets / ceiling_packets_s:.2f} of §8 "
         f"ceiling; target 2,000: {packets / 2000:.2f}); ack {percentiles(latencies)}; "
         f"{per_commit:.1f} frames per commit"

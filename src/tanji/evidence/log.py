@@ -40,7 +40,7 @@ class DatabaseNodeStore:
         columns = ", ".join(quote(c) for c in ("level", "index", "digest"))
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)",  # noqa: S608 - names
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)",
                 [(level, start + i, d) for i, d in enumerate(digests)],
             )
 
