@@ -84,6 +84,7 @@ class MqttIntake:
         client.on_disconnect = self._on_disconnect
         self.client = client
         self.committer: Committer | None = None
+        self._stopping = False
 
     def start(self) -> None:
         """Connect and process messages on paho's network thread."""
@@ -92,15 +93,16 @@ class MqttIntake:
         self.client.loop_start()
 
     def stop(self) -> None:
-        """Disconnect, stop the network thread, then the committer (after its queued work).
+        """Stop taking batches, commit and acknowledge the queued ones, then disconnect.
 
-        Batches committed after the disconnect get no PUBACK: the broker redelivers them to the
-        persistent session and the pipeline answers them as duplicates.
+        A batch arriving meanwhile is left unacknowledged: the broker redelivers it to the
+        persistent session later, and the pipeline answers it as a duplicate if it was stored.
         """
+        self._stopping = True
+        if self.committer is not None:
+            self.committer.close()  # its PUBACKs and receipts go out on the running network loop
         self.client.disconnect()
         self.client.loop_stop()
-        if self.committer is not None:
-            self.committer.close()
 
     def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         if reason.is_failure:
@@ -118,17 +120,25 @@ class MqttIntake:
             self._handled(client, message, lambda: self.handle(topic, payload))
             return
         enterprise, device, _ = parsed
+        if self._stopping:
+            return  # unacknowledged: redelivered to the next subscriber session
 
         def answered(done: Future[Outcome]) -> None:  # on the committer's thread, in order
-            def answer() -> None:
+            try:
                 outcome = done.result()
-                if outcome.receipt:
-                    receipts = f"tanji/{enterprise}/{device}/receipts"
-                    client.publish(receipts, outcome.receipt, qos=1)
+            except Exception:  # not durable: leave it unacknowledged, the broker redelivers
+                logger.exception("mqtt message on %s not processed", message.topic)
+                return
+            client.ack(message.mid, message.qos)  # durable: PUBACK first, then the receipt
+            self.processed += 1
+            if outcome.receipt:
+                client.publish(f"tanji/{enterprise}/{device}/receipts", outcome.receipt, qos=1)
 
-            self._handled(client, message, answer)
-
-        self.committer.submit(_submission(enterprise, device, payload)).add_done_callback(answered)
+        try:
+            future = self.committer.submit(_submission(enterprise, device, payload))
+        except RuntimeError:  # closed while stopping: unacknowledged, redelivered later
+            return
+        future.add_done_callback(answered)
 
     def _handled(self, client: mqtt.Client, message: mqtt.MQTTMessage, work: Any) -> None:
         """Run ``work``; acknowledge the message only when it succeeded (else: redelivery)."""
