@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from tanji.errors import CodedError
 from tanji.evidence.checkpoints import quarantine
 from tanji.evidence.choices import TrustLevelChoices
+from tanji.ingest import caches
 from tanji.ingest.authenticate import authenticate
 from tanji.ingest.commit import receipt_for
 from tanji.ingest.decode import decode
@@ -77,11 +78,12 @@ def ingest_many(
     """
     outcomes: list[Outcome | None] = [None] * len(submissions)
     checked: list[tuple[int, Validated]] = []
-    for i, submission in enumerate(submissions):
-        try:
-            checked.append((i, validate(decode(authenticate(submission)))))
-        except CodedError as error:
-            outcomes[i] = _refuse(submission, error)
+    with caches.group_scope(s.device_id or (s.hj212.mn if s.hj212 else "") for s in submissions):
+        for i, submission in enumerate(submissions):
+            try:
+                checked.append((i, validate(decode(authenticate(submission)))))
+            except CodedError as error:
+                outcomes[i] = _refuse(submission, error)
     committed = commit_group([v for _, v in checked]) if checked else []
     signer = None
     events = []

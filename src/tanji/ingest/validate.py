@@ -55,7 +55,11 @@ def validate(decoded: Decoded) -> Validated:
     for index, reading in enumerate(decoded.readings):
         plan = plans.get((reading.tag, reading.unit, reading.flag))
         if plan is None:
-            plan = _plan(reading, tags.get(reading.tag), index)
+            tag = tags.get(reading.tag)
+            if (tag is None or not tag.active) and auth.submission.actor is None:
+                tags = caches.enterprise_tags(auth.enterprise_id, fresh=True)  # created meanwhile?
+                tag = tags.get(reading.tag)
+            plan = _plan(reading, tag, index)
             plans[(reading.tag, reading.unit, reading.flag)] = plan
         pk, factor, low, high, unit, flag = plan
         value = reading.value * factor
