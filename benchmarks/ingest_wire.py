@@ -44,6 +44,7 @@ def mqtt_figures(
     import paho.mqtt.client as mqtt
     from paho.mqtt.enums import CallbackAPIVersion
 
+    from benchmarks.bench_ingest import cpu_rate
     from tanji.evidence import signing
     from tanji.gateways.mqtt import MqttIntake, MqttSettings
     from tanji.protocols.receipts import decode_receipt
@@ -84,14 +85,14 @@ def mqtt_figures(
     device.loop_start()
     time.sleep(0.5)
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for i, body in enumerate(bodies):
             window.acquire()
             sent[first + i] = time.perf_counter()
             device.publish(f"{prefix}/batches", body, qos=1)
         if not done.wait(60):
             raise RuntimeError(f"{len(latencies)} of {count} receipts within 60 s")
-        wall = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         committer = intake.committer
         per_commit = committer.submitted / max(committer.groups, 1) if committer else 0.0
     finally:
@@ -105,7 +106,7 @@ def mqtt_figures(
         f"MQTT QoS 1 via Mosquitto, one terminal, {count} batches of {len(codes) * 20} signed "
         f"samples, ≤ {MQTT_IN_FLIGHT} unanswered, publish → receipt: {rate:,.0f} samples/s "
         f"sustained (target 50,000: {rate / 50_000:.2f}); ack {percentiles(latencies)}; "
-        f"{per_commit:.1f} batches per commit"
+        f"{per_commit:.1f} batches per commit; {cpu_rate(count * len(codes) * 20, cpu)}"
     )
 
 
@@ -181,10 +182,11 @@ def hj212_figures(
     plan = Path(tempfile.mkdtemp(prefix="tanji-bench-hj212-")) / "frames.json"
     plan.write_text(json.dumps({mn: [f.hex() for f in fs] for mn, fs in frames.items()}))
 
-    async def scenario() -> tuple[list[float], float, float]:
+    async def scenario() -> tuple[list[float], float, float, float]:
         intake = PipelineIntake()
         server = Hj212Server(intake, intake, limits)
         host, port = await server.start()
+        cpu = time.process_time()
         try:
             load = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -201,11 +203,12 @@ def hj212_figures(
         finally:
             await server.close()
             intake.close()
+        cpu = time.process_time() - cpu
         result = json.loads(out)
         per_commit = intake.committer.submitted / max(intake.committer.groups, 1)
-        return result["latencies"], result["wall"], per_commit
+        return result["latencies"], result["wall"], per_commit, cpu
 
-    latencies, wall, per_commit = asyncio.run(scenario())
+    latencies, wall, per_commit, cpu = asyncio.run(scenario())
     packets = len(latencies) / wall
     yield (
         f"HJ 212 on loopback, {HJ212_DEVICES} loggers (one per enterprise, client process apart) "
@@ -213,5 +216,7 @@ def hj212_figures(
         f"{packets:,.0f} frames/s sustained = "
         f"{packets * len(codes):,.0f} samples/s ({packets / ceiling_packets_s:.2f} of §8 "
         f"ceiling; target 2,000: {packets / 2000:.2f}); ack {percentiles(latencies)}; "
-        f"{per_commit:.1f} frames per commit"
+        f"{per_commit:.1f} frames per commit; gateway process CPU "
+        f"{cpu / len(latencies) * 1e6:.0f} µs/frame = {len(latencies) / cpu:,.0f} frames/s "
+        f"per CPU-second"
     )

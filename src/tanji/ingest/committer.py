@@ -74,6 +74,10 @@ class Committer:
             self._cond.notify()
         self._thread.join()
 
+    def _finished(self) -> bool:
+        with self._cond:
+            return self._closing and not self._queue
+
     def _take(self) -> list[tuple[Submission, Future[Outcome]]]:
         with self._cond:
             self._cond.wait_for(lambda: self._queue or self._closing)
@@ -84,14 +88,17 @@ class Committer:
                     max(0.0, deadline - time.monotonic()),
                 )
             n = min(len(self._queue), self.max_group)
-            return [self._queue.popleft() for _ in range(n)]
+            taken = [self._queue.popleft() for _ in range(n)]
+        # A caller that gave up (cancelled its future) is not committed: it was told nothing.
+        return [(s, f) for s, f in taken if f.set_running_or_notify_cancel()]
 
     def _run(self) -> None:
         try:
-            while group := self._take():
-                self.groups += 1
-                self.submitted += len(group)
-                _settle(group, self._ingest)
+            while (group := self._take()) or not self._finished():
+                if group:
+                    self.groups += 1
+                    self.submitted += len(group)
+                    _settle(group, self._ingest)
         finally:
             release_connection()
 
