@@ -85,28 +85,34 @@ def ingest_many(
             except CodedError as error:
                 outcomes[i] = _refuse(submission, error)
     committed = commit_group([v for _, v in checked]) if checked else []
-    signer = None
     events = []
+    signer = key
     for (i, validated), result in zip(checked, committed, strict=True):
         if isinstance(result, CodedError):
             outcomes[i] = _refuse(submissions[i], result)
             continue
-        receipt = b""
         if validated.decoded.auth.trust_level == TrustLevelChoices.SIGNED:
-            signer = signer or key or _platform_key()
-            receipt = receipt_for(result, signer)
+            signer = signer or _platform_key()
+        outcomes[i] = _outcome(result, signer)
         if result.status == ACCEPTED and validated.rows:
             events.append(_event(result))
-        outcomes[i] = Outcome(
-            result.status,
-            receipt=receipt,
-            envelope_id=result.envelope_id,
-            log_index=result.log_index,
-            samples=len(validated.rows),
-        )
     for event in events:
         publish(event)
     return [o for o in outcomes if o is not None]
+
+
+def _outcome(committed: Committed, key: PrivateKey | None) -> Outcome:
+    """What the entry point answers for a committed submission (a receipt when signed)."""
+    validated = committed.validated
+    assert validated is not None
+    signed = validated.decoded.auth.trust_level == TrustLevelChoices.SIGNED
+    return Outcome(
+        committed.status,
+        receipt=receipt_for(committed, key) if signed and key is not None else b"",
+        envelope_id=committed.envelope_id,
+        log_index=committed.log_index,
+        samples=len(validated.rows),
+    )
 
 
 def _refuse(submission: Submission, error: CodedError) -> Outcome:

@@ -55,40 +55,52 @@ def validate(decoded: Decoded) -> Validated:
     for index, reading in enumerate(decoded.readings):
         plan = plans.get((reading.tag, reading.unit, reading.flag))
         if plan is None:
-            tag = tags.get(reading.tag)
-            if (tag is None or not tag.active) and auth.submission.actor is None:
-                tags = caches.enterprise_tags(auth.enterprise_id, fresh=True)  # created meanwhile?
-                tag = tags.get(reading.tag)
-            plan = _plan(reading, tag, index)
+            plan = _plan(reading, _tag(decoded, tags, reading.tag), index)
             plans[(reading.tag, reading.unit, reading.flag)] = plan
-        pk, factor, low, high, unit, flag = plan
+        pk, factor, low, high, _, flag = plan
         value = reading.value * factor
         if not low <= value <= high:
-            raise Refused(
-                "ingest.out_of_range",
-                "reading {index}: {tag} = {value} {unit} outside {low}–{high}",
-                index=index,
-                tag=reading.tag,
-                value=value,
-                unit=unit,
-                low=low,
-                high=high,
-            )
+            raise _out_of_range(index, reading.tag, value, plan)
         ms = times.get(reading.time)
         if ms is None:
-            _check_time(reading, {"index": index, "tag": reading.tag}, latest, earliest)
+            _check_time(reading, _where(index, reading), latest, earliest)
             ms = times[reading.time] = ts_ms(reading.time)
         key = (pk, ms)
         if key in seen:
             raise Refused(
                 "ingest.repeated_reading",
                 "reading {index}: {tag} repeats a time",
-                index=index,
-                tag=reading.tag,
+                **_where(index, reading),
             )
         seen.add(key)
         rows.append((pk, ms, value, flag))
     return Validated(decoded=decoded, rows=tuple(rows), tag_ids=frozenset(k[0] for k in seen))
+
+
+def _tag(decoded: Decoded, tags: dict[str, Any], code: str) -> Any:
+    """The tag of ``code``; before giving up on a cached table, its fresh state (ADR 0150)."""
+    tag = tags.get(code)
+    if (tag is None or not tag.active) and decoded.auth.submission.actor is None:
+        tag = caches.enterprise_tags(decoded.auth.enterprise_id, fresh=True).get(code)
+    return tag
+
+
+def _where(index: int, reading: Reading) -> dict[str, Any]:
+    return {"index": index, "tag": reading.tag}
+
+
+def _out_of_range(index: int, tag: str, value: float, plan: Plan) -> Refused:
+    _, _, low, high, unit, _ = plan
+    return Refused(
+        "ingest.out_of_range",
+        "reading {index}: {tag} = {value} {unit} outside {low}–{high}",
+        index=index,
+        tag=tag,
+        value=value,
+        unit=unit,
+        low=low,
+        high=high,
+    )
 
 
 def _plan(reading: Reading, tag: Any, index: int) -> Plan:
