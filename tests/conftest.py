@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,9 @@ def _clean_tanji_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("TANJI_"):
             monkeypatch.delenv(key)
+    caches = sys.modules.get("tanji.ingest.caches")
+    if caches is not None:  # rows cached by an earlier test may have been rolled back
+        caches.clear()
 
 
 def require_component(name: str, available: bool, how: str) -> None:

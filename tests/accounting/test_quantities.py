@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 from hypothesis import given, strategies as st
 
 from tanji.accounting.errors import UnitError
@@ -27,6 +30,34 @@ from tanji.accounting.quantities import conversion_factor, convert, dimension_of
 )
 def test_convert(value: float, src: str, dst: str, expected: float) -> None:
     assert convert(value, src, dst) == pytest.approx(expected)
+
+
+FIELD_UNITS = yaml.safe_load(
+    (Path(__file__).parent / "data" / "field-units.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize(("value", "src", "dst", "expected"), FIELD_UNITS)
+def test_units_terminals_and_cems_send(value: float, src: str, dst: str, expected: float) -> None:
+    assert convert(value, src, dst) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "code"),
+    [
+        ("t/h", "m3/h", "unit.incompatible"),  # mass to volume flow needs a density
+        ("kg/h", "t", "unit.incompatible"),  # a rate is not an amount
+        ("m3/h", "Nm3/h", "unit.incompatible"),  # actual to normal needs T and p
+        ("mg/m3", "%", "unit.incompatible"),
+        ("kWh", "kW", "unit.incompatible"),
+        ("K", "°C", "unit.unknown"),  # an offset scale: refused rather than wrongly scaled
+        ("mg/Nm3", "mg/m3", "unit.unknown"),
+    ],
+)
+def test_field_units_that_do_not_convert_are_refused(src: str, dst: str, code: str) -> None:
+    with pytest.raises(UnitError) as info:
+        convert(1.0, src, dst)
+    assert info.value.code == code
 
 
 def test_convert_arrays() -> None:

@@ -10,8 +10,13 @@ import sys
 from datetime import UTC, datetime
 
 
-def seed() -> None:
-    """Create the rows (idempotent enough for one fresh database)."""
+def seed(loggers: int = 1) -> None:
+    """Create the rows (idempotent enough for one fresh database).
+
+    Args:
+        loggers: HJ 212 loggers ``42010000A8900016F0000001…``, each of its own enterprise with
+            its own ``a21026-Avg`` tag.
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanji.web.settings")
     import django
 
@@ -20,23 +25,24 @@ def seed() -> None:
     from tanji.tenancy.actor import Actor
     from tests.plant.factories import SourceFactory, TagFactory
 
-    source = SourceFactory()
-    TagFactory(
-        source=source,
-        code="a21026-Avg",
-        unit="mg/m3",
-        quantity_kind="concentration",
-        range_min=0.0,
-        range_max=5000.0,
-    )
-    register_device(
-        Actor.system(),
-        enterprise_id=source.enterprise_id,
-        device_id="42010000A8900016F0000001",
-        kind="hj212",
-        password="123456",
-        enrolled_at=datetime(2025, 1, 1, tzinfo=UTC),
-    )
+    for n in range(1, loggers + 1):
+        source = SourceFactory()
+        TagFactory(
+            source=source,
+            code="a21026-Avg",
+            unit="mg/m3",
+            quantity_kind="concentration",
+            range_min=0.0,
+            range_max=5000.0,
+        )
+        register_device(
+            Actor.system(),
+            enterprise_id=source.enterprise_id,
+            device_id=f"42010000A8900016F{n:07d}",
+            kind="hj212",
+            password="123456",
+            enrolled_at=datetime(2025, 1, 1, tzinfo=UTC),
+        )
 
 
 def seed_plant(public_keys_pem: list[str]) -> None:
@@ -93,5 +99,7 @@ def seed_plant(public_keys_pem: list[str]) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["plant"]:
         seed_plant(os.environ["TANJI_TEST_TERMINAL_KEYS"].split("\n\n"))
+    elif sys.argv[1:2] == ["loggers"]:
+        seed(int(sys.argv[2]))
     else:
         seed()

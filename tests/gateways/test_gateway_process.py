@@ -38,13 +38,13 @@ T0 = datetime(2025, 6, 10, 8, 0, tzinfo=CHINA_STANDARD_TIME)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def upload(minute: int) -> Message:
+def upload(minute: int, mn: str = MN) -> Message:
     record = DataRecord(
         T0 + timedelta(minutes=minute), (FactorData("a21026", {"Avg": Decimal(minute)}, "N"),)
     )
     qn = (T0 + timedelta(minutes=minute, seconds=59)).strftime("%Y%m%d%H%M%S") + "123"
     return data_message(
-        record, cn=2051, qn=qn, mn=MN, pw="123456", flags=Flags(ProtocolVersion(1), ack=True)
+        record, cn=2051, qn=qn, mn=mn, pw="123456", flags=Flags(ProtocolVersion(1), ack=True)
     )
 
 

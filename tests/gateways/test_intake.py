@@ -12,6 +12,7 @@ import pytest
 from tanji.evidence.models import QuarantineEntry, RawEnvelope
 from tanji.gateways.hj212_tcp import Hj212Server
 from tanji.gateways.intake import PipelineIntake
+from tanji.ingest.committer import Committer
 from tanji.protocols.hj212 import (
     CHINA_STANDARD_TIME,
     DataRecord,
@@ -90,3 +91,45 @@ def test_unknown_factor_is_quarantined_and_not_acknowledged() -> None:
         world.logger.device_id,
     )
     assert Sample.objects.count() == 0
+
+
+def test_concurrent_devices_share_commits_and_each_is_answered_after_its_own() -> None:
+    worlds = [make_world(f"C{n}") for n in range(6)]
+    for world in worlds:  # each enterprise's logger reports its own stack's SO2
+        world.cems.code = "a21026-Avg"
+        world.cems.save()
+    committer = Committer(max_wait_s=0.2)  # a wide window: every first upload in one group
+
+    async def device(address: tuple[str, int], world: World) -> list[int | None]:
+        client = await connect(address)
+        answers = []
+        try:
+            for minute in range(3):
+                await client.send(upload(world, minute))
+                answer = await client.receive(timeout=5)
+                answers.append(answer.cn if answer else None)
+            await client.send(upload(world, 0))  # a resend: answered, stored once
+            answer = await client.receive(timeout=5)
+            answers.append(answer.cn if answer else None)
+        finally:
+            await client.close()
+        return answers
+
+    async def scenario() -> list[list[int | None]]:
+        intake = PipelineIntake(committer=committer)
+        server = Hj212Server(intake, intake)
+        address = await server.start()
+        try:
+            return await asyncio.gather(*(device(address, w) for w in worlds))
+        finally:
+            await server.close()
+            intake.close()
+
+    assert asyncio.run(scenario()) == [[9014] * 4] * len(worlds)
+    assert committer.submitted == 4 * len(worlds)
+    assert committer.groups < committer.submitted
+    for world in worlds:
+        stored = Sample.objects.filter(tag_id=world.cems.pk).values_list("ts", flat=True)
+        assert len(stored) == len(set(stored)) == 3
+    assert RawEnvelope.objects.count() == 3 * len(worlds)
+    assert RawEnvelope.objects.values("log_index").distinct().count() == 3 * len(worlds)

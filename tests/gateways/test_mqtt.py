@@ -132,3 +132,29 @@ def test_refused_mqtt_messages_are_quarantined_without_receipt(
     assert QuarantineEntry.objects.get().reason == reason
     assert terminal.receipts == []
     assert (RawEnvelope.objects.count(), Sample.objects.count()) == (0, 0)
+
+
+def test_batches_in_flight_together_are_receipted_in_order_and_stored_once(
+    mosquitto: Broker,
+    intake: MqttIntake,
+    platform: PrivateKey,
+) -> None:
+    world = make_world()
+    terminal = Terminal(mosquitto, world)
+    time.sleep(0.3)
+    bodies = [world.envelope(world.batch(seq)) for seq in range(1, 9)]
+    try:
+        for body in [*bodies, bodies[2]]:  # all in flight, and a redelivery of seq 3
+            terminal.client.publish(f"{terminal.prefix}/batches", body, qos=1)
+        wait_until(lambda: len(terminal.receipts) == 9)
+    finally:
+        terminal.close()
+    receipts = [decode_receipt(decode_envelope(r).payload) for r in terminal.receipts]
+    assert [(r.seq, r.status) for r in receipts] == [
+        *((seq, "accepted") for seq in range(1, 9)),
+        (3, "duplicate"),
+    ]
+    assert RawEnvelope.objects.count() == 8
+    assert Sample.objects.count() == 8 * 3
+    assert intake.committer is not None
+    assert intake.committer.submitted == 9

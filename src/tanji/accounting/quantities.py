@@ -30,6 +30,7 @@ UNITS: dict[str, tuple[str, float]] = {
     # energy, base GJ
     "GJ": ("energy", 1.0),
     "MJ": ("energy", 1e-3),
+    "kJ": ("energy", 1e-6),
     "TJ": ("energy", 1e3),
     "kWh": ("energy", 3.6e-3),
     "MWh": ("energy", 3.6),
@@ -53,6 +54,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "GJ/t": ("specific_energy", 1.0),
     "MJ/kg": ("specific_energy", 1.0),
     "kJ/kg": ("specific_energy", 1e-3),
+    "kcal/kg": ("specific_energy", 4.1868e-3),  # coal labs; international-table calorie
     # carbon per energy, base tC/GJ
     "tC/GJ": ("carbon_per_energy", 1.0),
     "kgC/GJ": ("carbon_per_energy", 1e-3),
@@ -72,6 +74,61 @@ UNITS: dict[str, tuple[str, float]] = {
     # specific electricity, base kWh/t
     "kWh/t": ("specific_electricity", 1.0),
     "MWh/t": ("specific_electricity", 1e3),
+    # --- what terminals and CEMS send (HJ 212-2017 App. B units, scales, flow meters) ---
+    # mass flow, base t/h (belt scales, rotor scales, coal feeders)
+    "t/h": ("mass_rate", 1.0),
+    "kg/h": ("mass_rate", 1e-3),
+    "kg/s": ("mass_rate", 3.6),
+    "g/s": ("mass_rate", 3.6e-3),
+    "kg/min": ("mass_rate", 6e-2),
+    "t/d": ("mass_rate", 1 / 24),
+    # volume flow, base m3/h (liquid fuel and water meters; HJ 212 a01011-style flows)
+    "m3/h": ("volume_rate", 1.0),
+    "m³/h": ("volume_rate", 1.0),
+    "m3/s": ("volume_rate", 3600.0),
+    "m³/s": ("volume_rate", 3600.0),
+    "L/h": ("volume_rate", 1e-3),
+    "L/min": ("volume_rate", 6e-2),
+    "L/s": ("volume_rate", 3.6),
+    # gas flow at normal (standard) conditions, base Nm3/h (flue gas, natural gas)
+    "Nm3/h": ("normal_volume_rate", 1.0),
+    "Nm³/h": ("normal_volume_rate", 1.0),
+    "Nm3/s": ("normal_volume_rate", 3600.0),
+    "Nm³/s": ("normal_volume_rate", 3600.0),
+    "万Nm3/h": ("normal_volume_rate", 1e4),
+    # mass concentration in flue gas, base mg/m3 (HJ 75 reports dry gas at standard state)
+    "mg/m3": ("mass_concentration", 1.0),
+    "mg/m³": ("mass_concentration", 1.0),
+    "g/m3": ("mass_concentration", 1e3),
+    "g/m³": ("mass_concentration", 1e3),
+    "μg/m3": ("mass_concentration", 1e-3),
+    "ug/m3": ("mass_concentration", 1e-3),
+    # energy per normal volume, base GJ/Nm3 (gas NCV: GB/T 32151.8 tabulates GJ/万Nm3)
+    "GJ/Nm3": ("energy_per_normal_volume", 1.0),
+    "GJ/万Nm3": ("energy_per_normal_volume", 1e-4),
+    "MJ/Nm3": ("energy_per_normal_volume", 1e-3),
+    "MJ/Nm³": ("energy_per_normal_volume", 1e-3),
+    "kJ/Nm3": ("energy_per_normal_volume", 1e-6),
+    # pressure, base kPa (CEMS flue pressure a01013)
+    "kPa": ("pressure", 1.0),
+    "Pa": ("pressure", 1e-3),
+    "hPa": ("pressure", 0.1),
+    "MPa": ("pressure", 1e3),
+    # speed, base m/s (CEMS flue velocity a01011)
+    "m/s": ("speed", 1.0),
+    "km/h": ("speed", 1 / 3.6),
+    # area, base m2 (stack cross-section a01012)
+    "m2": ("area", 1.0),
+    "m²": ("area", 1.0),
+    # power, base kW (electricity meters' demand)
+    "kW": ("power", 1.0),
+    "MW": ("power", 1e3),
+    "W": ("power", 1e-3),
+    # temperature, base °C: spellings only. Kelvin and Fahrenheit need an offset, which a
+    # factor cannot express; they are refused as unknown rather than converted wrongly.
+    "°C": ("temperature", 1.0),
+    "℃": ("temperature", 1.0),
+    "degC": ("temperature", 1.0),
 }
 
 

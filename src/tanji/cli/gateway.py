@@ -58,7 +58,9 @@ async def _serve(args: argparse.Namespace) -> int:
     from tanji.gateways.hj212_tcp import Hj212Server
     from tanji.gateways.intake import PipelineIntake
     from tanji.gateways.mqtt import MqttIntake
+    from tanji.ingest.dispatch import start_worker, stop_worker
 
+    start_worker()  # live emission figures recompute off the acknowledgement path
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -79,4 +81,5 @@ async def _serve(args: argparse.Namespace) -> int:
             subscriber.stop()
         await server.close()
         intake.close()
+        stop_worker()
     return 0

@@ -15,8 +15,9 @@ Contract: given a :class:`Submission`, return an :class:`Authenticated` or raise
 from __future__ import annotations
 
 from tanji.evidence.choices import ChannelChoices, DeviceKindChoices, TrustLevelChoices
-from tanji.evidence.models import Device, TerminalKey
-from tanji.evidence.services import check_device_password, key_record
+from tanji.evidence.models import Device
+from tanji.evidence.services import check_device_password
+from tanji.ingest import caches
 from tanji.ingest.model import Authenticated, Refused, Submission
 from tanji.protocols.readings import BATCH_PAYLOAD_TYPE
 from tanji.tenancy import queries as tenancy_queries
@@ -48,7 +49,7 @@ def authenticate(
 def _device(device_id: str, kind: str) -> Device:
     if not device_id:
         raise Refused("ingest.no_device", "the request names no device")
-    device: Device | None = Device.objects.filter(device_id=device_id).first()
+    device = caches.device(device_id)
     if device is None:
         raise Refused(
             "ingest.unknown_device", "device {device} is not registered", device=device_id
@@ -96,16 +97,20 @@ def _signed(submission: Submission, payload_type: str) -> Authenticated:
 
 
 def _verify(envelope: Envelope, device: Device, submission: Submission) -> str:
-    """Resolve the signing key (tenant, device, validity at receive time), then verify."""
+    """Resolve the signing key (tenant, device, validity at receive time), then verify.
+
+    The key rows come from :mod:`tanji.ingest.caches`; validity is decided here, per submission,
+    at its receive time.
+    """
     key_ids = [s.keyid for s in envelope.signatures]
-    rows = list(TerminalKey.objects.select_related("device").filter(key_id__in=key_ids))
-    if not rows:
+    found = [k for k in (caches.terminal_key(i) for i in dict.fromkeys(key_ids)) if k is not None]
+    if not found:
         raise Refused(
             "trust.unknown_key", "no signature is by an enrolled key ({keys})", keys=key_ids
         )
-    row = next((r for r in rows if r.device_id == device.pk), rows[0])
+    row, record = next((k for k in found if k[0].device_id == device.pk), found[0])
     record = resolve_key(
-        [key_record(row)], row.key_id, submission.received_at, tenant=str(device.enterprise_id)
+        [record], row.key_id, submission.received_at, tenant=str(device.enterprise_id)
     )
     if row.device_id != device.pk:
         raise Refused(

@@ -16,7 +16,7 @@ from tanji.ingest.model import Hj212Content, Submission
 from tanji.ingest.pipeline import Outcome, ingest
 from tanji.protocols.hj212 import DataRecord
 
-__all__ = ["LoggerDevice", "find_logger", "ingest_upload"]
+__all__ = ["LoggerDevice", "find_logger", "ingest_upload", "upload_submission"]
 
 
 @dataclass(frozen=True)
@@ -37,16 +37,21 @@ def find_logger(mn: str) -> LoggerDevice | None:
     return None if row is None else LoggerDevice(mn, row)
 
 
+def upload_submission(
+    mn: str, password: str, record: DataRecord, frames: tuple[bytes, ...], received_at: datetime
+) -> Submission:
+    """The pipeline input of one upload (trust level unsigned); the frames are the evidence."""
+    return Submission(
+        body=b"".join(frames),
+        channel=ChannelChoices.HJ212,
+        received_at=received_at,
+        device_id=mn,
+        hj212=Hj212Content(mn=mn, password=password, record=record),
+    )
+
+
 def ingest_upload(
     mn: str, password: str, record: DataRecord, frames: tuple[bytes, ...], received_at: datetime
 ) -> Outcome:
-    """Run one upload through the pipeline (trust level unsigned); the frames are the evidence."""
-    return ingest(
-        Submission(
-            body=b"".join(frames),
-            channel=ChannelChoices.HJ212,
-            received_at=received_at,
-            device_id=mn,
-            hj212=Hj212Content(mn=mn, password=password, record=record),
-        )
-    )
+    """Run one upload through the pipeline on its own (see :func:`upload_submission`)."""
+    return ingest(upload_submission(mn, password, record, frames, received_at))

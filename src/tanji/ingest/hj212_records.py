@@ -8,6 +8,8 @@ reading's quality flag (HJ 212-2017 §6.6.4); a missing flag means ``N``.
 
 from __future__ import annotations
 
+import functools
+
 from tanji.ingest.model import Refused
 from tanji.protocols.hj212 import DataRecord
 from tanji.protocols.hj212.pollutants import pollutant
@@ -19,24 +21,39 @@ __all__ = ["VENDOR_UNIT", "readings_of"]
 VENDOR_UNIT = "="
 
 
+_FLAGS = {flag.value: flag for flag in QualityFlag}
+
+
+@functools.cache
+def _unit(code: str, suffix: str) -> str:
+    """The App. B unit of a factor value (``Cou``: the cumulative unit), else the vendor mark."""
+    known = pollutant(code)
+    if known is None:
+        return VENDOR_UNIT
+    return (known.cou_unit or known.unit) if suffix == "Cou" else known.unit
+
+
 def readings_of(record: DataRecord) -> tuple[Reading, ...]:
     """One reading per factor value, timed by ``SampleTime`` or the record's ``DataTime``."""
     readings = []
     for factor in record.factors:
-        known = pollutant(factor.code)
-        try:
-            flag = QualityFlag(factor.flag or "N")
-        except ValueError:
+        flag = _FLAGS.get(factor.flag or "N")
+        if flag is None:
             raise Refused(
                 "ingest.hj212_flag",
                 "factor {factor}: unknown flag {flag!r}",
                 factor=factor.code,
                 flag=factor.flag,
-            ) from None
+            )
+        moment = factor.sample_time or record.data_time
         for suffix, value in factor.values.items():
-            unit = VENDOR_UNIT
-            if known is not None:
-                unit = (known.cou_unit or known.unit) if suffix == "Cou" else known.unit
-            moment = factor.sample_time or record.data_time
-            readings.append(Reading(f"{factor.code}-{suffix}", moment, float(value), unit, flag))
+            readings.append(
+                Reading(
+                    f"{factor.code}-{suffix}",
+                    moment,
+                    float(value),
+                    _unit(factor.code, suffix),
+                    flag,
+                )
+            )
     return tuple(readings)

@@ -4,26 +4,31 @@
 :class:`~tanji.errors.CodedError`) is quarantined with its code and parameters and nothing else
 changes; database failures are not refusals and propagate, so the sender retries. A receipt is
 signed only for signed batches, after the commit returned (R4.2.2, uplink contract).
+:func:`ingest_many` does the same for a group with one shared commit (group commit, ADR 0151).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tanji.errors import CodedError
 from tanji.evidence.checkpoints import quarantine
 from tanji.evidence.choices import TrustLevelChoices
+from tanji.ingest import caches
 from tanji.ingest.authenticate import authenticate
-from tanji.ingest.commit import commit, receipt_for
+from tanji.ingest.commit import receipt_for
 from tanji.ingest.decode import decode
-from tanji.ingest.listeners import CommittedData, notify
-from tanji.ingest.model import Committed, Submission
+from tanji.ingest.dispatch import publish
+from tanji.ingest.grouped import commit_group
+from tanji.ingest.listeners import CommittedData
+from tanji.ingest.model import Committed, Submission, Validated
 from tanji.ingest.validate import validate
 from tanji.timeseries.samples import EPOCH
 from tanji.trust.keys import PrivateKey
 
-__all__ = ["Outcome", "ingest", "received_now", "release_connection"]
+__all__ = ["Outcome", "ingest", "ingest_many", "received_now", "release_connection"]
 
 ACCEPTED, DUPLICATE, REFUSED = "accepted", "duplicate", "refused"
 
@@ -54,33 +59,75 @@ def ingest(submission: Submission, *, key: PrivateKey | None = None) -> Outcome:
         submission: the input as received.
         key: the platform signing key for receipts; the process's key when omitted.
     """
-    try:
-        auth = authenticate(submission)
-        committed = commit(validate(decode(auth)))
-    except CodedError as error:
-        entry = quarantine(
-            channel=submission.channel,
-            body=submission.body,
-            reason=error.code,
-            params=dict(error.params),
-            received_at=submission.received_at,
-            device_id=submission.device_id
-            or (submission.hj212.mn if submission.hj212 is not None else ""),
-            enterprise_id=submission.enterprise_id,
-        )
-        return Outcome(REFUSED, error=error, quarantine_id=entry.pk)
-    receipt = b""
-    if auth.trust_level == TrustLevelChoices.SIGNED:
-        receipt = receipt_for(committed, key or _platform_key())
-    if committed.status == ACCEPTED:
-        _notify(committed)
+    return ingest_many([submission], key=key)[0]
+
+
+def ingest_many(
+    submissions: Sequence[Submission], *, key: PrivateKey | None = None
+) -> list[Outcome]:
+    """Ingest a group: checks one by one, then ONE commit for every accepted submission.
+
+    Authenticate, decode and validate run per submission; a refusal is quarantined on its own
+    and never affects another. The accepted ones are de-duplicated and stored together
+    (:func:`~tanji.ingest.grouped.commit_group`: one transaction, one log lock, one store
+    write); receipts are signed and listeners told only after that commit. A database failure
+    raises for the whole group: nothing of it was acknowledged, and every sender retries.
+
+    Returns:
+        One :class:`Outcome` per submission, in order.
+    """
+    outcomes: list[Outcome | None] = [None] * len(submissions)
+    checked: list[tuple[int, Validated]] = []
+    with caches.group_scope(s.device_id or (s.hj212.mn if s.hj212 else "") for s in submissions):
+        for i, submission in enumerate(submissions):
+            try:
+                checked.append((i, validate(decode(authenticate(submission)))))
+            except CodedError as error:
+                outcomes[i] = _refuse(submission, error)
+    committed = commit_group([v for _, v in checked]) if checked else []
+    events = []
+    signer = key
+    for (i, validated), result in zip(checked, committed, strict=True):
+        if isinstance(result, CodedError):
+            outcomes[i] = _refuse(submissions[i], result)
+            continue
+        if validated.decoded.auth.trust_level == TrustLevelChoices.SIGNED:
+            signer = signer or _platform_key()
+        outcomes[i] = _outcome(result, signer)
+        if result.status == ACCEPTED and validated.rows:
+            events.append(_event(result))
+    for event in events:
+        publish(event)
+    return [o for o in outcomes if o is not None]
+
+
+def _outcome(committed: Committed, key: PrivateKey | None) -> Outcome:
+    """What the entry point answers for a committed submission (a receipt when signed)."""
+    validated = committed.validated
+    assert validated is not None
+    signed = validated.decoded.auth.trust_level == TrustLevelChoices.SIGNED
     return Outcome(
         committed.status,
-        receipt=receipt,
+        receipt=receipt_for(committed, key) if signed and key is not None else b"",
         envelope_id=committed.envelope_id,
         log_index=committed.log_index,
-        samples=len(committed.validated.rows) if committed.validated else 0,
+        samples=len(validated.rows),
     )
+
+
+def _refuse(submission: Submission, error: CodedError) -> Outcome:
+    """Quarantine ``submission`` with the error's code and parameters."""
+    entry = quarantine(
+        channel=submission.channel,
+        body=submission.body,
+        reason=error.code,
+        params=dict(error.params),
+        received_at=submission.received_at,
+        device_id=submission.device_id
+        or (submission.hj212.mn if submission.hj212 is not None else ""),
+        enterprise_id=submission.enterprise_id,
+    )
+    return Outcome(REFUSED, error=error, quarantine_id=entry.pk)
 
 
 def _platform_key() -> PrivateKey:
@@ -89,19 +136,16 @@ def _platform_key() -> PrivateKey:
     return platform_key()
 
 
-def _notify(committed: Committed) -> None:
+def _event(committed: Committed) -> CommittedData:
     validated = committed.validated
-    if validated is None or not validated.rows:
-        return
+    assert validated is not None
     times = [r[1] for r in validated.rows]
-    notify(
-        CommittedData(
-            enterprise_id=validated.decoded.auth.enterprise_id,
-            tag_ids=validated.tag_ids,
-            start=EPOCH + _ms(min(times)),
-            end=EPOCH + _ms(max(times)),
-            envelope_id=committed.envelope_id,
-        )
+    return CommittedData(
+        enterprise_id=validated.decoded.auth.enterprise_id,
+        tag_ids=validated.tag_ids,
+        start=EPOCH + _ms(min(times)),
+        end=EPOCH + _ms(max(times)),
+        envelope_id=committed.envelope_id,
     )
 
 

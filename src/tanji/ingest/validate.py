@@ -14,15 +14,15 @@ later than the receive time plus :data:`FUTURE_SKEW` and not before the device's
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tanji.accounting.quantities import conversion_factor
 from tanji.errors import CodedError
+from tanji.ingest import caches
 from tanji.ingest.model import Decoded, Refused, Validated
 from tanji.plant import queries as plant_queries
 from tanji.protocols.readings import DEVICE_FLAGS, Reading
-from tanji.tenancy.actor import Actor
 from tanji.timeseries.samples import ts_ms
 
 __all__ = ["FUTURE_SKEW", "converted", "validate"]
@@ -31,46 +31,114 @@ __all__ = ["FUTURE_SKEW", "converted", "validate"]
 FUTURE_SKEW = timedelta(minutes=5)
 
 
+#: What one (tag code, unit, flag) combination of an envelope resolves to:
+#: (tag id, factor to the tag's unit, low, high, the tag's unit, flag letter).
+Plan = tuple[int, float, float, float, str, str]
+
+
 def validate(decoded: Decoded) -> Validated:
-    """Check and convert every reading (see the module docstring)."""
+    """Check and convert every reading (see the module docstring).
+
+    Per-reading work is kept to dictionary look-ups: flag, tag, unit factor and range are
+    resolved once per distinct (code, unit, flag) of the envelope and the epoch milliseconds
+    once per distinct time (a 500-sample batch has 25 tags and 20 times), which made this
+    stage 4× faster (ADR 0150). The checks and their order are those of the module docstring.
+    """
     auth = decoded.auth
-    actor = auth.submission.actor or Actor.system()
-    codes = {r.tag for r in decoded.readings}
-    tags = {
-        t.code: t
-        for t in plant_queries.tags(actor).filter(enterprise_id=auth.enterprise_id, code__in=codes)
-    }
+    tags = _tags(decoded)
     latest = auth.submission.received_at + FUTURE_SKEW
     earliest = auth.device.enrolled_at if auth.device is not None else None
     rows: list[tuple[int, int, float, str]] = []
     seen: set[tuple[int, int]] = set()
+    plans: dict[tuple[str, str, object], Plan] = {}
+    times: dict[datetime, int] = {}
     for index, reading in enumerate(decoded.readings):
-        tag = tags.get(reading.tag)
-        where = {"index": index, "tag": reading.tag}
-        _check_flag(reading, where)
-        if tag is None or not tag.active:
-            code = "ingest.unknown_tag" if tag is None else "ingest.inactive_tag"
-            raise Refused(code, "reading {index}: tag {tag} is not an active tag here", **where)
-        value = converted(reading, tag.unit, where)
-        if not tag.range_min <= value <= tag.range_max:
-            raise Refused(
-                "ingest.out_of_range",
-                "reading {index}: {tag} = {value} {unit} outside {low}–{high}",
-                **where,
-                value=value,
-                unit=tag.unit,
-                low=tag.range_min,
-                high=tag.range_max,
-            )
-        _check_time(reading, where, latest, earliest)
-        key = (tag.pk, ts_ms(reading.time))
+        plan = plans.get((reading.tag, reading.unit, reading.flag))
+        if plan is None:
+            plan = _plan(reading, _tag(decoded, tags, reading.tag), index)
+            plans[(reading.tag, reading.unit, reading.flag)] = plan
+        pk, factor, low, high, _, flag = plan
+        value = reading.value * factor
+        if not low <= value <= high:
+            raise _out_of_range(index, reading.tag, value, plan)
+        ms = times.get(reading.time)
+        if ms is None:
+            _check_time(reading, _where(index, reading), latest, earliest)
+            ms = times[reading.time] = ts_ms(reading.time)
+        key = (pk, ms)
         if key in seen:
             raise Refused(
-                "ingest.repeated_reading", "reading {index}: {tag} repeats a time", **where
+                "ingest.repeated_reading",
+                "reading {index}: {tag} repeats a time",
+                **_where(index, reading),
             )
         seen.add(key)
-        rows.append((tag.pk, key[1], value, str(reading.flag)))
+        rows.append((pk, ms, value, flag))
     return Validated(decoded=decoded, rows=tuple(rows), tag_ids=frozenset(k[0] for k in seen))
+
+
+def _tag(decoded: Decoded, tags: dict[str, Any], code: str) -> Any:
+    """The tag of ``code``; before giving up on a cached table, its fresh state (ADR 0150)."""
+    tag = tags.get(code)
+    if (tag is None or not tag.active) and decoded.auth.submission.actor is None:
+        tag = caches.enterprise_tags(decoded.auth.enterprise_id, fresh=True).get(code)
+    return tag
+
+
+def _where(index: int, reading: Reading) -> dict[str, Any]:
+    return {"index": index, "tag": reading.tag}
+
+
+def _out_of_range(index: int, tag: str, value: float, plan: Plan) -> Refused:
+    _, _, low, high, unit, _ = plan
+    return Refused(
+        "ingest.out_of_range",
+        "reading {index}: {tag} = {value} {unit} outside {low}–{high}",
+        index=index,
+        tag=tag,
+        value=value,
+        unit=unit,
+        low=low,
+        high=high,
+    )
+
+
+def _plan(reading: Reading, tag: Any, index: int) -> Plan:
+    """Flag, tag and unit checks of a reading's (code, unit, flag); refuses at the first fault."""
+    where = {"index": index, "tag": reading.tag}
+    _check_flag(reading, where)
+    if tag is None or not tag.active:
+        code = "ingest.unknown_tag" if tag is None else "ingest.inactive_tag"
+        raise Refused(code, "reading {index}: tag {tag} is not an active tag here", **where)
+    factor = _factor(reading, tag.unit, where)
+    return (tag.pk, factor, tag.range_min, tag.range_max, tag.unit, str(reading.flag))
+
+
+def _tags(decoded: Decoded) -> dict[str, Any]:
+    """The tags the readings may name: the cached enterprise table for devices, else scoped."""
+    auth = decoded.auth
+    if auth.submission.actor is None:
+        return caches.enterprise_tags(auth.enterprise_id)
+    codes = {r.tag for r in decoded.readings}
+    visible = plant_queries.tags(auth.submission.actor)
+    return {t.code: t for t in visible.filter(enterprise_id=auth.enterprise_id, code__in=codes)}
+
+
+def _factor(reading: Reading, unit: str, where: dict[str, Any]) -> float:
+    """The factor from the reading's unit to ``unit`` (refused when it does not convert)."""
+    if reading.unit in (unit, "="):  # "=": an HJ 212 vendor code, reported in the tag's unit
+        return 1.0
+    try:
+        return conversion_factor(reading.unit, unit)
+    except CodedError as error:
+        code = "ingest.unknown_unit" if error.code == "unit.unknown" else "ingest.unit_mismatch"
+        raise Refused(
+            code,
+            "reading {index}: unit {unit!r} does not convert to the tag's {expected!r}",
+            **where,
+            unit=reading.unit,
+            expected=unit,
+        ) from None
 
 
 def _check_flag(reading: Reading, where: dict[str, Any]) -> None:
@@ -85,19 +153,7 @@ def _check_flag(reading: Reading, where: dict[str, Any]) -> None:
 
 def converted(reading: Reading, unit: str, where: dict[str, Any]) -> float:
     """The reading's value in ``unit`` (refused when it does not convert)."""
-    if reading.unit in (unit, "="):  # "=": an HJ 212 vendor code, reported in the tag's unit
-        return reading.value
-    try:
-        return reading.value * conversion_factor(reading.unit, unit)
-    except CodedError as error:
-        code = "ingest.unknown_unit" if error.code == "unit.unknown" else "ingest.unit_mismatch"
-        raise Refused(
-            code,
-            "reading {index}: unit {unit!r} does not convert to the tag's {expected!r}",
-            **where,
-            unit=reading.unit,
-            expected=unit,
-        ) from None
+    return reading.value * _factor(reading, unit, where)
 
 
 def _check_time(reading: Reading, where: dict[str, Any], latest: Any, earliest: Any) -> None:

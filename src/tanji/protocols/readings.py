@@ -267,8 +267,63 @@ def decode_batch(payload: bytes) -> Batch:
         device=_text(document, "device", "batch", MAX_TAG_LENGTH),
         seq=seq,
         created=parse_time(document.get("created"), "batch.created"),
-        readings=tuple(_decode_reading(item, i) for i, item in enumerate(items)),
+        readings=_decode_readings(items),
     )
+
+
+_READING_KEYS = frozenset({"q", "t", "tag", "u", "v"})
+_FLAGS = {flag.value: flag for flag in QualityFlag}
+
+
+def _decode_readings(items: Sequence[object]) -> tuple[Reading, ...]:
+    """Every reading: a fast path for well-formed ones, the strict checks for any other.
+
+    A batch repeats its tags, units and times (25 tags × 20 minutes), so each distinct text is
+    checked and each distinct time parsed once; anything unusual falls back to
+    :func:`_decode_reading`, which raises the precise error (ADR 0150: 3× faster decode).
+    """
+    texts: set[tuple[object, int]] = set()
+    times: dict[str, datetime] = {}
+    out = []
+    for index, item in enumerate(items):
+        reading = _fast_reading(item, texts, times)
+        out.append(reading if reading is not None else _decode_reading(item, index))
+    return tuple(out)
+
+
+def _plain_text(field: object, limit: int, texts: set[tuple[object, int]]) -> bool:
+    """Whether ``field`` is 1–``limit`` printable characters (remembered per batch)."""
+    if type(field) is not str:
+        return False
+    if (field, limit) not in texts:
+        if not 0 < len(field) <= limit or not field.isprintable():
+            return False
+        texts.add((field, limit))
+    return True
+
+
+def _fast_reading(
+    item: object, texts: set[tuple[object, int]], times: dict[str, datetime]
+) -> Reading | None:
+    """The reading when every field is plainly valid, else ``None`` (no error raised here)."""
+    if type(item) is not dict or item.keys() != _READING_KEYS:
+        return None
+    value, flag_text, tag, unit, text = item["v"], item["q"], item["tag"], item["u"], item["t"]
+    if type(value) is int:
+        value = float(value)
+    elif type(value) is not float or not math.isfinite(value):
+        return None
+    if type(flag_text) is not str or flag_text not in _FLAGS or type(text) is not str:
+        return None
+    if not (_plain_text(tag, MAX_TAG_LENGTH, texts) and _plain_text(unit, MAX_UNIT_LENGTH, texts)):
+        return None
+    time = times.get(text)
+    if time is None:
+        try:
+            time = times[text] = parse_time(text, "")
+        except BatchFormatError:
+            return None
+    return Reading(tag=tag, time=time, value=value, unit=unit, flag=_FLAGS[flag_text])
 
 
 def _refuse_constant(name: str) -> float:

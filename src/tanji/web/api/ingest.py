@@ -17,6 +17,7 @@ from ninja.security import django_auth
 from tanji.errors import CodedError
 from tanji.evidence.choices import ChannelChoices
 from tanji.evidence.queries import quarantined
+from tanji.ingest.committer import SharedCommit
 from tanji.ingest.model import Submission
 from tanji.ingest.pipeline import Outcome, ingest, received_now
 from tanji.ingest.terminals import record_heartbeat
@@ -27,6 +28,8 @@ from tanji.web.access import api_requires
 router = Router(tags=["ingest"])
 
 DSSE_TYPE = "application/vnd.dsse.envelope.v1+json"
+#: Concurrent batch requests of this process share commits (group commit, ADR 0151).
+_GROUP = SharedCommit()
 #: Refusals a resend cannot cure are 4xx; the terminal holds the batch aside.
 _STATUS = {"tenancy.access_denied": 403, "tenancy.not_found": 404}
 #: Who-is-speaking failures answer 401; every other refusal 422.
@@ -76,7 +79,7 @@ def post_batch(request: HttpRequest) -> HttpResponse:
         received_at=received_now(),
         device_id=request.headers.get("X-Tanji-Device", ""),
     )
-    return answer(ingest(submission))
+    return answer(_GROUP.ingest(submission))
 
 
 @router.post("/heartbeats", auth=None)

@@ -1,0 +1,61 @@
+"""What ingest caches may not hide: changes made elsewhere (no signal in this process)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tanji.evidence.models import Device, TerminalKey
+from tanji.ingest import caches
+from tanji.ingest.pipeline import ingest
+from tanji.plant.models import Tag
+from tanji.protocols.readings import Reading
+from tests.evidence.factories import World, make_world
+from tests.ingest.cases import RECEIVED, Message
+from tests.ingest.test_pipeline import submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> World:
+    return make_world("T")
+
+
+def send(world: World, seq: int, code: str = "") -> str:
+    readings = [Reading(code, RECEIVED - timedelta(hours=1), 1.0, "t/h")] if code else None
+    message = Message(world.envelope(world.batch(seq, readings)), world.terminal.device_id)
+    outcome = ingest(submit(message), key=world.platform)
+    return outcome.error.code if outcome.error else outcome.status
+
+
+def test_a_key_revoked_by_another_process_is_refused_from_the_next_submission(
+    world: World,
+) -> None:
+    assert send(world, 1) == "accepted"
+    TerminalKey.objects.update(revoked_at=RECEIVED - timedelta(minutes=1))  # no signal here
+    assert send(world, 2) == "trust.key_revoked"
+
+
+def test_a_device_deactivated_by_another_process_is_refused_at_once(world: World) -> None:
+    assert send(world, 1) == "accepted"
+    Device.objects.filter(pk=world.terminal.pk).update(active=False)
+    assert send(world, 2) == "ingest.device_inactive"
+
+
+def test_a_tag_created_by_another_process_is_found_before_a_reading_is_refused(
+    world: World,
+) -> None:
+    assert send(world, 1) == "accepted"  # the enterprise's tag table is cached now
+    assert world.enterprise.pk in caches._tags
+    Tag.objects.bulk_create([Tag(**_copy(world.coal, code="T.NEW"))])  # no signal either
+    assert send(world, 2, code="T.NEW") == "accepted"
+    assert send(world, 3, code="T.NONE") == "ingest.unknown_tag"
+
+
+def _copy(tag: Tag, **changes: object) -> dict[str, object]:
+    fields = {
+        f.attname: getattr(tag, f.attname) for f in Tag._meta.concrete_fields if not f.primary_key
+    }
+    return fields | changes
