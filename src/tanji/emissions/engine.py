@@ -103,7 +103,9 @@ def source_hours(
     library: FactorLibrary,
 ) -> SourceHours:
     """Accounting of one source over the hours (GUM u_c per hour, see :mod:`formulas`)."""
-    acts = {a.name: inp.activity(plan, source, a, data) for a in source.binding.activities}
+    acts = {
+        a.name: inp.activity(plan, source, a, data, hours.size) for a in source.binding.activities
+    }
     pars = inp.parameters(actor, plan, source, hours, library)
     series = acts | pars
     values = {name: s.value for name, s in series.items()}

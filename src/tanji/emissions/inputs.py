@@ -85,10 +85,13 @@ class Series:
 
 
 def activity(
-    plan: ScopePlan, source: SourcePlan, spec: Activity, data: dict[int, TagHours]
+    plan: ScopePlan, source: SourcePlan, spec: Activity, data: dict[int, TagHours], n: int
 ) -> Series:
-    """The activity quantity per hour, NaN where no group has data (first group preferred)."""
-    n = next(iter(data.values())).count.size if data else 0
+    """The activity quantity per each of ``n`` hours, NaN where no group has data.
+
+    The first group with data is preferred. ``n`` is explicit because ``data`` may be empty
+    (a scope without readable tags): the series must still span every hour of the window.
+    """
     value, u = np.full(n, np.nan), np.zeros(n)
     estimated, overdue, unsigned = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
     for rank, group in enumerate(source.activities.get(spec.name, ())):
