@@ -216,4 +216,4 @@ def test_electricity_reads_the_line_meter_else_its_sub_meters() -> None:
         "EL-AUX",
     )
     spec = electricity_emissions("L2", JUNE, meters=("EL-KILN", "EL-AUX"))
-    assert spec.inputs["purchased_mwh"] == "delta(L2-EL-KILN+L2-EL-AUX, MWh)"
+    assert spec.inputs["purchased_mwh"] == "counter(L2-EL-KILN+L2-EL-AUX, MWh)"
