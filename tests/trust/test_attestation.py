@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import timedelta
 
 import pytest
 
 from tanji.trust.attestation import (
     ATTESTATION_TYPE,
+    SIGNED_RECORD_TYPE,
     Attestation,
     AttestationError,
     attestation_statement,
@@ -25,6 +27,7 @@ from tanji.trust.bundle_document import (
 from tanji.trust.dsse import encode_envelope, sign_envelope
 from tanji.trust.entries import LogEntry, encode_log_entry
 from tanji.trust.keys import PrivateKey, generate_private_key
+from tanji.trust.lifecycle import KeyRecord
 from tanji.trust.note import parse_verifier_key
 from tests.trust import factories
 from tests.trust.factories import T0
@@ -153,3 +156,43 @@ def test_a_foreign_or_misdirected_attestation_fails(
     assert attested.status == "fail"
     assert detail in attested.detail
     assert verdict(checks) == "failed"
+
+
+def _signed_lab_bundle(s: factories.Scenario, person: PrivateKey, **key: object) -> EvidenceBundle:
+    """The scenario's bundle plus a lab record signed by a person's key (kind ``lab-signed``)."""
+    envelope = encode_envelope(sign_envelope(SIGNED_RECORD_TYPE, RECORD, person.signer()))
+    entry = encode_log_entry(LogEntry(envelope, T0 + timedelta(hours=1)))
+    s.entries.append(entry)
+    s.tree.append(entry)
+    base = factories.bundle(s)
+    size = s.tree.size
+    records = tuple(bundle_record(r.id, r.kind, r.entry, r.leaf_index, s.tree, size)
+                    for r in base.records[:-1])  # fmt: skip
+    record = bundle_record("lab-1", "lab-signed", entry, size - 1, s.tree, size)
+    owner = KeyRecord(person.public_key(), "user:lab1", T0, tenant="E-4201")
+    owner = dataclasses.replace(owner, **key)  # type: ignore[arg-type]
+    keys = (*base.keys, bundle_key(owner))
+    return dataclasses.replace(base, records=(*records, record), keys=keys)
+
+
+@pytest.mark.parametrize(
+    ("key", "status"),
+    [
+        ({}, "pass"),
+        ({"revoked_at": T0 + timedelta(minutes=30)}, "fail"),  # signed after the revocation
+        ({"revoked_at": T0 + timedelta(hours=2)}, "pass"),  # signed before: stays valid
+        ({"tenant": "E-9999"}, "fail"),  # another enterprise's person
+    ],
+)
+def test_a_lab_record_signed_by_a_persons_key_verifies_like_a_batch(
+    key: dict[str, object], status: str
+) -> None:
+    s = factories.scenario()
+    checks = verify_bundle(
+        _signed_lab_bundle(s, generate_private_key(), **key),
+        trusted_logs=[parse_verifier_key(s.log_vkey)],
+    )
+    lab = [c for c in checks if c.subject == "record lab-1"]
+    assert [c.status for c in lab if c.name == "record.signature"] == ["pass"]
+    assert [c.status for c in lab if c.name == "record.key_valid"] == [status]
+    assert not [c for c in lab if c.name in {"record.source", "record.attestation"}]
