@@ -7,18 +7,18 @@ lab staff), so that figures and bundles built from them name a person, as real o
 
 from __future__ import annotations
 
+from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.choices import RoleChoices
-from tanji.tenancy.models import Membership
 
 __all__ = ["lab_staff"]
 
 
 def lab_staff(fallback: Actor, enterprise_id: int) -> Actor:
-    """The actor of the enterprise's first lab user, or ``fallback`` when it has none."""
+    """The enterprise's first lab user (as ``fallback`` sees them), else ``fallback``."""
     membership = (
-        Membership.objects.filter(enterprise_id=enterprise_id, role=RoleChoices.LAB_STAFF)
-        .select_related("user")
+        tenancy_queries.memberships(fallback)
+        .filter(enterprise_id=enterprise_id, role=RoleChoices.LAB_STAFF)
         .order_by("pk")
         .first()
     )

@@ -4,7 +4,9 @@ A record (:mod:`tanji.protocols.records`) is stored like any other input, as a
 :class:`RawEnvelope` on the ``record`` channel with no samples. When the web layer states how
 the submitting user authenticated (:func:`tanji.evidence.attestation.submitting`), the stored
 envelope is the platform's signed attestation of the record and the user, trust level
-``session_attested`` (ADR 0210); otherwise the bare record, trust level ``unsigned``. The
+``session_attested`` (ADR 0210); otherwise (no credential, or an installation without a
+platform key, which then cannot sign receipts either) the bare record, trust level
+``unsigned``. The
 append runs inside the caller's transaction, the one that writes the rows the record
 describes, so a row cannot be stored without its leaf nor a leaf without its row.
 """
@@ -20,6 +22,7 @@ from tanji.evidence.attestation import attest, current_credential, open_attestat
 from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
 from tanji.evidence.log import append_envelope
 from tanji.evidence.models import RawEnvelope
+from tanji.evidence.signing import has_platform_key
 from tanji.protocols.records import parse_record
 
 __all__ = ["record_platform_record", "stored_record"]
@@ -34,7 +37,7 @@ def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None)
     parse_record(body)
     credential = current_credential() if user_id is not None else None
     trust = TrustLevelChoices.UNSIGNED
-    if credential is not None and user_id is not None:
+    if credential is not None and user_id is not None and has_platform_key():
         body = attest(body, enterprise_id, user_id, credential)
         trust = TrustLevelChoices.SESSION_ATTESTED
     received_at = datetime.now(UTC)
