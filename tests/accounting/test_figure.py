@@ -191,3 +191,46 @@ def test_delta_over_sub_meters_sums_each_meters_delta() -> None:
     rows = [("A", 0, 1000.0), ("A", 1, 3000.0), ("B", 0, 50_000.0), ("B", 1, 50_500.0)]
     samples = [Sample(t, T0 + timedelta(hours=h), v, "kWh", True) for t, h, v in rows]
     assert resolve(ref, iter(samples), "input 'x'") == (pytest.approx(2.5, rel=1e-12), 4)
+
+
+# counter (ADR 0211): the step from the last reading before the period into it counts, exactly
+# as the hourly rollups count it; readings after the baseline but before the period do not.
+PERIOD = (T0 + timedelta(hours=2), T0 + timedelta(hours=5))
+COUNTER_CASES = [
+    # hour, reading: 100 at 00, 130 at 01 (the baseline), 180 at 02, 260 at 04, 300 at 05 (out)
+    ([(0, 100.0), (1, 130.0), (2, 180.0), (4, 260.0), (5, 300.0)], 130.0, 80.0),
+    # roll-over inside the period: 130 → 990 → 20 (reset: counts 20) → 50
+    ([(1, 130.0), (2, 990.0), (3, 20.0), (4, 50.0)], 910.0, 50.0),
+    # roll-over across the boundary: 990 before, 15 first in the period (counts 15)
+    ([(0, 900.0), (1, 990.0), (2, 15.0), (3, 40.0)], 40.0, 25.0),
+    # no earlier reading: the same as delta
+    ([(2, 180.0), (4, 260.0)], 80.0, 80.0),
+]
+
+
+@pytest.mark.parametrize(("rows", "counter", "delta"), COUNTER_CASES)
+def test_a_counter_counts_the_step_into_the_period(
+    rows: list[tuple[int, float]], counter: float, delta: float
+) -> None:
+    samples = [Sample("M", T0 + timedelta(hours=h), v, "t", True) for h, v in rows]
+    got, _ = resolve(parse_reference("counter(M, t)", "x"), samples, "x", PERIOD)
+    assert got == pytest.approx(counter)
+    got, _ = resolve(parse_reference("delta(M, t)", "x"), samples, "x", PERIOD)
+    assert got == pytest.approx(delta)
+
+
+def test_a_counter_baseline_must_be_valid_and_in_the_unit() -> None:
+    rows = [
+        Sample("M", T0 + timedelta(hours=1), 100.0, "t", True),
+        Sample("M", T0 + timedelta(hours=1, minutes=30), 150.0, "t", False),  # flagged: ignored
+        Sample("M", T0 + timedelta(hours=3), 200.0, "t", True),
+    ]
+    assert resolve(parse_reference("counter(M, t)", "x"), rows, "x", PERIOD) == (100.0, 2)
+    only_before = rows[:2]
+    with pytest.raises(AccountingError) as caught:
+        resolve(parse_reference("counter(M, t)", "x"), only_before, "x", PERIOD)
+    assert caught.value.code == "figure.no_readings"
+    wrong = [*rows, Sample("M", T0, 1.0, "m3", True)]
+    with pytest.raises(AccountingError) as caught:
+        resolve(parse_reference("counter(M, t)", "x"), wrong, "x", PERIOD)
+    assert caught.value.code == "figure.unit_mismatch"

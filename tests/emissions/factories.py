@@ -47,6 +47,7 @@ def demo_enterprise(spec: DemoEnterprise = ENTERPRISES[1], *, metrology: bool = 
     """One demo enterprise's plant (sites, lines, sources, tags, instruments, lab), nothing else."""
     enterprise = EnterpriseFactory()
     staff = MembershipFactory(enterprise=enterprise, role=RoleChoices.METERING_STAFF).user
+    MembershipFactory(enterprise=enterprise, role=RoleChoices.LAB_STAFF)  # enters the lab results
     build_plant(Actor.system(), Counter(), enterprise, spec, staff)
     if metrology:  # calibration plans and certificates; without them every instrument is overdue
         build_metrology(Actor.system(), Counter(), enterprise, staff)
@@ -65,9 +66,11 @@ def simulated_line(
     return SimulatedLine(line, Plant(chosen), {t.code: t.pk for t in tags})
 
 
-def record_lab(sim: SimulatedLine, start: datetime, end: datetime) -> int:
-    """Record the simulator's lab analyses reported in ``[start - 3 days, end)``."""
-    actor = Actor.system()
+def record_lab(
+    sim: SimulatedLine, start: datetime, end: datetime, actor: Actor | None = None
+) -> int:
+    """Record the simulator's lab analyses reported in ``[start - 3 days, end)`` (as ``actor``)."""
+    actor = actor or Actor.system()
     analyses = platform_analyses(sim.plant.lab_results(start - timedelta(days=3), end))
     for a in analyses:
         lab.record_lab_analysis(

@@ -40,6 +40,7 @@ from tests.evidence.test_bundles import (  # noqa: F401  (platform: a fixture)
 )
 from tests.ingest.cases import RECEIVED
 from tests.plant.factories import TagFactory
+from tests.tenancy.factories import member
 
 pytestmark = pytest.mark.django_db
 CASES = Path(__file__).parents[1] / "accounting" / "data" / "reference-cases.json"
@@ -60,8 +61,14 @@ def _counter(world: World, line: ProductionLine, suffix: str, unit: str) -> str:
     return str(tag.code)
 
 
-def line_month(platform: PrivateKey) -> tuple[World, ProductionLine]:  # noqa: F811
-    """Counters over June (150 000 t clinker, 232 500 t raw meal, 14 000 MWh) and lab results."""
+def line_month(
+    platform: PrivateKey,  # noqa: F811
+    lab_role: str | None = None,
+) -> tuple[World, ProductionLine]:
+    """Counters over June (150 000 t clinker, 232 500 t raw meal, 14 000 MWh) and lab results.
+
+    The lab results are entered by the platform itself, or by a user holding ``lab_role``.
+    """
     world = make_world()
     line = world.coal.source.line
     steps = {
@@ -75,7 +82,8 @@ def line_month(platform: PrivateKey) -> tuple[World, ProductionLine]:  # noqa: F
         body = world.envelope(world.batch(seq, readings))
         submission = Submission(body, "https", RECEIVED, device_id=world.terminal.device_id)
         assert ingest(submission, key=platform).status == "accepted"
-    _lab(world, line)
+    actor = Actor.for_user(member(lab_role, world.enterprise)) if lab_role else Actor.system()
+    _lab(world, line, actor)
     return world, line
 
 
@@ -83,9 +91,8 @@ def _units(steps: dict[str, tuple[float, float]]) -> list[tuple[str, tuple[float
     return [(t, v, "kWh" if "EL-" in t else "t") for t, v in steps.items()]
 
 
-def _lab(world: World, line: ProductionLine) -> None:
+def _lab(world: World, line: ProductionLine, actor: Actor) -> None:
     """Clinker CaO 65.4/65.6 % (mean 65.5), non-carbonate CaO 1.2 %, MgO 2.2 %; TOC 0.1 %."""
-    actor = Actor.system()
     samples = [
         ("CK-1", "clinker", 3, [("cao", 65.4), ("non_carbonate_cao", 1.2), ("mgo", 2.2)]),
         ("CK-2", "clinker", 6, [("cao", 65.6), ("non_carbonate_cao", 1.2), ("mgo", 2.2)]),
@@ -216,4 +223,4 @@ def test_electricity_reads_the_line_meter_else_its_sub_meters() -> None:
         "EL-AUX",
     )
     spec = electricity_emissions("L2", JUNE, meters=("EL-KILN", "EL-AUX"))
-    assert spec.inputs["purchased_mwh"] == "delta(L2-EL-KILN+L2-EL-AUX, MWh)"
+    assert spec.inputs["purchased_mwh"] == "counter(L2-EL-KILN+L2-EL-AUX, MWh)"

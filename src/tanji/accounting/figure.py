@@ -18,6 +18,11 @@ independent verifier recomputes the figure with the same code the platform used 
     readings: Σ of the positive steps, and after a reset (a step down) the new reading
     itself (HA long-term statistics, standards §6 counters). ``TAG`` may be several tags
     joined by ``+`` (sub-meters): the sum of each one's delta.
+``counter(TAG, UNIT)``
+    ``delta`` counted from the counter's last valid reading *before* the period's start (which
+    the bundle carries for this purpose) to its last reading in the period: the step into the
+    period belongs to it, as in the live engine's hourly rollups (ADR 0211). Without an earlier
+    reading it equals ``delta``. ``TAG`` may join sub-meters with ``+``.
 ``factor(ENTRY_ID)``
     the value of a factor-library entry (the library version is checked by the caller).
 ``const(NUMBER, UNIT)``
@@ -67,7 +72,7 @@ CONVERSIONS: dict[tuple[str, str], float] = {
     ("kg", "t"): 1e-3,
 }
 
-_AGGREGATE = re.compile(r"(sum|mean|value|delta)\(\s*([^,()\s]+)\s*,\s*([^,()]+?)\s*\)")
+_AGGREGATE = re.compile(r"(sum|mean|value|delta|counter)\(\s*([^,()\s]+)\s*,\s*([^,()]+?)\s*\)")
 _TOTAL = re.compile(r"total\(\s*([^,()\s]+)\s*,\s*([^,()]+?)/h\s*,\s*([0-9]+(?:\.[0-9]+)?)\s*\)")
 _FACTOR = re.compile(r"factor\(\s*([^,()\s]+)\s*\)")
 _CONST = re.compile(r"const\(\s*(-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\s*,\s*([^,()]+?)\s*\)")
@@ -124,8 +129,8 @@ def parse_reference(text: str, where: str) -> Reference:
     raise AccountingError(
         "figure.bad_reference",
         "{where}: {text!r} is not an input reference; expected sum(TAG, UNIT), mean(TAG, UNIT),"
-        " value(TAG, UNIT), delta(TAG, UNIT), total(TAG, UNIT/h, SECONDS), factor(ENTRY_ID)"
-        " or const(NUMBER, UNIT)",
+        " value(TAG, UNIT), delta(TAG, UNIT), counter(TAG, UNIT), total(TAG, UNIT/h, SECONDS),"
+        " factor(ENTRY_ID) or const(NUMBER, UNIT)",
         where=where,
         text=text,
     )
@@ -144,17 +149,39 @@ def resolve(
             ``figure.no_readings`` (no valid reading in the period) or ``figure.not_single``
             (``value`` over more than one reading).
     """
-    if reference.function == "delta" and "+" in reference.tag:
+    if reference.function in {"delta", "counter"} and "+" in reference.tag:
         pool = list(samples)
         tags = reference.tag.split("+")
         parts = [resolve(replace(reference, tag=t), pool, where, period) for t in tags]
         return math.fsum(v for v, _ in parts), sum(n for _, n in parts)
+    timed = _converted(reference, samples, where)
+    inside = [tv for tv in timed if period is None or period[0] <= tv[0] < period[1]]
+    if not inside:
+        raise AccountingError(
+            "figure.no_readings",
+            "{where}: no valid reading of {tag} in the figure's records and period",
+            where=where,
+            tag=reference.tag,
+        )
+    if reference.function == "counter" and period is not None:
+        before = [tv for tv in timed if tv[0] < period[0]]
+        inside = ([max(before, key=lambda tv: tv[0])] if before else []) + inside
+    values = [v for _, v in inside]
+    return _aggregate(reference, values, where), len(values)
+
+
+def _converted(
+    reference: Reference, samples: Iterable[Sample], where: str
+) -> list[tuple[datetime, float]]:
+    """The valid readings of the reference's tag, in its unit, in time order.
+
+    Raises:
+        AccountingError: ``figure.unit_mismatch`` for a reading in a unit not convertible.
+    """
     expected = f"{reference.unit}/h" if reference.function == "total" else reference.unit
     timed: list[tuple[datetime, float]] = []
     for sample in samples:
         if sample.tag != reference.tag or not sample.valid:
-            continue
-        if period is not None and not period[0] <= sample.time < period[1]:
             continue
         scale = 1.0 if sample.unit == expected else CONVERSIONS.get((sample.unit, expected))
         if scale is None:
@@ -169,15 +196,7 @@ def resolve(
                 expected=expected,
             )
         timed.append((sample.time, sample.value * scale))
-    values = [v for _, v in sorted(timed, key=lambda tv: tv[0])]
-    if not values:
-        raise AccountingError(
-            "figure.no_readings",
-            "{where}: no valid reading of {tag} in the figure's records and period",
-            where=where,
-            tag=reference.tag,
-        )
-    return _aggregate(reference, values, where), len(values)
+    return sorted(timed, key=lambda tv: tv[0])
 
 
 def _aggregate(reference: Reference, values: list[float], where: str) -> float:
@@ -187,7 +206,7 @@ def _aggregate(reference: Reference, values: list[float], where: str) -> float:
         return math.fsum(values) / len(values)
     if reference.function == "total":
         return math.fsum(values) * reference.seconds / 3600.0
-    if reference.function == "delta":
+    if reference.function in {"delta", "counter"}:
         return math.fsum(b - a if b >= a else b for a, b in itertools.pairwise(values))
     if len(values) != 1:
         raise AccountingError(

@@ -17,6 +17,7 @@ from tanji.demo.diagram import (
     InstrumentSpec,
 )
 from tanji.demo.enterprises import DEMO_YEAR, DemoEnterprise, DemoLine
+from tanji.demo.lab_staff import lab_staff
 from tanji.demo.lines import (
     HEAT_SOURCES,
     HEAT_TAGS,
@@ -28,6 +29,7 @@ from tanji.demo.lines import (
     TYRE_TAGS,
     TagSpec,
 )
+from tanji.evidence.attestation import Credential, submitting
 from tanji.metrology import queries as metrology_queries, services as metrology_services
 from tanji.metrology.models import Instrument
 from tanji.plant import diagrams, lab, queries as plant_queries, services as plant_services
@@ -86,7 +88,8 @@ def _line(actor: Actor, counter: Counter, site: Site, spec: DemoLine, staff: Use
     _tags(actor, counter, site.enterprise_id, line, spec.code, line_tags, sources, scale)
     edges = _diagram(actor, counter, line, sources)
     _instruments(actor, counter, site.enterprise, spec.code, LINE_INSTRUMENTS, edges, staff)
-    _lab(actor, counter, line, sources)
+    with submitting(Credential("platform_command", "command:demo")):  # ADR 0210
+        _lab(lab_staff(actor, line.enterprise_id), counter, line, sources)
 
 
 def _sources(

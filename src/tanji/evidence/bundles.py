@@ -9,26 +9,27 @@ Given a :class:`~tanji.evidence.figures.FigureSpec`, the bundle also claims a fi
 from exactly the exported payloads (and the shipped factor library, whose version and digest
 it names, and whose entries the figure uses it carries), which ``tanji verify`` recomputes
 (R8.2). A figure reading lab results (``lab.<line>.…`` tags) also exports the newest lab
-record of every analysis of those lines sampled in the figure's period: unsigned records,
-which the verifier reports as such (ADR 0181). The newest checkpoint the provincial witness
+record of every analysis of those lines sampled in the figure's period, as logged: bare,
+attested by the platform for the signed-in user, or signed by the person (ADR 0181, 0210); a
+figure reading counters also exports the envelope of each counter's last reading before the
+period (ADR 0211; :mod:`tanji.evidence.bundle_inputs`). The newest checkpoint the provincial witness
 cosigned is included with the witness's verifier key (ADR 0182).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from tanji.accounting.factors import load_library
-from tanji.evidence import queries
+from tanji.evidence import bundle_inputs, queries
+from tanji.evidence.attestation import open_attestation
 from tanji.evidence.checkpoints import issue_checkpoint
-from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
+from tanji.evidence.choices import TrustLevelChoices
 from tanji.evidence.figures import FigureSpec, bundle_factors, claim_figure
 from tanji.evidence.log import leaf_data, open_tree
 from tanji.evidence.models import RawEnvelope, SignedCheckpoint, TerminalKey
 from tanji.evidence.services import key_record
 from tanji.evidence.witness import cosign, witness_verifier_key
-from tanji.protocols.records import LAB_FORMAT, parse_record, record_format
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.models import Enterprise
@@ -46,8 +47,6 @@ from tanji.trust.keys import PrivateKey
 from tanji.trust.note import verifier_key
 
 __all__ = ["export_bundle"]
-
-_LAB_TAG = re.compile(r"\blab\.([0-9]+|-)\.")
 
 
 def export_bundle(
@@ -72,12 +71,13 @@ def export_bundle(
     """
     enterprise = tenancy_queries.enterprise(actor, enterprise_id)
     actor.require(Action.EXPORT_EVIDENCE, enterprise)
-    rows = [
-        (f"envelope-{r.pk}", "batch", r)
-        for r in _signed_envelopes(actor, enterprise, start, end, device_id)
-    ]
+    signed = _signed_envelopes(actor, enterprise, start, end, device_id)
     if figure is not None:
-        rows += [(f"lab-{r.pk}", "lab", r) for r in _lab_records(enterprise, figure, (start, end))]
+        signed = bundle_inputs.baseline_envelopes(enterprise, figure, signed) + signed
+    rows = [(f"envelope-{r.pk}", "batch", r) for r in signed]
+    if figure is not None:
+        labs = bundle_inputs.lab_records(enterprise, figure, (start, end))
+        rows += [(f"lab-{r.pk}", bundle_inputs.lab_kind(r), r) for r in labs]
     claim, library = None, None
     factors: tuple[BundleFactor, ...] = ()
     if figure is not None:  # before the checkpoint: a refused figure leaves no trace
@@ -132,38 +132,21 @@ def _signed_envelopes(
     return list(rows)
 
 
-def _lab_records(
-    enterprise: Enterprise, spec: FigureSpec, window: tuple[datetime, datetime]
-) -> list[RawEnvelope]:
-    """The newest lab record of each analysis of the lines the figure reads, in its period."""
-    lines = set(_LAB_TAG.findall(" ".join(spec.inputs.values())))
-    if not lines:
-        return []
-    start, end = spec.period or window
-    newest: dict[int, RawEnvelope] = {}
-    rows = RawEnvelope.objects.filter(  # recorded no earlier than sampled
-        enterprise=enterprise, channel=ChannelChoices.RECORD, received_at__gte=start
-    )
-    for row in rows.order_by("log_index"):
-        body = bytes(row.body)
-        if record_format(body) != LAB_FORMAT:
-            continue
-        record = parse_record(body)
-        line = "-" if record["line"] is None else str(record["line"])
-        if line in lines and start <= datetime.fromisoformat(record["sampled_at"]) < end:
-            newest[record["analysis"]] = row
-    return sorted(newest.values(), key=lambda r: r.log_index)
-
-
 def _figure(
     spec: FigureSpec, records: dict[str, tuple[bytes, str]]
 ) -> tuple[FigureClaim, dict[str, str], tuple[BundleFactor, ...]]:
     """The claim over the records' payloads, the library it used and the entries it read."""
     shipped = load_library()
-    payloads = {
-        rid: body if kind == "lab" else decode_envelope(body).payload
-        for rid, (body, kind) in records.items()
-    }
+    payloads = {rid: _payload(body, kind) for rid, (body, kind) in records.items()}
     claim = claim_figure(spec, payloads, shipped)
     factors = bundle_factors(spec.inputs, shipped)
     return claim, {"version": shipped.version, "digest": shipped.digest}, factors
+
+
+def _payload(body: bytes, kind: str) -> bytes:
+    """What the figure reads of a record: a bare lab record, an attested one, a signed payload."""
+    if kind == "lab":
+        return body
+    if kind == "lab-attested":
+        return open_attestation(body).record
+    return decode_envelope(body).payload

@@ -22,6 +22,7 @@ class TrustLevelChoices(models.TextChoices):
     """Whether the source signed the data (R4.2.1) or only authenticated the session."""
 
     SIGNED = "signed", _("Signed at source")
+    SESSION_ATTESTED = "session_attested", _("Attested by the platform for a signed-in user")
     UNSIGNED = "unsigned", _("Unsigned")
 
 

@@ -58,8 +58,8 @@ def process_emissions(
     return FigureSpec(
         "clinker_process",
         {
-            "clinker_t": f"delta({line_code}-CLINKER-TOT, t)",
-            "raw_meal_t": f"delta({line_code}-RAWMEAL-TOT, t)",
+            "clinker_t": f"counter({line_code}-CLINKER-TOT, t)",
+            "raw_meal_t": f"counter({line_code}-RAWMEAL-TOT, t)",
             "cao_fraction": lab("clinker", "cao"),
             "cao_noncarbonate_fraction": lab("clinker", "non_carbonate_cao"),
             "mgo_fraction": lab("clinker", "mgo"),
@@ -90,7 +90,7 @@ def electricity_emissions(
     return FigureSpec(
         "electricity",
         {
-            "purchased_mwh": f"delta({tags}, MWh)",
+            "purchased_mwh": f"counter({tags}, MWh)",
             "exported_mwh": "const(0, MWh)",
             "grid_factor_tco2_per_mwh": f"factor({entry.id})",
         },

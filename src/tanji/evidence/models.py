@@ -79,7 +79,7 @@ class RawEnvelope(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=8, choices=ChannelChoices.choices)
     trust_level = models.CharField(
-        _("trust level"), max_length=8, choices=TrustLevelChoices.choices
+        _("trust level"), max_length=16, choices=TrustLevelChoices.choices
     )
     body = models.BinaryField(_("bytes as received"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

@@ -1,9 +1,13 @@
 """Platform records in the transparency log: lab results and review decisions (R4.2.2, R7.3).
 
 A record (:mod:`tanji.protocols.records`) is stored like any other input, as a
-:class:`RawEnvelope` on the ``record`` channel with no samples and trust level ``unsigned``
-(the person is authenticated by the session and named in the record, not by a key of their
-own). The append runs inside the caller's transaction, the one that writes the rows the record
+:class:`RawEnvelope` on the ``record`` channel with no samples. When the web layer states how
+the submitting user authenticated (:func:`tanji.evidence.attestation.submitting`), the stored
+envelope is the platform's signed attestation of the record and the user, trust level
+``session_attested`` (ADR 0210); otherwise (no credential, or an installation without a
+platform key, which then cannot sign receipts either) the bare record, trust level
+``unsigned``. The
+append runs inside the caller's transaction, the one that writes the rows the record
 describes, so a row cannot be stored without its leaf nor a leaf without its row.
 """
 
@@ -14,12 +18,14 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
+from tanji.evidence.attestation import attest, current_credential, open_attestation
 from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
 from tanji.evidence.log import append_envelope
 from tanji.evidence.models import RawEnvelope
+from tanji.evidence.signing import has_platform_key
 from tanji.protocols.records import parse_record
 
-__all__ = ["record_platform_record"]
+__all__ = ["record_platform_record", "stored_record"]
 
 
 def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None) -> int:
@@ -29,6 +35,11 @@ def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None)
         RecordFormatError: ``body`` is not a canonical record (nothing is appended).
     """
     parse_record(body)
+    credential = current_credential() if user_id is not None else None
+    trust = TrustLevelChoices.UNSIGNED
+    if credential is not None and user_id is not None and has_platform_key():
+        body = attest(body, enterprise_id, user_id, credential)
+        trust = TrustLevelChoices.SESSION_ATTESTED
     received_at = datetime.now(UTC)
     with transaction.atomic():
         index = append_envelope(body, received_at)
@@ -36,7 +47,7 @@ def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None)
             enterprise_id=enterprise_id,
             submitted_by_id=user_id,
             channel=ChannelChoices.RECORD,
-            trust_level=TrustLevelChoices.UNSIGNED,
+            trust_level=trust,
             body=body,
             sha256=hashlib.sha256(body).hexdigest(),
             received_at=received_at,
@@ -44,3 +55,17 @@ def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None)
             sample_count=0,
         )
     return int(row.pk)
+
+
+def stored_record(row: RawEnvelope) -> bytes:
+    """The platform record a ``record``-channel envelope holds (unwrapping an attestation).
+
+    The attestation's signature is not checked here: ``tanji audit`` and ``tanji verify`` do.
+
+    Raises:
+        AttestationError: an attested row whose body is not an attestation.
+    """
+    body = bytes(row.body)
+    if row.trust_level == TrustLevelChoices.SESSION_ATTESTED:
+        return open_attestation(body).record
+    return body

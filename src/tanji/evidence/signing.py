@@ -58,6 +58,17 @@ def platform_key() -> PrivateKey:
     return load_platform_key(load_settings())
 
 
+def has_platform_key() -> bool:
+    """Whether the process has a platform key (configured, or generated in demo mode)."""
+    try:
+        platform_key()
+    except CodedError as error:
+        if error.code != "evidence.no_platform_key":
+            raise
+        return False
+    return True
+
+
 def load_witness_key(settings: Settings) -> PrivateKey | None:
     """The provincial witness key, or ``None`` when none is configured (outside demo mode).
 

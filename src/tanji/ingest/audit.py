@@ -48,7 +48,7 @@ def audit(platform_key: PublicKey, origin: str) -> list[Divergence]:
     found += _node_divergences(tree)
     found += _checkpoint_divergences(tree, platform_key, origin)
     found += [Divergence(*d) for d in sample_divergences(None)]
-    found += [Divergence(*d) for d in record_divergences()]
+    found += [Divergence(*d) for d in record_divergences(platform_key)]
     return found
 
 

@@ -5,6 +5,10 @@ exactly the record rebuilt from the stored rows (an edited value, unit, uncertai
 method, a deleted or added result); every logged analysis must still exist (a deleted row).
 Every review event must equal its logged record and every logged event must exist. Records name
 their row ids, so a reordering of rows (ids swapped between rows) shows as edited content.
+
+A ``session_attested`` record (ADR 0210) must carry the platform key's valid signature
+(``attestation.invalid``: edited bytes, a forged statement) and name the same user as the
+stored row and the record itself (``attestation.user``: a swapped submitter).
 """
 
 from __future__ import annotations
@@ -14,36 +18,67 @@ from collections.abc import Iterator
 from typing import Any
 
 from tanji.errors import CodedError
-from tanji.evidence.choices import ChannelChoices
+from tanji.evidence.attestation import open_attestation
+from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
 from tanji.evidence.models import RawEnvelope
 from tanji.metrology.models import ReviewEvent
 from tanji.metrology.review_log import review_record
 from tanji.plant.lab import lab_record
 from tanji.plant.models import LabAnalysis
-from tanji.protocols.records import LAB_FORMAT, REVIEW_FORMAT, parse_record
+from tanji.protocols.records import LAB_FORMAT, REVIEW_FORMAT, canonical, parse_record
+from tanji.trust.keys import PublicKey
 
 __all__ = ["record_divergences"]
 
 Finding = tuple[str, str, str]
 
 
-def record_divergences() -> Iterator[Finding]:
-    """Findings for lab analyses and review events (see the module docstring)."""
+def record_divergences(platform_key: PublicKey | None = None) -> Iterator[Finding]:
+    """Findings for lab analyses and review events (see the module docstring).
+
+    Attestations are checked against ``platform_key`` (their format and user only without it).
+    """
     labs: dict[int, tuple[RawEnvelope, dict[str, Any]]] = {}
     reviews: dict[int, tuple[RawEnvelope, dict[str, Any]]] = {}
-    rows = RawEnvelope.objects.filter(channel=ChannelChoices.RECORD).order_by("log_index")
-    for row in rows.iterator():
+    rows = RawEnvelope.objects.filter(channel=ChannelChoices.RECORD).select_related("submitted_by")
+    for row in rows.order_by("log_index").iterator():
         try:
-            record = parse_record(bytes(row.body))
+            body, attested = _record_body(row, platform_key)
+            record = parse_record(body)
         except CodedError as error:
-            yield ("record.undecodable", f"evidence_rawenvelope id={row.pk}", str(error))
+            code = "attestation.invalid" if row.trust_level != "unsigned" else "record.undecodable"
+            yield (code, f"evidence_rawenvelope id={row.pk}", str(error))
             continue
+        yield from _attested_user(row, attested, record)
         if record["format"] == LAB_FORMAT:
             labs[record["analysis"]] = (row, record)  # log order: the newest wins
         elif record["format"] == REVIEW_FORMAT:
             reviews[record["event"]] = (row, record)
     yield from _lab_divergences(labs)
     yield from _review_divergences(reviews)
+
+
+def _record_body(row: RawEnvelope, platform_key: PublicKey | None) -> tuple[bytes, str | None]:
+    """The record of a row and the attested user (after checking the platform's signature)."""
+    if row.trust_level != TrustLevelChoices.SESSION_ATTESTED:
+        return bytes(row.body), None
+    attestation = open_attestation(bytes(row.body), platform_key)
+    return attestation.record, attestation.user
+
+
+def _attested_user(
+    row: RawEnvelope, attested: str | None, record: dict[str, Any]
+) -> Iterator[Finding]:
+    """An attestation must name the row's submitter and the record's submitter."""
+    if attested is None:
+        return
+    stored = row.submitted_by.username if row.submitted_by else None
+    named = record.get("submitted_by", record.get("username"))
+    if attested != stored or attested != named:
+        detail = (
+            f"attestation names {attested!r}; the stored row names {stored!r}, the record {named!r}"
+        )
+        yield ("attestation.user", f"evidence_rawenvelope id={row.pk}", detail)
 
 
 def _lab_divergences(logged: dict[int, tuple[RawEnvelope, dict[str, Any]]]) -> Iterator[Finding]:
@@ -57,7 +92,7 @@ def _lab_divergences(logged: dict[int, tuple[RawEnvelope, dict[str, Any]]]) -> I
             continue
         row, record = logged[analysis.pk]
         rebuilt = lab_record(analysis, record["channel"], record["submitted_by"])
-        if rebuilt != bytes(row.body):
+        if rebuilt != canonical(record):
             detail = _differences(record, json.loads(rebuilt))
             yield ("lab.edited", where, f"differs from log leaf {row.log_index}: {detail}")
     for analysis_id in sorted(logged.keys() - seen):
@@ -78,7 +113,7 @@ def _review_divergences(
             continue
         row, record = logged[event.pk]
         rebuilt = review_record(event)
-        if rebuilt != bytes(row.body):
+        if rebuilt != canonical(record):
             detail = _differences(record, json.loads(rebuilt))
             yield ("review.edited", where, f"differs from log leaf {row.log_index}: {detail}")
     for event_id in sorted(logged.keys() - seen):

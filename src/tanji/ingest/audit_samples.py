@@ -14,6 +14,7 @@ from tanji.errors import CodedError
 from tanji.evidence.choices import ChannelChoices
 from tanji.evidence.documents import parse_document_record
 from tanji.evidence.models import RawEnvelope
+from tanji.evidence.records import stored_record
 from tanji.ingest.decode import decode
 from tanji.ingest.model import Authenticated, Hj212Content, Submission
 from tanji.ingest.validate import converted
@@ -87,7 +88,7 @@ def _readings(row: RawEnvelope) -> tuple[Reading, ...]:
         parse_document_record(body)  # a document hash carries no readings
         return ()
     if row.channel == ChannelChoices.RECORD:
-        parse_record(body)  # lab and review records: checked by audit_records
+        parse_record(stored_record(row))  # lab and review records: checked by audit_records
         return ()
     submission = Submission(body, row.channel, row.received_at)
     if row.channel == ChannelChoices.HJ212:

@@ -17,11 +17,16 @@ was proven and what was not. The checks:
    ``record.key_valid`` (the key was enrolled, not revoked, of the bundle's tenant at the
    committed receive time). A record of an unsigned kind (``lab``: a platform record a person
    entered) has no source signature: ``record.source`` is *skipped* with the reason, so the
-   verdict can never be better than "partially verified" for data no source signed.
+   verdict can never be better than "partially verified" for data no source signed. A record
+   of an attested kind (``lab-attested``) gets ``record.attestation`` instead: *pass* naming
+   the user, role and authentication when the platform's (pinned log) key signed it, *skip*
+   when the log key is not pinned, *fail* for a bad signature or statement (ADR 0210).
 5. ``figure.inputs`` — every record an input names passed its checks (inputs naming no
    record, e.g. a factor-library entry, are the recomputer's to check).
-6. ``figure.trust`` — *pass* when every input record was signed at its source, *skip*
-   (``unsigned_source``) when any was not: the figure's lower trust level (R4.2.1).
+6. ``figure.trust`` — the lowest trust level of the input records: *pass* ``signed_source``
+   when every one was signed at its source, *pass* ``session_attested`` when some were
+   attested by the platform for a signed-in user (the detail says how many), *skip*
+   ``unsigned_source`` when any was not signed at all: the figure's trust level (R4.2.1).
 7. ``factor.entry`` — the factor checker compares the bundle's factor entries with the
    verifier's own library (each entry the figure uses must be there, unaltered).
 8. ``figure.recomputed`` — the hook recomputes the figure; the accounting core supplies it. Without
@@ -35,7 +40,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from tanji.trust.attestation import ATTESTATION_TYPE, parse_attestation
 from tanji.trust.bundle_document import (
+    ATTESTED_KINDS,
     UNSIGNED_KINDS,
     BundleFactor,
     BundleRecord,
@@ -43,7 +50,7 @@ from tanji.trust.bundle_document import (
     FigureClaim,
 )
 from tanji.trust.checkpoint import Checkpoint, cosigner, open_checkpoint, verify_cosignatures
-from tanji.trust.dsse import decode_envelope, verify_envelope
+from tanji.trust.dsse import Envelope, decode_envelope, verify_envelope
 from tanji.trust.entries import decode_log_entry
 from tanji.trust.errors import TrustError
 from tanji.trust.hashes import hasher_for
@@ -93,9 +100,13 @@ def verify_bundle(
         return checks
     checkpoint, witnessed_at = _checkpoint(bundle, log, trusted_witnesses, checks)
     records = _key_records(bundle, checks)
+    platform = _Platform(
+        log.key, any(c.name == "log.key_pinned" and c.status == "pass" for c in checks)
+    )
     payloads: dict[str, bytes] = {}
     for record in bundle.records:
-        payload = _check_record(bundle, record, (checkpoint, witnessed_at), records, checks)
+        state = (checkpoint, witnessed_at, platform)
+        payload = _check_record(bundle, record, state, records, checks)
         if payload is not None:
             payloads[record.id] = payload
     if bundle.figure is not None and check_factors is not None:
@@ -202,15 +213,23 @@ def _key_records(bundle: EvidenceBundle, checks: list[Check]) -> list[KeyRecord]
     return records
 
 
+@dataclass(frozen=True)
+class _Platform:
+    """The log's (the platform's) key and whether the caller pinned it."""
+
+    key: PublicKey
+    pinned: bool
+
+
 def _check_record(
     bundle: EvidenceBundle,
     record: BundleRecord,
-    log_state: tuple[Checkpoint | None, datetime | None],
+    log_state: tuple[Checkpoint | None, datetime | None, _Platform],
     key_records: list[KeyRecord],
     checks: list[Check],
 ) -> bytes | None:
     subject = f"record {record.id}"
-    checkpoint, witnessed_at = log_state
+    checkpoint, witnessed_at, platform = log_state
     try:
         entry = decode_log_entry(record.entry)
         envelope = None if record.kind in UNSIGNED_KINDS else decode_envelope(entry.envelope)
@@ -231,6 +250,9 @@ def _check_record(
         )
         checks.append(Check("record.source", subject, "skip", detail))
         return entry.envelope if included else None
+    if record.kind in ATTESTED_KINDS:
+        payload = _check_attestation(bundle, envelope, platform, subject, checks)
+        return payload if included else None
     keys: Mapping[str, PublicKey] = {r.key.key_id: r.key for r in key_records}
     try:
         key = verify_envelope(envelope, keys)
@@ -247,6 +269,37 @@ def _check_record(
         return None
     checks.append(Check("record.key_valid", subject, "pass", f"key of {owner.owner} valid then"))
     return envelope.payload if included else None
+
+
+def _check_attestation(
+    bundle: EvidenceBundle,
+    envelope: Envelope,
+    platform: _Platform,
+    subject: str,
+    checks: list[Check],
+) -> bytes | None:
+    """The record an attestation carries, if the platform's key signed it for this tenant."""
+    try:
+        if envelope.payload_type != ATTESTATION_TYPE:
+            detail = f"payload type {envelope.payload_type!r} is not {ATTESTATION_TYPE!r}"
+            checks.append(Check("record.attestation", subject, "fail", detail))
+            return None
+        verify_envelope(envelope, {platform.key.key_id: platform.key})
+        attestation = parse_attestation(envelope.payload)
+    except TrustError as exc:
+        checks.append(Check("record.attestation", subject, "fail", str(exc)))
+        return None
+    if str(attestation.enterprise) != bundle.tenant:
+        detail = f"attested for enterprise {attestation.enterprise}, bundle of {bundle.tenant}"
+        checks.append(Check("record.attestation", subject, "fail", detail))
+        return None
+    said = f"attested by the platform for {attestation.describe()}"
+    if platform.pinned:
+        checks.append(Check("record.attestation", subject, "pass", said))
+    else:
+        detail = f"{said}; the platform's log key is not pinned, so anyone could have signed"
+        checks.append(Check("record.attestation", subject, "skip", detail))
+    return attestation.record
 
 
 def _check_time(
@@ -329,13 +382,21 @@ def _check_figure(
 
 
 def _check_trust(bundle: EvidenceBundle, figure: FigureClaim, checks: list[Check]) -> None:
-    """The figure's trust level: ``unsigned_source`` when any input record was not signed."""
+    """The figure's trust level: the lowest of its input records' (ADR 0183, 0210)."""
     kinds = {r.id: r.kind for r in bundle.records}
     used = {s for i in figure.inputs.values() for s in i.sources}
     unsigned = sorted(s for s in used if kinds.get(s) in UNSIGNED_KINDS)
+    attested = sorted(s for s in used if kinds.get(s) in ATTESTED_KINDS)
     if unsigned:
         detail = f"unsigned_source: {len(unsigned)} of {len(used)} input records are unsigned"
         checks.append(Check("figure.trust", figure.formula, "skip", detail))
+    elif attested:
+        detail = (
+            f"session_attested: {len(attested)} of {len(used)} input records were attested by"
+            " the platform for the signed-in users who entered them, not signed by them; the"
+            " others were signed at their source"
+        )
+        checks.append(Check("figure.trust", figure.formula, "pass", detail))
     else:
         detail = f"signed_source: all {len(used)} input records were signed at their source"
         checks.append(Check("figure.trust", figure.formula, "pass", detail))

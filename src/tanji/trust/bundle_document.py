@@ -21,8 +21,12 @@ library version, and the figure's claim (formula id, inputs referencing records,
 
 A record of kind ``batch`` carries a DSSE envelope signed at the source; a record of kind
 ``lab`` carries a platform record (:mod:`tanji.protocols.records`) that no source key signed
-(its trust level is ``unsigned``). ``factors`` (optional) lists the factor-library entries the
-figure uses, with their provenance, for the verifier to compare with its own library.
+(its trust level is ``unsigned``); ``lab-attested`` the platform's DSSE attestation of a lab
+record and the signed-in user who submitted it (:mod:`tanji.trust.attestation`, trust level
+``session_attested``); ``lab-signed`` a lab record in a DSSE envelope signed by the submitting
+person's own key, listed in ``keys`` like a terminal's (trust level ``signed``). ``factors``
+(optional) lists the factor-library entries the figure uses, with their provenance, for the
+verifier to compare with its own library.
 
 An input names one record (``record``) or several (``records``: e.g. every batch of a period),
 or none when its ``field`` names no record data (a factor-library entry). ``output`` and
@@ -50,6 +54,7 @@ from tanji.trust.lifecycle import KeyRecord
 from tanji.trust.merkle import MerkleTree
 
 __all__ = [
+    "ATTESTED_KINDS",
     "BUNDLE_FORMAT",
     "MAX_BUNDLE_BYTES",
     "UNSIGNED_KINDS",
@@ -71,6 +76,8 @@ MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 BUNDLE_MEMBER = "bundle.json"
 #: Record kinds whose entry is a platform record rather than a source-signed envelope.
 UNSIGNED_KINDS = frozenset({"lab"})
+#: Record kinds whose entry is the platform's attestation of a record and its submitter.
+ATTESTED_KINDS = frozenset({"lab-attested"})
 _FACTOR_MEMBERS = ("id", "key", "value", "unit", "source", "clause")
 
 

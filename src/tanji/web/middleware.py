@@ -12,7 +12,9 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from tanji.evidence.attestation import Credential, fingerprint, submitting
 from tanji.tenancy.actor import AccessDenied
+from tanji.tenancy.credentials import services as credentials
 from tanji.tenancy.validation import NotFound
 
 
@@ -32,3 +34,33 @@ class CodedErrorMiddleware:
             raise Http404(str(exception)) from exception
         if isinstance(exception, AccessDenied):
             raise PermissionDenied(str(exception)) from exception
+
+
+class SubmissionCredentialMiddleware:
+    """State how the request was authenticated, for the attestation of records (ADR 0210).
+
+    The credential is resolved when a record is appended, after the API's token
+    authentication has run: an API token (fingerprint of its digest), else the signed-in
+    session (password, with TOTP when the user has it enabled; fingerprint of the session key).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Run the request with its credential resolver in place."""
+        with submitting(lambda: request_credential(request)):
+            return self.get_response(request)
+
+
+def request_credential(request: HttpRequest) -> Credential | None:
+    """The credential a request authenticated with, or ``None`` for an anonymous one."""
+    stated = getattr(request, "tanji_credential", None)
+    if isinstance(stated, Credential):
+        return stated
+    user = getattr(request, "user", None)
+    session_key = request.session.session_key if hasattr(request, "session") else None
+    if user is None or not user.is_authenticated or not session_key:
+        return None
+    method = "password+totp" if credentials.totp_enabled(user) else "password"
+    return Credential(method, fingerprint("session", session_key))

@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tanji.web.middleware.CodedErrorMiddleware",
+    "tanji.web.middleware.SubmissionCredentialMiddleware",
 ]
 
 ROOT_URLCONF = "tanji.web.urls"

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from tanji.evidence.attestation import Credential, fingerprint
 from tanji.tenancy.credentials import services as credentials
 
 
@@ -18,6 +19,9 @@ class TokenAuth(HttpBearer):
         user = credentials.user_for_token(token)
         if user is not None:
             request.user = user
+            # Records it submits are attested as by this token: its digest's prefix, not the
+            # secret (ADR 0210).
+            request.tanji_credential = Credential("api_token", fingerprint("token", token))  # type: ignore[attr-defined]
         return user
 
 

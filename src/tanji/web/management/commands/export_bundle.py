@@ -5,12 +5,15 @@ received since ``--from`` (readings of the period may arrive late; the figure co
 readings timed in ``[--from, --to)``), optionally a line's process or electricity figure of that
 period with the lab records and factor entries it used, a checkpoint cosigned by the provincial
 witness when its key is configured. It prints the ``tanji verify`` command with both verifier
-keys to pin (ADR 0181, 0182).
+keys to pin (ADR 0181, 0182), and how the bundle's lab records were vouched for: signed by the
+person, attested by the platform for a signed-in user, or unsigned — which alone keeps a
+figure from verifying fully (ADR 0210).
 """
 
 from __future__ import annotations
 
 import shlex
+from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ from tanji.evidence.signing import platform_key, witness_key
 from tanji.evidence.witness import witness_verifier_key
 from tanji.plant import queries as plant_queries
 from tanji.tenancy.actor import Actor
-from tanji.trust.bundle_document import write_bundle_zip
+from tanji.trust.bundle_document import BundleRecord, write_bundle_zip
 from tanji.trust.checkpoint import log_verifier
 from tanji.trust.note import verifier_key
 from tanji.web.api.log import line_figure
@@ -73,6 +76,8 @@ class Command(BaseCommand):
             pins += ["--witness-key", witness_verifier_key(witness, settings.witness_name)]
         claim = "" if bundle.figure is None else f", {bundle.figure.value} {bundle.figure.unit}"
         self.stdout.write(f"{options['output']}: {len(bundle.records)} records{claim}")
+        if labs := _lab_trust(bundle.records):
+            self.stdout.write(f"lab records: {labs}")
         self.stdout.write(shlex.join(["tanji", "verify", str(options["output"]), *pins]))
 
 
@@ -91,3 +96,12 @@ def _spec(
             f"--figure needs --line: a line code of enterprise {options['enterprise']}"
         )
     return line_figure(actor, options["figure"], line, period)
+
+
+_LAB_TRUST = {"lab-signed": "signed", "lab-attested": "attested", "lab": "unsigned"}
+
+
+def _lab_trust(records: tuple[BundleRecord, ...]) -> str:
+    """``2 attested, 1 unsigned``: the lab records by trust level ('' when there are none)."""
+    counts = Counter(_LAB_TRUST[r.kind] for r in records if r.kind in _LAB_TRUST)
+    return ", ".join(f"{counts[t]} {t}" for t in _LAB_TRUST.values() if counts[t])
