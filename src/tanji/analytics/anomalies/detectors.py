@@ -155,4 +155,3 @@ def counter_backwards(series: Series, profile: Profile) -> list[Anomaly]:
         )
         for i in np.flatnonzero(drop).tolist()
     ]
-

@@ -41,12 +41,17 @@ class LineScan:
     production_tag: str | None = None
 
 
-def stopped_spans(production: Series, margin_ms: int = RESTART_MARGIN_MS) -> tuple[tuple[int, int], ...]:
+Spans = tuple[tuple[int, int], ...]
+
+
+def stopped_spans(production: Series, margin_ms: int = RESTART_MARGIN_MS) -> Spans:
     """Spans in which the line was stopped or restarting, from a production-rate series."""
     value = np.where(np.isfinite(production.value), production.value, 0.0)
     positive = value[value > 0]
     if positive.size == 0:
-        return ((int(production.ts_ms[0]), int(production.ts_ms[-1]) + 1),) if len(production) else ()
+        return (
+            ((int(production.ts_ms[0]), int(production.ts_ms[-1]) + 1),) if len(production) else ()
+        )
     low = value < RUNNING_SHARE * float(np.median(positive))
     spans = []
     for lo, hi in runs(low):
@@ -57,7 +62,7 @@ def stopped_spans(production: Series, margin_ms: int = RESTART_MARGIN_MS) -> tup
 
 def scan(line: LineScan) -> list[Anomaly]:
     """Every anomaly of the line's meters in the window, ordered by start."""
-    stopped: tuple[tuple[int, int], ...] = ()
+    stopped: Spans = ()
     if line.production_tag and line.production_tag in line.series:
         stopped = stopped_spans(line.series[line.production_tag])
     found: list[Anomaly] = []
