@@ -15,7 +15,8 @@ def test_projection_adds_the_forecast_to_the_actuals() -> None:
     total, sd = forecast.block(0, 99)
     assert result.mean == pytest.approx(500_000.0 + total)
     assert result.upper - result.mean == pytest.approx(forecast.z * sd)
-    assert result.level is WarningLevel.OK and result.probability is None
+    assert result.level is WarningLevel.OK
+    assert result.probability is None
 
 
 @pytest.mark.parametrize(
