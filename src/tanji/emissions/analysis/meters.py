@@ -87,10 +87,11 @@ def scan_line(actor: Actor, line_id: int, start_ms: int, end_ms: int) -> list[Fi
         for subject, reference, name in BALANCES
         if prefix + subject in tags and prefix + reference in tags
     )
+    series = {code: _series(store, tag, start_ms, end_ms) for code, tag in tags.items()}
     found = scan(
         LineScan(
             (start_ms, end_ms),
-            {code: _series(store, tag, start_ms, end_ms) for code, tag in tags.items()},
+            {code: s for code, s in series.items() if len(s)},  # silent tags: not connected
             {code: profile_of(tag) for code, tag in tags.items()},
             balances,
             prefix + PRODUCTION_SUFFIX if prefix + PRODUCTION_SUFFIX in tags else None,

@@ -92,7 +92,7 @@ def outlook(
     """Forecast the rest of the year, project it and judge it against quota and target."""
     year_start, today, year_end = year_bounds(at or datetime.now(UTC))
     first = min(year_start, today - MIN_DAYS * DAY_MS)
-    seen = daily(actor, enterprise_id, line_id, first, today)
+    seen = _from_first_data(daily(actor, enterprise_id, line_id, first, today))
     horizon = max((year_end - today) // DAY_MS, 1)
     co2, clinker = _forecasts(seen, horizon, coverage, plan_t_per_day)
     in_year = seen.days >= year_start
@@ -115,6 +115,18 @@ def outlook(
         days.tolist(), co2.mean.tolist(), lower.tolist(), upper.tolist(),
         _months(seen, co2, days, year_start), year, intensity, ref, tested, co2.parameters,
     )  # fmt: skip
+
+
+def _from_first_data(seen: Daily) -> Daily:
+    """The days from the first with any stored figure: earlier days were never computed."""
+    stored = np.flatnonzero((seen.co2_t > 0) | (seen.clinker_t > 0))
+    start = int(stored[0]) if stored.size else seen.days.size
+    return Daily(
+        seen.days[start:],
+        seen.co2_t[start:],
+        seen.clinker_t[start:],
+        {k: v[start:] for k, v in seen.by_category.items()},
+    )
 
 
 def _forecasts(
