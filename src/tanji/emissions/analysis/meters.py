@@ -115,7 +115,7 @@ def _finding(anomaly: Anomaly, tag: Tag) -> Finding:
 def scan_and_alert(actor: Actor, line_id: int, start_ms: int, end_ms: int) -> list[Finding]:
     """Scan the line and open or widen one alert per finding's condition (ADR 0203)."""
     line = plant_queries.line(actor, line_id)
-    actor.require(Action.EDIT_PLANT, line.enterprise)
+    actor.require(Action.EDIT_TAGS, line.enterprise)
     findings = scan_line(actor, line_id, start_ms, end_ms)
     for item in findings:
         kind = ALERT_KIND[AnomalyKind(item.kind)]

@@ -32,7 +32,7 @@ def anomalies(request: HttpRequest, line_id: int, start: datetime, end: datetime
 
 
 @router.post("/anomalies/scan", auth=django_auth)
-@api_requires(Action.EDIT_PLANT)
+@api_requires(Action.EDIT_TAGS)
 def scan(request: HttpRequest, line_id: int, start: datetime, end: datetime) -> Answer:
     """Scan a line's meters and raise the findings as alerts (ADR 0203)."""
     return _answer(lambda a: meters.scan_and_alert(a, line_id, *_window(start, end)), request)

@@ -10,7 +10,8 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("/tenancy", "tanji.web.api.tenancy"),
     ("/plant", "tanji.web.api.plant"),
     ("/metrology", "tanji.web.api.metrology"),
-    ("/metrology/personnel", "tanji.web.api.personnel"),
-    ("/metrology/instruments/{instrument_id}/certificates", "tanji.web.api.certificates"),
+    ("/metrology", "tanji.web.api.metrology_ledger"),
+    ("/metrology", "tanji.web.api.metrology_records"),
+    ("/metrology", "tanji.web.api.metrology_diagrams"),
     ("/analytics", "tanji.web.api.analytics"),
 )
