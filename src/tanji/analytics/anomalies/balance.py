@@ -90,11 +90,17 @@ def balance_drift(
     sigma = max(1.4826 * float(np.median(np.abs(base - centre))), 1e-4)
     slack = max(CUSUM_K, math.log1p(balance.tolerance) / sigma)
     score = _cusum((x - centre) / sigma, slack)
-    found = []
+    spans: list[list[int]] = []
     for lo, hi in runs(score > CUSUM_H):
         start = lo
         while start > 0 and score[start - 1] > 0:
             start -= 1
+        if spans and start <= spans[-1][2]:  # the same excursion crossing h again
+            spans[-1][2] = hi
+        else:
+            spans.append([start, lo, hi])
+    found = []
+    for start, lo, hi in spans:
         shift = math.exp(float(np.mean(x[lo:hi])) - centre) - 1.0
         found.append(
             Anomaly(
