@@ -118,8 +118,12 @@ def outlook(
 
 
 def _from_first_data(seen: Daily) -> Daily:
-    """The days from the first with any stored figure: earlier days were never computed."""
-    stored = np.flatnonzero((seen.co2_t > 0) | (seen.clinker_t > 0))
+    """The days from the first with stored CO2: earlier days were never computed.
+
+    Clinker counted before the first computed day is left out too, so the intensity pairs
+    CO2 and clinker of the same days.
+    """
+    stored = np.flatnonzero(seen.co2_t > 0)
     start = int(stored[0]) if stored.size else seen.days.size
     return Daily(
         seen.days[start:],

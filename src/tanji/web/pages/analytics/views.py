@@ -30,7 +30,7 @@ from tanji.web.error_messages import translate
 from tanji.web.pages.analytics import charts
 
 T = TypeVar("T")
-ANOMALY_DAYS = 3
+ANOMALY_DAYS = 2  # inside the demo's minute-resolution horizon (3 days)
 RANKING_DAYS = 30
 
 
