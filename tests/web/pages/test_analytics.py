@@ -86,4 +86,5 @@ def test_charts_are_option_dicts() -> None:
     assert waterfall["xAxis"]["data"][1:3] == ["Heat", "biomass"]
     assert waterfall["series"][0]["data"] == [0.0, 700.0, 500.0, 0.0]
     assert waterfall["series"][1]["data"] == [1000.0, 300.0, 200.0, 500.0]
+    assert waterfall["yAxis"]["min"] == 450.0  # two digits below 0.9 × what remains
     json.dumps(waterfall)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -64,7 +65,7 @@ def ranking_bars(result: Benchmarking) -> dict[str, Any]:
         "title": _title(_("CO2 intensity ranking (t CO2/t clinker)")),
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 160},
-        "xAxis": {"type": "value", "name": "t CO2/t", "scale": True},
+        "xAxis": {"type": "value", "name": "t CO2/t", "min": 0},
         "yAxis": {"type": "category", "inverse": True, "data": [p.name for p in ranked]},
         "series": [
             {
@@ -103,6 +104,14 @@ def anomaly_timeline(findings: Sequence[Finding], kinds: dict[str, str]) -> dict
     }
 
 
+def _floor(value: float) -> float:
+    """``value`` rounded down to two significant digits (an axis minimum)."""
+    if value <= 0:
+        return 0.0
+    step = 10.0 ** (math.floor(math.log10(value)) - 1)
+    return math.floor(value / step) * step
+
+
 def lever_waterfall(
     baseline_t: float, levers: Sequence[Lever], labels: dict[str, str]
 ) -> dict[str, Any]:
@@ -119,7 +128,8 @@ def lever_waterfall(
         "title": _title(_("Reduction potential (t CO2 per year)")),
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 15}},
-        "yAxis": {"type": "value", "name": "t CO2/a"},
+        # Savings are a few per cent of the year: the axis starts just below what remains.
+        "yAxis": {"type": "value", "name": "t CO2/a", "min": _floor(0.9 * level)},
         "series": [
             {"type": "bar", "stack": "w", "itemStyle": {"color": "transparent"}, "data": base,
              "tooltip": {"show": False}},
