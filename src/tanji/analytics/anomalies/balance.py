@@ -90,17 +90,8 @@ def balance_drift(
     sigma = max(1.4826 * float(np.median(np.abs(base - centre))), 1e-4)
     slack = max(CUSUM_K, math.log1p(balance.tolerance) / sigma)
     score = _cusum((x - centre) / sigma, slack)
-    spans: list[list[int]] = []
-    for lo, hi in runs(score > CUSUM_H):
-        start = lo
-        while start > 0 and score[start - 1] > 0:
-            start -= 1
-        if spans and start <= spans[-1][2]:  # the same excursion crossing h again
-            spans[-1][2] = hi
-        else:
-            spans.append([start, lo, hi])
     found = []
-    for start, lo, hi in spans:
+    for start, lo, hi in _excursions(score):
         shift = math.exp(float(np.mean(x[lo:hi])) - centre) - 1.0
         found.append(
             Anomaly(
@@ -113,6 +104,24 @@ def balance_drift(
             )
         )
     return found
+
+
+def _excursions(score: FloatArray) -> list[list[int]]:
+    """(change point, first alarm, end) index triples of the alarms, one per excursion.
+
+    The change point is the last hour the CUSUM was zero before it crossed h; an excursion that
+    dips under h and crosses again (same change point) stays one.
+    """
+    spans: list[list[int]] = []
+    for lo, hi in runs(score > CUSUM_H):
+        start = lo
+        while start > 0 and score[start - 1] > 0:
+            start -= 1
+        if spans and start <= spans[-1][2]:
+            spans[-1][2] = hi
+        else:
+            spans.append([start, lo, hi])
+    return spans
 
 
 def _cusum(z: FloatArray, slack: float) -> FloatArray:
