@@ -95,3 +95,11 @@ def test_series_refuses_mismatched_lengths_and_disorder() -> None:
     with pytest.raises(AnalyticsError) as error:
         Series("T", np.array([2, 1], dtype=np.int64), np.zeros(2))
     assert error.value.code == "analytics.series_order"
+
+
+def test_a_long_frozen_stretch_does_not_turn_noise_into_spikes() -> None:
+    values = _noise(360)
+    values[120:300] = values[120]  # half the window frozen: the differences' MAD would be zero
+    found = spikes(_series(values), RATE)
+    assert found == []
+    assert [a.kind for a in stuck_values(_series(values), RATE)] == [AnomalyKind.STUCK]

@@ -65,10 +65,17 @@ def stuck_values(
     return found
 
 
-def robust_z(values: FloatArray) -> FloatArray:
-    """(x − median) / (1.4826 · MAD); zeros when the MAD is zero (no spread to judge by)."""
-    median = float(np.median(values))
-    mad = 1.4826 * float(np.median(np.abs(values - median)))
+def robust_z(values: FloatArray, scale_from: FloatArray | None = None) -> FloatArray:
+    """(x − median) / (1.4826 · MAD); zeros when the MAD is zero (no spread to judge by).
+
+    ``scale_from`` (default ``values``) gives the median and MAD, so a frozen stretch (zero
+    differences) can be kept out of the yardstick.
+    """
+    basis = values if scale_from is None else scale_from
+    if basis.size == 0:
+        return np.zeros_like(values)
+    median = float(np.median(basis))
+    mad = 1.4826 * float(np.median(np.abs(basis - median)))
     if mad == 0.0:
         return np.zeros_like(values)
     z: FloatArray = (values - median) / mad
@@ -83,16 +90,17 @@ def spikes(
 ) -> list[Anomaly]:
     """Single readings far off their neighbours: a jump out and back, each |z| > ``z_limit``.
 
-    The z-score is robust (median and MAD of the first differences of consecutive valid
-    samples), so the spikes themselves do not widen the yardstick. A lone jump (a step change,
-    a kiln stopping) is not a spike.
+    The z-score is robust (median and MAD of the non-zero first differences of consecutive valid
+    samples), so neither the spikes themselves nor a frozen stretch bend the yardstick. A lone
+    jump (a step change, a kiln stopping) is not a spike.
     """
     keep = judged(series, stopped)
     ts, value = series.ts_ms[keep], series.value[keep]
     if ts.shape[0] < 10:
         return []
     adjacent = np.diff(ts) <= 2 * profile.step_ms
-    z = robust_z(np.diff(value))
+    steps = np.diff(value)
+    z = robust_z(steps, steps[steps != 0.0])  # a stuck stretch would shrink the MAD to zero
     big = (np.abs(z) > z_limit) & adjacent
     pair = big[:-1] & big[1:] & (np.sign(z[:-1]) != np.sign(z[1:]))
     return [
