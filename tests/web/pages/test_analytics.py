@@ -55,6 +55,17 @@ def test_enterprise_user_sees_its_outlook_ranking_and_levers(
     assert "数据分析" in html
 
 
+def test_quota_warning_and_months(two_lines: tuple[History, History]) -> None:
+    own, _ = two_lines
+    html, context = _page(member(RoleChoices.VIEWER, own.line.enterprise), quota="1000")
+    assert context["outlook"].year.level == "exceed"
+    assert 'id="quota-warning">预计超过目标<' in html
+    assert len(context["months"]) >= 2  # the month(s) of history and the rest of the year
+    assert 'id="month-table"' in html
+    _, context = _page(member(RoleChoices.VIEWER, own.line.enterprise), quota="many")
+    assert context["quota"] is None
+
+
 def test_regulator_ranks_the_province(two_lines: tuple[History, History]) -> None:
     own, other = two_lines
     regulator = member(RoleChoices.REGULATOR, own.line.enterprise)

@@ -88,12 +88,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
     context["ranking"] = ranked
     context["ranking_chart"] = charts.ranking_bars(ranked) if ranked else None
     if enterprise is not None:
-        year, context["outlook_error"] = _attempt(
-            lambda: outlook.outlook(actor, enterprise.pk, line.pk if line else None, at=now)
-        )
-        context["outlook"] = year
-        context["warning_label"] = _warning_label(year.intensity.level) if year else ""
-        context["outlook_chart"] = charts.forecast_band(year) if year else None
+        context |= _outlook_section(actor, enterprise.pk, line.pk if line else None, now, request)
     if line is not None:
         context |= _line_sections(actor, line.pk, now, kinds, lever_names)
     return render(request, "web/analytics/index.html", context)
@@ -131,3 +126,34 @@ def _warning_label(level: str) -> str:
         "watch": _("Watch: the upper bound exceeds the target"),
         "exceed": _("Projected to exceed the target"),
     }[level]
+
+
+def _quota(request: HttpRequest) -> float | None:
+    """The annual quota typed into the form (t CO2), if a positive number."""
+    try:
+        value = float(request.GET.get("quota", ""))
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
+def _outlook_section(
+    actor: Any, enterprise_id: int, line_id: int | None, now: datetime, request: HttpRequest
+) -> dict[str, Any]:
+    """The year's forecast chart, projections against quota and target, and the months."""
+    quota = _quota(request)
+    year, error = _attempt(
+        lambda: outlook.outlook(actor, enterprise_id, line_id, at=now, quota_t=quota)
+    )
+    return {
+        "outlook": year,
+        "outlook_error": error,
+        "quota": quota,
+        "warning_label": _warning_label(year.intensity.level) if year else "",
+        "quota_label": _warning_label(year.year.level) if year and quota else "",
+        "outlook_chart": charts.forecast_band(year) if year else None,
+        "months": [
+            (datetime.fromtimestamp(m.month_ms / 1000, UTC), m)  # shown in local time
+            for m in (year.months if year else [])
+        ],
+    }
