@@ -76,6 +76,7 @@ MESSAGES: dict[str, Promise] = {
     "analytics.no_production": _("No clinker was produced or planned in the period."),
     "analytics.bad_target": _("The target must be a positive total, not {target}."),
     "analytics.bad_lever": _("{name}: a fraction between 0 and 1 is expected, not {value}."),
+    "analytics.bad_coverage": _("The coverage must be a fraction between 0 and 1, not {c}."),
     "metrology.bad_transition": _(
         "Review {review} is {state}: the action {action} is not allowed."
     ),

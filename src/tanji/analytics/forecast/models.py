@@ -90,11 +90,23 @@ def _smooth(history: FloatArray, alpha: float) -> tuple[float, FloatArray]:
     return level, errors
 
 
+def _squared_errors(history: FloatArray, alphas: FloatArray) -> FloatArray:
+    """Sum of squared one-step errors for every α at once (the first two skipped: warm-up)."""
+    level = np.full(alphas.size, float(history[0]))
+    total = np.zeros(alphas.size)
+    for i, value in enumerate(history[1:].tolist()):
+        error = value - level
+        if i >= 2:
+            total += error * error
+        level = level + alphas * error
+    return total
+
+
 def level_forecast(history: FloatArray, horizon: int, coverage: float = 0.9) -> DailyForecast:
     """ETS(A,N,N) forecast of ``horizon`` days; α by least one-step squared error."""
     history = np.asarray(history, dtype=np.float64)
     _check(history, horizon, coverage)
-    best = min(ALPHAS.tolist(), key=lambda a: float(np.sum(_smooth(history, a)[1][2:] ** 2)))
+    best = float(ALPHAS[int(np.argmin(_squared_errors(history, ALPHAS)))])
     level, errors = _smooth(history, best)
     sigma = float(np.sqrt(np.mean(errors[2:] ** 2)))
     steps = np.arange(horizon, dtype=np.float64)

@@ -33,6 +33,8 @@ from tanji.timeseries.samples import ts_ms
 #: Days of history before the year's start read when the year is young.
 MIN_DAYS = 28
 BACKTEST_HORIZON = 7
+#: The backtest covers the most recent days only (a page must answer quickly).
+BACKTEST_DAYS = 120
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def outlook(
     days = today + DAY_MS * np.arange(horizon, dtype=np.int64)
     lower, upper = co2.interval()
     tested = (
-        backtest(seen.co2_t, BACKTEST_HORIZON, MIN_DAYS // 2, coverage=coverage)
+        backtest(seen.co2_t[-BACKTEST_DAYS:], BACKTEST_HORIZON, MIN_DAYS // 2, coverage=coverage)
         if seen.days.size >= MIN_DAYS // 2 + BACKTEST_HORIZON and co2.method == "level"
         else None
     )
