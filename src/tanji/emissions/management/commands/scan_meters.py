@@ -1,7 +1,9 @@
 """``tanji manage scan_meters``: scan every line's meters over the last hours and raise alerts.
 
 Meant for a periodic job (cron, systemd timer): each run opens or widens one alert per
-condition (ADR 0203), so running it hourly over the last day is idempotent for what persists.
+condition (ADR 0203), so running it hourly over the last three days is idempotent for what
+persists. The window must exceed the 24-hour baseline of the balance drift for drift to be
+judged.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Window length and an optional enterprise."""
-        parser.add_argument("--hours", type=float, default=24.0, help="window before now (h)")
+        parser.add_argument(
+            "--hours", type=float, default=72.0, help="window before now (h; drift needs > 24)"
+        )
         parser.add_argument("--enterprise", type=int, help="enterprise id (default: all)")
         parser.add_argument("--until", help="end of the window, ISO 8601 (default: now)")
 
