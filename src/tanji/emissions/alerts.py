@@ -128,16 +128,46 @@ def _raise(
     severity: str = "warn",
 ) -> int:
     first, last = int(hours.min()), int(hours.max())
+    return open_or_update(
+        plan.enterprise_id,
+        plan.line_id,
+        kind,
+        key,
+        (first, last),
+        tag_id=tag_id,
+        value=value,
+        severity=severity,
+    )
+
+
+def open_or_update(
+    enterprise_id: int,
+    line_id: int | None,
+    kind: str,
+    key: str,
+    hours: tuple[int, int],
+    *,
+    tag_id: int | None = None,
+    value: float | None = None,
+    severity: str = "warn",
+    detail: dict[str, object] | None = None,
+) -> int:
+    """Open an alert for the condition ``key``, or widen the open one; returns 1.
+
+    Shared by the engine's conditions and the meter-anomaly scan (ADR 0203), so one condition
+    is one alert whichever found it.
+    """
+    first, last = hours
     alert = Alert.objects.filter(
-        enterprise_id=plan.enterprise_id,
+        enterprise_id=enterprise_id,
         kind=kind,
         key=key,
         state__in=(State.OPEN, State.ACKNOWLEDGED),
     ).first()
     if alert is None:
         Alert.objects.create(
-            enterprise_id=plan.enterprise_id,
-            line_id=plan.line_id,
+            enterprise_id=enterprise_id,
+            line_id=line_id,
             tag_id=tag_id,
             kind=kind,
             severity=severity,
@@ -145,9 +175,14 @@ def _raise(
             first_hour=first,
             last_hour=last,
             value=value,
+            detail=detail or {},
         )
         return 1
     alert.first_hour, alert.last_hour = min(alert.first_hour, first), max(alert.last_hour, last)
     alert.value, alert.severity = value, severity
-    alert.save(update_fields=["first_hour", "last_hour", "value", "severity"])
+    fields = ["first_hour", "last_hour", "value", "severity"]
+    if detail is not None:
+        alert.detail = {**alert.detail, **detail}
+        fields.append("detail")
+    alert.save(update_fields=fields)
     return 1

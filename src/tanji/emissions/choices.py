@@ -44,6 +44,10 @@ class AlertKindChoices(models.TextChoices):
     INSTRUMENT_CALIBRATION = "instrument_calibration", _("Instrument out of calibration")
     OUT_OF_RANGE = "out_of_range", _("Value out of range")
     CEMS_DEVIATION = "cems_deviation", _("CEMS deviates from accounting")
+    METER_STUCK = "meter_stuck", _("Meter reading stuck")
+    METER_SPIKE = "meter_spike", _("Meter reading spikes")
+    METER_DRIFT = "meter_drift", _("Meter drifts against its balance")
+    COUNTER_BACKWARDS = "counter_backwards", _("Totaliser ran backwards")
 
 
 class AlertSeverityChoices(models.TextChoices):

@@ -69,6 +69,14 @@ MESSAGES: dict[str, Promise] = {
     ),
     "api.bad_window": _("The end {end} must be after the start {start}."),
     "api.bad_boundary": _("Unknown boundary {b} (clinker or enterprise)."),
+    "api.bad_level": _("Unknown level {level} (line or enterprise)."),
+    "analytics.short_history": _(
+        "Too little history: at least {minimum} daily values are needed, {count} are stored."
+    ),
+    "analytics.no_production": _("No clinker was produced or planned in the period."),
+    "analytics.bad_target": _("The target must be a positive total, not {target}."),
+    "analytics.bad_lever": _("{name}: a fraction between 0 and 1 is expected, not {value}."),
+    "analytics.bad_coverage": _("The coverage must be a fraction between 0 and 1, not {c}."),
     "metrology.bad_transition": _(
         "Review {review} is {state}: the action {action} is not allowed."
     ),

@@ -56,6 +56,7 @@ LAYERS: tuple[NavLayer, ...] = (
         _("Data application"),
         (
             NavEntry(_("Reports and analysis"), "pages:reports"),
+            NavEntry(_("Data analysis"), "pages:analytics"),
             NavEntry(_("Provincial supervision"), "pages:province"),
         ),
     ),

@@ -13,4 +13,5 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("/metrology", "tanji.web.api.metrology_ledger"),
     ("/metrology", "tanji.web.api.metrology_records"),
     ("/metrology", "tanji.web.api.metrology_diagrams"),
+    ("/analytics", "tanji.web.api.analytics"),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from tanji.web.pages.analytics.urls import urlpatterns as analytics
 from tanji.web.pages.generic.urls import resource_urls
 from tanji.web.pages.info import members, views as info
 from tanji.web.pages.info.resources import AUDIT, RESOURCES
@@ -21,5 +22,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *province,
     *overview,
     *reports,
+    *analytics,
     path("info/", include(resource_urls((*RESOURCES, AUDIT), "pages"))),
 ]
