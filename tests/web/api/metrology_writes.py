@@ -19,7 +19,7 @@ from tanji.metrology.models import Review
 from tanji.tenancy.choices import RoleChoices
 from tanji.tenancy.models import AuditEntry
 from tests.metrology.factories import MetrologyWorld, build_metrology, qualify, qualify_reviewer
-from tests.web.conftest import WebWorld
+from tests.web.conftest import WebWorld, signed_in
 
 Payload = Callable[["Env", str], dict[str, Any]]
 
@@ -83,3 +83,46 @@ def audit_count(case: Case) -> int:
     """Entries of the case's object type and action so far."""
     object_type, action = case.audit
     return AuditEntry.objects.filter(object_type=object_type, action=action).count()
+
+
+def check_write_is_audited(client: Client, world: WebWorld, case: Case) -> None:
+    """The least-privileged role succeeds on its own tenant and leaves one audit entry."""
+    env = build_env(world)
+    before = audit_count(case)
+    reply = send(signed_in(client, world.users[case.role]), case, env, "A", case.good(env, "A"))
+    assert reply.status_code in (200, 201, 204), reply.content
+    assert audit_count(case) == before + 1
+
+
+def check_wrong_role_is_refused(client: Client, world: WebWorld, case: Case) -> None:
+    """A role without the permission gets 403 ``tenancy.access_denied`` and changes nothing."""
+    env = build_env(world)
+    before = audit_count(case)
+    user = world.users[case.wrong_role]
+    reply = send(signed_in(client, user), case, env, "A", case.good(env, "A"))
+    assert reply.status_code == 403
+    assert reply.json()["code"] == "tenancy.access_denied"
+    assert audit_count(case) == before
+
+
+def check_other_tenant_is_not_found(client: Client, world: WebWorld, case: Case) -> None:
+    """The same request aimed at tenant B answers 404 ``tenancy.not_found``, nothing audited."""
+    env = build_env(world)
+    before = audit_count(case)
+    reply = send(signed_in(client, world.users[case.role]), case, env, "B", case.good(env, "B"))
+    assert reply.status_code == 404, reply.content
+    assert reply.json()["code"] == "tenancy.not_found"
+    assert audit_count(case) == before
+
+
+def check_bad_input_is_coded(client: Client, world: WebWorld, case: Case) -> None:
+    """The bad request gets its exact coded error and parameters, nothing audited."""
+    env = build_env(world)
+    assert case.bad is not None
+    before = audit_count(case)
+    reply = send(signed_in(client, world.users[case.role]), case, env, "A", case.bad(env, "A"))
+    assert reply.status_code == case.bad_status, reply.content
+    body = reply.json()
+    assert body["code"] == case.code
+    assert case.params.items() <= body["params"].items()
+    assert audit_count(case) == before
