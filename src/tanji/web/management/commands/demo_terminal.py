@@ -13,7 +13,7 @@ log, the receipts and the samples' evidence are what a live terminal would have 
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,17 +39,10 @@ from tanji.timeseries.models import Sample
 from tanji.timeseries.samples import ts_ms
 from tanji.trust.dsse import encode_envelope, sign_envelope
 from tanji.trust.keys import PrivateKey, generate_private_key, load_private_key_file
+from tanji.web.management.arguments import add_period_arguments, utc_day
 
 #: The meters the line's bundle figures read (``tanji.evidence.figure_specs``).
 METERS = ("CLINKER-TOT", "RAWMEAL-TOT", *LINE_METERS, *SUB_METERS)
-
-
-def _day(text: str) -> datetime:
-    try:
-        parsed = date.fromisoformat(text)
-    except ValueError as error:
-        raise CommandError(f"expected a date YYYY-MM-DD, got {text!r}") from error
-    return datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC)
 
 
 class Command(BaseCommand):
@@ -59,16 +52,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Enterprise id, line code, first and end date (UTC, end exclusive), reading step."""
-        parser.add_argument("--enterprise", type=int, required=True, help="enterprise id")
+        add_period_arguments(parser)
         parser.add_argument("--line", required=True, help="line code, e.g. L1")
-        parser.add_argument("--from", dest="first", required=True, help="first date YYYY-MM-DD")
-        parser.add_argument("--to", dest="end", required=True, help="end date (exclusive)")
         parser.add_argument("--step-minutes", type=int, default=60, help="one reading per step")
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Enrol (once), sign a batch per day, ingest, report."""
         actor = Actor.system()
-        start, end = _day(options["first"]), _day(options["end"])
+        start, end = utc_day(options["first"]), utc_day(options["end"])
         if end <= start:
             raise CommandError("--to must be after --from")
         line = (

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shlex
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,7 @@ from tanji.trust.bundle_document import BundleRecord, write_bundle_zip
 from tanji.trust.checkpoint import log_verifier
 from tanji.trust.note import verifier_key
 from tanji.web.api.log import line_figure
-
-
-def _day(text: str) -> datetime:
-    try:
-        parsed = date.fromisoformat(text)
-    except ValueError as error:
-        raise CommandError(f"expected a date YYYY-MM-DD, got {text!r}") from error
-    return datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC)
+from tanji.web.management.arguments import add_period_arguments, utc_day
 
 
 class Command(BaseCommand):
@@ -49,9 +42,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Enterprise, period (UTC dates, end exclusive), figure and line, output file."""
-        parser.add_argument("--enterprise", type=int, required=True, help="enterprise id")
-        parser.add_argument("--from", dest="first", required=True, help="first date YYYY-MM-DD")
-        parser.add_argument("--to", dest="end", required=True, help="end date (exclusive)")
+        add_period_arguments(parser)
         parser.add_argument("--figure", choices=("process", "electricity"), help="figure kind")
         parser.add_argument("--line", help="line code of the figure, e.g. L1")
         parser.add_argument("--output", "-o", type=Path, required=True, help="bundle .zip")
@@ -59,7 +50,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         """Export, write, print the command that verifies it."""
         actor, settings = Actor.system(), load_settings()
-        period = (_day(options["first"]), _day(options["end"]))
+        period = (utc_day(options["first"]), utc_day(options["end"]))
         spec = _spec(actor, options, period)
         key, witness = platform_key(), witness_key()
         try:
