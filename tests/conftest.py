@@ -5,9 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tanji.trust.keys import PrivateKey
 
 pytest_plugins = ["tests.components"]
 
@@ -24,6 +29,22 @@ def _clean_tanji_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     caches = sys.modules.get("tanji.ingest.caches")
     if caches is not None:  # rows cached by an earlier test may have been rolled back
         caches.clear()
+
+
+@pytest.fixture
+def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[PrivateKey]:
+    """The process's platform key, given as PEM through the environment as in production.
+
+    Test packages that stand up a whole platform process define their own ``platform``.
+    """
+    from tanji.evidence import signing
+    from tanji.trust.keys import generate_private_key
+
+    key = generate_private_key()
+    monkeypatch.setenv("TANJI_PLATFORM_KEY_PEM", key.to_pem().decode("ascii"))
+    signing.platform_key.cache_clear()
+    yield key
+    signing.platform_key.cache_clear()
 
 
 def require_component(name: str, available: bool, how: str) -> None:

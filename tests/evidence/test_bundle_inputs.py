@@ -27,14 +27,14 @@ from tanji.trust.keys import PrivateKey
 from tanji.trust.note import verifier_key
 from tests.evidence import test_figure_specs as specs
 from tests.evidence.factories import World, make_world
-from tests.evidence.test_bundles import ORIGIN, WITNESS, WITNESS_KEY, platform  # noqa: F401
+from tests.evidence.test_bundles import ORIGIN, WITNESS, WITNESS_KEY
 from tests.evidence.test_figure_specs import JUNE, by_name, verify
 
 pytestmark = pytest.mark.django_db
 CREDENTIAL = Credential("password+totp", "session:0123456789abcdef")
 
 
-def _deliver(world: World, platform: PrivateKey, seq: int, at: datetime, values: dict) -> None:  # noqa: F811
+def _deliver(world: World, platform: PrivateKey, seq: int, at: datetime, values: dict) -> None:
     readings = [Reading(tag, at, v, "kWh" if "EL-" in tag else "t") for tag, v in values.items()]
     body = world.envelope(world.batch(seq, readings))
     received = at + timedelta(minutes=5)
@@ -43,7 +43,7 @@ def _deliver(world: World, platform: PrivateKey, seq: int, at: datetime, values:
 
 
 def _export(
-    platform: PrivateKey,  # noqa: F811
+    platform: PrivateKey,
     world: World,
     spec: Any,
     tmp_path: Path,
@@ -60,7 +60,7 @@ def _export(
 
 
 def test_a_process_figure_from_attested_lab_entries_verifies_fully(
-    platform: PrivateKey,  # noqa: F811
+    platform: PrivateKey,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -86,7 +86,7 @@ def test_a_process_figure_from_attested_lab_entries_verifies_fully(
     ],
 )
 def test_a_counter_is_counted_from_its_last_reading_before_the_period(
-    platform: PrivateKey,  # noqa: F811
+    platform: PrivateKey,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     before: float,

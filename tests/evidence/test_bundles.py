@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ import pytest
 
 from tanji.accounting.errors import AccountingError
 from tanji.cli.main import main
-from tanji.evidence import signing
 from tanji.evidence.bundles import export_bundle
 from tanji.evidence.figures import FigureSpec, coal_combustion
 from tanji.evidence.models import SignedCheckpoint
@@ -45,15 +43,6 @@ WITNESS_VKEY = verifier_key(cosigner(WITNESS, WITNESS_KEY.public_key()))
 # = 1.95 t of coal. GB/T 32151.8 fuel combustion: FC × NCV × CC × OF × 44/12 with the
 # 2015-table bituminous coal defaults 19.57 GJ/t, 0.02618 tC/GJ, 0.98 (worked by hand).
 EXPECTED_CO2_T = 1.95 * 19.57 * 0.02618 * 0.98 * 44 / 12
-
-
-@pytest.fixture
-def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[PrivateKey]:
-    key = generate_private_key()
-    monkeypatch.setenv("TANJI_PLATFORM_KEY_PEM", key.to_pem().decode("ascii"))
-    signing.platform_key.cache_clear()
-    yield key
-    signing.platform_key.cache_clear()
 
 
 def coal_figure(world: World) -> FigureSpec:

@@ -18,7 +18,6 @@ from tanji.evidence.models import RawEnvelope
 from tanji.ingest.audit import audit
 from tanji.metrology import calibration
 from tanji.trust.keys import PrivateKey
-from tests.ingest.conftest import platform  # noqa: F401 - fixture
 from tests.metrology.factories import MINIMAL_PDF, InstrumentFactory, PlanFactory
 from tests.metrology.test_calibration import SYSTEM, _chain, _fields
 from tests.tenancy.factories import EnterpriseFactory
@@ -80,7 +79,7 @@ def test_certificate_upload_puts_its_hash_into_the_log() -> None:
     )
 
 
-def test_audit_accepts_document_leaves_and_detects_an_edited_record(platform: PrivateKey) -> None:  # noqa: F811
+def test_audit_accepts_document_leaves_and_detects_an_edited_record(platform: PrivateKey) -> None:
     enterprise = EnterpriseFactory()
     first = int(record_document(DIGEST, "lab_report", enterprise.pk))
     second = int(

@@ -31,12 +31,11 @@ from tanji.trust.entries import decode_log_entry, encode_log_entry
 from tanji.trust.keys import PrivateKey
 from tanji.trust.note import verifier_key
 from tests.evidence.factories import World, make_world
-from tests.evidence.test_bundles import (  # noqa: F401  (platform: a fixture)
+from tests.evidence.test_bundles import (
     ORIGIN,
     WITNESS,
     WITNESS_KEY,
     WITNESS_VKEY,
-    platform,
 )
 from tests.ingest.cases import RECEIVED
 from tests.plant.factories import TagFactory
@@ -62,7 +61,7 @@ def _counter(world: World, line: ProductionLine, suffix: str, unit: str) -> str:
 
 
 def line_month(
-    platform: PrivateKey,  # noqa: F811
+    platform: PrivateKey,
     lab_role: str | None = None,
 ) -> tuple[World, ProductionLine]:
     """Counters over June (150 000 t clinker, 232 500 t raw meal, 14 000 MWh) and lab results.
@@ -107,7 +106,7 @@ def _lab(world: World, line: ProductionLine, actor: Actor) -> None:
         )  # fmt: skip
 
 
-def write(platform: PrivateKey, spec_of: str, tmp_path: Path) -> tuple[dict[str, Any], Path, str]:  # noqa: F811
+def write(platform: PrivateKey, spec_of: str, tmp_path: Path) -> tuple[dict[str, Any], Path, str]:
     world, line = line_month(platform)
     if spec_of == "process":
         spec = process_emissions(line.code, line.pk, JUNE)
@@ -134,7 +133,7 @@ def by_name(checks: list[dict[str, str]], name: str) -> list[dict[str, str]]:
 
 
 def test_process_figure_matches_the_worked_examples(
-    platform: PrivateKey,  # noqa: F811
+    platform: PrivateKey,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -160,7 +159,7 @@ def test_process_figure_matches_the_worked_examples(
 
 
 def test_electricity_figure_verifies_fully(
-    platform: PrivateKey,  # noqa: F811
+    platform: PrivateKey,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -200,7 +199,7 @@ def _drop_proof(document: dict[str, Any]) -> None:
     ],
 )
 def test_tampered_process_bundle_fails(
-    platform: PrivateKey,  # noqa: F811
+    platform: PrivateKey,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     tamper: Any,

@@ -7,7 +7,6 @@ and a fingerprint of the session key or token, never the secret itself.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,19 +20,10 @@ from tanji.tenancy.actor import Actor
 from tanji.tenancy.credentials import services as credentials
 from tanji.tenancy.credentials.models import TotpDevice
 from tanji.trust.attestation import Attestation
-from tanji.trust.keys import PrivateKey, generate_private_key
+from tanji.trust.keys import PrivateKey
 from tests.web.conftest import WebWorld, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[PrivateKey]:
-    key = generate_private_key()
-    monkeypatch.setenv("TANJI_PLATFORM_KEY_PEM", key.to_pem().decode("ascii"))
-    signing.platform_key.cache_clear()
-    yield key
-    signing.platform_key.cache_clear()
 
 
 def _post(client: Client, world: WebWorld, **headers: str) -> Attestation:
