@@ -31,7 +31,7 @@ from tanji.timeseries.samples import ts_ms
 from tanji.trust.dsse import decode_envelope, encode_envelope, sign_envelope, verify_envelope
 from tanji.trust.keys import PrivateKey, generate_private_key, load_private_key
 from tests.components import Broker, free_port, wait_for_port
-from tests.gateways.test_gateway_process import ROOT, environment
+from tests.gateways.test_gateway_process import ROOT, environment, start_gateway
 from tests.simulator.factories import FakeAsyncClock
 
 pytestmark = pytest.mark.mqtt
@@ -139,7 +139,7 @@ def test_three_protocols_at_once(tmp_path: Path, mosquitto: Broker) -> None:
         stderr=subprocess.DEVNULL,
     )
     env_gateway = dict(env)
-    gateway, hj212_port = start_gateway_with_mqtt(env_gateway, mosquitto)
+    gateway, hj212_port = start_gateway(env_gateway, mosquitto)
     try:
         wait_for_port(web_port, 30)
         plant = Plant(load_scenario("normal-month"))
@@ -168,34 +168,6 @@ def test_three_protocols_at_once(tmp_path: Path, mosquitto: Broker) -> None:
     check_receipts(platform, https_bodies, https_receipts)
     check_receipts(platform, mqtt_bodies, mqtt_receipts)
     check_store(tmp_path / "tanji.sqlite3", https_bodies + mqtt_bodies, found["d"])
-
-
-def start_gateway_with_mqtt(
-    env: dict[str, str], broker: Broker
-) -> tuple[subprocess.Popen[str], int]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tanji",
-            "gateway",
-            "--hj212-host",
-            "127.0.0.1",
-            "--hj212-port",
-            "0",
-            "--mqtt",
-            f"{broker.host}:{broker.port}",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith("listening hj212"), line
-    assert process.stdout.readline().startswith("listening mqtt")
-    return process, int(line.rsplit(":", 1)[1])
 
 
 def check_receipts(platform: object, bodies: list[bytes], receipts: list[bytes]) -> None:

@@ -31,6 +31,7 @@ from tanji.protocols.hj212 import (
 )
 from tanji.timeseries.samples import ts_ms
 from tanji.trust.keys import generate_private_key
+from tests.components import Broker
 from tests.gateways.hj212_tcp.harness import connect
 
 MN, MINUTES = "42010000A8900016F0000001", 40
@@ -61,7 +62,11 @@ def environment(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def start_gateway(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
+def start_gateway(
+    env: dict[str, str], broker: Broker | None = None
+) -> tuple[subprocess.Popen[str], int]:
+    """``tanji gateway`` on a free HJ 212 port (and subscribed to ``broker``); its port."""
+    mqtt = ["--mqtt", f"{broker.host}:{broker.port}"] if broker is not None else []
     process = subprocess.Popen(
         [
             sys.executable,
@@ -72,6 +77,7 @@ def start_gateway(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
             "127.0.0.1",
             "--hj212-port",
             "0",
+            *mqtt,
         ],
         env=env,
         stdout=subprocess.PIPE,
@@ -81,6 +87,8 @@ def start_gateway(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
     assert process.stdout is not None
     line = process.stdout.readline()
     assert line.startswith("listening hj212"), line
+    if broker is not None:
+        assert process.stdout.readline().startswith("listening mqtt")
     return process, int(line.rsplit(":", 1)[1])
 
 

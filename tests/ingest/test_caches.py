@@ -11,16 +11,11 @@ from tanji.ingest import caches
 from tanji.ingest.pipeline import ingest
 from tanji.plant.models import Tag
 from tanji.protocols.readings import Reading
-from tests.evidence.factories import World, make_world
+from tests.evidence.factories import World
 from tests.ingest.cases import RECEIVED, Message
 from tests.ingest.test_pipeline import submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world() -> World:
-    return make_world("T")
 
 
 def send(world: World, seq: int, code: str = "") -> str:

@@ -19,21 +19,11 @@ from tanji.protocols.readings import Reading
 from tanji.protocols.receipts import decode_receipt
 from tanji.timeseries.models import Sample
 from tanji.trust.dsse import decode_envelope
-from tests.evidence.factories import World, make_world
+from tests.evidence.factories import World
 from tests.ingest.cases import RECEIVED, SIGNED_CASES, Message
 from tests.ingest.test_pipeline import state, submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world() -> World:
-    return make_world("T")
-
-
-@pytest.fixture
-def other() -> World:
-    return make_world("O")
 
 
 def signed(world: World, seq: int, value: float = 12.0) -> Message:

@@ -14,20 +14,10 @@ from tanji.ingest.pipeline import ingest
 from tanji.protocols.receipts import RECEIPT_PAYLOAD_TYPE, decode_receipt
 from tanji.timeseries.models import Sample
 from tanji.trust.dsse import decode_envelope, verify_envelope
-from tests.evidence.factories import World, make_world
+from tests.evidence.factories import World
 from tests.ingest.cases import RECEIVED, SIGNED_CASES, Message
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world() -> World:
-    return make_world("T")
-
-
-@pytest.fixture
-def other() -> World:
-    return make_world("O")
 
 
 def submit(message: Message, channel: str = ChannelChoices.HTTPS) -> Submission:

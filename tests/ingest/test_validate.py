@@ -9,17 +9,12 @@ import pytest
 from tanji.ingest.pipeline import Outcome, ingest
 from tanji.protocols.readings import Reading
 from tanji.timeseries.models import Sample
-from tests.evidence.factories import World, make_world
+from tests.evidence.factories import World
 from tests.ingest.cases import RECEIVED, Message
 from tests.ingest.test_pipeline import submit
 
 pytestmark = pytest.mark.django_db
 AT = RECEIVED - timedelta(hours=1)
-
-
-@pytest.fixture
-def world() -> World:
-    return make_world("T")  # coal feed tag T.COAL in t/h, 0–25
 
 
 def send(world: World, *readings: Reading) -> Outcome:

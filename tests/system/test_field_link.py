@@ -36,8 +36,7 @@ from tanji.terminal.station import load_station
 from tanji.terminal.uplink import HttpsConfig, HttpsUplink
 from tanji.timeseries.samples import ts_ms
 from tests.components import Broker
-from tests.gateways.test_end_to_end import start_gateway_with_mqtt
-from tests.gateways.test_gateway_process import ROOT
+from tests.gateways.test_gateway_process import ROOT, start_gateway
 from tests.system.seed import LAB_TAG
 from tests.system.test_terminal_platform import (
     Clock,
@@ -263,7 +262,7 @@ def test_the_mqtt_uplink_through_tanji_gateway(
     with station.open("a", encoding="utf-8") as handle:
         handle.write(f'uplink = "mqtt"\nmqtt_host = "{mosquitto.host}"\n')
         handle.write(f"mqtt_port = {mosquitto.port}\n")
-    gateway, _port = start_gateway_with_mqtt(platform.env, mosquitto)
+    gateway, _port = start_gateway(platform.env, mosquitto)
     start = datetime(2025, 6, 12, 0, 0, 1, tzinfo=UTC)
     FileClock.write(lab.clock, start.timestamp())
     terminal = run_terminal(platform, station)
