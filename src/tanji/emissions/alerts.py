@@ -209,8 +209,9 @@ def resolve_cleared(
     The job that judged the conditions calls this with every key it still found: the others
     have cleared. ``source`` limits it to alerts that job raised (``detail.source``), so a scan
     never resolves what the engine raised under a shared kind; ``before_ms`` spares alerts seen
-    at or after the end of the judged window (a scan of an old window says nothing of them). Each resolution is closed with
-    ``detail.resolution = "cleared"`` and audited as ``resolve``; returns how many were closed.
+    at or after the end of the judged window (a scan of an old window says nothing of them).
+    Each resolution is closed with ``detail.resolution = "cleared"`` and audited as
+    ``resolve``; returns how many were closed.
     """
     active = Alert.objects.filter(
         enterprise_id=enterprise_id,
