@@ -102,4 +102,3 @@ def _detail(p: Projection) -> dict[str, object]:
 def _local_year(at: datetime) -> int:
     """The Beijing-local calendar year of ``at`` (the year the outlook projects)."""
     return datetime.fromtimestamp(at.timestamp() + LOCAL_OFFSET_MS / 1000, UTC).year
-
