@@ -33,7 +33,7 @@ from tanji.timeseries.store import store_for
 SOURCE = "heat_balance"
 #: Days read before today: the judged window plus history for the serial correlation.
 DEFAULT_DAYS = 90
-SCALES = {"kiln_head": "COAL-KH", "calciner": "COAL-PC"}
+SCALES = {"kiln_head": "COAL-KH", "calciner": "COAL-CA"}
 
 
 def _hourly_increase(
