@@ -124,6 +124,23 @@ def test_regulator_reaches_every_enterprise(page: Page, web_world: WebWorld) -> 
     expect(page.locator("#province-table")).to_have_count(0)
 
 
+def test_province_map_falls_back_to_a_scatter_without_outlines(
+    page: Page, web_world: WebWorld
+) -> None:
+    page.route("**/hubei.geo.json", lambda route: route.abort())  # the outlines cannot load
+    sign_in(page, web_world.users["regulator"].username)
+    page.goto("/province/")
+    expect(page.locator("#province-map-note")).to_be_visible()
+    drawn = page.wait_for_function(
+        "() => { const c = echarts.getInstanceByDom(document.getElementById('province-map'));"
+        " const o = c && c.getOption(); return o && o.xAxis && o.xAxis.length && !o.geo"
+        " && o.series[0].data.map(d => d.name); }"
+    )
+    names = {str(web_world.tenants[n].enterprise) for n in ("A", "B")}  # the province's two
+    assert set(drawn.json_value()) == names  # every enterprise plotted, by lon/lat
+    expect(page.locator("#province-map canvas")).to_be_attached()
+
+
 def test_enterprise_user_is_refused_another_enterprises_pages(
     page: Page, web_world: WebWorld
 ) -> None:
