@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tanji.emissions.analysis import warnings
+from tanji.emissions.analysis import early_warning
 from tanji.errors import CodedError
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
@@ -46,7 +46,9 @@ class Command(BaseCommand):
             enterprises = enterprises.filter(pk=options["enterprise"])
         for enterprise in enterprises:
             try:
-                found = warnings.raise_forecast_alerts(actor, enterprise.pk, at=at, quota_t=quota)
+                found = early_warning.raise_forecast_alerts(
+                    actor, enterprise.pk, at=at, quota_t=quota
+                )
             except CodedError as error:
                 self.stdout.write(f"{enterprise.pk}: skipped ({error.code})")
                 continue

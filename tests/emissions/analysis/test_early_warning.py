@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from tanji.emissions import services
-from tanji.emissions.analysis import warnings
+from tanji.emissions.analysis import early_warning
 from tanji.emissions.models import Alert, EmissionTotal
 from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.choices import RoleChoices
@@ -22,8 +22,10 @@ FIRST = ts_ms(datetime(2025, 8, 31, 16, tzinfo=UTC))
 AT = datetime(2025, 11, 1, 4, tzinfo=UTC)
 
 
-def _raise(enterprise_id: int, quota_t: float | None = None) -> list[warnings.Judgement]:
-    return warnings.raise_forecast_alerts(Actor.system(), enterprise_id, at=AT, quota_t=quota_t)
+def _raise(enterprise_id: int, quota_t: float | None = None) -> list[early_warning.Judgement]:
+    return early_warning.raise_forecast_alerts(
+        Actor.system(), enterprise_id, at=AT, quota_t=quota_t
+    )
 
 
 def test_an_intensity_above_the_target_is_raised_once_and_resolved_when_it_clears() -> None:
@@ -89,4 +91,4 @@ def test_only_those_who_may_edit_raise_warnings() -> None:
     line = demo_line()
     viewer = MembershipFactory(enterprise_id=line.enterprise_id, role=RoleChoices.VIEWER).user
     with pytest.raises(AccessDenied):
-        warnings.raise_forecast_alerts(Actor.for_user(viewer), line.enterprise_id, at=AT)
+        early_warning.raise_forecast_alerts(Actor.for_user(viewer), line.enterprise_id, at=AT)
