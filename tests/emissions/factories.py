@@ -18,7 +18,7 @@ from tanji.demo.metrology import build_metrology
 from tanji.demo.plant import build_plant
 from tanji.plant import lab, queries as plant_queries
 from tanji.plant.models import ProductionLine
-from tanji.simulator import Plant, Scenario, load_scenario
+from tanji.simulator import Frame, Plant, Scenario, load_scenario
 from tanji.simulator.bridge import platform_analyses, sample_rows
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.choices import RoleChoices
@@ -67,11 +67,22 @@ def simulated_line(
 
 
 def record_lab(
-    sim: SimulatedLine, start: datetime, end: datetime, actor: Actor | None = None
+    sim: SimulatedLine,
+    start: datetime,
+    end: datetime,
+    actor: Actor | None = None,
+    materials: frozenset[str] | None = None,
 ) -> int:
-    """Record the simulator's lab analyses reported in ``[start - 3 days, end)`` (as ``actor``)."""
+    """Record the simulator's lab analyses reported in ``[start - 3 days, end)`` (as ``actor``).
+
+    ``materials`` limits them to those materials (all by default).
+    """
     actor = actor or Actor.system()
-    analyses = platform_analyses(sim.plant.lab_results(start - timedelta(days=3), end))
+    analyses = [
+        a
+        for a in platform_analyses(sim.plant.lab_results(start - timedelta(days=3), end))
+        if materials is None or a.material in materials
+    ]
     for a in analyses:
         lab.record_lab_analysis(
             actor,
@@ -116,3 +127,32 @@ def feed(
         written += len(rows)
         at = upto
     return written
+
+
+#: Totalisers the heat balance reads (simulator code → demo suffix is the bridge's business).
+HEAT_TOTALISERS = (
+    "L1.COAL.KH.TOT",
+    "L1.COAL.PC.TOT",
+    "L1.CLK.OUT.TOT",
+    "L1.MSW.TOT",
+    "L1.CLOTH.TOT",
+)
+
+
+def feed_hourly_totalisers(sim: SimulatedLine, start: datetime, end: datetime) -> int:
+    """Write the heat-balance totalisers' registers once an hour (each hour's last minute).
+
+    Months of minute samples take minutes to write; the heat balance reads only hourly
+    counter increases, which one reading per hour gives exactly. Coal analyses are recorded.
+    """
+    frame = sim.plant.simulate(start, end)
+    last = slice(59, None, 60)
+    hourly = Frame(
+        frame.minutes[last],
+        {tag: frame.values[tag][last] for tag in HEAT_TOTALISERS},
+        {tag: frame.flags[tag][last] for tag in HEAT_TOTALISERS},
+    )
+    rows = list(sample_rows(hourly, sim.tag_ids, sim.line.code, "S1"))
+    store_for(connection).write(SampleBatch.from_rows(rows))
+    record_lab(sim, start, end, materials=frozenset({"coal"}))
+    return len(rows)

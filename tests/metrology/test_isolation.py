@@ -34,6 +34,7 @@ from tests.metrology.factories import (
     InstrumentFactory,
     MetrologyWorld,
     build_metrology,
+    qualify_reviewer,
 )
 from tests.tenancy.factories import EnterpriseFactory, member
 
@@ -131,6 +132,14 @@ CALLS: dict[str, Call] = {
         issued_on=D,
         valid_until=date(2027, 1, 1),
     ),
+    "personnel.expire_reviewer_qualification": lambda a, w: personnel.expire_reviewer_qualification(
+        a,
+        qualify_reviewer(
+            member("metrology_reviewer", w.plan.enterprise), w.plan.enterprise.province
+        )
+        .reviewer_qualifications.get()
+        .pk,
+    ),
     "reviews.transition": lambda a, w: reviews.transition(
         a, _submitted(w), "return", findings=[FindingInput("c", "t")]
     ),
@@ -205,7 +214,7 @@ def test_writers_refuse_another_tenant(call: str) -> None:
     if call == "calibration.raise_calibration_alerts":  # a job over what the actor sees
         assert calibration.raise_calibration_alerts(actor, date(2026, 2, 1)) == []
         return
-    if call == "personnel.add_reviewer_qualification":  # province records: operators only
+    if call.endswith("_reviewer_qualification"):  # province records: operators only
         with pytest.raises(AccessDenied):
             CALLS[call](actor, foreign)
         return

@@ -220,8 +220,13 @@ def _owner_ids(row: models.Model, world: World) -> set[int]:
     return {row.enterprise_id} if row.enterprise_id else set()  # type: ignore[attr-defined]
 
 
+#: Query functions whose scoping is not per tenant, checked by a test of their own below.
+OWN_TESTS = {"metrology.reviewer_qualification"}
+
+
 def test_registry_covers_every_query_function() -> None:
     covered = {name.split("(")[0] for name in (*LIST_QUERIES, *DETAIL_QUERIES, *FILTERED_QUERIES)}
+    covered |= OWN_TESTS
     public = {
         f"{module.__name__.split('.')[1]}.{name}"
         for module in (tenancy_queries, plant_queries, metrology_queries)
@@ -276,6 +281,10 @@ def test_reviewer_qualifications_are_seen_by_their_holder_only(world: World) -> 
     for role in ("regulator", "enterprise_admin", "viewer"):
         assert not metrology_queries.reviewer_qualifications(world.actors[role]).exists(), role
     assert list(metrology_queries.reviewer_qualifications(Actor.system())) == [paper]
+    assert metrology_queries.reviewer_qualification(reviewer, paper.pk) == paper
+    for role in ("regulator", "enterprise_admin", "viewer"):
+        with pytest.raises(NotFound):
+            metrology_queries.reviewer_qualification(world.actors[role], paper.pk)
 
 
 def test_own_enterprise_data_is_visible(world: World) -> None:

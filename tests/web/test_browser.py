@@ -106,22 +106,46 @@ def test_lab_analyst_imports_a_csv_with_one_bad_row(
     assert sorted(kept.values_list("sample_id", flat=True)) == ["B-1", "B-3"]
 
 
+def _province_map(page: Page, condition: str) -> Any:
+    """What ``condition`` returns of the province map's option ``o``, once it is truthy."""
+    handle = page.wait_for_function(
+        "() => { const c = echarts.getInstanceByDom(document.getElementById('province-map'));"
+        f" const o = c && c.getOption(); return o && {condition}; }}"
+    )
+    return handle.json_value()
+
+
 def test_regulator_reaches_every_enterprise(page: Page, web_world: WebWorld) -> None:
     sign_in(page, web_world.users["regulator"].username)
     page.goto("/province/")
     expect(page.locator("#province-map canvas")).to_be_attached()
-    regions = page.wait_for_function(
-        "() => { const c = echarts.getInstanceByDom(document.getElementById('province-map'));"
-        " const o = c && c.getOption(); return o && o.geo && o.geo.length"
-        " && echarts.getMap('hubei') && echarts.getMap('hubei').geoJSON.features.length; }"
+    regions = _province_map(
+        page,
+        "o.geo && o.geo.length && echarts.getMap('hubei')"
+        " && echarts.getMap('hubei').geoJSON.features.length",
     )
-    assert regions.json_value() == 17  # every prefecture of Hubei outlined
+    assert regions == 17  # every prefecture of Hubei outlined
     for name in ("A", "B"):
         enterprise = str(web_world.tenants[name].enterprise)
         page.goto("/province/")
         page.click(f"#province-table >> text={enterprise}")
         expect(page.locator("h1")).to_contain_text(enterprise)
     expect(page.locator("#province-table")).to_have_count(0)
+
+
+def test_province_map_falls_back_to_a_scatter_without_outlines(
+    page: Page, web_world: WebWorld
+) -> None:
+    page.route("**/hubei.geo.json", lambda route: route.abort())  # the outlines cannot load
+    sign_in(page, web_world.users["regulator"].username)
+    page.goto("/province/")
+    expect(page.locator("#province-map-note")).to_be_visible()
+    drawn = _province_map(
+        page, "o.xAxis && o.xAxis.length && !o.geo && o.series[0].data.map(d => d.name)"
+    )
+    names = {str(web_world.tenants[n].enterprise) for n in ("A", "B")}  # the province's two
+    assert set(drawn) == names  # every enterprise plotted, by lon/lat
+    expect(page.locator("#province-map canvas")).to_be_attached()
 
 
 def test_enterprise_user_is_refused_another_enterprises_pages(

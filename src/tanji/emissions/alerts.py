@@ -2,16 +2,20 @@
 
 Conditions are identified by a key (kind + tag or line + day); an open or acknowledged alert
 with the same key is updated (last hour, value, severity) rather than duplicated, a closed one
-is never reopened — a recurrence opens a new alert. CEMS vs accounting: the daily deviation
+is never reopened — a recurrence opens a new alert. A periodic job that re-judges its
+conditions resolves (closes, audited as the platform) those of its keys that no longer hold
+(:func:`resolve_cleared`, ADR 0240). CEMS vs accounting: the daily deviation
 δ = (E_CEMS − E_bio − E_calc)/E_calc over the hours both measure (standards §7: warn above 5 %,
 investigate above 10 %; thresholds configurable by :class:`Thresholds`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils import timezone
 
 from tanji.accounting.cems.corroboration import (
     INVESTIGATE_DEVIATION,
@@ -24,6 +28,8 @@ from tanji.emissions.engine import Computation
 from tanji.emissions.models import Alert
 from tanji.emissions.plan import ScopePlan
 from tanji.errors import CodedError
+from tanji.tenancy import audit
+from tanji.tenancy.actor import Actor
 from tanji.timeseries import rollups
 from tanji.timeseries.samples import Resolution
 
@@ -186,3 +192,44 @@ def open_or_update(
         fields.append("detail")
     alert.save(update_fields=fields)
     return 1
+
+
+def resolve_cleared(
+    actor: Actor,
+    enterprise_id: int,
+    kinds: Iterable[str],
+    holding: Collection[str],
+    *,
+    line_id: int | None = None,
+    source: str | None = None,
+    before_ms: int | None = None,
+) -> int:
+    """Close the active alerts of ``kinds`` whose condition key is not in ``holding``.
+
+    The job that judged the conditions calls this with every key it still found: the others
+    have cleared. ``source`` limits it to alerts that job raised (``detail.source``), so a scan
+    never resolves what the engine raised under a shared kind; ``before_ms`` spares alerts seen
+    at or after the end of the judged window (a scan of an old window says nothing of them).
+    Each resolution is closed with ``detail.resolution = "cleared"`` and audited as
+    ``resolve``; returns how many were closed.
+    """
+    active = Alert.objects.filter(
+        enterprise_id=enterprise_id,
+        kind__in=list(kinds),
+        state__in=(State.OPEN, State.ACKNOWLEDGED),
+    ).exclude(key__in=list(holding))
+    if line_id is not None:
+        active = active.filter(line_id=line_id)
+    if before_ms is not None:
+        active = active.filter(last_hour__lt=before_ms)
+    closed = 0
+    for alert in active:
+        if source is not None and alert.detail.get("source") != source:
+            continue
+        before = audit.snapshot(alert)
+        alert.state, alert.closed_at = State.CLOSED, timezone.now()
+        alert.detail = {**alert.detail, "resolution": "cleared"}
+        alert.save(update_fields=["state", "closed_at", "detail"])
+        audit.record(actor, "resolve", alert, before, audit.snapshot(alert))
+        closed += 1
+    return closed

@@ -48,6 +48,9 @@ class AlertKindChoices(models.TextChoices):
     METER_SPIKE = "meter_spike", _("Meter reading spikes")
     METER_DRIFT = "meter_drift", _("Meter drifts against its balance")
     COUNTER_BACKWARDS = "counter_backwards", _("Totaliser ran backwards")
+    HEAT_BALANCE_DRIFT = "heat_balance_drift", _("Coal scale drifts against the heat balance")
+    FORECAST_QUOTA = "forecast_quota", _("Year-end projection above the quota")
+    FORECAST_INTENSITY = "forecast_intensity", _("Projected intensity above the target")
 
 
 class AlertSeverityChoices(models.TextChoices):

@@ -7,10 +7,11 @@ Reviewers' qualifications are province records, filed by the platform operator.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from tanji.metrology import calibration, queries
 from tanji.metrology.models import PersonnelDocument, ReviewerQualification
@@ -20,7 +21,12 @@ from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import InvalidInput
 from tanji.tenancy.writes import save_changes, save_new
 
-__all__ = ["add_personnel_document", "add_reviewer_qualification", "update_personnel_document"]
+__all__ = [
+    "add_personnel_document",
+    "add_reviewer_qualification",
+    "expire_reviewer_qualification",
+    "update_personnel_document",
+]
 
 DOCUMENT_FIELDS = frozenset({"kind", "title", "number", "valid_until", "score", "scope"})
 
@@ -91,3 +97,31 @@ def add_reviewer_qualification(
         )
     row = ReviewerQualification(province=province, person_id=person_id)
     return save_new(actor, row, fields, {"number", "issued_on", "valid_until"})
+
+
+@transaction.atomic
+def expire_reviewer_qualification(
+    actor: Actor, qualification_id: int, *, on: date | None = None
+) -> ReviewerQualification:
+    """End a reviewer's qualification so it is no longer valid on ``on`` (default today).
+
+    Its validity ends the day before (``valid_until`` is the last valid day, ADR 0191); the
+    row stays as the record of what the reviewer held, audited as ``expire``. A qualification
+    already expired by then, or issued on that day (it cannot end before it began), is refused.
+    """
+    actor.require(Action.MANAGE_PLATFORM)
+    row = queries.reviewer_qualification(actor, qualification_id)
+    on = on or timezone.localdate()
+    last = on - timedelta(days=1)
+    if row.valid_until <= last or last < row.issued_on:
+        raise InvalidInput(
+            "metrology.qualification_not_expirable",
+            "qualification {number} is valid {issued_on} to {valid_until}; it cannot end "
+            "before {on}",
+            number=row.number,
+            issued_on=row.issued_on.isoformat(),
+            valid_until=row.valid_until.isoformat(),
+            on=on.isoformat(),
+            field="valid_until",
+        )
+    return save_changes(actor, row, {"valid_until": last}, {"valid_until"}, action="expire")

@@ -59,6 +59,7 @@ __all__ = [
     "reference_standards",
     "review",
     "review_findings",
+    "reviewer_qualification",
     "reviewer_qualifications",
     "reviews",
     "tag_metrology_status",
@@ -155,8 +156,15 @@ def reviewer_qualifications(actor: Actor) -> QuerySet[ReviewerQualification]:
     They are province records of one person, not enterprise data (ADR 0191): nobody else's
     appear here, whatever the actor's enterprise or province grants.
     """
-    result = ReviewerQualification.objects.select_related("province")
+    result = ReviewerQualification.objects.select_related("province", "person")
     return result if actor.is_platform else result.filter(person_id=actor.user_id)
+
+
+def reviewer_qualification(actor: Actor, qualification_id: int) -> ReviewerQualification:
+    """One reviewer qualification the actor sees (its own, or any for the platform)."""
+    return get_visible(  # type: ignore[no-any-return]
+        reviewer_qualifications(actor), qualification_id, "reviewer qualification"
+    )
 
 
 def reviews(actor: Actor, *, state: str | None = None) -> QuerySet[Review]:

@@ -77,6 +77,8 @@ MESSAGES: dict[str, Promise] = {
     "analytics.bad_target": _("The target must be a positive total, not {target}."),
     "analytics.bad_lever": _("{name}: a fraction between 0 and 1 is expected, not {value}."),
     "analytics.bad_coverage": _("The coverage must be a fraction between 0 and 1, not {c}."),
+    "analytics.heat_shape": _("{field}: {expected} daily values are expected, not {got}."),
+    "analytics.short_series": _("A trend test needs at least 3 values, not {n}."),
     "metrology.bad_transition": _(
         "Review {review} is {state}: the action {action} is not allowed."
     ),
@@ -98,6 +100,10 @@ MESSAGES: dict[str, Promise] = {
     ),
     "metrology.diagram_not_xlsx": _("The diagram is not an .xlsx workbook."),
     "metrology.diagram_sheet": _("The workbook has no sheet named {sheet}."),
+    "metrology.qualification_not_expirable": _(
+        "Qualification {number} is valid from {issued_on} to {valid_until}; it cannot end "
+        "before {on}."
+    ),
     "metrology.person_not_reviewer": _(
         "User {user} is no metrology reviewer of province {province}."
     ),

@@ -48,6 +48,7 @@ LAYERS: tuple[NavLayer, ...] = (
             NavEntry(_("Calibration plans"), "metrology:plans_list"),
             NavEntry(_("Quality-control records"), "metrology:qc_list"),
             NavEntry(_("Ledger snapshots"), "metrology:snapshots_list"),
+            NavEntry(_("Reviewer qualifications"), "metrology:reviewer-qualifications_list"),
             NavEntry(_("Metrology review"), "metrology:reviews"),
             NavEntry(_("Trusted data"), "pages:trust"),
         ),

@@ -12,6 +12,7 @@ from tanji.emissions.models import Alert
 from tanji.plant.models import Tag
 from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.choices import RoleChoices
+from tanji.tenancy.models import AuditEntry
 from tanji.tenancy.validation import NotFound
 from tanji.timeseries.samples import ts_ms
 from tests.emissions.factories import SimulatedLine, feed, simulated_line
@@ -76,3 +77,22 @@ def test_viewers_may_read_but_not_raise(sim: SimulatedLine) -> None:
     stranger = MembershipFactory(enterprise=EnterpriseFactory(), role=RoleChoices.VIEWER).user
     with pytest.raises(NotFound):
         meters.scan_line(Actor.for_user(stranger), sim.line.pk, ts_ms(START), ts_ms(END))
+
+
+def test_alerts_of_conditions_that_cleared_are_resolved(sim: SimulatedLine) -> None:
+    later = datetime(2025, 6, 13, 9, tzinfo=UTC)
+    feed(sim, END, later)
+    engine = Alert.objects.create(
+        enterprise_id=sim.enterprise_id, line=sim.line, kind="missing_data", severity="warn",
+        key="missing:0", first_hour=ts_ms(START), last_hour=ts_ms(START),
+    )  # fmt: skip
+    meters.scan_and_alert(Actor.system(), sim.line.pk, ts_ms(START), ts_ms(END))
+    meters.scan_and_alert(Actor.system(), sim.line.pk, ts_ms(START), ts_ms(START) + 3_600_000)
+    assert Alert.objects.filter(state="open").count() == 3  # an old window spares newer alerts
+    meters.scan_and_alert(Actor.system(), sim.line.pk, ts_ms(END), ts_ms(later))
+    states = dict(Alert.objects.values_list("kind", "state").exclude(pk=engine.pk))
+    assert states == {"meter_stuck": "closed", "missing_data": "closed"}
+    engine.refresh_from_db()
+    assert engine.state == "open"  # the engine's alert is the engine's to judge
+    resolved = AuditEntry.objects.filter(action="resolve", username="system")
+    assert resolved.count() == 2

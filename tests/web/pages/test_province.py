@@ -12,6 +12,7 @@ from tanji.web.pages.province.charts import (
     EnterprisePoint,
     capacity_by_city,
     province_map,
+    province_scatter,
     symbol_size,
 )
 from tests.web.conftest import WebWorld, signed_in
@@ -79,3 +80,11 @@ def test_prefectures_are_shaded_by_their_total_capacity() -> None:
 def test_marker_area_grows_with_capacity() -> None:
     assert symbol_size(0) == 8.0
     assert symbol_size(10000) == pytest.approx(2 * symbol_size(2500))
+
+
+def test_without_outlines_the_same_markers_stand_on_longitude_and_latitude() -> None:
+    points = [EnterprisePoint("甲", "宜昌市", 111.29, 30.69, 5000.0, "/a")]
+    option = province_scatter(points)
+    assert "geo" not in option
+    assert (option["xAxis"]["type"], option["yAxis"]["type"]) == ("value", "value")
+    assert option["series"][0]["data"] == province_map(points)["series"][1]["data"]

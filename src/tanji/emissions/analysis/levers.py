@@ -53,7 +53,10 @@ class Diagnosis:
     heat_gj_per_t: float
 
 
-def _latest(actor: Actor, line_id: int, material: str, parameter: str, default: float) -> float:
+def latest_lab_value(
+    actor: Actor, line_id: int, material: str, parameter: str, default: float
+) -> float:
+    """The line's latest lab value of a material's parameter (``%`` as a fraction), or default."""
     row = (
         plant_queries.lab_results(actor, parameter=parameter)
         .filter(analysis__line_id=line_id, analysis__material=material)
@@ -77,13 +80,13 @@ def _refuse_heat_gj(actor: Actor, line_id: int, prefix: str, days: np.ndarray) -
         material, ncv = REFUSE[tag.code.removeprefix(prefix)]
         rollups = store.read_rollups(tag.pk, Resolution.DAY, int(days.min()), int(days.max()) + 1)
         mass = float(rollups.increase[np.isin(rollups.bucket, days)].sum())
-        heat += mass * _latest(actor, line_id, material, "ncv", ncv)
+        heat += mass * latest_lab_value(actor, line_id, material, "ncv", ncv)
     return heat
 
 
 def _carbon_per_gj(actor: Actor, line_id: int, ncv_gj_per_t: float, on: dt.date) -> float:
     """Coal carbon per unit heat: the lab's carbon mass fraction over NCV, else the default."""
-    carbon = _latest(actor, line_id, "coal", "carbon_mass_fraction", 0.0)
+    carbon = latest_lab_value(actor, line_id, "coal", "carbon_mass_fraction", 0.0)
     if carbon > 0:
         return carbon / ncv_gj_per_t
     return library().lookup("fuel.gbt32151_2015.bituminous_coal.carbon_content", on).value
@@ -95,9 +98,9 @@ def _baseline(actor: Actor, line: ProductionLine, seen: Daily, computed: np.ndar
     books = library()
     grid = books.lookup(GRID_KEY, on).value
     zero = np.zeros(seen.days.size)
-    ncv = _latest(actor, line.pk, "coal", "ncv", 22.5)
+    ncv = latest_lab_value(actor, line.pk, "coal", "ncv", 22.5)
     oxides = {
-        name: _latest(actor, line.pk, "clinker", name, default)
+        name: latest_lab_value(actor, line.pk, "clinker", name, default)
         for name, default in CLINKER_DEFAULTS.items()
     }
     return Baseline(

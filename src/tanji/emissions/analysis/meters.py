@@ -113,15 +113,21 @@ def _finding(anomaly: Anomaly, tag: Tag) -> Finding:
 
 
 def scan_and_alert(actor: Actor, line_id: int, start_ms: int, end_ms: int) -> list[Finding]:
-    """Scan the line and open or widen one alert per finding's condition (ADR 0203)."""
+    """Scan the line, raise its findings as alerts and resolve those that cleared.
+
+    One alert per finding's condition, opened or widened (ADR 0203); the scan's alerts of the
+    line last seen before ``end_ms`` that the window no longer shows are resolved (ADR 0240).
+    """
     line = plant_queries.line(actor, line_id)
     actor.require(Action.EDIT_TAGS, line.enterprise)
     findings = scan_line(actor, line_id, start_ms, end_ms)
+    holding: set[str] = set()
     for item in findings:
         kind = ALERT_KIND[AnomalyKind(item.kind)]
         prefix = "missing" if kind == Kind.MISSING_DATA else item.kind
         first = item.start_ms - item.start_ms % HOUR_MS
         last = max(item.end_ms - 1, item.start_ms)
+        holding.add(f"{prefix}:{item.tag_id}")
         alerts.open_or_update(
             line.enterprise_id,
             line.pk,
@@ -132,4 +138,8 @@ def scan_and_alert(actor: Actor, line_id: int, start_ms: int, end_ms: int) -> li
             value=float(np.round(item.score, 6)),
             detail={"source": "analytics", "detail": item.detail, "end_ms": item.end_ms},
         )
+    alerts.resolve_cleared(
+        actor, line.enterprise_id, ALERT_KIND.values(), holding,
+        line_id=line.pk, source="analytics", before_ms=end_ms,
+    )  # fmt: skip
     return findings

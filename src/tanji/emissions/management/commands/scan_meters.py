@@ -3,7 +3,8 @@
 Meant for a periodic job (cron, systemd timer): each run opens or widens one alert per
 condition (ADR 0203), so running it hourly over the last three days is idempotent for what
 persists. The window must exceed the 24-hour baseline of the balance drift for drift to be
-judged.
+judged. Each line's coal scales are also judged on the heat balance of the ``--heat-days`` local
+days before the end (ADR 0241), holding or resolving the line's ``heat_balance_drift`` alert.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tanji.emissions.analysis import meters
+from tanji.emissions.analysis import heat, meters
 from tanji.plant import queries as plant_queries
 from tanji.tenancy.actor import Actor
 from tanji.timeseries.samples import ts_ms
@@ -31,11 +32,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--enterprise", type=int, help="enterprise id (default: all)")
         parser.add_argument("--until", help="end of the window, ISO 8601 (default: now)")
+        parser.add_argument(
+            "--heat-days", type=int, default=heat.DEFAULT_DAYS,
+            help="days of heat balance judged per line (0: skip)",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Scan each line and print what was found."""
         if options["hours"] <= 0:
             raise CommandError(f"--hours must be positive, got {options['hours']}")
+        if options["heat_days"] < 0:
+            raise CommandError(f"--heat-days must not be negative, got {options['heat_days']}")
         try:
             end = datetime.fromisoformat(options["until"]) if options["until"] else None
         except ValueError as error:
@@ -51,6 +58,9 @@ class Command(BaseCommand):
         for line in lines:
             found = meters.scan_and_alert(actor, line.pk, *window)
             kinds = sorted({f.kind for f in found})
+            if options["heat_days"]:
+                drifts = heat.check_and_alert(actor, line.pk, at=end, days=options["heat_days"])
+                kinds += [f"heat_balance ({d.scale})" for d in drifts[-1:] if d.holding]
             self.stdout.write(
                 f"{line.enterprise_id} {line.code}: {len(found)} findings {', '.join(kinds)}"
             )

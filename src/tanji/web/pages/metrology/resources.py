@@ -15,7 +15,13 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from tanji.metrology import calibration, personnel, plans, queries, signing
 from tanji.metrology.choices import QCKindChoices
-from tanji.metrology.models import CalibrationPlan, LedgerSnapshot, PersonnelDocument, QCRecord
+from tanji.metrology.models import (
+    CalibrationPlan,
+    LedgerSnapshot,
+    PersonnelDocument,
+    QCRecord,
+    ReviewerQualification,
+)
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.permissions import Action
 from tanji.web.pages.generic.resources import Resource
@@ -147,4 +153,35 @@ SNAPSHOTS = Resource(
     computed={"summary": (_("changes since the previous snapshot"), changes)},
 )
 
-RESOURCES = (PERSONNEL, PLANS, QC_RECORDS, SNAPSHOTS)
+
+def qualification_flag(row: ReviewerQualification) -> str:
+    """Whether the qualification is valid today (ADR 0191: from issue to ``valid_until``)."""
+    today = timezone.localdate()
+    if row.valid_until < today:
+        return gettext("expired")
+    return gettext("valid") if row.issued_on <= today else gettext("not yet valid")
+
+
+def qualification_context(actor: Any, row: ReviewerQualification) -> dict[str, Any]:
+    """The expire button shows to platform operators while the qualification has not ended."""
+    return {"expirable": actor.is_platform and row.valid_until >= timezone.localdate()}
+
+
+REVIEWER_QUALIFICATIONS = Resource(
+    slug="reviewer-qualifications",
+    model=ReviewerQualification,
+    label=_("Reviewer qualifications"),
+    rows=lambda actor: queries.reviewer_qualifications(actor).order_by("-valid_until", "pk"),
+    row=queries.reviewer_qualification,
+    columns=("number", "person", "province", "issued_on", "valid_until", "flag"),
+    search=("number", "person__username", "person__display_name"),
+    create=personnel.add_reviewer_qualification,
+    create_fields=("province", "person", "number", "issued_on", "valid_until"),
+    scoped={"province": tenancy_queries.provinces, "person": tenancy_queries.users},
+    edit_action=Action.MANAGE_PLATFORM,
+    computed={"flag": (_("validity"), qualification_flag)},
+    detail_include="metrology/_qualification_expire.html",
+    detail_context=qualification_context,
+)
+
+RESOURCES = (PERSONNEL, PLANS, QC_RECORDS, SNAPSHOTS, REVIEWER_QUALIFICATIONS)

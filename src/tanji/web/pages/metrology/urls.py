@@ -15,5 +15,10 @@ urlpatterns = [
     path("calibration/", views.calibration, name="calibration"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:review_id>/", views.review, name="review"),
+    path(
+        "records/reviewer-qualifications/<int:pk>/expire/",
+        views.expire_qualification,
+        name="reviewer-qualifications_expire",
+    ),
     path("records/", include(resource_urls(RESOURCES, "metrology"))),
 ]

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tanji.emissions.choices import QualityChoices
 from tanji.emissions.instruments import DOUBTFUL_STATES
@@ -28,12 +29,14 @@ from tanji.metrology import (
     exchange,
     ledger as ledger_services,
     ledger_xlsx,
+    personnel,
     queries,
     reviews as review_services,
 )
 from tanji.metrology.choices import REVIEW_TRANSITIONS, TagStateChoices
 from tanji.plant import queries as plant_queries
 from tanji.tenancy.actor import Actor
+from tanji.web.error_messages import translate
 from tanji.web.pages.metrology import forms
 
 
@@ -213,3 +216,19 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
         "metrology/review.html",
         {"review": item, "findings": findings, "actions": actions, "events": item.events.all()},
     )
+
+
+@login_required
+@require_POST
+def expire_qualification(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a reviewer qualification today (platform operators; the service checks)."""
+    actor = Actor.for_request(request)
+    try:
+        row = personnel.expire_reviewer_qualification(actor, pk)
+    except CodedError as error:
+        if error.code in ("tenancy.not_found", "tenancy.access_denied"):
+            return HttpResponse(status=404)
+        messages.error(request, translate(error))
+    else:
+        messages.success(request, _("Qualification %(number)s has ended.") % {"number": row.number})
+    return redirect("metrology:reviewer-qualifications_detail", pk=pk)

@@ -3,7 +3,8 @@
 The outlines are GeoJSON built into the static files from a pinned npm package
 (``scripts/assets`` → ``vendor/hubei.geo.json``), so the map works offline; the enterprise
 markers sit at their city seats from :mod:`tanji.tenancy.geography`, whose Chinese names are
-the region names of the outline file.
+the region names of the outline file. Should the outline file not load, the page draws
+:func:`province_scatter` instead — the same markers on longitude/latitude axes — with a note.
 """
 
 from __future__ import annotations
@@ -47,11 +48,9 @@ def capacity_by_city(points: Iterable[EnterprisePoint]) -> dict[str, float]:
     return {city.name_zh: totals.get(city.name_zh, 0.0) for city in HUBEI_CITIES}
 
 
-def province_map(points: Iterable[EnterprisePoint]) -> dict[str, Any]:
-    """ECharts option: a ``geo`` map of Hubei, a shaded ``map`` series and enterprise markers."""
-    points = list(points)
-    by_city = capacity_by_city(points)
-    markers = [
+def _markers(points: Iterable[EnterprisePoint]) -> list[dict[str, Any]]:
+    """Enterprise markers: [longitude, latitude, capacity], sized by capacity."""
+    return [
         {
             "name": p.name,
             "value": [p.longitude, p.latitude, p.capacity_t_per_d],
@@ -61,6 +60,31 @@ def province_map(points: Iterable[EnterprisePoint]) -> dict[str, Any]:
         }
         for p in points
     ]
+
+
+def province_scatter(points: Iterable[EnterprisePoint]) -> dict[str, Any]:
+    """ECharts option without outlines (ADR 0243): the markers on longitude/latitude axes."""
+    return {
+        "title": {"text": _("Enterprises by location (size: clinker capacity, t/d)")},
+        "tooltip": {"trigger": "item"},
+        "xAxis": {"type": "value", "scale": True, "name": _("longitude (°E)")},
+        "yAxis": {"type": "value", "scale": True, "name": _("latitude (°N)")},
+        "series": [
+            {
+                "name": _("enterprise"),
+                "type": "scatter",
+                "data": _markers(points),
+                "label": {"show": True, "formatter": "{b}", "position": "right"},
+            }
+        ],
+    }
+
+
+def province_map(points: Iterable[EnterprisePoint]) -> dict[str, Any]:
+    """ECharts option: a ``geo`` map of Hubei, a shaded ``map`` series and enterprise markers."""
+    points = list(points)
+    by_city = capacity_by_city(points)
+    markers = _markers(points)
     unit = _("t/d")
     return {
         "title": {"text": _("Enterprises by location (shading and size: clinker capacity, t/d)")},

@@ -23,7 +23,7 @@ from tanji.tenancy.actor import Actor
 from tanji.tenancy.choices import ScopeChoices
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, requires
-from tanji.web.pages.province.charts import EnterprisePoint, province_map
+from tanji.web.pages.province.charts import EnterprisePoint, province_map, province_scatter
 
 PROVINCE_SCOPES = frozenset({ScopeChoices.PROVINCE, ScopeChoices.PLATFORM})
 
@@ -70,7 +70,11 @@ def index(request: HttpRequest) -> HttpResponse:
             points.append(
                 EnterprisePoint(name, city.name_zh, city.longitude, city.latitude, capacity, url)
             )
-    context = {"rows": rows, "province_map": province_map(points)}
+    context = {
+        "rows": rows,
+        "province_map": province_map(points),
+        "province_scatter": province_scatter(points),
+    }
     return render(request, "web/province/index.html", context)
 
 
