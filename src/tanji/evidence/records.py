@@ -25,7 +25,7 @@ from tanji.evidence.models import RawEnvelope
 from tanji.evidence.signing import has_platform_key
 from tanji.protocols.records import parse_record
 
-__all__ = ["record_platform_record", "stored_record"]
+__all__ = ["attested", "record_platform_record", "stored_record"]
 
 
 def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None) -> int:
@@ -35,12 +35,8 @@ def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None)
         RecordFormatError: ``body`` is not a canonical record (nothing is appended).
     """
     parse_record(body)
-    credential = current_credential() if user_id is not None else None
-    trust = TrustLevelChoices.UNSIGNED
-    if credential is not None and user_id is not None and has_platform_key():
-        body = attest(body, enterprise_id, user_id, credential)
-        trust = TrustLevelChoices.SESSION_ATTESTED
     received_at = datetime.now(UTC)
+    body, trust = attested(body, enterprise_id, user_id, received_at)
     with transaction.atomic():
         index = append_envelope(body, received_at)
         row = RawEnvelope.objects.create(
@@ -55,6 +51,21 @@ def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None)
             sample_count=0,
         )
     return int(row.pk)
+
+
+def attested(
+    body: bytes, enterprise_id: int, user_id: int | None, received_at: datetime
+) -> tuple[bytes, TrustLevelChoices]:
+    """The envelope to log for ``body`` and its trust level (ADR 0210, 0230).
+
+    With a submitting user, a stated credential and a platform key: the platform's attestation,
+    ``session_attested``; otherwise the bare record, ``unsigned``.
+    """
+    credential = current_credential() if user_id is not None else None
+    if credential is None or user_id is None or not has_platform_key():
+        return body, TrustLevelChoices.UNSIGNED
+    envelope = attest(body, enterprise_id, user_id, credential, received_at)
+    return envelope, TrustLevelChoices.SESSION_ATTESTED
 
 
 def stored_record(row: RawEnvelope) -> bytes:
