@@ -1,4 +1,4 @@
-"""Uploaded documents are attested like lab results, and ``tanji audit`` re-checks them (ADR 0230)."""
+"""Uploads are attested like lab results; ``tanji audit`` re-checks them (ADR 0230)."""
 
 from __future__ import annotations
 

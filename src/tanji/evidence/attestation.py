@@ -18,8 +18,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
-from tanji.protocols.documents import parse_document_record
 from tanji.evidence.signing import platform_key
+from tanji.protocols.documents import parse_document_record
 from tanji.protocols.records import iso, parse_record, record_format
 from tanji.tenancy.models import Membership, User
 from tanji.trust.attestation import (
