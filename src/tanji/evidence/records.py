@@ -22,6 +22,7 @@ from tanji.evidence.attestation import attest, current_credential, open_attestat
 from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
 from tanji.evidence.log import append_envelope
 from tanji.evidence.models import RawEnvelope
+from tanji.evidence.signed_entries import signed_lab_record
 from tanji.evidence.signing import has_platform_key
 from tanji.protocols.records import parse_record
 
@@ -71,7 +72,9 @@ def attested(
 def stored_record(row: RawEnvelope) -> bytes:
     """The platform record a ``record``-channel envelope holds (unwrapping an attestation).
 
-    The attestation's signature is not checked here: ``tanji audit`` and ``tanji verify`` do.
+    For a ``user_signed`` row: the lab record of the analysis its signed record made. The
+    attestation's or person's signature is not checked here: ``tanji audit`` and
+    ``tanji verify`` do.
 
     Raises:
         AttestationError: an attested row whose body is not an attestation.
@@ -79,4 +82,6 @@ def stored_record(row: RawEnvelope) -> bytes:
     body = bytes(row.body)
     if row.trust_level == TrustLevelChoices.SESSION_ATTESTED:
         return open_attestation(body).record
+    if row.trust_level == TrustLevelChoices.USER_SIGNED:
+        return signed_lab_record(row)
     return body
