@@ -14,4 +14,6 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("/metrology", "tanji.web.api.metrology_records"),
     ("/metrology", "tanji.web.api.metrology_diagrams"),
     ("/analytics", "tanji.web.api.analytics"),
+    ("/account", "tanji.web.api.account"),
+    ("/plant", "tanji.web.api.lab_signed"),
 )
