@@ -40,7 +40,13 @@ def keys(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                key_services.register_key(actor, **form.cleaned_data)
+                data = form.cleaned_data
+                key_services.register_key(
+                    actor,
+                    enterprise_id=data["enterprise_id"],
+                    public_key_pem=data["public_key"],
+                    label=data["label"],
+                )
             except CodedError as error:
                 form.add_error(None, translate(error))
             else:
