@@ -105,7 +105,10 @@ def test_audit_finds_a_tampered_stored_envelope(platform: PrivateKey) -> None:
         )
     found = {(d.kind, d.location) for d in audit(platform.public_key(), ORIGIN)}
     assert ("signed_entry.invalid", f"evidence_rawenvelope id={row.pk}") in found
-    assert ("envelope.digest", f"evidence_rawenvelope id={row.pk} log_index={row.log_index}") in found
+    assert (
+        "envelope.digest",
+        f"evidence_rawenvelope id={row.pk} log_index={row.log_index}",
+    ) in found
 
 
 def test_audit_finds_an_edited_lab_value_of_a_signed_record(platform: PrivateKey) -> None:

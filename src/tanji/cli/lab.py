@@ -66,7 +66,10 @@ def submit_lab(args: argparse.Namespace) -> int:
         if not isinstance(document, dict):
             raise ValueError("the file must hold one JSON object")
         envelope = signed_lab_envelope(document, load_private_key_file(args.key))
-    except (OSError, ValueError, CodedError) as exc:
+    except CodedError as exc:
+        print(f"tanji lab submit: {exc.code}: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
         print(f"tanji lab submit: {exc}", file=sys.stderr)
         return 2
     request = urllib.request.Request(

@@ -21,7 +21,11 @@ def test_page_registers_lists_and_revokes(client: Client, web_world: WebWorld) -
     english = client.get(reverse("account:keys"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Personal signing keys" in english
     pem = generate_private_key().public_key().to_pem().decode("ascii")
-    data = {"enterprise_id": web_world.tenants["A"].enterprise.pk, "label": "XRF", "public_key": pem}
+    data = {
+        "enterprise_id": web_world.tenants["A"].enterprise.pk,
+        "label": "XRF",
+        "public_key": pem,
+    }
     assert client.post(reverse("account:keys"), data).status_code == 302
     key = UserKey.objects.get()
     listed = client.get(reverse("account:keys")).content.decode()
