@@ -59,7 +59,7 @@ def test_a_refusal_prints_the_code_and_exits_1(
     args, _user = _setup(tmp_path, capsys)
     args[-1] = "tj_not-a-token"
     assert main(["lab", "submit", *args, "--url", live_server.url]) == 1
-    assert "Unauthorized" in capsys.readouterr().err
+    assert json.loads(capsys.readouterr().err)["detail"]  # not authenticated: no token, no session
     assert not RawEnvelope.objects.exists()
 
 
