@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +48,6 @@ class KeyForm(StyledForm):
         ),
     )
 
-    def __init__(self, *args: object, enterprises: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, enterprises: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["enterprise_id"].choices = enterprises  # type: ignore[attr-defined]
