@@ -14,14 +14,11 @@ as for lab results (ADR 0210, 0230). Without a stated credential it stays the ba
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
-
-from django.db import transaction
 
 from tanji.evidence.attestation import open_attestation
 from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
-from tanji.evidence.log import append_envelope, lock_log
+from tanji.evidence.log import log_envelope
 from tanji.evidence.models import RawEnvelope
 from tanji.evidence.records import attested
 from tanji.protocols.documents import (
@@ -50,21 +47,15 @@ def record_document(sha256: str, kind: str, enterprise_id: int, user_id: int | N
     received_at = datetime.now(UTC)
     record = document_record(sha256, kind, enterprise_id)
     body, trust = attested(record, enterprise_id, user_id, received_at)
-    with transaction.atomic():
-        lock_log()
-        index = append_envelope(body, received_at)
-        RawEnvelope.objects.create(
-            enterprise_id=enterprise_id,
-            submitted_by_id=user_id,
-            channel=ChannelChoices.DOCUMENT,
-            trust_level=trust,
-            body=body,
-            sha256=hashlib.sha256(body).hexdigest(),
-            received_at=received_at,
-            log_index=index,
-            sample_count=0,
-        )
-    return str(index)
+    row = log_envelope(
+        body,
+        received_at,
+        enterprise_id=enterprise_id,
+        user_id=user_id,
+        channel=ChannelChoices.DOCUMENT,
+        trust_level=trust,
+    )
+    return str(row.log_index)
 
 
 def stored_document_record(row: RawEnvelope) -> bytes:

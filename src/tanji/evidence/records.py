@@ -13,14 +13,11 @@ describes, so a row cannot be stored without its leaf nor a leaf without its row
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
-
-from django.db import transaction
 
 from tanji.evidence.attestation import attest, current_credential, open_attestation
 from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
-from tanji.evidence.log import append_envelope
+from tanji.evidence.log import log_envelope
 from tanji.evidence.models import RawEnvelope
 from tanji.evidence.signed_entries import signed_lab_record
 from tanji.evidence.signing import has_platform_key
@@ -38,19 +35,14 @@ def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None)
     parse_record(body)
     received_at = datetime.now(UTC)
     body, trust = attested(body, enterprise_id, user_id, received_at)
-    with transaction.atomic():
-        index = append_envelope(body, received_at)
-        row = RawEnvelope.objects.create(
-            enterprise_id=enterprise_id,
-            submitted_by_id=user_id,
-            channel=ChannelChoices.RECORD,
-            trust_level=trust,
-            body=body,
-            sha256=hashlib.sha256(body).hexdigest(),
-            received_at=received_at,
-            log_index=index,
-            sample_count=0,
-        )
+    row = log_envelope(
+        body,
+        received_at,
+        enterprise_id=enterprise_id,
+        user_id=user_id,
+        channel=ChannelChoices.RECORD,
+        trust_level=trust,
+    )
     return int(row.pk)
 
 

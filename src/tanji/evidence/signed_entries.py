@@ -9,13 +9,12 @@ requests) and the lab analysis the submission created. Verification is the calle
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 
 from django.db import transaction
 
 from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
-from tanji.evidence.log import append_envelope
+from tanji.evidence.log import log_envelope
 from tanji.evidence.models import RawEnvelope, SignedEntry
 from tanji.protocols.records import signed_as_lab_record
 from tanji.trust.dsse import decode_envelope
@@ -34,17 +33,13 @@ def record_signed_entry(
     """Append the envelope as received and store it with its key, nonce and analysis."""
     received_at = datetime.now(UTC)
     with transaction.atomic():
-        index = append_envelope(body, received_at)
-        row = RawEnvelope.objects.create(
+        row = log_envelope(
+            body,
+            received_at,
             enterprise_id=enterprise_id,
-            submitted_by_id=user_id,
+            user_id=user_id,
             channel=ChannelChoices.RECORD,
             trust_level=TrustLevelChoices.USER_SIGNED,
-            body=body,
-            sha256=hashlib.sha256(body).hexdigest(),
-            received_at=received_at,
-            log_index=index,
-            sample_count=0,
         )
         SignedEntry.objects.create(
             envelope=row, key_id=key_pk, user_id=user_id, nonce=nonce, analysis_id=analysis_id
