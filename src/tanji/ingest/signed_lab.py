@@ -39,8 +39,8 @@ from tanji.plant.models import LabAnalysis
 from tanji.protocols.records import SIGNED_LAB_FORMAT, parse_record
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
-from tanji.tenancy.credentials.keys import key_by_id
 from tanji.tenancy.credentials.models import UserKey
+from tanji.tenancy.credentials.queries import user_key
 from tanji.tenancy.models import User
 from tanji.tenancy.permissions import Action
 from tanji.trust.attestation import SIGNED_RECORD_TYPE
@@ -121,7 +121,7 @@ def _envelope(body: bytes) -> Envelope:
 
 def _key(envelope: Envelope, user: User) -> UserKey:
     key_id = envelope.signatures[0].keyid
-    key = key_by_id(key_id)
+    key = user_key(key_id)
     if key is None:
         raise SignedEntryRefused(
             "signed_entry.unknown_key", "key {key_id} is not registered", key_id=key_id[:16]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tanji.tenancy.actor import Actor
-from tanji.tenancy.credentials import keys
+from tanji.tenancy.credentials import keys, queries
 from tanji.tenancy.models import AuditEntry
 from tanji.tenancy.validation import InvalidInput, NotFound
 from tanji.trust.keys import generate_private_key
@@ -25,7 +25,7 @@ def test_register_and_revoke_are_audited(suite: str) -> None:
     pem = _pem(suite)
     key = keys.register_key(actor, enterprise_id=enterprise.pk, public_key_pem=pem, label=" XRF ")
     assert (key.suite, key.label, key.public_key_pem) == (suite, "XRF", pem)
-    assert list(keys.keys(actor)) == [key]
+    assert list(queries.user_keys(actor)) == [key]
     keys.revoke_key(actor, key.pk)
     keys.revoke_key(actor, key.pk)  # twice: the first time stays
     entries = AuditEntry.objects.filter(object_id=str(key.pk)).order_by("id")
@@ -75,7 +75,7 @@ def test_nobody_lists_or_revokes_another_users_key() -> None:
     owner = Actor.for_user(member("lab_staff", enterprise))
     key = keys.register_key(owner, enterprise_id=enterprise.pk, public_key_pem=_pem(), label="k")
     admin = Actor.for_user(member("enterprise_admin", enterprise))
-    assert not keys.keys(admin).exists()
+    assert not queries.user_keys(admin).exists()
     with pytest.raises(NotFound):
         keys.revoke_key(admin, key.pk)
-    assert keys.key_by_id(key.key_id) == key
+    assert queries.user_key(key.key_id) == key

@@ -10,30 +10,18 @@ key signed before stays verifiable, nothing after is accepted.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from tanji.errors import CodedError
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.audit import record, snapshot
 from tanji.tenancy.choices import ScopeChoices
+from tanji.tenancy.credentials import queries
 from tanji.tenancy.credentials.models import UserKey
 from tanji.tenancy.validation import InvalidInput, get_visible
 from tanji.trust.keys import load_public_key
 
-__all__ = ["key_by_id", "keys", "register_key", "revoke_key"]
-
-
-def keys(actor: Actor) -> QuerySet[UserKey]:
-    """The actor's own keys, newest first (nobody lists another user's credentials)."""
-    if actor.user_id is None:
-        return UserKey.objects.none()
-    return UserKey.objects.filter(user_id=actor.user_id).select_related("enterprise")
-
-
-def key_by_id(key_id: str) -> UserKey | None:
-    """The registered key (of any user, revoked or not) with this key id."""
-    return UserKey.objects.select_related("user", "enterprise").filter(key_id=key_id).first()
+__all__ = ["register_key", "revoke_key"]
 
 
 def _member_enterprises(actor: Actor) -> set[int]:
@@ -73,7 +61,7 @@ def register_key(actor: Actor, *, enterprise_id: int, public_key_pem: str, label
             detail=str(error),
             field="public_key",
         ) from None
-    if UserKey.objects.filter(key_id=public.key_id).exists():
+    if queries.user_key(public.key_id) is not None:
         raise InvalidInput(
             "tenancy.key_registered", "key {key_id} is already registered", key_id=public.key_id
         )
@@ -94,7 +82,7 @@ def register_key(actor: Actor, *, enterprise_id: int, public_key_pem: str, label
 @transaction.atomic
 def revoke_key(actor: Actor, key_pk: int) -> UserKey:
     """Revoke one of the actor's own keys (audited; revoking twice keeps the first time)."""
-    key: UserKey = get_visible(keys(actor), key_pk, "signing key")
+    key: UserKey = get_visible(queries.user_keys(actor), key_pk, "signing key")
     if key.revoked_at is not None:
         return key
     before = snapshot(key)

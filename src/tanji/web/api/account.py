@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import ModelSchema, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from tanji.tenancy.credentials import keys
+from tanji.tenancy.credentials import keys, queries
 from tanji.tenancy.credentials.models import UserKey
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, api_requires
@@ -58,7 +58,7 @@ class UserKeyRevokeOut(Schema):
 @api_requires(Action.VIEW)
 def list_keys(request: HttpRequest) -> QuerySet[UserKey]:
     """The caller's own keys, newest first (revoked ones included)."""
-    return keys.keys(actor_of(request))
+    return queries.user_keys(actor_of(request))
 
 
 @router.post("/keys", response={201: UserKeyOut})

@@ -17,7 +17,7 @@ from tanji.errors import CodedError
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.choices import ScopeChoices
-from tanji.tenancy.credentials import keys as key_services
+from tanji.tenancy.credentials import keys as key_services, queries as credential_queries
 from tanji.tenancy.permissions import Action
 from tanji.web.access import actor_of, requires
 from tanji.web.error_messages import translate
@@ -53,7 +53,7 @@ def keys(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The key was registered."))
                 return redirect("account:keys")
         status = 400
-    context = {"keys": key_services.keys(actor), "form": form}
+    context = {"keys": credential_queries.user_keys(actor), "form": form}
     return render(request, "web/account/keys.html", context, status=status)
 
 
