@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from tanji.evidence.models import RawEnvelope, SignedEntry
+from tanji.ingest import signed_lab
 from tanji.plant.models import LabAnalysis
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.credentials import keys, services as credentials
 from tanji.tenancy.models import User
+from tanji.trust.attestation import SIGNED_RECORD_TYPE
+from tanji.trust.dsse import encode_envelope, sign_envelope
 from tanji.trust.keys import generate_private_key
+from tanji.web.error_messages import MESSAGES
 from tests.ingest.signed import lab_document, registered, signed
 from tests.plant.factories import SourceFactory
 from tests.tenancy.factories import EnterpriseFactory, member
@@ -105,7 +111,28 @@ def _role_without_permission() -> Case:
     return Case(user, signed(lab_document(user, enterprise, line), key))
 
 
+def _not_an_envelope() -> Case:
+    user, _enterprise, _line = _lab_user()
+    return Case(user, b"CaO 65.1 %")
+
+
+def _another_submitter_named() -> Case:
+    user, enterprise, line = _lab_user()
+    key, _row = registered(user, enterprise)
+    return Case(user, signed(lab_document(user, enterprise, line, submitted_by="boss"), key))
+
+
+def _non_canonical_payload() -> Case:
+    user, enterprise, line = _lab_user()
+    key, _row = registered(user, enterprise)
+    payload = json.dumps(lab_document(user, enterprise, line), indent=1).encode()
+    return Case(user, encode_envelope(sign_envelope(SIGNED_RECORD_TYPE, payload, key)))
+
+
 REFUSALS: dict[str, tuple[Callable[[], Case], int, str, str]] = {
+    "signed_entry.malformed": (_not_an_envelope, 400, "不是签名信封", "Not a signed envelope"),
+    "signed_entry.other_user": (_another_submitter_named, 403, "提交人是 boss", "names boss"),
+    "signed_entry.bad_payload": (_non_canonical_payload, 400, "不是签名化验记录", "Not a signed"),
     "signed_entry.unknown_key": (_wrong_key, 400, "未登记", "is not registered"),
     "signed_entry.revoked_key": (_revoked_key, 403, "已于", "was revoked"),
     "signed_entry.foreign_key": (_another_users_key, 403, "其他用户", "another user"),
@@ -158,3 +185,11 @@ def test_a_replayed_envelope_or_nonce_is_refused() -> None:
 
 def test_an_anonymous_caller_is_refused() -> None:
     assert Client().post(URL, b"{}", content_type="application/json").status_code == 401
+
+
+def test_every_signed_entry_code_has_a_translated_message() -> None:
+    source = Path(signed_lab.__file__).read_text(encoding="utf-8")
+    codes = set(re.findall(r'"(signed_entry\.[a-z_]+)"', source))
+    assert len(codes) == 11
+    assert codes <= set(MESSAGES)
+    assert set(REFUSALS) | {"signed_entry.replayed"} == codes
