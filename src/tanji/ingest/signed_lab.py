@@ -16,7 +16,8 @@ its own code and storing nothing:
 - ``signed_entry.other_tenant`` — the record names another enterprise than the key's;
 - ``signed_entry.other_user`` — the record names another submitter than the signer;
 - ``signed_entry.forbidden`` — the user's role there may not enter lab data;
-- ``signed_entry.replayed`` — the nonce (or the very envelope) was accepted before.
+- ``signed_entry.replayed`` — the nonce was accepted from this user before (a resent envelope
+  carries its nonce).
 
 Then the analysis and its results are written and the envelope appended to the log in one
 transaction; its rows get the trust level ``user_signed``.
@@ -24,7 +25,6 @@ transaction; its rows get the trust level ``user_signed``.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -75,19 +75,14 @@ def submit_signed_lab(user: User, body: bytes) -> SignedLab:
     record = _record(envelope.payload)
     actor = Actor.for_user(user)
     _check_scope(actor, key, record)
-    if (
-        nonce_used(user.pk, record["nonce"])
-        or RawEnvelope.objects.filter(sha256=_sha256(body), trust_level="user_signed").exists()
-    ):
+    if nonce_used(user.pk, record["nonce"]):  # the same envelope carries the same nonce
         raise _replayed(record["nonce"])
     try:
         return _store(actor, key, record, body)
-    except IntegrityError:  # a concurrent request with the same nonce won
-        raise _replayed(record["nonce"]) from None
-
-
-def _sha256(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
+    except IntegrityError:
+        if nonce_used(user.pk, record["nonce"]):  # a concurrent request with it won
+            raise _replayed(record["nonce"]) from None
+        raise
 
 
 def _replayed(nonce: str) -> SignedEntryRefused:
