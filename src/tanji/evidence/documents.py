@@ -14,13 +14,10 @@ as for lab results (ADR 0210, 0230). Without a stated credential it stays the ba
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from tanji.evidence.attestation import open_attestation
 from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
-from tanji.evidence.log import log_envelope
 from tanji.evidence.models import RawEnvelope
-from tanji.evidence.records import attested
+from tanji.evidence.records import log_attested
 from tanji.protocols.documents import (
     DOCUMENT_FORMAT,
     DocumentRecordError,
@@ -44,18 +41,8 @@ def record_document(sha256: str, kind: str, enterprise_id: int, user_id: int | N
     ``user_id`` names the uploader: with the credential of the request in progress the
     platform attests the upload (ADR 0230).
     """
-    received_at = datetime.now(UTC)
     record = document_record(sha256, kind, enterprise_id)
-    body, trust = attested(record, enterprise_id, user_id, received_at)
-    row = log_envelope(
-        body,
-        received_at,
-        enterprise_id=enterprise_id,
-        user_id=user_id,
-        channel=ChannelChoices.DOCUMENT,
-        trust_level=trust,
-    )
-    return str(row.log_index)
+    return str(log_attested(record, enterprise_id, user_id, ChannelChoices.DOCUMENT).log_index)
 
 
 def stored_document_record(row: RawEnvelope) -> bytes:

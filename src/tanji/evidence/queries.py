@@ -40,4 +40,4 @@ def user_signed_analyses(actor: Actor, analysis_ids: list[int]) -> set[int]:
     rows = SignedEntry.objects.filter(
         actor.enterprise_q("envelope__enterprise"), analysis_id__in=analysis_ids
     )
-    return set(rows.values_list("analysis_id", flat=True))
+    return {pk for pk in rows.values_list("analysis_id", flat=True) if pk is not None}

@@ -23,7 +23,7 @@ from tanji.evidence.signed_entries import signed_lab_record
 from tanji.evidence.signing import has_platform_key
 from tanji.protocols.records import parse_record
 
-__all__ = ["attested", "record_platform_record", "stored_record"]
+__all__ = ["attested", "log_attested", "record_platform_record", "stored_record"]
 
 
 def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None) -> int:
@@ -33,17 +33,21 @@ def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None)
         RecordFormatError: ``body`` is not a canonical record (nothing is appended).
     """
     parse_record(body)
+    return int(log_attested(body, enterprise_id, user_id, ChannelChoices.RECORD).pk)
+
+
+def log_attested(body: bytes, enterprise_id: int, user_id: int | None, channel: str) -> RawEnvelope:
+    """Append ``body`` now, as the platform's attestation when :func:`attested` can give one."""
     received_at = datetime.now(UTC)
-    body, trust = attested(body, enterprise_id, user_id, received_at)
-    row = log_envelope(
-        body,
+    envelope, trust = attested(body, enterprise_id, user_id, received_at)
+    return log_envelope(
+        envelope,
         received_at,
         enterprise_id=enterprise_id,
         user_id=user_id,
-        channel=ChannelChoices.RECORD,
+        channel=channel,
         trust_level=trust,
     )
-    return int(row.pk)
 
 
 def attested(
