@@ -19,8 +19,10 @@ from tanji.evidence.bundles import export_bundle
 from tanji.evidence.figure_specs import electricity_emissions, process_emissions
 from tanji.ingest.model import Submission
 from tanji.ingest.pipeline import ingest
+from tanji.ingest.signed_lab import submit_signed_lab
 from tanji.protocols.readings import Reading
 from tanji.tenancy.actor import Actor
+from tanji.tenancy.models import User
 from tanji.trust.bundle_document import encode_bundle
 from tanji.trust.checkpoint import log_verifier
 from tanji.trust.keys import PrivateKey
@@ -29,6 +31,7 @@ from tests.evidence import test_figure_specs as specs
 from tests.evidence.factories import World, make_world
 from tests.evidence.test_bundles import ORIGIN, WITNESS, WITNESS_KEY
 from tests.evidence.test_figure_specs import JUNE, by_name, verify
+from tests.ingest.signed import lab_document, registered, signed
 
 pytestmark = pytest.mark.django_db
 CREDENTIAL = Credential("password+totp", "session:0123456789abcdef")
@@ -112,3 +115,38 @@ def test_a_counter_is_counted_from_its_last_reading_before_the_period(
     status, checks = verify(path, vkey, capsys)
     assert status == 0, [c for c in checks if c["status"] != "pass"]
     assert "3 readings" in by_name(checks, "figure.recomputed")[0]["detail"]
+
+
+def _enter_signed(world: World, line: Any, actor: Actor) -> None:
+    """The lab results of :func:`specs.line_month`, each signed with the analyst's own key."""
+    user = User.objects.get(pk=actor.user_id)
+    key, _row = registered(user, world.enterprise.pk)
+    for sample_id, material, day, results in specs.LAB_SAMPLES:
+        document = lab_document(
+            user, world.enterprise.pk, line.pk, sample_id=sample_id, material=material,
+            sampled_at=f"2025-06-{day:02d}T08:00:00.000Z",
+            analysed_at=f"2025-06-{day:02d}T14:00:00.000Z",
+            results=[{"method_standard": "", "parameter": p, "u": 0.1, "unit": "%", "value": v}
+                     for p, v in sorted(results)],
+        )  # fmt: skip
+        submit_signed_lab(user, signed(document, key))
+
+
+def test_a_process_figure_from_user_signed_lab_records_verifies_as_signed(
+    platform: PrivateKey,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    world, line = specs.line_month(platform, lab_role="lab_staff", enter=_enter_signed)
+    spec = process_emissions(line.code, line.pk, JUNE)
+    document, path, vkey = _export(platform, world, spec, tmp_path, specs.WINDOW[0])
+    assert [r["kind"] for r in document["records"]].count("lab-signed") == 3
+    assert any(k["owner"].startswith("user:") for k in document["keys"])
+    status, checks = verify(path, vkey, capsys)
+    assert status == 0, [c for c in checks if c["status"] != "pass"]
+    assert by_name(checks, "figure.recomputed")[0]["status"] == "pass"
+    owners = {c["detail"] for c in by_name(checks, "record.key_valid")}
+    assert any("key of user:" in d for d in owners)
+    trust = by_name(checks, "figure.trust")[0]["detail"]
+    assert trust.startswith("signed_source:")
+    assert "3 lab records signed by the persons who entered them" in trust

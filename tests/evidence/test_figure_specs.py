@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,10 +64,12 @@ def _counter(world: World, line: ProductionLine, suffix: str, unit: str) -> str:
 def line_month(
     platform: PrivateKey,
     lab_role: str | None = None,
+    enter: Callable[[World, ProductionLine, Actor], None] | None = None,
 ) -> tuple[World, ProductionLine]:
     """Counters over June (150 000 t clinker, 232 500 t raw meal, 14 000 MWh) and lab results.
 
-    The lab results are entered by the platform itself, or by a user holding ``lab_role``.
+    The lab results are entered by the platform itself, or by a user holding ``lab_role``
+    (through ``enter`` instead of the lab service when given).
     """
     world = make_world()
     line = world.coal.source.line
@@ -82,7 +85,7 @@ def line_month(
         submission = Submission(body, "https", RECEIVED, device_id=world.terminal.device_id)
         assert ingest(submission, key=platform).status == "accepted"
     actor = Actor.for_user(member(lab_role, world.enterprise)) if lab_role else Actor.system()
-    _lab(world, line, actor)
+    (enter or _lab)(world, line, actor)
     return world, line
 
 
@@ -90,14 +93,17 @@ def _units(steps: dict[str, tuple[float, float]]) -> list[tuple[str, tuple[float
     return [(t, v, "kWh" if "EL-" in t else "t") for t, v in steps.items()]
 
 
+#: (sample id, material, day of June, [(parameter, value %)]) of :func:`line_month`'s lab.
+LAB_SAMPLES = [
+    ("CK-1", "clinker", 3, [("cao", 65.4), ("non_carbonate_cao", 1.2), ("mgo", 2.2)]),
+    ("CK-2", "clinker", 6, [("cao", 65.6), ("non_carbonate_cao", 1.2), ("mgo", 2.2)]),
+    ("RM-1", "raw_meal", 4, [("toc", 0.1)]),
+]
+
+
 def _lab(world: World, line: ProductionLine, actor: Actor) -> None:
     """Clinker CaO 65.4/65.6 % (mean 65.5), non-carbonate CaO 1.2 %, MgO 2.2 %; TOC 0.1 %."""
-    samples = [
-        ("CK-1", "clinker", 3, [("cao", 65.4), ("non_carbonate_cao", 1.2), ("mgo", 2.2)]),
-        ("CK-2", "clinker", 6, [("cao", 65.6), ("non_carbonate_cao", 1.2), ("mgo", 2.2)]),
-        ("RM-1", "raw_meal", 4, [("toc", 0.1)]),
-    ]
-    for sample_id, material, day, results in samples:
+    for sample_id, material, day, results in LAB_SAMPLES:
         lab.record_lab_analysis(
             actor, enterprise_id=world.enterprise.pk, line_id=line.pk, sample_id=sample_id,
             material=material, sampled_at=datetime(2025, 6, day, 8, tzinfo=UTC),

@@ -85,7 +85,7 @@ def test_certificate_is_stored_with_its_file_hash_and_audited() -> None:
     scale = InstrumentFactory(instrument_type="belt_scale")
     PlanFactory(instrument=scale)
     logged: list[tuple[str, str, int]] = []
-    with trust_hook.using_recorder(lambda h, k, e: logged.append((h, k, e)) or f"leaf:{h[:8]}"):
+    with trust_hook.using_recorder(lambda h, k, e, _u: logged.append((h, k, e)) or f"leaf:{h[:8]}"):
         cert = calibration.record_certificate(
             SYSTEM,
             scale.pk,

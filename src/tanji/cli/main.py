@@ -26,6 +26,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tanji.cli.audit",
     "tanji.cli.gateway",
     "tanji.cli.recompute",
+    "tanji.cli.keys",
+    "tanji.cli.lab",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 
 from tanji.evidence.signing import platform_key
-from tanji.protocols.records import parse_record
+from tanji.protocols.documents import parse_document_record
+from tanji.protocols.records import iso, parse_record, record_format
 from tanji.tenancy.models import Membership, User
 from tanji.trust.attestation import (
     ATTESTATION_TYPE,
@@ -78,14 +80,27 @@ def current_credential() -> Credential | None:
     return resolver() if resolver is not None else None
 
 
-def attest(record: bytes, enterprise_id: int, user_id: int, credential: Credential) -> bytes:
+def attest(
+    record: bytes,
+    enterprise_id: int,
+    user_id: int,
+    credential: Credential,
+    attested_at: datetime | None = None,
+) -> bytes:
     """The DSSE envelope (JSON bytes) of the platform's attestation of ``record``.
+
+    ``record`` is a lab or review record or a document record (ADR 0230); ``attested_at``
+    (the receive time of the log entry) is stated in the signed statement.
 
     Raises:
         RecordFormatError: ``record`` is not a canonical platform record.
+        DocumentRecordError: ``record`` looks like neither and is not a document record.
         AttestationError: the authentication method is unknown.
     """
-    parse_record(record)
+    if record_format(record) is None:
+        parse_document_record(record)
+    else:
+        parse_record(record)
     user = User.objects.get(pk=user_id)
     roles = Membership.objects.filter(user_id=user_id).filter(
         enterprise_id__in=[enterprise_id, None]
@@ -99,6 +114,7 @@ def attest(record: bytes, enterprise_id: int, user_id: int, credential: Credenti
             credential=credential.credential,
             enterprise=enterprise_id,
             record=record,
+            attested_at=None if attested_at is None else iso(attested_at),
         )
     )
     return encode_envelope(sign_envelope(ATTESTATION_TYPE, statement, platform_key()))

@@ -37,6 +37,7 @@ _KINDS = {
     TrustLevelChoices.UNSIGNED: "lab",
     TrustLevelChoices.SESSION_ATTESTED: "lab-attested",
     TrustLevelChoices.SIGNED: "lab-signed",
+    TrustLevelChoices.USER_SIGNED: "lab-signed",
 }
 
 

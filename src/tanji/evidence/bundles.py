@@ -28,11 +28,11 @@ from tanji.evidence.choices import TrustLevelChoices
 from tanji.evidence.figures import FigureSpec, bundle_factors, claim_figure
 from tanji.evidence.log import leaf_data, open_tree
 from tanji.evidence.models import RawEnvelope, SignedCheckpoint, TerminalKey
-from tanji.evidence.services import key_record
+from tanji.evidence.services import key_record, user_key_record
 from tanji.evidence.witness import cosign, witness_verifier_key
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
-from tanji.tenancy.models import Enterprise
+from tanji.tenancy.models import Enterprise, UserKey
 from tanji.tenancy.permissions import Action
 from tanji.trust.bundle_document import (
     BundleFactor,
@@ -91,14 +91,19 @@ def export_bundle(
         )
         for rid, kind, r in rows
     )
-    keys = TerminalKey.objects.select_related("device").filter(device__enterprise=enterprise)
+    keys = [
+        key_record(k)
+        for k in TerminalKey.objects.select_related("device").filter(device__enterprise=enterprise)
+    ]
+    people = UserKey.objects.select_related("user").filter(enterprise=enterprise).order_by("pk")
+    keys += [user_key_record(k) for k in people]  # lab records signed by their authors
     return EvidenceBundle(
         suite=key.suite,
         tenant=str(enterprise.pk),
         verifier_key=verifier_key(log_verifier(origin, key.public_key())),
         checkpoint=note.encode("utf-8"),
         witnesses=witnesses,
-        keys=tuple(bundle_key(key_record(k)) for k in keys),
+        keys=tuple(bundle_key(k) for k in keys),
         records=records,
         factor_library=library,
         figure=claim,

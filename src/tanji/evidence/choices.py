@@ -19,9 +19,14 @@ class ChannelChoices(models.TextChoices):
 
 
 class TrustLevelChoices(models.TextChoices):
-    """Whether the source signed the data (R4.2.1) or only authenticated the session."""
+    """Whether the source signed the data (R4.2.1) or only authenticated the session.
+
+    Highest first: a terminal's or a person's own key (``signed``, ``user_signed``), then the
+    platform's attestation of a signed-in user, then nothing (ADR 0210, 0231).
+    """
 
     SIGNED = "signed", _("Signed at source")
+    USER_SIGNED = "user_signed", _("Signed with the user's own key")
     SESSION_ATTESTED = "session_attested", _("Attested by the platform for a signed-in user")
     UNSIGNED = "unsigned", _("Unsigned")
 

@@ -28,7 +28,7 @@ from tanji.accounting.figure import (
 )
 from tanji.errors import CodedError
 from tanji.protocols.readings import QualityFlag, decode_batch
-from tanji.protocols.records import LAB_FORMAT, lab_readings, record_format
+from tanji.protocols.records import LAB_FORMATS, lab_readings, record_format
 from tanji.trust.bundle import Check
 from tanji.trust.bundle_document import BundleFactor, FigureClaim, FigureInput
 
@@ -206,7 +206,7 @@ def _samples(
 
 def _record_samples(payload: bytes) -> list[Sample]:
     """A lab record's results (valid, at the sampling time) or a signed batch's readings."""
-    if record_format(payload) == LAB_FORMAT:
+    if record_format(payload) in LAB_FORMATS:
         return [Sample(r.tag, r.time, r.value, r.unit, True) for r in lab_readings(payload)]
     batch = decode_batch(payload)
     return [

@@ -8,13 +8,14 @@ by the database: SQLite takes its write lock at ``BEGIN IMMEDIATE`` (see
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 
-from tanji.evidence.models import LogNode
+from tanji.evidence.models import LogNode, RawEnvelope
 from tanji.trust.entries import LogEntry, encode_log_entry
 from tanji.trust.merkle import MerkleTree
 
@@ -113,3 +114,28 @@ def append_envelopes(entries: Sequence[tuple[bytes, datetime]]) -> int:
     tree.extend(data)
     _cache.last_leaf = tree.hasher.leaf_hash(data[-1])
     return first
+
+
+def log_envelope(
+    body: bytes,
+    received_at: datetime,
+    *,
+    enterprise_id: int,
+    user_id: int | None,
+    channel: str,
+    trust_level: str,
+) -> RawEnvelope:
+    """Append a sample-less entry (record, document) and store its envelope row, atomically."""
+    with transaction.atomic():
+        index = append_envelope(body, received_at)
+        return RawEnvelope.objects.create(
+            enterprise_id=enterprise_id,
+            submitted_by_id=user_id,
+            channel=channel,
+            trust_level=trust_level,
+            body=body,
+            sha256=hashlib.sha256(body).hexdigest(),
+            received_at=received_at,
+            log_index=index,
+            sample_count=0,
+        )

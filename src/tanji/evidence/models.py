@@ -184,3 +184,30 @@ class TerminalCommand(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["device", "seq"], name="command_seq_per_device"),
         ]
+
+
+class SignedEntry(models.Model):
+    """A record a person signed with their own key: which key, its nonce, the rows it made.
+
+    The envelope row holds the DSSE bytes as received; this row makes a replay visible (one
+    nonce per user) and names the lab analysis the submission created, so ``tanji audit`` can
+    compare the signed payload with the stored rows (ADR 0231).
+    """
+
+    envelope = models.OneToOneField(
+        RawEnvelope, models.PROTECT, related_name="signed_entry", verbose_name=_("envelope")
+    )
+    key = models.ForeignKey(
+        "tenancy.UserKey", models.PROTECT, related_name="+", verbose_name=_("signing key")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    nonce = models.CharField(_("nonce"), max_length=64)
+    analysis_id = models.BigIntegerField(_("lab analysis"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("user-signed entry")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "nonce"], name="signed_entry_nonce_per_user"),
+        ]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tanji.evidence.models import Device, QuarantineEntry, RawEnvelope
+from tanji.evidence.models import Device, QuarantineEntry, RawEnvelope, SignedEntry
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
 
-__all__ = ["devices", "envelopes", "quarantined", "received"]
+__all__ = ["devices", "envelopes", "quarantined", "received", "user_signed_analyses"]
 
 
 def devices(actor: Actor) -> QuerySet[Device]:
@@ -33,3 +33,11 @@ def quarantined(actor: Actor) -> QuerySet[QuarantineEntry]:
 def received(actor: Actor) -> QuerySet[RawEnvelope]:
     """Envelopes of the enterprises the actor may see (for intake counts, not their bytes)."""
     return RawEnvelope.objects.filter(actor.enterprise_q("enterprise"))
+
+
+def user_signed_analyses(actor: Actor, analysis_ids: list[int]) -> set[int]:
+    """Which of these lab analyses their author signed with their own key (ADR 0231)."""
+    rows = SignedEntry.objects.filter(
+        actor.enterprise_q("envelope__enterprise"), analysis_id__in=analysis_ids
+    )
+    return {pk for pk in rows.values_list("analysis_id", flat=True) if pk is not None}

@@ -13,19 +13,17 @@ describes, so a row cannot be stored without its leaf nor a leaf without its row
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
-
-from django.db import transaction
 
 from tanji.evidence.attestation import attest, current_credential, open_attestation
 from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
-from tanji.evidence.log import append_envelope
+from tanji.evidence.log import log_envelope
 from tanji.evidence.models import RawEnvelope
+from tanji.evidence.signed_entries import signed_lab_record
 from tanji.evidence.signing import has_platform_key
 from tanji.protocols.records import parse_record
 
-__all__ = ["record_platform_record", "stored_record"]
+__all__ = ["attested", "log_attested", "record_platform_record", "stored_record"]
 
 
 def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None) -> int:
@@ -35,32 +33,44 @@ def record_platform_record(body: bytes, enterprise_id: int, user_id: int | None)
         RecordFormatError: ``body`` is not a canonical record (nothing is appended).
     """
     parse_record(body)
-    credential = current_credential() if user_id is not None else None
-    trust = TrustLevelChoices.UNSIGNED
-    if credential is not None and user_id is not None and has_platform_key():
-        body = attest(body, enterprise_id, user_id, credential)
-        trust = TrustLevelChoices.SESSION_ATTESTED
+    return int(log_attested(body, enterprise_id, user_id, ChannelChoices.RECORD).pk)
+
+
+def log_attested(body: bytes, enterprise_id: int, user_id: int | None, channel: str) -> RawEnvelope:
+    """Append ``body`` now, as the platform's attestation when :func:`attested` can give one."""
     received_at = datetime.now(UTC)
-    with transaction.atomic():
-        index = append_envelope(body, received_at)
-        row = RawEnvelope.objects.create(
-            enterprise_id=enterprise_id,
-            submitted_by_id=user_id,
-            channel=ChannelChoices.RECORD,
-            trust_level=trust,
-            body=body,
-            sha256=hashlib.sha256(body).hexdigest(),
-            received_at=received_at,
-            log_index=index,
-            sample_count=0,
-        )
-    return int(row.pk)
+    envelope, trust = attested(body, enterprise_id, user_id, received_at)
+    return log_envelope(
+        envelope,
+        received_at,
+        enterprise_id=enterprise_id,
+        user_id=user_id,
+        channel=channel,
+        trust_level=trust,
+    )
+
+
+def attested(
+    body: bytes, enterprise_id: int, user_id: int | None, received_at: datetime
+) -> tuple[bytes, TrustLevelChoices]:
+    """The envelope to log for ``body`` and its trust level (ADR 0210, 0230).
+
+    With a submitting user, a stated credential and a platform key: the platform's attestation,
+    ``session_attested``; otherwise the bare record, ``unsigned``.
+    """
+    credential = current_credential() if user_id is not None else None
+    if credential is None or user_id is None or not has_platform_key():
+        return body, TrustLevelChoices.UNSIGNED
+    envelope = attest(body, enterprise_id, user_id, credential, received_at)
+    return envelope, TrustLevelChoices.SESSION_ATTESTED
 
 
 def stored_record(row: RawEnvelope) -> bytes:
     """The platform record a ``record``-channel envelope holds (unwrapping an attestation).
 
-    The attestation's signature is not checked here: ``tanji audit`` and ``tanji verify`` do.
+    For a ``user_signed`` row: the lab record of the analysis its signed record made. The
+    attestation's or person's signature is not checked here: ``tanji audit`` and
+    ``tanji verify`` do.
 
     Raises:
         AttestationError: an attested row whose body is not an attestation.
@@ -68,4 +78,6 @@ def stored_record(row: RawEnvelope) -> bytes:
     body = bytes(row.body)
     if row.trust_level == TrustLevelChoices.SESSION_ATTESTED:
         return open_attestation(body).record
+    if row.trust_level == TrustLevelChoices.USER_SIGNED:
+        return signed_lab_record(row)
     return body

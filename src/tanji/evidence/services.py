@@ -22,6 +22,7 @@ from tanji.evidence.choices import DeviceKindChoices
 from tanji.evidence.models import Device, EnrolmentCode, TerminalKey
 from tanji.tenancy import audit, queries as tenancy_queries
 from tanji.tenancy.actor import Actor
+from tanji.tenancy.models import UserKey
 from tanji.tenancy.permissions import Action
 from tanji.trust import lifecycle
 from tanji.trust.keys import PublicKey, load_public_key
@@ -202,4 +203,16 @@ def key_record(row: TerminalKey) -> lifecycle.KeyRecord:
         revoked_at=row.revoked_at,
         rotated_to=row.rotated_to or None,
         tenant=str(row.device.enterprise_id),
+    )
+
+
+def user_key_record(row: UserKey) -> lifecycle.KeyRecord:
+    """The lifecycle record of a person's registered key (owner ``user:NAME``, ADR 0231)."""
+    return lifecycle.KeyRecord(
+        key=load_public_key(row.public_key_pem.encode("ascii")),
+        owner=f"user:{row.user.username}",
+        enrolled_at=row.registered_at,
+        revoked_at=row.revoked_at,
+        rotated_to=None,
+        tenant=str(row.enterprise_id),
     )

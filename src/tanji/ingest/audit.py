@@ -5,7 +5,8 @@ times, the tree is rebuilt in memory and compared node by node with the stored n
 latest signed checkpoint (whose signature is checked with the platform's public key); each
 envelope is decoded again and the samples it yields compared with the stored ones carrying its
 id; lab analyses and review events are compared with their logged records
-(:mod:`tanji.ingest.audit_records`). Every divergence is reported with where it is; nothing
+(:mod:`tanji.ingest.audit_records`), stored documents with their logged, attested hashes
+(:mod:`tanji.ingest.audit_documents`). Every divergence is reported with where it is; nothing
 stops at the first.
 """
 
@@ -19,6 +20,7 @@ from tanji.errors import CodedError
 from tanji.evidence.checkpoints import latest_checkpoint
 from tanji.evidence.log import leaf_data
 from tanji.evidence.models import LogNode, RawEnvelope
+from tanji.ingest.audit_documents import document_divergences
 from tanji.ingest.audit_records import record_divergences
 from tanji.ingest.audit_samples import sample_divergences
 from tanji.trust.checkpoint import log_verifier, open_checkpoint
@@ -49,6 +51,7 @@ def audit(platform_key: PublicKey, origin: str) -> list[Divergence]:
     found += _checkpoint_divergences(tree, platform_key, origin)
     found += [Divergence(*d) for d in sample_divergences(None)]
     found += [Divergence(*d) for d in record_divergences(platform_key)]
+    found += [Divergence(*d) for d in document_divergences(platform_key)]
     return found
 
 

@@ -9,6 +9,11 @@ their row ids, so a reordering of rows (ids swapped between rows) shows as edite
 A ``session_attested`` record (ADR 0210) must carry the platform key's valid signature
 (``attestation.invalid``: edited bytes, a forged statement) and name the same user as the
 stored row and the record itself (``attestation.user``: a swapped submitter).
+
+A ``user_signed`` record (ADR 0231) must verify with the registered key its entry names, a key
+of the row's submitter valid when the envelope was received (``signed_entry.invalid``: edited
+envelope bytes, a key swapped or revoked before), and its lab record is then compared with the
+rows like any other.
 """
 
 from __future__ import annotations
@@ -20,17 +25,23 @@ from typing import Any
 from tanji.errors import CodedError
 from tanji.evidence.attestation import open_attestation
 from tanji.evidence.choices import ChannelChoices, TrustLevelChoices
-from tanji.evidence.models import RawEnvelope
+from tanji.evidence.models import RawEnvelope, SignedEntry
+from tanji.evidence.signed_entries import signed_lab_record
 from tanji.metrology.models import ReviewEvent
 from tanji.metrology.review_log import review_record
 from tanji.plant.lab import lab_record
 from tanji.plant.models import LabAnalysis
 from tanji.protocols.records import LAB_FORMAT, REVIEW_FORMAT, canonical, parse_record
-from tanji.trust.keys import PublicKey
+from tanji.trust.dsse import decode_envelope, verify_envelope
+from tanji.trust.keys import PublicKey, load_public_key
 
 __all__ = ["record_divergences"]
 
 Finding = tuple[str, str, str]
+_INVALID = {
+    TrustLevelChoices.UNSIGNED: "record.undecodable",
+    TrustLevelChoices.USER_SIGNED: "signed_entry.invalid",
+}
 
 
 def record_divergences(platform_key: PublicKey | None = None) -> Iterator[Finding]:
@@ -46,7 +57,7 @@ def record_divergences(platform_key: PublicKey | None = None) -> Iterator[Findin
             body, attested = _record_body(row, platform_key)
             record = parse_record(body)
         except CodedError as error:
-            code = "attestation.invalid" if row.trust_level != "unsigned" else "record.undecodable"
+            code = _INVALID.get(row.trust_level, "attestation.invalid")
             yield (code, f"evidence_rawenvelope id={row.pk}", str(error))
             continue
         yield from _attested_user(row, attested, record)
@@ -60,10 +71,36 @@ def record_divergences(platform_key: PublicKey | None = None) -> Iterator[Findin
 
 def _record_body(row: RawEnvelope, platform_key: PublicKey | None) -> tuple[bytes, str | None]:
     """The record of a row and the attested user (after checking the platform's signature)."""
+    if row.trust_level == TrustLevelChoices.USER_SIGNED:
+        return signed_record(row)
     if row.trust_level != TrustLevelChoices.SESSION_ATTESTED:
         return bytes(row.body), None
     attestation = open_attestation(bytes(row.body), platform_key)
     return attestation.record, attestation.user
+
+
+def signed_record(row: RawEnvelope) -> tuple[bytes, str]:
+    """The lab record of a ``user_signed`` row and its signer, after checking the signature.
+
+    Raises:
+        CodedError: ``signed_entry.invalid`` naming what does not hold.
+    """
+    entry = SignedEntry.objects.select_related("key__user").filter(envelope=row).first()
+    if entry is None:
+        raise _invalid("no signed-entry row names this envelope")
+    key = load_public_key(entry.key.public_key_pem.encode("ascii"))
+    try:
+        verify_envelope(decode_envelope(bytes(row.body)), {key.key_id: key})
+    except CodedError as error:
+        raise _invalid(f"key {key.key_id[:16]}: {error}") from None
+    revoked = entry.key.revoked_at
+    if entry.key.registered_at > row.received_at or (revoked and revoked <= row.received_at):
+        raise _invalid(f"key {key.key_id[:16]} was not valid at {row.received_at.isoformat()}")
+    return signed_lab_record(row), entry.key.user.username
+
+
+def _invalid(detail: str) -> CodedError:
+    return CodedError("signed_entry.invalid", "{detail}", detail=detail)
 
 
 def _attested_user(

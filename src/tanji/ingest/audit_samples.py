@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from tanji.errors import CodedError
 from tanji.evidence.choices import ChannelChoices
-from tanji.evidence.documents import parse_document_record
+from tanji.evidence.documents import parse_document_record, stored_document_record
 from tanji.evidence.models import RawEnvelope
 from tanji.evidence.records import stored_record
 from tanji.ingest.decode import decode
@@ -85,7 +85,7 @@ def _stored(envelope_id: int) -> dict[tuple[int, int], tuple[float, str]]:
 def _readings(row: RawEnvelope) -> tuple[Reading, ...]:
     body = bytes(row.body)
     if row.channel == ChannelChoices.DOCUMENT:
-        parse_document_record(body)  # a document hash carries no readings
+        parse_document_record(stored_document_record(row))  # no readings: audit_documents
         return ()
     if row.channel == ChannelChoices.RECORD:
         parse_record(stored_record(row))  # lab and review records: checked by audit_records

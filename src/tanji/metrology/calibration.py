@@ -142,7 +142,9 @@ def store_document(
         sha256=accepted.sha256,
         content=content,
         uploaded_by_id=actor.user_id,
-        trust_leaf=trust_hook.commit_document_hash(accepted.sha256, kind, enterprise.pk),
+        trust_leaf=trust_hook.commit_document_hash(
+            accepted.sha256, kind, enterprise.pk, actor.user_id
+        ),
     )
     document.save()
     record(actor, "upload", document, None, _document_snapshot(document))

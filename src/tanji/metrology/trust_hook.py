@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-#: Signature of a recorder: (sha256 hex, document kind, enterprise id) → log reference.
-Recorder = Callable[[str, str, int], str]
+#: Signature of a recorder: (sha256 hex, document kind, enterprise id, uploader's user id) →
+#: log reference. The uploader is attested with the request's credential (ADR 0230).
+Recorder = Callable[[str, str, int, int | None], str]
 _recorders: list[Recorder] = []
 
 
@@ -37,6 +38,8 @@ def using_recorder(recorder: Recorder) -> Iterator[None]:
         _recorders[:] = previous
 
 
-def commit_document_hash(sha256: str, kind: str, enterprise_id: int) -> str:
+def commit_document_hash(
+    sha256: str, kind: str, enterprise_id: int, user_id: int | None = None
+) -> str:
     """Hand a document hash to the trust log; returns its reference ('' when none is wired)."""
-    return _recorders[0](sha256, kind, enterprise_id) if _recorders else ""
+    return _recorders[0](sha256, kind, enterprise_id, user_id) if _recorders else ""

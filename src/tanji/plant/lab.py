@@ -10,7 +10,7 @@ newest record of an analysis always describes the stored rows (ADR 0180).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -70,12 +70,15 @@ def record_lab_analysis(
     source_id: int | None = None,
     analyst_id: int | None = None,
     channel: str = "manual",
+    log: Callable[[LabAnalysis], None] | None = None,
     **fields: Any,
 ) -> LabAnalysis:
     """Record an analysed sample with its results (lab staff or enterprise admin).
 
     ``channel`` (``manual``, ``file``, ``api``) says how the result reached the platform; it is
-    kept in the logged record.
+    kept in the logged record. ``log`` replaces the platform record as the analysis's log
+    entry: a submission signed with the person's own key logs the envelope as received
+    (ADR 0231).
     """
     enterprise = tenancy_queries.enterprise(actor, enterprise_id)
     actor.require(Action.EDIT_LAB, enterprise)
@@ -97,7 +100,10 @@ def record_lab_analysis(
         )
     for row, result in enumerate(results, start=1):
         _add_result(actor, analysis, row, result)
-    _commit(actor, analysis, channel)
+    if log is None:
+        _commit(actor, analysis, channel)
+    else:
+        log(analysis)
     return analysis
 
 

@@ -26,12 +26,19 @@ Review record (one transition of a metrology review)::
 Both are *unsigned at the source*: the person is authenticated by the platform session and
 named in the record, but holds no key of their own, so figures derived from lab records carry
 the lower trust level (ADR 0180).
+
+Signed lab record (``tanji-lab-signed/1``, ADR 0231): what a person signs with their own key
+(DSSE payload type ``application/vnd.tanji.record+json``) before the platform has stored
+anything. It is a lab record without ``analysis`` and ``channel`` (the platform assigns both)
+and with a ``nonce`` of 16–64 characters ``[A-Za-z0-9_-]`` that the platform accepts once per
+user; :func:`signed_as_lab_record` gives the lab record of the stored analysis.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,7 +48,9 @@ from tanji.errors import CodedError
 
 __all__ = [
     "LAB_FORMAT",
+    "LAB_FORMATS",
     "REVIEW_FORMAT",
+    "SIGNED_LAB_FORMAT",
     "LabReading",
     "LabResultRecord",
     "RecordFormatError",
@@ -50,10 +59,17 @@ __all__ = [
     "lab_tag",
     "parse_record",
     "record_format",
+    "signed_as_lab_record",
 ]
 
 LAB_FORMAT = "tanji-lab/1"
 REVIEW_FORMAT = "tanji-review/1"
+SIGNED_LAB_FORMAT = "tanji-lab-signed/1"
+#: Formats whose results are lab readings of a figure.
+LAB_FORMATS = frozenset({LAB_FORMAT, SIGNED_LAB_FORMAT})
+#: How the platform names the channel of a lab record made from a signed one.
+SIGNED_CHANNEL = "signed"
+_NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _LAB_KEYS = frozenset(
     {
         "analysed_at", "analysis", "analyst", "channel", "enterprise", "format",
@@ -66,7 +82,8 @@ _REVIEW_KEYS = frozenset(
     {"action", "enterprise", "event", "format", "from_state", "note", "review", "to_state",
      "username"}
 )  # fmt: skip
-_KEYS = {LAB_FORMAT: _LAB_KEYS, REVIEW_FORMAT: _REVIEW_KEYS}
+_SIGNED_LAB_KEYS = (_LAB_KEYS - {"analysis", "channel"}) | {"nonce"}
+_KEYS = {LAB_FORMAT: _LAB_KEYS, REVIEW_FORMAT: _REVIEW_KEYS, SIGNED_LAB_FORMAT: _SIGNED_LAB_KEYS}
 
 
 class RecordFormatError(CodedError):
@@ -166,9 +183,48 @@ def parse_record(body: bytes) -> dict[str, Any]:
         raise RecordFormatError("record.bad_record", "not a platform record of a known format")
     if canonical(document) != body:
         raise RecordFormatError("record.not_canonical", "platform record is not canonical")
-    if document["format"] == LAB_FORMAT:
+    if document["format"] in LAB_FORMATS:
         _check_results(document["results"])
+    if document["format"] == SIGNED_LAB_FORMAT:
+        _check_signed(document)
     return document
+
+
+def _check_signed(document: Mapping[str, Any]) -> None:
+    """A signed record's nonce and times must be exactly what the platform will store."""
+    if not isinstance(document["nonce"], str) or not _NONCE.fullmatch(document["nonce"]):
+        raise RecordFormatError(
+            "record.bad_nonce", "nonce must be 16–64 characters A-Z a-z 0-9 _ -", field="nonce"
+        )
+    for name in ("sampled_at", "analysed_at"):
+        value = document[name]
+        try:
+            exact = isinstance(value, str) and iso(datetime.fromisoformat(value)) == value
+        except (ValueError, RecordFormatError):
+            exact = False
+        if not exact:
+            raise RecordFormatError(
+                "record.bad_time",
+                "{field}: {value!r} is not UTC time with milliseconds (2026-03-02T08:00:00.000Z)",
+                field=name,
+                value=value,
+            )
+
+
+def signed_as_lab_record(payload: bytes, analysis_id: int) -> bytes:
+    """The lab record of the analysis a signed lab record was stored as (``channel: signed``).
+
+    Raises:
+        RecordFormatError: ``payload`` is not a canonical signed lab record.
+    """
+    document = parse_record(payload)
+    if document["format"] != SIGNED_LAB_FORMAT:
+        raise RecordFormatError(
+            "record.not_signed_lab", "record is a {format}", format=document["format"]
+        )
+    del document["nonce"]
+    document |= {"analysis": analysis_id, "channel": SIGNED_CHANNEL, "format": LAB_FORMAT}
+    return canonical(document)
 
 
 def _check_results(results: Any) -> None:
@@ -202,7 +258,7 @@ def lab_readings(body: bytes) -> list[LabReading]:
         RecordFormatError: the body is not a canonical lab record.
     """
     record = parse_record(body)
-    if record["format"] != LAB_FORMAT:
+    if record["format"] not in LAB_FORMATS:
         raise RecordFormatError("record.not_lab", "record is a {format}", format=record["format"])
     time = datetime.fromisoformat(record["sampled_at"])
     readings = []

@@ -214,7 +214,12 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_repr}"
 
 
-from tanji.tenancy.credentials.models import ApiToken, SignInFailure, TotpDevice  # noqa: E402
+from tanji.tenancy.credentials.models import (  # noqa: E402
+    ApiToken,
+    SignInFailure,
+    TotpDevice,
+    UserKey,
+)
 
 __all__ = [
     "ApiToken",
@@ -227,4 +232,5 @@ __all__ = [
     "TenantQuerySet",
     "TotpDevice",
     "User",
+    "UserKey",
 ]

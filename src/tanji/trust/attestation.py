@@ -10,7 +10,12 @@ it after checking the signature::
 
     {"auth_method": "password+totp", "credential": "session:3f1c…", "enterprise": 3,
      "format": "tanji-attestation/1", "record": "<base64 of the canonical record>",
-     "record_sha256": "…", "roles": ["lab_staff"], "user": "lab1", "user_id": 7}
+     "record_sha256": "…", "roles": ["lab_staff"], "user": "lab1", "user_id": 7,
+     "attested_at": "2026-03-01T08:00:00.000Z"}
+
+``attested_at`` (when the platform signed, UTC) is present in statements written since
+uploaded documents were attested too (ADR 0230); older statements without it stay valid.
+The embedded record is a lab or review record or a document record (``tanji-document/1``).
 
 The trust level of such a record is ``session_attested``: above ``unsigned`` (a named,
 authenticated person, bound by the platform's signature) and below ``signed`` (the platform,
@@ -52,6 +57,7 @@ _KEYS = frozenset(
     {"auth_method", "credential", "enterprise", "format", "record", "record_sha256", "roles",
      "user", "user_id"}
 )  # fmt: skip
+_TIMED_KEYS = _KEYS | {"attested_at"}
 
 
 class AttestationError(TrustError):
@@ -69,11 +75,13 @@ class Attestation:
     credential: str
     enterprise: int
     record: bytes
+    attested_at: str | None = None
 
     def describe(self) -> str:
         """One line for reports: user, roles, authentication and credential fingerprint."""
         roles = ",".join(self.roles) or "no role"
-        return f"user {self.user} ({roles}) by {self.auth_method}, {self.credential}"
+        said = f"user {self.user} ({roles}) by {self.auth_method}, {self.credential}"
+        return said if self.attested_at is None else f"{said} at {self.attested_at}"
 
 
 def attestation_statement(attestation: Attestation) -> bytes:
@@ -97,6 +105,8 @@ def attestation_statement(attestation: Attestation) -> bytes:
         "user": attestation.user,
         "user_id": attestation.user_id,
     }
+    if attestation.attested_at is not None:
+        document["attested_at"] = attestation.attested_at
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
@@ -114,7 +124,7 @@ def parse_attestation(statement: bytes) -> Attestation:
         raise AttestationError(
             "attestation.bad_statement", "not an attestation: {error}", error=str(exc)
         ) from None
-    if not isinstance(document, dict) or set(document) != _KEYS:
+    if not isinstance(document, dict) or set(document) not in (_KEYS, _TIMED_KEYS):
         raise AttestationError(
             "attestation.bad_statement",
             "attestation members differ from the documented ones {members}",
@@ -141,6 +151,7 @@ def _from_document(document: Mapping[str, Any]) -> Attestation:
             credential=str(document["credential"]),
             enterprise=int(document["enterprise"]),
             record=record,
+            attested_at=None if "attested_at" not in document else str(document["attested_at"]),
         )
     except (binascii.Error, TypeError, ValueError):
         raise AttestationError(

@@ -399,4 +399,7 @@ def _check_trust(bundle: EvidenceBundle, figure: FigureClaim, checks: list[Check
         checks.append(Check("figure.trust", figure.formula, "pass", detail))
     else:
         detail = f"signed_source: all {len(used)} input records were signed at their source"
+        people = sum(1 for s in used if kinds.get(s) == "lab-signed")
+        if people:
+            detail += f" ({people} lab records signed by the persons who entered them)"
         checks.append(Check("figure.trust", figure.formula, "pass", detail))

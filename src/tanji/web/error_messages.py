@@ -20,6 +20,28 @@ from tanji.errors import CodedError
 FIELD_ERROR = _("{field}: {detail}")
 NOT_EDITABLE = _("{field} cannot be changed here")
 
+#: Refusals of a record signed with the submitter's own key (``tanji.ingest.signed_lab``).
+SIGNED_ENTRY_MESSAGES: dict[str, Promise] = {
+    "signed_entry.malformed": _("Not a signed envelope: {detail}"),
+    "signed_entry.unknown_type": _(
+        "Payload type {type} is not accepted here; expected {expected}."
+    ),
+    "signed_entry.unknown_key": _("Key {key_id} is not registered."),
+    "signed_entry.foreign_key": _("Key {key_id} belongs to another user."),
+    "signed_entry.revoked_key": _("Key {key_id} was revoked at {at}."),
+    "signed_entry.bad_signature": _(
+        "The signature of key {key_id} does not verify: the payload was altered or another key"
+        " signed it."
+    ),
+    "signed_entry.bad_payload": _("Not a signed lab record: {detail}"),
+    "signed_entry.other_tenant": _(
+        "Key {key_id} is registered for enterprise {key_enterprise}, not {enterprise}."
+    ),
+    "signed_entry.other_user": _("The record names {named} as submitter; you are {username}."),
+    "signed_entry.forbidden": _("{username} may not enter lab data for enterprise {enterprise}."),
+    "signed_entry.replayed": _("Nonce {nonce} was already accepted from you: a replay."),
+}
+
 MESSAGES: dict[str, Promise] = {
     "tenancy.invalid_field": FIELD_ERROR,
     "plant.invalid_field": FIELD_ERROR,
@@ -139,6 +161,12 @@ MESSAGES: dict[str, Promise] = {
     "web.import_format": _("The file is neither CSV nor Excel (.xlsx)."),
     "web.chart_param": _("{field} must be a whole number, not {value}."),
     "log.bad_figure": _("Figure {kind} is unknown: expected process or electricity with a line."),
+    "tenancy.key_needs_user": _("Only a signed-in user may register signing keys."),
+    "tenancy.key_label": _("A signing key needs a label."),
+    "tenancy.key_enterprise": _("You hold no role on enterprise {enterprise}."),
+    "tenancy.key_invalid": _("Not an Ed25519 or SM2 public key in PEM form: {detail}"),
+    "tenancy.key_registered": _("Key {key_id} is already registered."),
+    **SIGNED_ENTRY_MESSAGES,
 }
 
 

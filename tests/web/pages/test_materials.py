@@ -11,9 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
+from tanji.ingest.signed_lab import submit_signed_lab
 from tanji.plant import queries as plant_queries
 from tanji.tenancy.actor import Actor
 from tanji.web.pages.materials.charts import material_charts, parameter_chart
+from tests.ingest.signed import lab_document, registered, signed
 from tests.plant.factories import LabAnalysisFactory, LabResultFactory
 from tests.web.conftest import WebWorld, signed_in
 
@@ -161,3 +163,16 @@ def test_material_filter_narrows_history_and_charts(client: Client, web_world: W
     assert "CL-9" not in coal_only
     everything = client.get(reverse("pages:materials"), {"material": "galaxy"}).content.decode()
     assert "CL-9" in everything
+
+
+def test_history_marks_analyses_their_author_signed(client: Client, web_world: WebWorld) -> None:
+    user = web_world.users["lab_staff"]
+    tenant = web_world.tenants["A"]
+    key, _row = registered(user, tenant.enterprise.pk)
+    document = lab_document(user, tenant.enterprise.pk, tenant.line.pk, sample_id="CK-SIGNED")
+    submit_signed_lab(user, signed(document, key))
+    page = signed_in(client, user).get(reverse("pages:materials")).content.decode()
+    assert page.count('data-trust="user_signed"') == 1
+    assert "本人签名" in page
+    row = page[page.index("CK-SIGNED") :]
+    assert row.index('data-trust="user_signed"') < row.index("</td>")

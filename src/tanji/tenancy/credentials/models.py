@@ -68,3 +68,36 @@ class TotpDevice(models.Model):
 
     def __str__(self) -> str:
         return str(self.user_id)
+
+
+class UserKey(models.Model):
+    """A person's own public signing key (Ed25519 or SM2), registered for one enterprise.
+
+    Lab results signed with it (DSSE) are ``user_signed``: the person, not the platform, holds
+    the private key (ADR 0231). Revoked keys stay, so records they signed still verify for the
+    time before the revocation.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="signing_keys",
+        verbose_name=_("user"),
+    )
+    enterprise = models.ForeignKey(
+        "tenancy.Enterprise", models.PROTECT, related_name="+", verbose_name=_("enterprise")
+    )
+    label = models.CharField(_("label"), max_length=64)
+    suite = models.CharField(_("suite"), max_length=32)
+    key_id = models.CharField(_("key id"), max_length=128, unique=True)
+    public_key_pem = models.TextField(_("public key (PEM)"))
+    registered_at = models.DateTimeField(_("registered at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal signing key")
+        verbose_name_plural = _("personal signing keys")
+        ordering = ["-registered_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.key_id[:12]}…)"

@@ -8,10 +8,19 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tanji.tenancy.actor import Actor
-from tanji.tenancy.credentials.models import ApiToken, SignInFailure, TotpDevice
+from tanji.tenancy.credentials.models import ApiToken, SignInFailure, TotpDevice, UserKey
 from tanji.tenancy.models import User
 
-__all__ = ["device", "failures_of", "live_token", "own_user", "recent_failures", "tokens"]
+__all__ = [
+    "device",
+    "failures_of",
+    "live_token",
+    "own_user",
+    "recent_failures",
+    "tokens",
+    "user_key",
+    "user_keys",
+]
 
 
 def recent_failures(username: str, client_ip: str, window: timedelta) -> tuple[int, int]:
@@ -57,3 +66,15 @@ def device(user_id: int | None, *, confirmed: bool | None = None) -> TotpDevice 
 def own_user(actor: Actor) -> User:
     """The actor's own account."""
     return User.objects.get(pk=actor.user_id or 0)
+
+
+def user_keys(actor: Actor) -> QuerySet[UserKey]:
+    """The actor's own signing keys, newest first (nobody lists another user's credentials)."""
+    if actor.user_id is None:
+        return UserKey.objects.none()
+    return UserKey.objects.filter(user_id=actor.user_id).select_related("enterprise")
+
+
+def user_key(key_id: str) -> UserKey | None:
+    """The registered signing key (of any user, revoked or not) with this key id."""
+    return UserKey.objects.select_related("user", "enterprise").filter(key_id=key_id).first()

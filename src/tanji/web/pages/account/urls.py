@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tanji.web.pages.account import views
+from tanji.web.pages.account import keys, views
 
 app_name = "account"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
     path("tokens/", views.create_token, name="create_token"),
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("totp/", views.totp, name="totp"),
+    path("keys/", keys.keys, name="keys"),
+    path("keys/<int:key_pk>/revoke/", keys.revoke, name="revoke_key"),
 ]

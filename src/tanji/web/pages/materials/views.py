@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tanji.errors import CodedError
+from tanji.evidence import queries as evidence_queries
 from tanji.plant import lab, queries as plant_queries
 from tanji.plant.choices import MaterialChoices
 from tanji.tenancy import queries as tenancy_queries
@@ -43,6 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "page": page,
+        "signed": evidence_queries.user_signed_analyses(actor, [a.pk for a in page]),
         "charts": material_charts(results),
         "material": material or "",
         "materials": MaterialChoices.choices,

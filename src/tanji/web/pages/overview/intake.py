@@ -19,6 +19,8 @@ from tanji.tenancy.actor import Actor
 
 WINDOW = timedelta(hours=1)
 MAX_ENTERPRISES = 20
+#: Signed at the source: a terminal's key or the person's own key (ADR 0231).
+_SIGNED = frozenset({TrustLevelChoices.SIGNED, TrustLevelChoices.USER_SIGNED})
 
 
 def intake_rows(actor: Actor, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -37,14 +39,14 @@ def intake_rows(actor: Actor, now: datetime | None = None) -> list[dict[str, Any
     out = []
     for enterprise in enterprises:
         levels = by_enterprise.get(enterprise.pk, {})
-        signed = levels.get(TrustLevelChoices.SIGNED, {})
-        unsigned = [v for k, v in levels.items() if k != TrustLevelChoices.SIGNED]
+        signed_levels = [v for k, v in levels.items() if k in _SIGNED]
+        unsigned = [v for k, v in levels.items() if k not in _SIGNED]
         lasts = [v["last"] for v in levels.values()]
         out.append(
             {
                 "name": str(enterprise),
-                "signed_envelopes": signed.get("envelopes", 0),
-                "signed_samples": signed.get("samples", 0) or 0,
+                "signed_envelopes": sum(v["envelopes"] for v in signed_levels),
+                "signed_samples": sum(v["samples"] or 0 for v in signed_levels),
                 "unsigned_envelopes": sum(v["envelopes"] for v in unsigned),
                 "unsigned_samples": sum(v["samples"] or 0 for v in unsigned),
                 "last": max(lasts) if lasts else None,
