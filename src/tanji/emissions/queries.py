@@ -19,6 +19,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import QuerySet, Sum
 
+from tanji.errors import CodedError
 from tanji.emissions.choices import QualityChoices as Q, worst_quality
 from tanji.emissions.drill import (
     samples as drill_samples,
@@ -46,6 +47,7 @@ __all__ = [
     "drill_sources",
     "drill_tags",
     "figures",
+    "hourly_figures",
     "period_bounds",
     "pick_resolution",
     "series",
@@ -58,6 +60,48 @@ BOUNDARIES = ("clinker", "enterprise")
 def figures(actor: Actor) -> QuerySet[EmissionFigure]:
     """Hourly figures of the enterprises the actor sees."""
     return EmissionFigure.objects.visible_to(actor)
+
+
+#: Columns of :func:`hourly_figures`, one dict per figure.
+FIGURE_COLUMNS = (
+    "key",
+    "source_id",
+    "line_id",
+    "hour",
+    "method",
+    "counted",
+    "category",
+    "in_clinker",
+    "in_enterprise",
+    "co2_t",
+    "biogenic_co2_t",
+    "u_t",
+    "quality",
+    "factor_version",
+)
+FIGURES_MAX_MS = 14 * rollups.DAY_MS
+
+
+def hourly_figures(
+    actor: Actor, enterprise_id: int, start_ms: int, end_ms: int, line_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Every hourly figure of ``[start_ms, end_ms)`` (each source and method), hour then key.
+
+    Raises:
+        CodedError: ``emissions.range_too_long`` beyond 14 days (use the series or totals).
+    """
+    if end_ms - start_ms > FIGURES_MAX_MS:
+        raise CodedError(
+            "emissions.range_too_long",
+            "hourly figures: at most {days} days, asked for {asked_h} h",
+            days=FIGURES_MAX_MS // rollups.DAY_MS,
+            asked_h=(end_ms - start_ms) // rollups.HOUR_MS,
+        )
+    tenancy_queries.enterprise(actor, enterprise_id)  # 404 unless visible
+    rows = figures(actor).filter(enterprise_id=enterprise_id, hour__gte=start_ms, hour__lt=end_ms)
+    if line_id is not None:
+        rows = rows.filter(line_id=plant_queries.line(actor, line_id).pk)
+    return list(rows.order_by("hour", "key", "method").values(*FIGURE_COLUMNS))
 
 
 def totals(actor: Actor) -> QuerySet[EmissionTotal]:

@@ -17,15 +17,26 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 from tanji.ingest.listeners import CommittedData, notify
 from tanji.timeseries.samples import EPOCH, ts_ms
 
-__all__ = ["LiveWorker", "flush", "publish", "start_worker", "stop_worker"]
+__all__ = ["LiveStatus", "LiveWorker", "flush", "publish", "start_worker", "status", "stop_worker"]
 
 logger = logging.getLogger(__name__)
 HOUR_MS = 3_600_000
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """A process's post-commit work: caught up when ``pending == 0 and not busy`` (ADR 0235)."""
+
+    worker: bool  # False: listeners run inline, nothing is ever left pending
+    pending: int  # changed (enterprise, tag, hour) entries not yet handed to the listeners
+    busy: bool  # a round of listener calls is running
+    delivered: int  # rounds delivered since the worker started
 
 
 class LiveWorker:
@@ -64,6 +75,12 @@ class LiveWorker:
             self._hurry = True
             self._cond.notify_all()
             return self._cond.wait_for(lambda: not self._pending and not self._busy, timeout)
+
+    def status(self) -> LiveStatus:
+        """What is waiting now: changed (enterprise, tag, hour) entries and a round running."""
+        with self._cond:
+            pending = sum(len(h) for tags in self._pending.values() for h in tags.values())
+            return LiveStatus(True, pending, self._busy, self.delivered)
 
     def stop(self) -> None:
         """Deliver what is pending, then end the thread."""
@@ -155,3 +172,9 @@ def flush(timeout: float = 60.0) -> bool:
     """Wait until the worker delivered everything published so far (``True`` without one)."""
     worker = _worker
     return True if worker is None else worker.flush(timeout)
+
+
+def status() -> LiveStatus:
+    """This process's post-commit status (a process without a worker is always caught up)."""
+    worker = _worker
+    return LiveStatus(False, 0, False, 0) if worker is None else worker.status()

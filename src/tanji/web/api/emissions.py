@@ -18,6 +18,7 @@ from ninja.security import django_auth
 
 from tanji.emissions import queries, services
 from tanji.errors import CodedError
+from tanji.ingest import dispatch
 from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import NotFound
@@ -26,6 +27,7 @@ from tanji.web.access import api_requires
 
 router = Router(tags=["emissions"])
 Answer = dict[str, Any] | list[dict[str, Any]] | JsonResponse
+LIVE_WAIT_MAX_S = 30.0
 
 
 def _answer(work: Callable[[Actor], Any], request: HttpRequest) -> Answer:
@@ -163,3 +165,31 @@ def close(request: HttpRequest, alert_id: int) -> Answer:
 
 def _state(alert: Any) -> dict[str, Any]:
     return {"id": alert.pk, "state": alert.state}
+
+
+@router.get("/figures")
+@api_requires(Action.VIEW)
+def figures(
+    request: HttpRequest,
+    enterprise_id: int,
+    start: datetime,
+    end: datetime,
+    line_id: int | None = None,
+) -> Answer:
+    """Hourly figures of every source and kiln stack, every method (counted or not), ≤ 14 days."""
+    return _answer(
+        lambda a: queries.hourly_figures(a, enterprise_id, *_window(start, end), line_id), request
+    )
+
+
+@router.get("/live")
+@api_requires(Action.VIEW)
+def live(request: HttpRequest, wait: float = 0.0) -> Answer:
+    """This server process's live-engine backlog; ``wait`` (≤ 30 s) first lets it catch up.
+
+    Caught up (``pending`` 0, not ``busy``) means every batch this process accepted so far is in
+    the figures; other intake processes (``tanji gateway``) drain their own (ADR 0235).
+    """
+    if wait > 0:
+        dispatch.flush(min(wait, LIVE_WAIT_MAX_S))
+    return _answer(lambda _actor: dispatch.status(), request)

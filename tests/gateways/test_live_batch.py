@@ -1,0 +1,261 @@
+"""Live figures of a running platform equal a batch recomputation of what it stored.
+
+Real processes, as in production: the web server (``tanji manage runserver``, its live worker
+started by the WSGI module) and ``tanji gateway`` (HJ 212 server, MQTT subscriber, its own live
+worker) on one embedded database file, with Mosquitto. Both processes accept data for the SAME
+hours of the same line: the HTTPS terminal carries half of the line's instruments, the MQTT
+terminal the other half, the CEMS data logger the kiln-tail CO2 and flow over HJ 212. No hour's
+accounting is complete without data from both processes, and the kiln stack's CEMS figure comes
+only from the gateway's intake (ADR 0235).
+
+After streaming, the gateway is stopped with SIGTERM (it delivers its pending live work before
+it exits, ADR 0152) and the server is asked through ``/api/v1/emissions/live?wait=…`` until its
+worker is caught up; the hourly figures are then read through ``/api/v1/emissions/figures``.
+``tanji recompute`` (the batch path) then recomputes the period from the stored samples on the
+same file, and the figures read through the same API must be identical, hour by hour.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import threading
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tanji.protocols.readings import BATCH_PAYLOAD_TYPE, Batch, Reading, encode_batch
+from tanji.simulator import Plant, load_scenario
+from tanji.simulator.bridge import platform_code
+from tanji.trust.dsse import encode_envelope, sign_envelope
+from tanji.trust.keys import PrivateKey, generate_private_key
+from tests.components import Broker, free_port, wait_for_port
+from tests.gateways.test_end_to_end import cems_logger, https_terminal, mqtt_terminal
+from tests.gateways.test_gateway_process import ROOT, environment, start_gateway
+
+pytestmark = pytest.mark.mqtt
+START = datetime(2025, 6, 2, 0, 0, tzinfo=UTC)
+HOURS = 2
+BATCH_MIN = 10
+HOUR_MS = 3_600_000
+
+
+def terminal_batches(
+    plant: Plant, device: str, key: PrivateKey, codes: set[str]
+) -> list[bytes]:
+    """The minutes of the streamed hours for the platform tags ``codes``, ten minutes a batch."""
+    out = []
+    for seq in range(1, HOURS * 60 // BATCH_MIN + 1):
+        first = START + timedelta(minutes=(seq - 1) * BATCH_MIN)
+        readings = tuple(
+            Reading(code, r.time, r.value, r.unit, r.flag)
+            for m in range(BATCH_MIN)
+            for r in plant.readings_at(first + timedelta(minutes=m))
+            if (code := platform_code(r.tag, "L1", "S1")) in codes
+        )
+        payload = encode_batch(Batch(device, seq, first, readings))
+        out.append(encode_envelope(sign_envelope(BATCH_PAYLOAD_TYPE, payload, key.signer())))
+    return out
+
+
+def split_codes(database: Path, enterprise: int) -> tuple[set[str], set[str]]:
+    """The line's non-CEMS instruments in two halves, alternating in code order."""
+    with sqlite3.connect(database) as db:
+        codes = sorted(
+            code
+            for (code,) in db.execute(
+                "SELECT code FROM plant_tag WHERE enterprise_id = ?", [enterprise]
+            )
+            if "-CEMS-" not in code
+        )
+    return set(codes[0::2]), set(codes[1::2])
+
+
+class Api:
+    """The running server's API with the seeded staff member's bearer token."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.base = f"http://127.0.0.1:{port}/api/v1/emissions"
+        self.token = token
+
+    def get(self, path: str, **params: object) -> Any:
+        query = urllib.parse.urlencode(params)
+        request = urllib.request.Request(
+            f"{self.base}/{path}?{query}", headers={"Authorization": f"Bearer {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return json.loads(answer.read())
+
+    def caught_up(self) -> dict[str, Any]:
+        """Let the server's live worker deliver everything it was given (bounded wait)."""
+        status: dict[str, Any] = self.get("live", wait=30)
+        assert status["worker"], "the server runs no live worker: not as in production"
+        assert status["pending"] == 0 and not status["busy"], status
+        return status
+
+    def figures(self, enterprise: int) -> list[tuple[Any, ...]]:
+        rows = self.get(
+            "figures",
+            enterprise_id=enterprise,
+            start=(START - timedelta(days=2)).isoformat(),
+            end=(START + timedelta(days=2)).isoformat(),
+        )
+        return sorted(tuple(r.values()) for r in rows)
+
+
+@contextmanager
+def web_server(env: dict[str, str]) -> Iterator[int]:
+    port = free_port()
+    command = [sys.executable, "-m", "tanji", "manage", "runserver", f"127.0.0.1:{port}"]
+    web = subprocess.Popen(
+        [*command, "--noreload"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, 30)
+        yield port
+    finally:
+        web.terminate()
+        web.wait(30)
+
+
+def seed(env: dict[str, str]) -> dict[str, Any]:
+    for command in (["tanji", "manage", "migrate", "-v0"], ["tests.gateways.seed", "line"]):
+        done = subprocess.run(
+            [sys.executable, "-m", *command],
+            env=env,
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+    answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def stream(
+    keys: list[PrivateKey],
+    env: dict[str, str],
+    mosquitto: Broker,
+    web_port: int,
+    ids: dict[str, Any],
+    plant: Plant,
+) -> None:
+    """Both terminals and the CEMS logger at once; returns when the gateway has drained."""
+    halves = split_codes(Path(env["TANJI_DATA_DIR"]) / "tanji.sqlite3", ids["enterprise"])
+    https_bodies = terminal_batches(plant, "T-E2E-1", keys[0], halves[0])
+    mqtt_bodies = terminal_batches(plant, "T-E2E-2", keys[1], halves[1])
+    receipts: tuple[list[bytes], list[bytes]] = ([], [])
+    gateway, hj212_port = start_gateway(dict(env), mosquitto)
+    logger: dict[str, Any] = {}
+    try:
+        threads = [
+            threading.Thread(target=https_terminal, args=(web_port, https_bodies, receipts[0])),
+            threading.Thread(
+                target=mqtt_terminal,
+                args=(mosquitto, str(ids["enterprise"]), mqtt_bodies, receipts[1]),
+            ),
+            threading.Thread(
+                target=lambda: logger.update(
+                    d=cems_logger(hj212_port, plant, START + timedelta(seconds=30), HOURS * 60)
+                )
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        gateway.terminate()  # SIGTERM: the gateway delivers its pending live work, then exits
+        assert gateway.wait(60) == 0
+        if gateway.stdout is not None:
+            gateway.stdout.close()
+    assert [len(r) for r in receipts] == [len(https_bodies), len(mqtt_bodies)]
+    assert "d" in logger
+
+
+def stored_hours(database: Path, enterprise: int) -> dict[str, set[int]]:
+    """Hours holding samples, by the channel that brought them."""
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "SELECT DISTINCT e.channel, s.ts / ? * ? FROM timeseries_sample s "
+            "JOIN evidence_rawenvelope e ON e.id = s.evidence_id "
+            "JOIN plant_tag t ON t.id = s.tag_id WHERE t.enterprise_id = ?",
+            [HOUR_MS, HOUR_MS, enterprise],
+        ).fetchall()
+    out: dict[str, set[int]] = {}
+    for channel, hour in rows:
+        out.setdefault(channel, set()).add(int(hour))
+    return out
+
+
+def test_live_figures_equal_the_batch_recomputation(tmp_path: Path, mosquitto: Broker) -> None:
+    env = environment(tmp_path)
+    env["TANJI_ALLOWED_HOSTS"] = "127.0.0.1"
+    keys = [generate_private_key(), generate_private_key()]
+    env["TANJI_TEST_TERMINAL_KEYS"] = "\n\n".join(
+        k.public_key().to_pem().decode().strip() for k in keys
+    )
+    env["TANJI_TEST_LAB_FROM"] = START.isoformat()
+    ids = seed(env)
+    plant = Plant(load_scenario("normal-month"))
+    with web_server(env) as port:
+        api = Api(port, ids["token"])
+        stream(keys, env, mosquitto, port, ids, plant)
+        api.caught_up()
+        live = api.figures(ids["enterprise"])
+        batch_recompute(env, ids["enterprise"])
+        batch = api.figures(ids["enterprise"])
+    check_figures(live, batch, stored_hours(tmp_path / "tanji.sqlite3", ids["enterprise"]))
+
+
+def batch_recompute(env: dict[str, str], enterprise: int) -> None:
+    """``tanji manage recompute`` over the local day of the streamed hours: every line and site."""
+    day = (START + timedelta(hours=8)).date().isoformat()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tanji",
+            "manage",
+            "recompute",
+            "--enterprise",
+            str(enterprise),
+            "--from",
+            day,
+            "--to",
+            day,
+        ],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+
+
+def check_figures(
+    live: list[tuple[Any, ...]], batch: list[tuple[Any, ...]], stored: dict[str, set[int]]
+) -> None:
+    streamed = {int((START + timedelta(hours=h)).timestamp() * 1000) for h in range(HOURS)}
+    assert stored["https"] == stored["mqtt"] == stored["hj212"] == streamed
+    assert live == batch  # exact: both read the same stored rollups with the same arithmetic
+    columns = ("key", "source_id", "line_id", "hour", "method", "counted", "category")
+    rows = [dict(zip(columns, r, strict=False)) | {"co2_t": r[9]} for r in live]
+    assert {r["hour"] for r in rows} == streamed
+    for hour in streamed:
+        methods = {r["method"] for r in rows if r["hour"] == hour and r["key"].startswith("k")}
+        assert {"cems", "accounting"} <= methods, (hour, methods)
+        counted = [r for r in rows if r["hour"] == hour and r["counted"]]
+        assert sum(r["co2_t"] for r in counted) > 0
+        assert any(r["method"] == "cems" for r in counted)
