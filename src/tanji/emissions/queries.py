@@ -19,7 +19,6 @@ import numpy as np
 from django.db import connection
 from django.db.models import QuerySet, Sum
 
-from tanji.errors import CodedError
 from tanji.emissions.choices import QualityChoices as Q, worst_quality
 from tanji.emissions.drill import (
     samples as drill_samples,
@@ -28,6 +27,7 @@ from tanji.emissions.drill import (
 )
 from tanji.emissions.models import Alert, EmissionFigure, EmissionTotal
 from tanji.emissions.series import Scope, comparison, pick_resolution, series
+from tanji.errors import CodedError
 from tanji.plant import queries as plant_queries
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor

@@ -8,6 +8,7 @@ absent object ``404`` (indistinguishable), a forbidden action ``403``.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,8 @@ from ninja.security import django_auth
 
 from tanji.emissions import queries, services
 from tanji.errors import CodedError
-from tanji.ingest import dispatch
+from tanji.ingest import backlog, dispatch
+from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import NotFound
@@ -28,6 +30,7 @@ from tanji.web.access import api_requires
 router = Router(tags=["emissions"])
 Answer = dict[str, Any] | list[dict[str, Any]] | JsonResponse
 LIVE_WAIT_MAX_S = 30.0
+LIVE_POLL_S = 0.05
 
 
 def _answer(work: Callable[[Actor], Any], request: HttpRequest) -> Answer:
@@ -184,12 +187,21 @@ def figures(
 
 @router.get("/live")
 @api_requires(Action.VIEW)
-def live(request: HttpRequest, wait: float = 0.0) -> Answer:
-    """This server process's live-engine backlog; ``wait`` (≤ 30 s) first lets it catch up.
+def live(request: HttpRequest, enterprise_id: int, wait: float = 0.0) -> Answer:
+    """Is the enterprise's live engine caught up with all intake? ``wait`` ≤ 30 s for it first.
 
-    Caught up (``pending`` 0, not ``busy``) means every batch this process accepted so far is in
-    the figures; other intake processes (``tanji gateway``) drain their own (ADR 0235).
+    ``backlog``: envelopes of the enterprise accepted by ANY intake process (server, gateway)
+    whose hours are not yet recomputed; 0 means the figures reflect every stored sample. The
+    other fields describe this server process's worker (ADR 0235).
     """
-    if wait > 0:
-        dispatch.flush(min(wait, LIVE_WAIT_MAX_S))
-    return _answer(lambda _actor: dispatch.status(), request)
+
+    def work(actor: Actor) -> dict[str, Any]:
+        tenancy_queries.enterprise(actor, enterprise_id)  # 404 unless visible
+        deadline = time.monotonic() + min(max(wait, 0.0), LIVE_WAIT_MAX_S)
+        if wait > 0:
+            dispatch.flush(max(deadline - time.monotonic(), 0.0))
+        while (waiting := backlog.count(enterprise_id)) and time.monotonic() < deadline:
+            time.sleep(LIVE_POLL_S)
+        return dataclasses.asdict(dispatch.status()) | {"backlog": waiting}
+
+    return _answer(work, request)
