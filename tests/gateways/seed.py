@@ -64,6 +64,8 @@ def seed_plant(public_keys_pem: list[str]) -> None:
 def seed_line(public_keys_pem: list[str]) -> None:
     """A demo line bound for the emission engine, its HJ 212 logger's tags on the line.
 
+    Lab analyses are recorded for ``[TANJI_TEST_LAB_FROM - 3 days, TANJI_TEST_LAB_TO)``.
+
     Prints one JSON line: the enterprise and line ids and an API token of its metering staff.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanji.web.settings")
@@ -71,7 +73,6 @@ def seed_line(public_keys_pem: list[str]) -> None:
 
     django.setup()
     import json
-    from datetime import timedelta
 
     from tanji.plant import queries as plant_queries
     from tanji.tenancy.actor import Actor
@@ -80,8 +81,8 @@ def seed_line(public_keys_pem: list[str]) -> None:
     from tests.emissions.factories import record_lab, simulated_line
 
     sim = simulated_line()
-    start = datetime.fromisoformat(os.environ["TANJI_TEST_LAB_FROM"])
-    record_lab(sim, start, start + timedelta(days=1))
+    lab = [datetime.fromisoformat(os.environ[f"TANJI_TEST_LAB_{e}"]) for e in ("FROM", "TO")]
+    record_lab(sim, *lab)
     source = plant_queries.sources(Actor.system(), line_id=sim.line.pk).first()
     _logger_and_terminals(source, public_keys_pem)
     staff = Membership.objects.filter(enterprise_id=sim.enterprise_id).first()

@@ -213,6 +213,7 @@ def test_live_figures_equal_the_batch_recomputation(tmp_path: Path, mosquitto: B
         k.public_key().to_pem().decode().strip() for k in keys
     )
     env["TANJI_TEST_LAB_FROM"] = START.isoformat()
+    env["TANJI_TEST_LAB_TO"] = (START + timedelta(hours=HOURS)).isoformat()
     ids = seed(env)
     plant = Plant(load_scenario("normal-month"))
     with web_server(env) as port, gateway_process(env, mosquitto) as hj212_port:
