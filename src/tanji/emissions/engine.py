@@ -213,13 +213,8 @@ def _in_role_unit(plan: ScopePlan, data: dict[int, inp.TagHours], tag_id: int) -
     hours, factor = data[tag_id], plan.cems_scale.get(tag_id, 1.0)
     if factor == 1.0:
         return hours
-    return replace(
-        hours,
-        valid_sum=hours.valid_sum * factor,
-        increase=hours.increase * factor,
-        min=hours.min * factor,
-        max=hours.max * factor,
-    )
+    scaled = ("valid_sum", "increase", "min", "max")  # counts stay
+    return replace(hours, **{name: getattr(hours, name) * factor for name in scaled})
 
 
 @dataclass(frozen=True)

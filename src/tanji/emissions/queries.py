@@ -25,7 +25,7 @@ from tanji.emissions.drill import (
     sources as drill_sources,
     tags as drill_tags,
 )
-from tanji.emissions.models import Alert, EmissionFigure, EmissionTotal
+from tanji.emissions.models import FIGURE_COLUMNS, Alert, EmissionFigure, EmissionTotal
 from tanji.emissions.series import Scope, comparison, pick_resolution, series
 from tanji.errors import CodedError
 from tanji.plant import queries as plant_queries
@@ -62,23 +62,6 @@ def figures(actor: Actor) -> QuerySet[EmissionFigure]:
     return EmissionFigure.objects.visible_to(actor)
 
 
-#: Columns of :func:`hourly_figures`, one dict per figure.
-FIGURE_COLUMNS = (
-    "key",
-    "source_id",
-    "line_id",
-    "hour",
-    "method",
-    "counted",
-    "category",
-    "in_clinker",
-    "in_enterprise",
-    "co2_t",
-    "biogenic_co2_t",
-    "u_t",
-    "quality",
-    "factor_version",
-)
 FIGURES_MAX_MS = 14 * rollups.DAY_MS
 
 

@@ -21,7 +21,7 @@ from tanji.emissions import alerts
 from tanji.emissions.choices import AlertStateChoices, MethodChoices
 from tanji.emissions.engine import CEMS_AFTER_MS, CEMS_BEFORE_MS, Computation, Row, compute
 from tanji.emissions.fitting import fit_provider
-from tanji.emissions.models import Alert, EmissionFigure
+from tanji.emissions.models import FIGURE_COLUMNS, Alert, EmissionFigure
 from tanji.emissions.plan import ScopePlan, line_plan, site_plan
 from tanji.emissions.totals import refresh
 from tanji.plant import queries as plant_queries
@@ -196,23 +196,7 @@ def _persist(plan: ScopePlan, result: Computation, version: str) -> int:
     return len(result.rows)
 
 
-_COLUMNS = (
-    "enterprise_id",
-    "line_id",
-    "source_id",
-    "key",
-    "hour",
-    "method",
-    "counted",
-    "category",
-    "in_clinker",
-    "in_enterprise",
-    "co2_t",
-    "biogenic_co2_t",
-    "u_t",
-    "quality",
-    "factor_version",
-)
+_COLUMNS = ("enterprise_id", *FIGURE_COLUMNS)
 
 
 def _insert(plan: ScopePlan, rows: list[Row], version: str) -> None:
