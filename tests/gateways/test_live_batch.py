@@ -64,17 +64,22 @@ def terminal_batches(plant: Plant, device: str, key: PrivateKey, codes: set[str]
     return out
 
 
-def split_codes(database: Path, enterprise: int) -> tuple[set[str], set[str]]:
-    """The line's non-CEMS instruments in two halves, alternating in code order."""
+def split_codes(database: Path, enterprise: int, plant: Plant) -> tuple[set[str], set[str]]:
+    """The line's simulated instruments (rate and totaliser together), CEMS aside, in two halves.
+
+    The kiln-head and the calciner coal scales land in different halves, so no hour of the
+    kiln stack's accounting is complete without data from both processes.
+    """
     with sqlite3.connect(database) as db:
-        codes = sorted(
-            code
-            for (code,) in db.execute(
-                "SELECT code FROM plant_tag WHERE enterprise_id = ?", [enterprise]
-            )
-            if "-CEMS-" not in code
-        )
-    return set(codes[0::2]), set(codes[1::2])
+        sql = "SELECT code FROM plant_tag WHERE enterprise_id = ?"
+        known = {code for (code,) in db.execute(sql, [enterprise])}
+    routed = {platform_code(r.tag, "L1", "S1") for r in plant.readings_at(START)}
+    codes = {c for c in routed if c is not None and c in known and "-CEMS-" not in c}
+    instrument = {c: c.removesuffix("-TOT").removesuffix("-RATE") for c in codes}
+    order = sorted(set(instrument.values()))
+    halves = [{c for c in codes if instrument[c] in order[k::2]} for k in (0, 1)]
+    assert ("L1-COAL-KH-TOT" in halves[0]) != ("L1-COAL-CA-TOT" in halves[0]), halves
+    return halves[0], halves[1]
 
 
 class Api:
@@ -165,7 +170,7 @@ def stream(
 ) -> None:
     """Both terminals and the CEMS logger at once, until every batch has its receipt."""
     web_port, hj212_port = ports
-    halves = split_codes(Path(env["TANJI_DATA_DIR"]) / "tanji.sqlite3", ids["enterprise"])
+    halves = split_codes(Path(env["TANJI_DATA_DIR"]) / "tanji.sqlite3", ids["enterprise"], plant)
     https_bodies = terminal_batches(plant, "T-E2E-1", keys[0], halves[0])
     mqtt_bodies = terminal_batches(plant, "T-E2E-2", keys[1], halves[1])
     receipts: tuple[list[bytes], list[bytes]] = ([], [])
