@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection, transaction
 
 from tanji.emissions import services
 from tanji.emissions.alerts import AlertError
@@ -184,3 +185,18 @@ def test_overdue_instruments_mark_figures_and_raise_calibration_alerts() -> None
     assert set(coal.values_list("quality", flat=True)) == {"overdue_instrument"}
     calibration = Alert.objects.filter(kind="instrument_calibration", line=sim.line)
     assert calibration.filter(tag_id=sim.tag_ids["L1-COAL-CA-TOT"]).exists()
+
+
+def test_a_computation_holds_its_enterprises_lock_until_it_commits() -> None:
+    """PostgreSQL: the advisory lock (class, enterprise) serialises the two intake processes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite transactions begin IMMEDIATE: the write lock serialises them")
+    with transaction.atomic():
+        services._serialise(4242)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT classid::int, objid::int FROM pg_locks "
+                "WHERE locktype = 'advisory' AND objsubid = 2 AND pid = pg_backend_pid()"
+            )
+            held = cursor.fetchall()
+    assert (services._LOCK_CLASS, 4242) in held

@@ -93,12 +93,16 @@ def mqtt_terminal(
         client.loop_stop()
 
 
-def cems_logger(port: int, plant: Plant) -> CemsDevice:
+def cems_logger(
+    port: int,
+    plant: Plant,
+    start: datetime = datetime(2025, 6, 2, 8, 57, 30, tzinfo=UTC),
+    minutes: int = 5,
+) -> CemsDevice:
+    """The simulated data logger uploading ``minutes`` minutes from ``start`` (as fast as acked)."""
     device = CemsDevice(plant, DeviceConfig(ack_timeout_s=10))
-    clock = FakeAsyncClock(
-        datetime(2025, 6, 2, 8, 57, 30, tzinfo=UTC), oversleep=timedelta(seconds=2)
-    )
-    asyncio.run(device.connect("127.0.0.1", port, clock, limit=5))
+    clock = FakeAsyncClock(start, oversleep=timedelta(seconds=2))
+    asyncio.run(device.connect("127.0.0.1", port, clock, limit=minutes))
     return device
 
 

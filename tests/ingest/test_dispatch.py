@@ -96,3 +96,18 @@ def test_a_failing_listener_does_not_stop_the_worker(
         worker.stop()
         listeners.unregister(broken)
     assert len(heard) == 2
+
+
+def test_status_counts_pending_changes_until_they_are_delivered(
+    heard: list[tuple[CommittedData, str]],
+) -> None:
+    assert dispatch.status() == dispatch.LiveStatus(False, 0, False, 0)
+    worker = dispatch.start_worker(window_s=30.0)
+    try:
+        dispatch.publish(event(1, {10, 11}, H, 70, 1))  # two tags over two hours
+        assert dispatch.status() == dispatch.LiveStatus(True, 4, False, 0)
+        assert worker.flush(10)
+        assert dispatch.status() == dispatch.LiveStatus(True, 0, False, 1)
+    finally:
+        dispatch.stop_worker()
+    assert len(heard) == 1

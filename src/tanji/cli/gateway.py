@@ -60,7 +60,9 @@ async def _serve(args: argparse.Namespace) -> int:
     from tanji.gateways.mqtt import MqttIntake
     from tanji.ingest.dispatch import start_worker, stop_worker
 
-    start_worker()  # live emission figures recompute off the acknowledgement path
+    # live emission figures recompute off the acknowledgement path, and first what a stopped
+    # process left undelivered (ADR 0235)
+    start_worker(take_over=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

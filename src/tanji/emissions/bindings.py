@@ -189,6 +189,14 @@ BINDINGS: dict[str, Binding] = {
 
 #: Kiln-tail CEMS tags by role (suffixes on the line code): CO2 dry %vol, standard dry flow.
 CEMS_TAGS: dict[str, str] = {"co2_pct": "CEMS-CO2", "flow_nm3_per_h": "CEMS-FLOW"}
+#: The same roles as an HJ 212 data logger reports them (tag codes ``<code>-Avg`` of the logger's
+#: enterprise, HJ 212-2017 App. B units): a05001 CO2 mg/m³ and a00000 flue-gas flow m³/s, both
+#: at the standard dry state (standards §5); role → (tag code, App. B unit). The plan converts:
+#: mg/m³ → %vol divides by ``co2_mg_per_m3(1)`` (App. D eq. 20); m³/s → m³/h is × 3600.
+HJ212_CEMS_TAGS: dict[str, tuple[str, str]] = {
+    "co2_pct": ("a05001-Avg", "mg/m3"),
+    "flow_nm3_per_h": ("a00000-Avg", "m3/s"),
+}
 #: Inputs of the model method (数学模型法): activity names of the stack sources' bindings.
 MODEL_INPUTS: tuple[tuple[str, str], ...] = (
     (K.COAL_KILN_HEAD, "consumption_t"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -201,10 +201,20 @@ def measured_stack(
         return nan, np.zeros(hours.size, bool), np.zeros(hours.size, bool), 0.0
     context = hour_grid(int(hours[0]) - CEMS_BEFORE_MS, int(hours[-1]) + CEMS_AFTER_MS)
     data = inp.read_tags(store, plan.cems.values(), context)
-    result = stack_hours(data[plan.cems["co2_pct"]], data[plan.cems["flow_nm3_per_h"]])
+    co2, flow = (_in_role_unit(plan, data, plan.cems[r]) for r in ("co2_pct", "flow_nm3_per_h"))
+    result = stack_hours(co2, flow)
     cut = slice(CEMS_BEFORE_MS // HOUR_MS, CEMS_BEFORE_MS // HOUR_MS + hours.size)
     u_rel = max(CEMS_U_REL_MIN, math.hypot(*(plan.tags[t].u_rel for t in plan.cems.values())))
     return result.co2_t[cut], result.measured[cut], result.substituted[cut], u_rel
+
+
+def _in_role_unit(plan: ScopePlan, data: dict[int, inp.TagHours], tag_id: int) -> inp.TagHours:
+    """A CEMS tag's hours in its role's unit (an HJ 212 logger's tags are in App. B units)."""
+    hours, factor = data[tag_id], plan.cems_scale.get(tag_id, 1.0)
+    if factor == 1.0:
+        return hours
+    scaled = ("valid_sum", "increase", "min", "max")  # counts stay
+    return replace(hours, **{name: getattr(hours, name) * factor for name in scaled})
 
 
 @dataclass(frozen=True)

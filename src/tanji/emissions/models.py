@@ -21,6 +21,24 @@ from tanji.emissions.choices import (
 )
 from tanji.plant.models.base import EnterpriseOwned
 
+#: The columns of a figure besides its enterprise (the engine's inserts, the API's rows).
+FIGURE_COLUMNS = (
+    "line_id",
+    "source_id",
+    "key",
+    "hour",
+    "method",
+    "counted",
+    "category",
+    "in_clinker",
+    "in_enterprise",
+    "co2_t",
+    "biogenic_co2_t",
+    "u_t",
+    "quality",
+    "factor_version",
+)
+
 
 class EmissionFigure(EnterpriseOwned):
     """CO2 of one source (or one kiln stack) in one hour by one method."""

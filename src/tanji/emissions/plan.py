@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
-from tanji.emissions.bindings import BINDINGS, CEMS_TAGS, Binding
+from tanji.accounting.cems import co2_mg_per_m3
+from tanji.accounting.quantities import conversion_factor
+from tanji.emissions.bindings import BINDINGS, CEMS_TAGS, HJ212_CEMS_TAGS, Binding
 from tanji.emissions.instruments import overdue_tags, tag_u_rel
 from tanji.plant import queries as plant_queries
 from tanji.plant.choices import SOURCE_KINDS
@@ -58,6 +60,8 @@ class ScopePlan:
     overdue: frozenset[int] = frozenset()
     #: Design clinker output of the line, t/h (0 for a site).
     design_clinker_t_per_h: float = 0.0
+    #: Factor from a CEMS tag's stored unit to its role's unit (absent: 1, already in it).
+    cems_scale: dict[int, float] = field(default_factory=dict)
 
 
 def line_plan(actor: Actor, line: ProductionLine, at: date | None = None) -> ScopePlan:
@@ -89,12 +93,13 @@ def _plan(
         for t in plant_queries.tags(actor).filter(enterprise_id=enterprise_id, active=True)
     }
     plans = [p for source in sources if (p := _source_plan(tags, prefix, source)) is not None]
-    cems = _cems_tags(tags, prefix) if line_id is not None else {}
+    cems, scale = _cems_tags(tags, prefix, line_id) if line_id is not None else ({}, {})
     used = {i for p in plans for groups in p.activities.values() for g in groups for i in g}
     used |= set(cems.values())
+    key = _key(line_id, site_id)
     return _with_tags(
         actor,
-        ScopePlan(enterprise_id, line_id, site_id, _key(line_id, site_id), tuple(plans), cems),
+        ScopePlan(enterprise_id, line_id, site_id, key, tuple(plans), cems, cems_scale=scale),
         tags,
         used,
         at or datetime.now(UTC).date(),
@@ -123,13 +128,36 @@ def _source_plan(tags: dict[str, Tag], prefix: str, source: EmissionSource) -> S
     )
 
 
-def _cems_tags(tags: dict[str, Tag], prefix: str) -> dict[str, int]:
-    """The kiln-tail CEMS tags of a line that exist, by role."""
-    return {
+def _cems_tags(
+    tags: dict[str, Tag], prefix: str, line_id: int
+) -> tuple[dict[str, int], dict[int, float]]:
+    """The kiln-tail CEMS tags of a line by role, and each one's factor to the role's unit.
+
+    The line's HJ 212 data logger is the CEMS of record when both of its App. B tags are
+    assigned to this line (HJ 75/HJ 212: what the logger reports is what the plant reports);
+    otherwise the platform tags ``<line>-CEMS-CO2`` and ``<line>-CEMS-FLOW`` that exist, already
+    in the roles' units (%vol dry, Nm³/h).
+    """
+    logger = {role: tags.get(code) for role, (code, _) in HJ212_CEMS_TAGS.items()}
+    if all(t is not None and t.line_id == line_id for t in logger.values()):
+        to_role = {"co2_pct": 1.0 / float(co2_mg_per_m3(1.0)), "flow_nm3_per_h": 3600.0}
+        chosen = {role: t for role, t in logger.items() if t is not None}
+        scale = {
+            t.pk: _factor(t.unit, HJ212_CEMS_TAGS[role][1]) * to_role[role]
+            for role, t in chosen.items()
+        }
+        return {role: t.pk for role, t in chosen.items()}, scale
+    found = {
         role: tags[f"{prefix}-{suffix}"].pk
         for role, suffix in CEMS_TAGS.items()
         if f"{prefix}-{suffix}" in tags
     }
+    return found, {}
+
+
+def _factor(unit: str, app_b_unit: str) -> float:
+    """Factor from a tag's unit to the App. B unit (the ingest converted readings to the tag's)."""
+    return 1.0 if unit == app_b_unit else conversion_factor(unit, app_b_unit)
 
 
 def _key(line_id: int | None, site_id: int) -> str:
@@ -154,13 +182,4 @@ def _with_tags(
         for t in tags.values()
         if t.pk in used
     }
-    return ScopePlan(
-        plan.enterprise_id,
-        plan.line_id,
-        plan.site_id,
-        plan.scope,
-        plan.sources,
-        plan.cems,
-        info,
-        frozenset(overdue_tags(actor, used, at)),
-    )
+    return replace(plan, tags=info, overdue=frozenset(overdue_tags(actor, used, at)))

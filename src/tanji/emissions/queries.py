@@ -25,8 +25,9 @@ from tanji.emissions.drill import (
     sources as drill_sources,
     tags as drill_tags,
 )
-from tanji.emissions.models import Alert, EmissionFigure, EmissionTotal
+from tanji.emissions.models import FIGURE_COLUMNS, Alert, EmissionFigure, EmissionTotal
 from tanji.emissions.series import Scope, comparison, pick_resolution, series
+from tanji.errors import CodedError
 from tanji.plant import queries as plant_queries
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
@@ -46,6 +47,7 @@ __all__ = [
     "drill_sources",
     "drill_tags",
     "figures",
+    "hourly_figures",
     "period_bounds",
     "pick_resolution",
     "series",
@@ -58,6 +60,31 @@ BOUNDARIES = ("clinker", "enterprise")
 def figures(actor: Actor) -> QuerySet[EmissionFigure]:
     """Hourly figures of the enterprises the actor sees."""
     return EmissionFigure.objects.visible_to(actor)
+
+
+FIGURES_MAX_MS = 14 * rollups.DAY_MS
+
+
+def hourly_figures(
+    actor: Actor, enterprise_id: int, start_ms: int, end_ms: int, line_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Every hourly figure of ``[start_ms, end_ms)`` (each source and method), hour then key.
+
+    Raises:
+        CodedError: ``emissions.range_too_long`` beyond 14 days (use the series or totals).
+    """
+    if end_ms - start_ms > FIGURES_MAX_MS:
+        raise CodedError(
+            "emissions.range_too_long",
+            "hourly figures: at most {days} days, asked for {asked_h} h",
+            days=FIGURES_MAX_MS // rollups.DAY_MS,
+            asked_h=(end_ms - start_ms) // rollups.HOUR_MS,
+        )
+    tenancy_queries.enterprise(actor, enterprise_id)  # 404 unless visible
+    rows = figures(actor).filter(enterprise_id=enterprise_id, hour__gte=start_ms, hour__lt=end_ms)
+    if line_id is not None:
+        rows = rows.filter(line_id=plant_queries.line(actor, line_id).pk)
+    return list(rows.order_by("hour", "key", "method").values(*FIGURE_COLUMNS))
 
 
 def totals(actor: Actor) -> QuerySet[EmissionTotal]:

@@ -21,7 +21,7 @@ from tanji.emissions import alerts
 from tanji.emissions.choices import AlertStateChoices, MethodChoices
 from tanji.emissions.engine import CEMS_AFTER_MS, CEMS_BEFORE_MS, Computation, Row, compute
 from tanji.emissions.fitting import fit_provider
-from tanji.emissions.models import Alert, EmissionFigure
+from tanji.emissions.models import FIGURE_COLUMNS, Alert, EmissionFigure
 from tanji.emissions.plan import ScopePlan, line_plan, site_plan
 from tanji.emissions.totals import refresh
 from tanji.plant import queries as plant_queries
@@ -150,12 +150,31 @@ def _run(actor: Actor, plan: ScopePlan, window: tuple[int, int], *, refit: bool)
     lib = library()
     store = store_for(connection)
     with transaction.atomic():
+        _serialise(plan.enterprise_id)
         fits = fit_provider(actor, plan, store, lib, refit=refit)
         result = compute(actor, plan, store, lib, window, fits)
         written = _persist(plan, result, lib.version)
         totals = refresh(plan.enterprise_id, plan.line_id, plan.scope, _keys(plan), result.hours)
         alerts.evaluate(plan, result)
     return RecomputeResult(plan.scope, int(result.hours.size), written, totals, lib.version)
+
+
+#: Class half of the PostgreSQL advisory lock key ``(class, enterprise id)`` of computations.
+_LOCK_CLASS = 0x7A6A
+
+
+def _serialise(enterprise_id: int) -> None:
+    """One computation of an enterprise at a time, across processes, reading only after it.
+
+    The server and ``tanji gateway`` both ingest and both recompute; the last computation of an
+    hour must read every sample committed before it (ADR 0235). SQLite transactions begin
+    IMMEDIATE (the write lock before the first read); PostgreSQL takes a transaction-scoped
+    advisory lock here, so a computation that read before another process's commit cannot
+    overwrite the figures of the computation that read after it.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, enterprise_id])
 
 
 def _keys(plan: ScopePlan) -> set[str]:
@@ -177,23 +196,7 @@ def _persist(plan: ScopePlan, result: Computation, version: str) -> int:
     return len(result.rows)
 
 
-_COLUMNS = (
-    "enterprise_id",
-    "line_id",
-    "source_id",
-    "key",
-    "hour",
-    "method",
-    "counted",
-    "category",
-    "in_clinker",
-    "in_enterprise",
-    "co2_t",
-    "biogenic_co2_t",
-    "u_t",
-    "quality",
-    "factor_version",
-)
+_COLUMNS = ("enterprise_id", *FIGURE_COLUMNS)
 
 
 def _insert(plan: ScopePlan, rows: list[Row], version: str) -> None:

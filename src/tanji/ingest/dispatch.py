@@ -8,8 +8,11 @@ consecutive hours, covering every hour any event touched. Listeners recompute fr
 so one call over the union gives what the calls one by one would (live == batch, R4.4).
 
 Without a started worker (tests, one-off commands) :func:`publish` calls the listeners at once,
-as before. Long-running entry points (gateway, web server) call :func:`start_worker`;
-:func:`flush` waits until everything published so far has been delivered.
+as before. Long-running entry points (gateway, web server) call :func:`start_worker`, taking
+over what a stopped process left; :func:`flush` waits until everything published so far has
+been delivered. With a worker, :func:`committing` also writes each accepted envelope to the
+durable live backlog inside its commit transaction, and the worker drops it once delivered, so
+every process can tell whether the figures have caught up with all intake (ADR 0235).
 """
 
 from __future__ import annotations
@@ -17,26 +20,52 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
+from tanji.ingest import backlog
 from tanji.ingest.listeners import CommittedData, notify
+from tanji.ingest.model import Committed
 from tanji.timeseries.samples import EPOCH, ts_ms
 
-__all__ = ["LiveWorker", "flush", "publish", "start_worker", "stop_worker"]
+__all__ = [
+    "LiveStatus",
+    "LiveWorker",
+    "committing",
+    "flush",
+    "publish",
+    "start_worker",
+    "status",
+    "stop_worker",
+]
 
 logger = logging.getLogger(__name__)
 HOUR_MS = 3_600_000
 
 
+@dataclass(frozen=True)
+class LiveStatus:
+    """A process's post-commit work: caught up when ``pending == 0 and not busy`` (ADR 0235)."""
+
+    worker: bool  # False: listeners run inline, nothing is ever left pending
+    pending: int  # changed (enterprise, tag, hour) entries not yet handed to the listeners
+    busy: bool  # a round of listener calls is running
+    delivered: int  # rounds delivered since the worker started
+
+
 class LiveWorker:
     """One thread delivering coalesced :class:`CommittedData` to the listeners."""
 
-    def __init__(self, window_s: float = 1.0) -> None:
+    def __init__(self, window_s: float = 1.0, *, take_over: bool = False) -> None:
         self.window_s = window_s
+        self.take_over = take_over  # first deliver every entry of the durable backlog
         self.delivered = 0  # listener rounds run (for tests and logs)
         self._cond = threading.Condition()
         self._pending: dict[int, dict[int, set[int]]] = {}
         self._last_envelope = 0
+        self._envelopes: set[int] = set()  # envelopes of the pending events
+        self._recorded: set[int] = set()  # envelopes in the durable backlog, not yet dropped
         self._busy = False
         self._hurry = False
         self._stopping = False
@@ -56,7 +85,13 @@ class LiveWorker:
             for tag in event.tag_ids:
                 tags[tag].update(hours)
             self._last_envelope = max(self._last_envelope, event.envelope_id)
+            self._envelopes.add(event.envelope_id)
             self._cond.notify_all()
+
+    def recorded(self, envelope_ids: Iterable[int]) -> None:
+        """These envelopes are in the durable backlog: drop them once delivered."""
+        with self._cond:
+            self._recorded.update(envelope_ids)
 
     def flush(self, timeout: float = 60.0) -> bool:
         """Wait until every event put so far was delivered; ``False`` on timeout."""
@@ -65,6 +100,12 @@ class LiveWorker:
             self._cond.notify_all()
             return self._cond.wait_for(lambda: not self._pending and not self._busy, timeout)
 
+    def status(self) -> LiveStatus:
+        """What is waiting now: changed (enterprise, tag, hour) entries and a round running."""
+        with self._cond:
+            pending = sum(len(h) for tags in self._pending.values() for h in tags.values())
+            return LiveStatus(True, pending, self._busy, self.delivered)
+
     def stop(self) -> None:
         """Deliver what is pending, then end the thread."""
         with self._cond:
@@ -72,8 +113,25 @@ class LiveWorker:
             self._cond.notify_all()
         self._thread.join()
 
+    def _take_over(self) -> None:
+        """Queue every backlog entry (a stopped process's; a running one's twice: harmless).
+
+        Entries another running process also delivers are recomputed twice, which changes
+        nothing: listeners recompute from the store.
+        """
+        try:
+            events = backlog.leftovers()
+        except Exception:
+            logger.exception("could not read the live backlog")
+            return
+        self.recorded(e.envelope_id for e in events)
+        for event in events:
+            self.put(event)
+
     def _run(self) -> None:
         try:
+            if self.take_over:
+                self._take_over()
             while True:
                 with self._cond:
                     self._cond.wait_for(lambda: self._pending or self._stopping)
@@ -84,9 +142,13 @@ class LiveWorker:
                     pending, self._pending, self._busy = self._pending, {}, True
                     self._hurry = False
                     envelope = self._last_envelope
+                    done = self._envelopes & self._recorded
+                    self._recorded -= done
+                    self._envelopes = set()
                 try:
                     for event in _merged(pending, envelope):
                         notify(event)
+                    _drop(done)
                 finally:
                     with self._cond:
                         self._busy = False
@@ -96,6 +158,18 @@ class LiveWorker:
             from django.db import connection
 
             connection.close()
+
+
+def _drop(envelope_ids: set[int]) -> None:
+    """Drop delivered envelopes from the backlog; a failure leaves them for the next worker."""
+    if not envelope_ids:
+        return
+    try:
+        backlog.drop(envelope_ids)
+    except Exception:
+        logger.exception(
+            "could not drop %d delivered envelopes from the backlog", len(envelope_ids)
+        )
 
 
 def _merged(pending: dict[int, dict[int, set[int]]], envelope: int) -> list[CommittedData]:
@@ -126,11 +200,15 @@ def _merged(pending: dict[int, dict[int, set[int]]], envelope: int) -> list[Comm
 _worker: LiveWorker | None = None
 
 
-def start_worker(window_s: float = 1.0) -> LiveWorker:
-    """Start the process's worker (idempotent); :func:`publish` uses it from now on."""
+def start_worker(window_s: float = 1.0, *, take_over: bool = False) -> LiveWorker:
+    """Start the process's worker (idempotent); :func:`publish` uses it from now on.
+
+    ``take_over``: the worker first delivers the durable backlog's entries (long-running
+    entry points: what a stopped or crashed process left undelivered, ADR 0235).
+    """
     global _worker
     if _worker is None:
-        _worker = LiveWorker(window_s).start()
+        _worker = LiveWorker(window_s, take_over=take_over).start()
     return _worker
 
 
@@ -155,3 +233,28 @@ def flush(timeout: float = 60.0) -> bool:
     """Wait until the worker delivered everything published so far (``True`` without one)."""
     worker = _worker
     return True if worker is None else worker.flush(timeout)
+
+
+def status() -> LiveStatus:
+    """This process's post-commit status (a process without a worker is always caught up)."""
+    worker = _worker
+    return LiveStatus(False, 0, False, 0) if worker is None else worker.status()
+
+
+def committing(results: Sequence[Committed]) -> None:
+    """Inside the commit transaction: backlog the accepted envelopes a worker will deliver.
+
+    Without a worker the listeners run right after the commit, before the answer, so nothing
+    is ever left behind and nothing is written.
+    """
+    worker = _worker
+    if worker is None:
+        return
+    events = [
+        backlog.committed_data(r)
+        for r in results
+        if r.status == "accepted" and r.validated is not None and r.validated.rows
+    ]
+    if events:
+        backlog.record(events)
+        worker.recorded(e.envelope_id for e in events)

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 
 from tanji.evidence.log import append_envelopes, lock_log
 from tanji.evidence.models import RawEnvelope
+from tanji.ingest import dispatch
 from tanji.ingest.model import Committed, Refused, Validated
 from tanji.timeseries.samples import SampleBatch
 from tanji.timeseries.store import store_for
@@ -109,6 +110,7 @@ def commit_group(items: Sequence[Validated]) -> list[Result]:
         fresh, repeats = _classify(items, digests, results)
         if fresh:
             _write([items[i] for i in fresh], [digests[i] for i in fresh], fresh, results)
+            dispatch.committing([r for i in fresh if isinstance(r := results[i], Committed)])
     for i, j in repeats:
         original = results[j]
         assert isinstance(original, Committed)

@@ -11,21 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from tanji.errors import CodedError
 from tanji.evidence.checkpoints import quarantine
 from tanji.evidence.choices import TrustLevelChoices
 from tanji.ingest import caches
 from tanji.ingest.authenticate import authenticate
+from tanji.ingest.backlog import committed_data
 from tanji.ingest.commit import receipt_for
 from tanji.ingest.decode import decode
 from tanji.ingest.dispatch import publish
 from tanji.ingest.grouped import commit_group
-from tanji.ingest.listeners import CommittedData
 from tanji.ingest.model import Committed, Submission, Validated
 from tanji.ingest.validate import validate
-from tanji.timeseries.samples import EPOCH
 from tanji.trust.keys import PrivateKey
 
 __all__ = ["Outcome", "ingest", "ingest_many", "received_now", "release_connection"]
@@ -95,7 +94,7 @@ def ingest_many(
             signer = signer or _platform_key()
         outcomes[i] = _outcome(result, signer)
         if result.status == ACCEPTED and validated.rows:
-            events.append(_event(result))
+            events.append(committed_data(result))
     for event in events:
         publish(event)
     return [o for o in outcomes if o is not None]
@@ -134,23 +133,6 @@ def _platform_key() -> PrivateKey:
     from tanji.evidence.signing import platform_key
 
     return platform_key()
-
-
-def _event(committed: Committed) -> CommittedData:
-    validated = committed.validated
-    assert validated is not None
-    times = [r[1] for r in validated.rows]
-    return CommittedData(
-        enterprise_id=validated.decoded.auth.enterprise_id,
-        tag_ids=validated.tag_ids,
-        start=EPOCH + _ms(min(times)),
-        end=EPOCH + _ms(max(times)),
-        envelope_id=committed.envelope_id,
-    )
-
-
-def _ms(value: int) -> timedelta:
-    return timedelta(milliseconds=value)
 
 
 def release_connection() -> None:

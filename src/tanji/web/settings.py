@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "tanji.evidence",
     "tanji.demo",
     "tanji.emissions",
+    "tanji.ingest",
     "tanji.web",
 ]
 AUTH_USER_MODEL = "tenancy.User"

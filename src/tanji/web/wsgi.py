@@ -15,4 +15,4 @@ application = get_wsgi_application()
 
 from tanji.ingest.dispatch import start_worker  # noqa: E402 - needs the settings above
 
-start_worker()
+start_worker(take_over=True)  # first what a stopped process left undelivered (ADR 0235)

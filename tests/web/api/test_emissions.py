@@ -8,7 +8,9 @@ import pytest
 from django.test import Client
 
 from tanji.emissions import services
-from tanji.emissions.models import Alert
+from tanji.emissions.models import Alert, EmissionFigure
+from tanji.ingest import backlog
+from tanji.ingest.listeners import CommittedData
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.choices import RoleChoices
 from tanji.timeseries.samples import ts_ms
@@ -73,3 +75,41 @@ def test_acknowledging_needs_a_signed_in_user_who_may_edit() -> None:
     response = admin.post(url)
     assert response.status_code == 200
     assert response.json()["state"] == "acknowledged"
+
+
+def test_hourly_figures_list_every_source_and_method_of_visible_enterprises() -> None:
+    sim = simulated_line()
+    end = DAY + timedelta(hours=2)
+    feed(sim, DAY, end)
+    services.recompute(Actor.system(), sim.line.pk, ts_ms(DAY), ts_ms(end))
+    client = _client(sim.enterprise_id)
+    query = {"enterprise_id": sim.enterprise_id, "start": DAY.isoformat(), "end": end.isoformat()}
+    rows = client.get("/api/v1/emissions/figures", {**query, "line_id": sim.line.pk}).json()
+    stored = EmissionFigure.objects.filter(enterprise_id=sim.enterprise_id)
+    assert len(rows) == stored.count() > 0
+    assert {(r["key"], r["hour"], r["method"]) for r in rows} == set(
+        stored.values_list("key", "hour", "method")
+    )
+    assert {"cems", "accounting"} <= {r["method"] for r in rows if r["key"] == f"k{sim.line.pk}"}
+    too_long = {**query, "end": (DAY + timedelta(days=15)).isoformat()}
+    answer = client.get("/api/v1/emissions/figures", too_long)
+    assert (answer.status_code, answer.json()["code"]) == (400, "emissions.range_too_long")
+    assert answer.json()["params"] == {"days": 14, "asked_h": 360}
+    stranger = _client(EnterpriseFactory().pk)
+    assert stranger.get("/api/v1/emissions/figures", query).status_code == 404
+
+
+def test_live_status_reports_the_enterprises_backlog_of_every_process() -> None:
+    enterprise = EnterpriseFactory().pk
+    client = _client(enterprise)
+    answer = client.get("/api/v1/emissions/live", {"enterprise_id": enterprise, "wait": 0.1})
+    assert answer.status_code == 200
+    idle = {"worker": False, "pending": 0, "busy": False, "delivered": 0, "backlog": 0}
+    assert answer.json() == idle
+    start = DAY
+    backlog.record([CommittedData(enterprise, frozenset({1}), start, start, envelope_id=3)])
+    waiting = client.get("/api/v1/emissions/live", {"enterprise_id": enterprise, "wait": 0.1})
+    assert waiting.json() == idle | {"backlog": 1}  # another process's, still undelivered
+    other = EnterpriseFactory().pk
+    assert client.get("/api/v1/emissions/live", {"enterprise_id": other}).status_code == 404
+    assert Client().get("/api/v1/emissions/live", {"enterprise_id": enterprise}).status_code == 401

@@ -8,6 +8,7 @@ absent object ``404`` (indistinguishable), a forbidden action ``403``.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,8 @@ from ninja.security import django_auth
 
 from tanji.emissions import queries, services
 from tanji.errors import CodedError
+from tanji.ingest import backlog, dispatch
+from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import NotFound
@@ -26,6 +29,8 @@ from tanji.web.access import api_requires
 
 router = Router(tags=["emissions"])
 Answer = dict[str, Any] | list[dict[str, Any]] | JsonResponse
+LIVE_WAIT_MAX_S = 30.0
+LIVE_POLL_S = 0.05
 
 
 def _answer(work: Callable[[Actor], Any], request: HttpRequest) -> Answer:
@@ -163,3 +168,40 @@ def close(request: HttpRequest, alert_id: int) -> Answer:
 
 def _state(alert: Any) -> dict[str, Any]:
     return {"id": alert.pk, "state": alert.state}
+
+
+@router.get("/figures")
+@api_requires(Action.VIEW)
+def figures(
+    request: HttpRequest,
+    enterprise_id: int,
+    start: datetime,
+    end: datetime,
+    line_id: int | None = None,
+) -> Answer:
+    """Hourly figures of every source and kiln stack, every method (counted or not), ≤ 14 days."""
+    return _answer(
+        lambda a: queries.hourly_figures(a, enterprise_id, *_window(start, end), line_id), request
+    )
+
+
+@router.get("/live")
+@api_requires(Action.VIEW)
+def live(request: HttpRequest, enterprise_id: int, wait: float = 0.0) -> Answer:
+    """Is the enterprise's live engine caught up with all intake? ``wait`` ≤ 30 s for it first.
+
+    ``backlog``: envelopes of the enterprise accepted by ANY intake process (server, gateway)
+    whose hours are not yet recomputed; 0 means the figures reflect every stored sample. The
+    other fields describe this server process's worker (ADR 0235).
+    """
+
+    def work(actor: Actor) -> dict[str, Any]:
+        tenancy_queries.enterprise(actor, enterprise_id)  # 404 unless visible
+        deadline = time.monotonic() + min(max(wait, 0.0), LIVE_WAIT_MAX_S)
+        if wait > 0:
+            dispatch.flush(max(deadline - time.monotonic(), 0.0))
+        while (waiting := backlog.count(enterprise_id)) and time.monotonic() < deadline:
+            time.sleep(LIVE_POLL_S)
+        return dataclasses.asdict(dispatch.status()) | {"backlog": waiting}
+
+    return _answer(work, request)

@@ -1,0 +1,81 @@
+"""The durable live backlog (:class:`~tanji.ingest.models.LiveBacklog`): write, drop, count.
+
+:func:`record` runs inside the commit transaction, so an envelope is in the backlog exactly when
+its samples are stored; :func:`drop` runs after the listeners recomputed its hours. Reads are
+for the status endpoint (:func:`count`) and for a starting worker (:func:`leftovers`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+from tanji.ingest.listeners import CommittedData
+from tanji.ingest.model import Committed
+from tanji.ingest.models import LiveBacklog
+from tanji.timeseries.samples import EPOCH, ts_ms
+
+__all__ = ["committed_data", "count", "drop", "leftovers", "record"]
+
+#: Envelope ids per DELETE (well under SQLite's bound-variable limit).
+CHUNK = 500
+
+
+def committed_data(committed: Committed) -> CommittedData:
+    """What the listeners hear of an accepted envelope with samples."""
+    validated = committed.validated
+    assert validated is not None
+    times = [r[1] for r in validated.rows]
+    return CommittedData(
+        enterprise_id=validated.decoded.auth.enterprise_id,
+        tag_ids=validated.tag_ids,
+        start=EPOCH + timedelta(milliseconds=min(times)),
+        end=EPOCH + timedelta(milliseconds=max(times)),
+        envelope_id=committed.envelope_id,
+    )
+
+
+def record(events: Sequence[CommittedData]) -> None:
+    """Add the events to the backlog (inside the caller's transaction)."""
+    LiveBacklog.objects.bulk_create(
+        LiveBacklog(
+            envelope_id=e.envelope_id,
+            enterprise_id=e.enterprise_id,
+            tag_ids=sorted(e.tag_ids),
+            first_ms=ts_ms(e.start),
+            last_ms=ts_ms(e.end),
+        )
+        for e in events
+    )
+
+
+def drop(envelope_ids: Iterable[int]) -> None:
+    """Remove delivered envelopes (absent ones are ignored)."""
+    ids = sorted(set(envelope_ids))
+    for i in range(0, len(ids), CHUNK):
+        LiveBacklog.objects.filter(envelope_id__in=ids[i : i + CHUNK]).delete()
+
+
+def leftovers() -> list[CommittedData]:
+    """Every entry now in the backlog, as events (for a worker taking them over)."""
+    rows = LiveBacklog.objects.order_by("envelope_id").values_list(
+        "envelope_id", "enterprise_id", "tag_ids", "first_ms", "last_ms"
+    )
+    return [
+        CommittedData(
+            enterprise_id=enterprise,
+            tag_ids=frozenset(tags),
+            start=EPOCH + timedelta(milliseconds=first),
+            end=EPOCH + timedelta(milliseconds=last),
+            envelope_id=envelope,
+        )
+        for envelope, enterprise, tags, first, last in rows
+    ]
+
+
+def count(enterprise_id: int | None = None) -> int:
+    """Entries waiting (for one enterprise, or all)."""
+    rows = LiveBacklog.objects.all()
+    if enterprise_id is not None:
+        rows = rows.filter(enterprise_id=enterprise_id)
+    return rows.count()
