@@ -202,7 +202,7 @@ def test_operators_assign_instruments_to_a_terminal_and_the_config_follows(
     assert answer.json()["instrument"] == "L1-FS-CA"
     bad = staff.put(url, body | {"points": {"NOPE": {}}}, content_type="application/json")
     assert bad.status_code == 400
-    assert bad.json()["code"] == "metrology.acquisition.points"
+    assert bad.json()["code"] == "metrology.acquisition.tag"
     listed = staff.get(f"/api/v1/terminals/{world.terminal.device_id}/instruments").json()
     assert [row["instrument_id"] for row in listed] == [instrument.pk]
     envelope = Client().get(f"/api/v1/terminals/{world.terminal.device_id}/config").content

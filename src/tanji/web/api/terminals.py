@@ -24,6 +24,7 @@ from tanji.metrology.models import Acquisition
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import NotFound
+from tanji.terminal.uplink.https import config_etag
 from tanji.web.access import actor_of, api_requires
 from tanji.web.api.ingest import DSSE_TYPE, refusal
 
@@ -71,11 +72,21 @@ def commands(request: HttpRequest, device: str) -> HttpResponse:
 
 @router.get("/{device}/config", auth=None)
 def config(request: HttpRequest, device: str) -> HttpResponse:
-    """The device's platform-signed configuration envelope (public: it holds no secret)."""
+    """The device's platform-signed configuration envelope (public: it holds no secret).
+
+    The ``ETag`` names the version; a running terminal polls with ``If-None-Match`` and gets
+    ``304`` until an assignment raises the version (ADR 0227), so nothing is signed per poll.
+    """
     row = queries.devices(Actor.system()).filter(device_id=device, active=True).first()
     if row is None:
         return HttpResponse(status=404)
-    return HttpResponse(signed_config(row, platform_key()), content_type=DSSE_TYPE)
+    etag = config_etag(row.config_version)
+    if etag in request.headers.get("If-None-Match", "").split(","):
+        answer = HttpResponse(status=304)
+    else:
+        answer = HttpResponse(signed_config(row, platform_key()), content_type=DSSE_TYPE)
+    answer["ETag"] = etag
+    return answer
 
 
 class AcquisitionIn(Schema):
@@ -115,7 +126,12 @@ def list_instruments(request: HttpRequest, device: str) -> list[dict[str, Any]]:
     """The instruments the terminal reads, as assigned on the platform."""
     row = queries.devices(actor_of(request)).filter(device_id=device).first()
     if row is None:
-        raise NotFound("tenancy.not_found", "no device {device} is visible to you", device=device)
+        raise NotFound(
+            "tenancy.not_found",
+            "no {what} with id {pk} is visible to you",
+            what="device",
+            pk=device,
+        )
     acquired = Acquisition.objects.filter(device=row).select_related("instrument")
     return [_out(a) for a in acquired.order_by("instrument__code")]
 
