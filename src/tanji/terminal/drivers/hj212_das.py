@@ -20,7 +20,9 @@ same ``DataTime`` on the hour, so one tag must not be fed by both).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import socketserver
 import threading
 from collections import deque
@@ -90,6 +92,13 @@ class _Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         scanner = FrameScanner()
         self.request.settimeout(300)
+        self.server.listener.connections.add(self.request)
+        try:
+            self._serve(scanner)
+        finally:
+            self.server.listener.connections.discard(self.request)
+
+    def _serve(self, scanner: FrameScanner) -> None:
         while True:
             try:
                 data = self.request.recv(4096)
@@ -117,6 +126,7 @@ class _Listener:
 
     def __init__(self, host: str, port: int) -> None:
         self.drivers: list[DasDriver] = []
+        self.connections: set[socket.socket] = set()
         self._server = _Server((host, port), _Handler)
         self._server.listener = self
         self.key = (host, self._server.server_address[1])
@@ -149,8 +159,12 @@ class _Listener:
         return build_frame(data_answer(message)) if message.flags.ack else None
 
     def close(self) -> None:
+        """Stop listening and drop the open connections, so each DAS reconnects elsewhere."""
         self._server.shutdown()
         self._server.server_close()
+        for connection in list(self.connections):
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 _LISTENERS: dict[tuple[str, int], _Listener] = {}
