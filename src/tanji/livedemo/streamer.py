@@ -44,11 +44,17 @@ from tanji.protocols.registers import DataType, RegisterPoint
 from tanji.simulator.field.das import DataLogger
 from tanji.simulator.field.modbus import InstrumentServer, free_port
 from tanji.tenancy.actor import Actor
-from tanji.terminal.control import ControlError, ControlStore, accept_config, load_cached_config
+from tanji.terminal.control import (
+    ControlError,
+    ControlStore,
+    TerminalConfig,
+    accept_config,
+    load_cached_config,
+)
 from tanji.terminal.runtime import Runtime
 from tanji.terminal.uplink import HttpsConfig, HttpsUplink
 from tanji.terminal.uplink.https import ENROL_PATH
-from tanji.trust.keys import PrivateKey, generate_private_key, load_private_key
+from tanji.trust.keys import PrivateKey, PublicKey, generate_private_key, load_private_key
 
 log = logging.getLogger(__name__)
 TERMINALS_DIR = "terminals"
@@ -196,6 +202,20 @@ def _das_port(device: str) -> int:
     return free_port()
 
 
+def _configuration(
+    uplink: HttpsUplink, device: str, keys: dict[str, PublicKey], store: ControlStore
+) -> TerminalConfig:
+    """The fetched configuration, or the cached one when nothing changed since the last run."""
+    try:
+        return accept_config(uplink.fetch_config(), device, keys, store)
+    except ControlError as error:
+        if error.code != "control.replayed_config":
+            raise
+    cached = load_cached_config(device, keys, store)
+    assert cached is not None  # a replay means a configuration was accepted before
+    return cached
+
+
 @dataclass
 class LineTerminal:
     """One line's instruments server and terminal runtime."""
@@ -236,15 +256,7 @@ class LineTerminal:
         public = platform_key().public_key()
         keys = {public.key_id: public}
         uplink = HttpsUplink(HttpsConfig(self.base_url, self.device))
-        store = ControlStore(self.directory)
-        try:
-            config = accept_config(uplink.fetch_config(), self.device, keys, store)
-        except ControlError as error:
-            if error.code != "control.replayed_config":
-                raise
-            cached = load_cached_config(self.device, keys, store)
-            assert cached is not None  # a replay means a configuration was accepted before
-            config = cached
+        config = _configuration(uplink, self.device, keys, ControlStore(self.directory))
         self.runtime = Runtime(
             config,
             key,

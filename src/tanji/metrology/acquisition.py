@@ -220,6 +220,24 @@ def _bump(actor: Actor, device: Device) -> None:
     devices.filter(pk=device.pk).update(config_version=F("config_version") + 1)
 
 
+def _terminal(actor: Actor, device_id: str, instrument: Instrument) -> Device:
+    """The visible terminal ``device_id`` of the instrument's enterprise."""
+    device: Device | None = evidence_queries.devices(actor).filter(device_id=device_id).first()
+    if device is None:
+        raise NotFound(
+            "tenancy.not_found",
+            "no {what} with id {pk} is visible to you",
+            what="device",
+            pk=device_id,
+        )
+    if (
+        device.enterprise_id != instrument.enterprise_id
+        or device.kind != DeviceKindChoices.TERMINAL
+    ):
+        raise _bad("device", "{device} is not a terminal of this enterprise", device=device_id)
+    return device
+
+
 @transaction.atomic
 def assign_instrument(
     actor: Actor,
@@ -237,23 +255,12 @@ def assign_instrument(
         NotFound: the device or instrument is not visible to ``actor``.
         PermissionDenied: ``actor`` may not edit the instrument ledger of the enterprise.
         InvalidInput: another enterprise's terminal, not a terminal, or bad driver settings
-            (``metrology.acquisition.<field>`` naming the field and the tag).
+            (``metrology.acquisition.<what>``, one code per message, field and tag as
+            parameters; each translated in ``tanji.web.error_messages``).
     """
     instrument: Instrument = get_visible(queries.instruments(actor), instrument_id, "instrument")
     actor.require(Action.EDIT_INSTRUMENTS, instrument.enterprise)
-    device = evidence_queries.devices(actor).filter(device_id=device_id).first()
-    if device is None:
-        raise NotFound(
-            "tenancy.not_found",
-            "no {what} with id {pk} is visible to you",
-            what="device",
-            pk=device_id,
-        )
-    if (
-        device.enterprise_id != instrument.enterprise_id
-        or device.kind != DeviceKindChoices.TERMINAL
-    ):
-        raise _bad("device", "{device} is not a terminal of this enterprise", device=device_id)
+    device = _terminal(actor, device_id, instrument)
     acq = Acquisition.objects.visible_to(actor).filter(instrument=instrument).first()
     before = snapshot(acq) if acq is not None else None
     old_device = acq.device if acq is not None else None

@@ -5,10 +5,10 @@ minute it uploads the previous minute (CN 2051) and, on the hour, the previous h
 each with Flag A=1, and waits for the platform's 9014 data answer carrying the same QN. Without
 an answer within ``ack_timeout_s`` it resends the same frame up to ``retries`` times (the
 "overtime / recount" of CN 1000); still unanswered, the message is kept and re-uploaded after the
-next acknowledged upload (补传). A connection the platform closes ends :meth:`CemsDevice.run` with
-:class:`ConnectionResetError`, so the caller reconnects. A platform can also pull history: a 2051/2061 request with
-``BeginTime``/``EndTime`` is answered 9011 (QnRtn=1), the records of the window are uploaded,
-then 9012 (ExeRtn=1) closes the exchange.
+next acknowledged upload (补传). A connection the platform closes ends :meth:`CemsDevice.run`
+with :class:`ConnectionResetError`, so the caller reconnects. A platform can also pull history:
+a 2051/2061 request with ``BeginTime``/``EndTime`` is answered 9011 (QnRtn=1), the records of
+the window are uploaded, then 9012 (ExeRtn=1) closes the exchange.
 """
 
 from __future__ import annotations
