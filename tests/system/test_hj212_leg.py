@@ -160,12 +160,14 @@ def _connected(line: Line, timeout_s: float = 30.0) -> None:
     time.sleep(0.05)  # the logger takes its first due minute from the clock
 
 
-def _tags_once(platform: Platform, kiln: Kiln) -> None:
+def _enrolled(platform: Platform, kiln: Kiln, tmp_path: Path, device: str) -> Path:
+    """The station file of an enrolled terminal; the two lines' tags exist (made once)."""
     if not getattr(platform, "das_tags", False):
         for line in kiln.lines:
             code = f"K{line.number}"
             platform.operator("tags", platform.enterprise, code, json.dumps(line.tags()))
         platform.das_tags = True  # type: ignore[attr-defined]
+    return enrol(platform, tmp_path, device)
 
 
 def _check_receipts(platform: Platform, station_path: Path, device: str) -> int:
@@ -197,8 +199,7 @@ def test_two_lines_same_factor_codes_land_on_their_own_tags(
     platform: Platform, kiln: Kiln, tmp_path: Path
 ) -> None:
     device = "T-DAS-1"
-    _tags_once(platform, kiln)
-    station = enrol(platform, tmp_path, device)
+    station = _enrolled(platform, kiln, tmp_path, device)
     port = free_port()  # both loggers upload to one listener; the MN routes them
     spec = [line.instrument(port, device) for line in kiln.lines]
     platform.operator("field", platform.enterprise, device, json.dumps(spec))
@@ -223,8 +224,7 @@ def test_an_instrument_assigned_while_the_terminal_runs_starts_arriving(
     platform: Platform, kiln: Kiln, tmp_path: Path
 ) -> None:
     device = "T-DAS-2"
-    _tags_once(platform, kiln)
-    station = enrol(platform, tmp_path, device)
+    station = _enrolled(platform, kiln, tmp_path, device)
     with station.open("a", encoding="utf-8") as handle:
         handle.write("heartbeat_s = 0.2\n")  # the configuration is polled with the heartbeat
     first, second = kiln.lines
