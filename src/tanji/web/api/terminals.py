@@ -24,7 +24,6 @@ from tanji.metrology.models import Acquisition
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.permissions import Action
 from tanji.tenancy.validation import NotFound
-from tanji.terminal.uplink.https import config_etag
 from tanji.web.access import actor_of, api_requires
 from tanji.web.api.ingest import DSSE_TYPE, refusal
 
@@ -80,8 +79,8 @@ def config(request: HttpRequest, device: str) -> HttpResponse:
     row = queries.devices(Actor.system()).filter(device_id=device, active=True).first()
     if row is None:
         return HttpResponse(status=404)
-    etag = config_etag(row.config_version)
-    if etag in request.headers.get("If-None-Match", "").split(","):
+    etag = f'"config-{row.config_version}"'  # the terminal's ``config_etag`` (uplink contract)
+    if etag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
         answer = HttpResponse(status=304)
     else:
         answer = HttpResponse(signed_config(row, platform_key()), content_type=DSSE_TYPE)
