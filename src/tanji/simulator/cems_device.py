@@ -167,9 +167,11 @@ class CemsDevice:
     async def _until(due: datetime, clock: AsyncClock, listener: asyncio.Task[None]) -> None:
         """Sleep until ``due``; a connection the platform closed ends the wait with an error."""
         sleeper = asyncio.ensure_future(clock.sleep_until(due))
-        await asyncio.wait({sleeper, listener}, return_when=asyncio.FIRST_COMPLETED)
-        if not sleeper.done():
-            sleeper.cancel()
+        try:
+            done, _ = await asyncio.wait({sleeper, listener}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()  # a no-op once it finished; not left pending when stopped
+        if sleeper not in done:
             raise ConnectionResetError("the platform closed the connection")
 
     async def run(
