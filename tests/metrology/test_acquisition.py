@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from tanji.errors import CodedError
 from tanji.evidence.models import Device
 from tanji.ingest.terminals import signed_config
+from tanji.metrology import acquisition
 from tanji.metrology.acquisition import assign_instrument, unassign_instrument
 from tanji.tenancy.actor import AccessDenied, Actor
 from tanji.tenancy.models import AuditEntry
 from tanji.terminal.control import ControlError, ControlStore, accept_config
 from tanji.trust.dsse import decode_envelope
 from tanji.trust.keys import generate_private_key
+from tanji.web.error_messages import MESSAGES, translate
 from tests.evidence.factories import ENROLLED, make_device
 from tests.metrology.factories import InstrumentFactory
 from tests.plant.factories import SourceFactory, TagFactory
@@ -130,19 +135,37 @@ def test_lims_and_hj212_entries_name_columns_and_factors(ledger) -> None:
     assert factors == {"a99001-Avg": {"tag": "L1-COAL-RATE", "unit": "kg/h"}}  # as reported
 
 
-@pytest.mark.parametrize(
-    ("overrides", "code"),
-    [
-        ({"driver": "opc_ua"}, "metrology.acquisition.driver"),
-        ({"connection": {"port": 502}}, "metrology.acquisition.connection"),
-        ({"points": {"OTHER": {"address": 1}}}, "metrology.acquisition.points"),
-        ({"points": {"L1-COAL-RATE": {"address": 70000}}}, "metrology.acquisition.points"),
-        ({"points": {"L1-COAL-RATE": {"adress": 1}}}, "metrology.acquisition.points.L1-COAL-RATE"),
-        ({"scan_s": 0}, "metrology.acquisition.scan_s"),
-        ({"device_id": "T-OTHER"}, "tenancy.not_found"),
-        ({"device_id": "4201LOGGER"}, "metrology.acquisition.device"),
-    ],
-)
+DAS = {"driver": "hj212_das", "connection": {"port": 9212, "mn": ["4201"]}}
+CO2 = {"factor": "a05001-Avg", "unit": "mg/m3"}
+BAD_ASSIGNMENTS = [
+    ({"driver": "opc_ua"}, "metrology.acquisition.driver"),
+    ({"connection": {"port": 502}}, "metrology.acquisition.connection"),
+    ({"points": {}}, "metrology.acquisition.shape"),
+    ({"points": {"OTHER": {"address": 1}}}, "metrology.acquisition.tag"),
+    ({"points": {"L1-COAL-RATE": 4}}, "metrology.acquisition.point"),
+    ({"points": {"L1-COAL-RATE": {"address": 70000}}}, "metrology.acquisition.register"),
+    ({"points": {"L1-COAL-RATE": {"adress": 1}}}, "metrology.acquisition.points"),
+    ({"scan_s": 0}, "metrology.acquisition.scan_s"),
+    ({"device_id": "T-OTHER"}, "tenancy.not_found"),
+    ({"device_id": "4201LOGGER"}, "metrology.acquisition.device"),
+    (DAS | {"points": {"L1-COAL-RATE": {"factor": "SO2"}}}, "metrology.acquisition.factor"),
+    (
+        DAS | {"points": {"L1-COAL-RATE": CO2, "L1-COAL-TOT": CO2}},
+        "metrology.acquisition.factor_twice",
+    ),
+    (DAS | {"points": {"L1-COAL-RATE": CO2 | {"scale": 0}}}, "metrology.acquisition.scale"),
+    (
+        DAS | {"connection": {"data_commands": [2051, 9014]}, "points": {"L1-COAL-RATE": CO2}},
+        "metrology.acquisition.data_commands",
+    ),
+    (
+        DAS | {"connection": {"mn": "4201"}, "points": {"L1-COAL-RATE": CO2}},
+        "metrology.acquisition.mn",
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "code"), BAD_ASSIGNMENTS)
 def test_bad_assignments_are_refused_with_the_field(ledger, overrides, code) -> None:
     instrument, device, staff = ledger
     make_device(SourceFactory().enterprise, "T-OTHER")
@@ -153,6 +176,45 @@ def test_bad_assignments_are_refused_with_the_field(ledger, overrides, code) -> 
         _assign(staff, instrument, **overrides)
     assert refused.value.code == code
     assert Device.objects.get(device_id="T-ACQ-1").config_version == 1
+    with translation.override("zh-hans"):
+        chinese = translate(refused.value)
+    with translation.override("en"):
+        english = translate(refused.value)
+    assert "{" not in chinese + english  # every parameter the message names was given
+    assert re.search("[\u4e00-\u9fff]", chinese), chinese
+    assert chinese != english
+
+
+def test_every_acquisition_code_is_exercised_and_translated() -> None:
+    raised = set(re.findall(r'_bad\(\s*"(\w+)"', Path(acquisition.__file__).read_text("utf-8")))
+    codes = {f"metrology.acquisition.{name}" for name in raised}
+    assert codes <= set(MESSAGES)
+    exercised = {code for _overrides, code in BAD_ASSIGNMENTS} | {
+        "metrology.acquisition.instrument"
+    }
+    assert codes <= exercised
+
+
+def test_unassigning_what_the_terminal_does_not_read_is_refused_in_chinese(ledger) -> None:
+    instrument, _device, staff = ledger
+    with pytest.raises(CodedError) as refused:
+        unassign_instrument(staff, instrument.pk)
+    assert refused.value.code == "metrology.acquisition.instrument"
+    with translation.override("zh-hans"):
+        assert translate(refused.value) == "计量器具 L1-FS-CA 未由 任何采集终端 采集。"
+
+
+def test_hj212_factors_carry_scale_and_data_commands(ledger) -> None:
+    instrument, device, staff = ledger
+    connection = {"port": 9212, "mn": ["4201"], "data_commands": [2051]}
+    points = {"L1-COAL-RATE": CO2 | {"scale": 0.5}, "L1-COAL-TOT": {"factor": "a00000-Cou"}}
+    _assign(staff, instrument, driver="hj212_das", connection=connection, points=points)
+    (entry,) = _document(device, generate_private_key())["instruments"]
+    assert entry["settings"]["data_commands"] == [2051]
+    assert entry["settings"]["factors"] == {
+        "a05001-Avg": {"tag": "L1-COAL-RATE", "unit": "mg/m3", "scale": 0.5},
+        "a00000-Cou": {"tag": "L1-COAL-TOT", "unit": "t"},
+    }
 
 
 def test_unassign_raises_the_version_and_readers_may_not_assign(ledger) -> None:

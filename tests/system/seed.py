@@ -6,7 +6,9 @@ Run as ``python -m tests.system.seed ACTION ...`` with the platform's environmen
 ``revoke DEVICE`` revokes every key of that terminal; ``instrument ENTERPRISE CODE TAG...``
 enters a ledger instrument producing those tags; ``field ENTERPRISE DEVICE SPEC`` enters the
 instruments of a JSON list (``code``, ``tags``, ``driver``, ``connection``, ``points``,
-``scan_s``) and assigns each to the terminal through the platform's service.
+``scan_s``) and assigns each to the terminal through the platform's service; ``tags
+ENTERPRISE LINE SPEC`` adds production line LINE with the tags of a JSON list of ``[code,
+unit]`` (wide ranges).
 """
 
 from __future__ import annotations
@@ -42,6 +44,21 @@ def plant() -> str:
         )
     TagFactory(source=source, code=LAB_TAG[0], unit=LAB_TAG[1], **wide)
     return str(source.enterprise_id)
+
+
+def tags(enterprise: str, line_code: str, spec: str) -> str:
+    """Another line of ``enterprise`` and its tags, given as a JSON list of ``[code, unit]``."""
+    import json
+
+    from tanji.plant.models import Site
+    from tests.plant.factories import LineFactory, SourceFactory, TagFactory
+
+    site = Site.objects.filter(enterprise_id=int(enterprise)).first()
+    line = LineFactory(site=site, code=line_code)
+    source = SourceFactory(line=line, code=f"{line_code}-CEMS", kind="coal_calciner")
+    wide = {"range_min": -1e12, "range_max": 1e12, "quantity_kind": "mass_flow"}
+    made = [TagFactory(source=source, code=c, unit=u, **wide) for c, u in json.loads(spec)]
+    return str(len(made))
 
 
 def instrument(enterprise: str, code: str, *tags: str) -> str:
@@ -107,5 +124,5 @@ if __name__ == "__main__":
     _setup()
     action, *arguments = sys.argv[1:]
     actions = {"plant": plant, "code": code, "revoke": revoke, "instrument": instrument}
-    actions["field"] = field
+    actions["field"], actions["tags"] = field, tags
     sys.stdout.write(actions[action](*arguments) + "\n")

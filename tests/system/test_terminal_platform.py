@@ -81,10 +81,10 @@ class Platform:
             [sys.executable, "-m", "tests.system.seed", *arguments],
             env=self.env,
             cwd=ROOT,
-            check=True,
             capture_output=True,
             text=True,
         )
+        assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout.strip().splitlines()[-1]
 
     def db(self) -> sqlite3.Connection:

@@ -6,7 +6,7 @@ from tanji.terminal.clock import ClockMonitor
 from tanji.terminal.drivers.simulated import SimulatedConfig, SimulatedDriver
 from tanji.terminal.processing import TagProfile
 from tanji.trust import dsse
-from tests.terminal.factories import Field
+from tests.terminal.factories import T0, Field, readings
 
 
 def _agent(field: Field, outbox, failing=False, **kwargs) -> Agent:
@@ -94,3 +94,32 @@ def test_full_outbox_keeps_a_bounded_backlog_in_memory_and_reports_it(tmp_path):
     assert health.disk_free_bytes > 0
     created = datetime.fromtimestamp(field.clock(), UTC)
     assert created.tzinfo is UTC
+
+
+class _Listener:
+    """A pass-through source (like the HJ 212 listener) holding what it already acknowledged."""
+
+    passthrough = True
+    name = "das"
+
+    def __init__(self) -> None:
+        self.received = readings(T0, 3, tag="L1.CEMS.O2")
+
+    def tags(self):
+        return ["L1.CEMS.O2"]
+
+    def poll(self, now, tags=None):
+        out, self.received = self.received, []
+        return out
+
+    def close(self) -> None:
+        pass
+
+
+def test_drain_seals_what_a_listener_received_since_its_last_poll(tmp_path):
+    field = Field(tmp_path)
+    outbox = field.outbox()
+    agent = Agent(field.sealer, outbox, {"das": _Listener()}, {}, clock=field.clock)
+    agent.drain(field.clock())  # stopped before the 10 s poll came round
+    (batch,) = _batches(outbox)
+    assert [r.value for r in batch.readings] == [0.0, 1.0, 2.0]

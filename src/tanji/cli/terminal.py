@@ -118,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     if config is None:
         print("error: no configuration yet (platform unreachable and nothing cached)")
         return 3
+    https = _https(station)  # the configuration is fetched over HTTPS on either uplink
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in STOP_SIGNALS}
     runtime = Runtime(
@@ -130,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
         heartbeat_s=station.heartbeat_s,
         max_bytes=station.buffer_max_bytes,
         store_dir=station.data_dir,
+        config_source=https.fetch_config,
         **_rehearsal(station),
     )
     try:

@@ -165,7 +165,8 @@ def serve(
         streamer.start()
         out.write(
             f"Live feed: {len(streamer.lines)} enrolled demo terminals read their lines' simulated"
-            " Modbus instruments every minute and send signed batches to this server.\n"
+            " Modbus instruments every minute, take the CEMS data logger's HJ 212 minute records"
+            " and send signed batches to this server.\n"
         )
     out.write("Press Ctrl-C to stop.\n")
     out.flush()

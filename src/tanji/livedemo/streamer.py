@@ -3,11 +3,13 @@
 Each demo line gets a terminal (``DEMO-<ENTERPRISE>-<LINE>``) whose key pair is created once in
 the demo data directory (``terminals/<device>/terminal.key``, owner-only; never in the
 repository) and enrolled with a one-time code over the demo's own HTTP API, exactly as
-``tanji terminal enrol`` does. The line's instruments are served by one in-process Modbus TCP
-server (:class:`~tanji.simulator.field.modbus.InstrumentServer`, the line's DCS gateway) whose
-registers hold the simulator's values in the demo tags' units. The ledger instruments of the
-line are assigned to the terminal (:func:`tanji.metrology.acquisition.assign_instrument`), the
-terminal fetches and verifies the platform-signed configuration, and a real
+``tanji terminal enrol`` does. The line's process instruments are served by one in-process
+Modbus TCP server (:class:`~tanji.simulator.field.modbus.InstrumentServer`, the line's DCS
+gateway) whose registers hold the simulator's values in the demo tags' units; its CEMS values
+come from a simulated CEMS data logger over HJ 212 to the terminal's listener
+(:mod:`tanji.livedemo.cems`). The ledger instruments of the line are assigned to the terminal
+(:func:`tanji.metrology.acquisition.assign_instrument`), the terminal fetches and verifies the
+platform-signed configuration (and polls it while running), and a real
 :class:`~tanji.terminal.runtime.Runtime` scans every minute, signs batches, keeps them in its
 fsync'd outbox and sends them to the demo's web server, which answers with signed receipts.
 The outbox stays in the data directory, so sequence numbers continue across restarts
@@ -20,29 +22,39 @@ import json
 import logging
 import math
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from tanji.evidence.models import Device, TerminalKey
 from tanji.evidence.services import issue_enrolment_code, register_device
 from tanji.evidence.signing import platform_key
+from tanji.livedemo import cems
 from tanji.livedemo.backfill import LineFeed
 from tanji.metrology.acquisition import assign_instrument
 from tanji.metrology.models import Acquisition, Instrument
 from tanji.plant.choices import AggregationChoices
 from tanji.plant.models import Tag
 from tanji.protocols.registers import DataType, RegisterPoint
-from tanji.simulator.field.modbus import InstrumentServer
+from tanji.simulator.field.das import DataLogger
+from tanji.simulator.field.modbus import InstrumentServer, free_port
 from tanji.tenancy.actor import Actor
-from tanji.terminal.control import ControlError, ControlStore, accept_config, load_cached_config
+from tanji.terminal.control import (
+    ControlError,
+    ControlStore,
+    TerminalConfig,
+    accept_config,
+    load_cached_config,
+)
 from tanji.terminal.runtime import Runtime
 from tanji.terminal.uplink import HttpsConfig, HttpsUplink
 from tanji.terminal.uplink.https import ENROL_PATH
-from tanji.trust.keys import PrivateKey, generate_private_key, load_private_key
+from tanji.trust.keys import PrivateKey, PublicKey, generate_private_key, load_private_key
 
 log = logging.getLogger(__name__)
 TERMINALS_DIR = "terminals"
@@ -93,6 +105,8 @@ def line_field(feed: LineFeed) -> LineField:
     tags = {t.pk: t for t in Tag.objects.filter(pk__in=feed.tag_ids)}
     points, routes, address = [], {}, 0
     for sim_code, tag_id, factor in feed.routes:
+        if sim_code in cems.FACTORS:  # the CEMS values travel over HJ 212
+            continue
         tag = tags[tag_id]
         wide = tag.aggregation == AggregationChoices.TOTAL_INCREASING
         point = RegisterPoint(
@@ -127,11 +141,15 @@ def _enrol(feed: LineFeed, device: str, key: PrivateKey, base_url: str) -> None:
     uplink.request("POST", ENROL_PATH, json.dumps(body).encode(), "application/json")
 
 
-def _assign(feed: LineFeed, device: str, lines: LineField, port: int) -> None:
-    """Assign the line's ledger instruments to its terminal (only what changed)."""
+def _assign(
+    feed: LineFeed,
+    device: str,
+    driver: str,
+    connection: dict[str, Any],
+    where: dict[str, dict[str, Any]],
+) -> None:
+    """Assign the line's ledger instruments producing ``where``'s tags (only what changed)."""
     actor = Actor.system()
-    where = {p.tag: {"address": p.address, "data_type": str(p.data_type)} for p in lines.points}
-    connection = {"host": "127.0.0.1", "port": port, "unit_id": 1}
     instruments = Instrument.objects.filter(
         enterprise_id=feed.enterprise_id, tags__code__in=list(where)
     ).distinct()
@@ -143,27 +161,59 @@ def _assign(feed: LineFeed, device: str, lines: LineField, port: int) -> None:
         taken |= set(codes)
         points = {code: where[code] for code in codes}
         current = Acquisition.objects.filter(instrument=instrument).first()
-        if current is not None and (
+        wanted = (device, driver, connection, points)
+        if current is not None and wanted == (
             current.device.device_id,
+            current.driver,
             current.connection,
             current.points,
-        ) == (
-            device,
-            connection,
-            points,
         ):
             continue
         assign_instrument(
             actor,
             device_id=device,
             instrument_id=instrument.pk,
-            driver="modbus_tcp",
+            driver=driver,
             connection=connection,
             points=points,
             scan_s=SCAN_S,
         )
     if set(where) - taken:
         log.warning("%s: no ledger instrument for %s", device, sorted(set(where) - taken))
+
+
+def _modbus(lines: LineField, port: int) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Connection and points of the line's Modbus gateway."""
+    where = {p.tag: {"address": p.address, "data_type": str(p.data_type)} for p in lines.points}
+    return {"host": "127.0.0.1", "port": port, "unit_id": 1}, where
+
+
+def _das_port(device: str) -> int:
+    """The listener port the line had (if still free), so a restart keeps the configuration."""
+    current = Acquisition.objects.filter(device__device_id=device, driver="hj212_das").first()
+    port = current.connection.get("port") if current is not None else None
+    if isinstance(port, int) and port > 0:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return free_port()
+            return port
+    return free_port()
+
+
+def _configuration(
+    uplink: HttpsUplink, device: str, keys: dict[str, PublicKey], store: ControlStore
+) -> TerminalConfig:
+    """The fetched configuration, or the cached one when nothing changed since the last run."""
+    try:
+        return accept_config(uplink.fetch_config(), device, keys, store)
+    except ControlError as error:
+        if error.code != "control.replayed_config":
+            raise
+    cached = load_cached_config(device, keys, store)
+    assert cached is not None  # a replay means a configuration was accepted before
+    return cached
 
 
 @dataclass
@@ -176,6 +226,7 @@ class LineTerminal:
     clock: Callable[[], float] = time.time
     tick_s: float = 1.0
     server: InstrumentServer | None = None
+    logger: DataLogger | None = None
     runtime: Runtime | None = None
     stop_event: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
@@ -195,19 +246,17 @@ class LineTerminal:
             lines.values_at(self.feed),
             clock=lambda: datetime.fromtimestamp(self.clock(), UTC),
         ).start()
-        _assign(self.feed, self.device, lines, self.server.port)
+        _assign(self.feed, self.device, "modbus_tcp", *_modbus(lines, self.server.port))
+        points = cems.cems_points(self.feed)
+        if points:
+            port = _das_port(self.device)
+            where = cems.connection(self.device, port)
+            _assign(self.feed, self.device, "hj212_das", where, points)
+            self.logger = cems.data_logger(self.feed, self.device, port, self.clock, self.tick_s)
         public = platform_key().public_key()
         keys = {public.key_id: public}
         uplink = HttpsUplink(HttpsConfig(self.base_url, self.device))
-        store = ControlStore(self.directory)
-        try:
-            config = accept_config(uplink.fetch_config(), self.device, keys, store)
-        except ControlError as error:
-            if error.code != "control.replayed_config":
-                raise
-            cached = load_cached_config(self.device, keys, store)
-            assert cached is not None  # a replay means a configuration was accepted before
-            config = cached
+        config = _configuration(uplink, self.device, keys, ControlStore(self.directory))
         self.runtime = Runtime(
             config,
             key,
@@ -218,6 +267,7 @@ class LineTerminal:
             store_dir=self.directory,
             clock=self.clock,
             tick_s=self.tick_s,
+            config_source=uplink.fetch_config,
         )
 
     def start(self) -> None:
@@ -228,9 +278,13 @@ class LineTerminal:
             target=runtime.run, args=(self.stop_event,), name=f"terminal:{self.device}"
         )
         self.thread.start()
+        if self.logger is not None:  # it connects once the terminal listens
+            self.logger.start()
 
     def stop(self) -> None:
-        """Stop the terminal (it seals what is pending), then the instruments."""
+        """Stop the data logger, the terminal (it seals what is pending), the instruments."""
+        if self.logger is not None:
+            self.logger.stop()
         self.stop_event.set()
         if self.thread is not None:
             self.thread.join(60)

@@ -12,13 +12,13 @@ document and refuses any older one (ADR 0160).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 
-from tanji.errors import CodedError
 from tanji.evidence import queries as evidence_queries
 from tanji.evidence.choices import DeviceKindChoices
 from tanji.evidence.models import Device
@@ -30,7 +30,7 @@ from tanji.protocols.registers import RegisterError, point_from_dict
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.audit import record, snapshot
 from tanji.tenancy.permissions import Action
-from tanji.tenancy.validation import InvalidInput, get_visible
+from tanji.tenancy.validation import InvalidInput, NotFound, get_visible
 
 __all__ = ["assign_instrument", "instrument_entries", "instrument_entry", "unassign_instrument"]
 
@@ -46,7 +46,10 @@ CONNECTION: dict[str, tuple[frozenset[str], frozenset[str]]] = {
             {"serial_port", "baudrate", "parity", "stopbits", "bytesize", "unit_id", "timeout_s"}
         ),
     ),
-    DriverChoices.HJ212_DAS: (frozenset(), frozenset({"host", "port", "mn", "max_buffered"})),
+    DriverChoices.HJ212_DAS: (
+        frozenset(),
+        frozenset({"host", "port", "mn", "max_buffered", "data_commands"}),
+    ),
     DriverChoices.LIMS_CSV: (
         frozenset({"inbox", "processed", "rejected", "time_column"}),
         frozenset(
@@ -56,13 +59,18 @@ CONNECTION: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 #: Per-tag point fields per driver: (required, allowed).
 POINT: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    DriverChoices.HJ212_DAS: (frozenset({"factor"}), frozenset({"factor", "unit"})),
+    DriverChoices.HJ212_DAS: (frozenset({"factor"}), frozenset({"factor", "unit", "scale"})),
     DriverChoices.LIMS_CSV: (frozenset({"column"}), frozenset({"column", "unit"})),
 }
 MODBUS_POINT = frozenset(
     {"address", "function", "data_type", "word_order", "byte_order", "scale", "offset"}
     | {"rollover", "scan_s"}
 )
+#: HJ 212-2017 data uploads a DAS instrument may take: real-time, minute, hour (§6.6).
+HJ212_DATA_COMMANDS = frozenset({2011, 2051, 2061})
+#: ``a21026-Avg``: a factor code (App. B, or a vendor's) and a value suffix (Avg, Min, Max,
+#: Cou, Rtd …).
+HJ212_FACTOR = re.compile(r"^[A-Za-z0-9]{3,8}-[A-Za-z]{2,8}$")
 KIND_OF_AGGREGATION: dict[str, str] = {
     AggregationChoices.MEASUREMENT: "rate",
     AggregationChoices.TOTAL: "totaliser",
@@ -75,13 +83,16 @@ def _bad(field: str, message: str, **params: Any) -> InvalidInput:
 
 
 def _check_keys(
-    where: str, given: Mapping[str, Any], rule: tuple[frozenset[str], frozenset[str]]
+    field: str,
+    where: str,
+    given: Mapping[str, Any],
+    rule: tuple[frozenset[str], frozenset[str]],
 ) -> None:
     required, allowed = rule
     missing, unknown = sorted(required - set(given)), sorted(set(given) - allowed)
     if missing or unknown:
         raise _bad(
-            where,
+            field,
             "{where}: missing {missing}, unknown {unknown}; allowed {allowed}",
             where=where,
             missing=missing,
@@ -96,7 +107,7 @@ def _modbus_point(acq: Acquisition, tag: Tag, point: Mapping[str, Any]) -> dict[
     try:
         point_from_dict(entry, f"points.{tag.code}")  # the terminal's own parser (one schema)
     except RegisterError as error:
-        raise _bad("points", "{error}", tag=tag.code, error=str(error)) from None
+        raise _bad("register", "{error}", tag=tag.code, error=str(error)) from None
     return entry
 
 
@@ -114,6 +125,7 @@ def instrument_entry(acq: Acquisition, tags: Mapping[str, Tag]) -> dict[str, Any
     elif acq.driver == DriverChoices.HJ212_DAS:
         settings["factors"] = {
             points[c]["factor"]: {"tag": c, "unit": _unit(points[c], tags[c])}
+            | ({"scale": points[c]["scale"]} if "scale" in points[c] else {})
             for c in sorted(points)
         }
         settings["mn"] = list(settings.get("mn", []))
@@ -145,29 +157,85 @@ def _validated(acq: Acquisition) -> None:
     if acq.driver not in CONNECTION:
         raise _bad("driver", "unknown driver {driver!r}", driver=acq.driver)
     if not isinstance(acq.connection, dict) or not isinstance(acq.points, dict) or not acq.points:
-        raise _bad("points", "connection must be an object and points a non-empty object")
+        raise _bad("shape", "connection must be an object and points a non-empty object")
     if not 1 <= acq.scan_s <= 3600:
         raise _bad("scan_s", "scan period must be 1…3600 s, got {got}", got=acq.scan_s)
-    _check_keys("connection", acq.connection, CONNECTION[acq.driver])
+    _check_keys("connection", "connection", acq.connection, CONNECTION[acq.driver])
     tags = {t.code: t for t in acq.instrument.tags.filter(active=True)}
     for code, point in acq.points.items():
         if code not in tags:
             raise _bad(
-                "points",
+                "tag",
                 "tag {tag} is not an active tag of instrument {instrument}",
                 tag=code,
                 instrument=acq.instrument.code,
             )
         if not isinstance(point, dict):
-            raise _bad("points", "points.{tag} must be an object", tag=code)
+            raise _bad("point", "points.{tag} must be an object", tag=code)
         rule = POINT.get(acq.driver, (frozenset({"address"}), MODBUS_POINT))
-        _check_keys(f"points.{code}", point, rule)
+        _check_keys("points", f"points.{code}", point, rule)
+    if acq.driver == DriverChoices.HJ212_DAS:
+        _validated_das(acq)
     instrument_entry(acq, tags)
+
+
+def _validated_das(acq: Acquisition) -> None:
+    """The HJ 212 settings the listener needs: factor names, one tag each, known commands."""
+    commands = acq.connection.get("data_commands", sorted(HJ212_DATA_COMMANDS))
+    if not isinstance(commands, list) or not commands or set(commands) - HJ212_DATA_COMMANDS:
+        raise _bad(
+            "data_commands",
+            "data_commands must be a non-empty list of {allowed}, got {got!r}",
+            allowed=sorted(HJ212_DATA_COMMANDS),
+            got=commands,
+        )
+    mn = acq.connection.get("mn", [])
+    if not isinstance(mn, list) or not all(isinstance(m, str) and m for m in mn):
+        raise _bad("mn", "mn must be a list of device identifiers, got {got!r}", got=mn)
+    seen: dict[str, str] = {}
+    for code, point in sorted(acq.points.items()):
+        factor, scale = point["factor"], point.get("scale", 1.0)
+        if not isinstance(factor, str) or not HJ212_FACTOR.match(factor):
+            raise _bad(
+                "factor",
+                "points.{tag}.factor must read like a21026-Avg, got {got!r}",
+                tag=code,
+                got=factor,
+            )
+        if factor in seen:
+            raise _bad(
+                "factor_twice",
+                "factor {factor} feeds both {tag} and {other}",
+                factor=factor,
+                tag=code,
+                other=seen[factor],
+            )
+        seen[factor] = code
+        if isinstance(scale, bool) or not isinstance(scale, int | float) or not scale > 0:
+            raise _bad("scale", "points.{tag}.scale must be a positive number", tag=code)
 
 
 def _bump(actor: Actor, device: Device) -> None:
     devices = Device.objects.visible_to(actor, Action.EDIT_INSTRUMENTS)
     devices.filter(pk=device.pk).update(config_version=F("config_version") + 1)
+
+
+def _terminal(actor: Actor, device_id: str, instrument: Instrument) -> Device:
+    """The visible terminal ``device_id`` of the instrument's enterprise."""
+    device: Device | None = evidence_queries.devices(actor).filter(device_id=device_id).first()
+    if device is None:
+        raise NotFound(
+            "tenancy.not_found",
+            "no {what} with id {pk} is visible to you",
+            what="device",
+            pk=device_id,
+        )
+    if (
+        device.enterprise_id != instrument.enterprise_id
+        or device.kind != DeviceKindChoices.TERMINAL
+    ):
+        raise _bad("device", "{device} is not a terminal of this enterprise", device=device_id)
+    return device
 
 
 @transaction.atomic
@@ -187,26 +255,19 @@ def assign_instrument(
         NotFound: the device or instrument is not visible to ``actor``.
         PermissionDenied: ``actor`` may not edit the instrument ledger of the enterprise.
         InvalidInput: another enterprise's terminal, not a terminal, or bad driver settings
-            (``metrology.acquisition.<field>`` naming the field and the tag).
+            (``metrology.acquisition.<what>``, one code per message, field and tag as
+            parameters; each translated in ``tanji.web.error_messages``).
     """
     instrument: Instrument = get_visible(queries.instruments(actor), instrument_id, "instrument")
     actor.require(Action.EDIT_INSTRUMENTS, instrument.enterprise)
-    device = evidence_queries.devices(actor).filter(device_id=device_id).first()
-    if device is None:
-        raise CodedError(
-            "tenancy.not_found", "no device {device} is visible to you", device=device_id
-        )
-    if (
-        device.enterprise_id != instrument.enterprise_id
-        or device.kind != DeviceKindChoices.TERMINAL
-    ):
-        raise _bad("device", "{device} is not a terminal of this enterprise", device=device_id)
+    device = _terminal(actor, device_id, instrument)
     acq = Acquisition.objects.visible_to(actor).filter(instrument=instrument).first()
     before = snapshot(acq) if acq is not None else None
     old_device = acq.device if acq is not None else None
     acq = acq or Acquisition(enterprise_id=instrument.enterprise_id, instrument=instrument)
     acq.device, acq.driver, acq.scan_s = device, driver, scan_s
-    acq.connection, acq.points = dict(connection), {k: dict(v) for k, v in points.items()}
+    acq.connection = dict(connection)
+    acq.points = {k: dict(v) if isinstance(v, Mapping) else v for k, v in points.items()}
     _validated(acq)
     acq.save()
     record(actor, "assign" if before is None else "update", acq, before, snapshot(acq))
@@ -226,8 +287,8 @@ def unassign_instrument(actor: Actor, instrument_id: int, device_id: str | None 
     if acq is None or device_id not in (None, acq.device.device_id):
         raise _bad(
             "instrument",
-            "instrument {code} is not read by {device}",
-            code=instrument.code,
+            "instrument {instrument} is not read by {device}",
+            instrument=instrument.code,
             device=device_id or "any terminal",
         )
     record(actor, "unassign", acq, snapshot(acq), None)

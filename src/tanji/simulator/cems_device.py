@@ -5,9 +5,10 @@ minute it uploads the previous minute (CN 2051) and, on the hour, the previous h
 each with Flag A=1, and waits for the platform's 9014 data answer carrying the same QN. Without
 an answer within ``ack_timeout_s`` it resends the same frame up to ``retries`` times (the
 "overtime / recount" of CN 1000); still unanswered, the message is kept and re-uploaded after the
-next acknowledged upload (补传). A platform can also pull history: a 2051/2061 request with
-``BeginTime``/``EndTime`` is answered 9011 (QnRtn=1), the records of the window are uploaded,
-then 9012 (ExeRtn=1) closes the exchange.
+next acknowledged upload (补传). A connection the platform closes ends :meth:`CemsDevice.run`
+with :class:`ConnectionResetError`, so the caller reconnects. A platform can also pull history:
+a 2051/2061 request with ``BeginTime``/``EndTime`` is answered 9011 (QnRtn=1), the records of
+the window are uploaded, then 9012 (ExeRtn=1) closes the exchange.
 """
 
 from __future__ import annotations
@@ -162,6 +163,17 @@ class CemsDevice:
             hour = self.messages(Command.HOUR_DATA, due - timedelta(hours=1), due, clock.now())
             await self._upload(hour)
 
+    @staticmethod
+    async def _until(due: datetime, clock: AsyncClock, listener: asyncio.Task[None]) -> None:
+        """Sleep until ``due``; a connection the platform closed ends the wait with an error."""
+        sleeper = asyncio.ensure_future(clock.sleep_until(due))
+        try:
+            done, _ = await asyncio.wait({sleeper, listener}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()  # a no-op once it finished; not left pending when stopped
+        if sleeper not in done:
+            raise ConnectionResetError("the platform closed the connection")
+
     async def run(
         self,
         reader: asyncio.StreamReader,
@@ -178,7 +190,7 @@ class CemsDevice:
             while limit is None or ticks < limit:
                 while not self._requests.empty():
                     await self._serve_history(self._requests.get_nowait(), clock.now())
-                await clock.sleep_until(due)
+                await self._until(due, clock, listener)
                 await self._tick(due, clock)
                 due += timedelta(minutes=1)
                 ticks += 1

@@ -6,6 +6,10 @@ when enough readings wait or the oldest has waited ``batch_max_age_s``. Sealing 
 sequence number and stores the envelope in one outbox transaction. When the outbox is full, the
 readings wait in memory up to ``max_pending`` (bounded), then the oldest are dropped and
 counted: the alarm is loud, the memory stays bounded and the database is never corrupted.
+
+A new platform configuration swaps the drivers in place (:meth:`Agent.reconfigure`): pending
+readings and open minutes stay, a driver that goes is polled one last time (a listener's
+received uploads were already acknowledged to the sender), and one that stays keeps running.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ class Agent:
         self.sealer = sealer
         self.outbox = outbox
         self.drivers = dict(drivers)
-        self.schedule = ScanSchedule({k: p.scan_s for k, p in profiles.items()})
+        self.schedule = ScanSchedule(_intervals(drivers, profiles))
         self.aggregator = MinuteAggregator({tag: p for (_i, tag), p in profiles.items()})
         self.batch_max_readings = min(batch_max_readings, MAX_READINGS_PER_BATCH)
         self.batch_max_age_s = batch_max_age_s
@@ -73,9 +77,32 @@ class Agent:
         self.dropped = 0
         self._retry_at = 0.0
         self.instruments = {name: InstrumentHealth() for name in self.drivers}
+
+    def reconfigure(
+        self,
+        drivers: Mapping[str, Driver],
+        profiles: Mapping[tuple[str, str], TagProfile],
+        *,
+        batch_max_readings: int,
+        batch_max_age_s: float,
+    ) -> None:
+        """Run with the drivers of a new configuration, losing nothing that was read.
+
+        Drivers absent from ``drivers`` (or replaced by another object) are polled a last time
+        and closed; pending readings, open minutes and the health of kept instruments stay.
+        """
+        now = datetime.fromtimestamp(self.clock(), UTC)
         for name, driver in self.drivers.items():
-            if getattr(driver, "passthrough", False):  # event-like sources: polled every 10 s
-                self.schedule.intervals[(name, "*")] = 10
+            if drivers.get(name) is not driver:
+                if getattr(driver, "passthrough", False):
+                    self._scan(name, [], now)
+                driver.close()
+        self.drivers = dict(drivers)
+        self.schedule.replace(_intervals(drivers, profiles))
+        self.aggregator.profiles.update({tag: p for (_i, tag), p in profiles.items()})
+        self.instruments = {n: self.instruments.get(n) or InstrumentHealth() for n in drivers}
+        self.batch_max_readings = min(batch_max_readings, MAX_READINGS_PER_BATCH)
+        self.batch_max_age_s = batch_max_age_s
 
     def tick(self) -> int:
         """Scan what is due, flush finished minutes, seal if ready; returns batches sealed."""
@@ -148,7 +175,15 @@ class Agent:
         return sealed
 
     def drain(self, now_s: float) -> int:
-        """Close every open minute (partial ones keep their flags) and seal everything."""
+        """Take what listeners received, close every open minute and seal everything.
+
+        Partial minutes keep their flags. A DAS was told its uploads arrived (9014), so they
+        must not die in memory at shutdown.
+        """
+        now = datetime.fromtimestamp(now_s, UTC)
+        for name, driver in self.drivers.items():
+            if getattr(driver, "passthrough", False):
+                self._scan(name, [], now)
         later = datetime.fromtimestamp(now_s + 60, UTC)
         self._queue(self.aggregator.flush(later), now_s)
         return self.seal_ready(now_s, force=True)
@@ -188,3 +223,14 @@ class Agent:
         """Close every driver."""
         for driver in self.drivers.values():
             driver.close()
+
+
+def _intervals(
+    drivers: Mapping[str, Driver], profiles: Mapping[tuple[str, str], TagProfile]
+) -> dict[tuple[str, str], int]:
+    """Scan intervals: each profiled tag on its own; event-like sources polled every 10 s."""
+    intervals = {k: p.scan_s for k, p in profiles.items()}
+    for name, driver in drivers.items():
+        if getattr(driver, "passthrough", False):
+            intervals[(name, "*")] = 10
+    return intervals

@@ -5,6 +5,11 @@ delays a scan, and a slow serial line never delays the backlog. Each thread has 
 connection (SQLite WAL lets one write while the other reads). Stopping closes the open minute
 and seals what is pending, so a clean shutdown loses nothing and a crash loses at most the
 readings not yet sealed (under a minute plus ``batch_max_age_s``).
+
+A running terminal asks for its configuration at every heartbeat, naming the version it runs
+(``If-None-Match``; ADR 0227). A newer, correctly signed one is accepted through the same
+checks as at start (signature, addressee, version above the persisted high-water mark) and
+applied in place: unchanged instruments keep their drivers, the pending and open data stay.
 """
 
 from __future__ import annotations
@@ -20,9 +25,15 @@ from tanji.protocols.registers import RegisterPoint
 from tanji.terminal.agent import Agent
 from tanji.terminal.buffer import Outbox
 from tanji.terminal.clock import ClockMonitor
-from tanji.terminal.control import ControlError, ControlStore, TerminalConfig, accept_command
+from tanji.terminal.control import (
+    ControlError,
+    ControlStore,
+    TerminalConfig,
+    accept_command,
+    accept_config,
+)
 from tanji.terminal.drivers import build_driver
-from tanji.terminal.drivers.base import Driver
+from tanji.terminal.drivers.base import Driver, DriverError
 from tanji.terminal.forwarder import Forwarder
 from tanji.terminal.health import HEARTBEAT_PAYLOAD_TYPE, write_status
 from tanji.terminal.processing import TagProfile
@@ -32,6 +43,8 @@ from tanji.trust import dsse
 from tanji.trust.keys import PrivateKey, PublicKey
 
 log = logging.getLogger(__name__)
+#: The configuration source: given the running version, a newer signed envelope or ``b""``.
+ConfigSource = Callable[[int], bytes]
 #: Receipts are kept as local evidence this long (the platform's log keeps them for good).
 RECEIPT_RETENTION_S = 90 * 86_400.0
 
@@ -97,8 +110,10 @@ class Runtime:
         store_dir: Path | None = None,
         clock: Callable[[], float] = time.time,
         tick_s: float = 1.0,
+        config_source: ConfigSource | None = None,
     ) -> None:
         self.config = config
+        self.config_source = config_source
         self.key = key
         self.outbox_path = outbox_path
         self.uplink = uplink
@@ -152,6 +167,50 @@ class Runtime:
                 self.restart_requested = True
                 stop.set()
 
+    def _refresh_config(self, agent: Agent) -> None:
+        """Fetch a changed configuration, verify it like at start, and apply it."""
+        if self.config_source is None:
+            return
+        try:
+            envelope = self.config_source(self.config.version)
+        except UplinkError as exc:
+            log.info("configuration not polled: %s", exc)
+            return
+        if not envelope:
+            return
+        try:
+            config = accept_config(envelope, self.config.device, self.platform_keys, self.store)
+        except (ControlError, TrustError) as exc:
+            log.warning("configuration refused: %s", exc)
+            return
+        self.apply(agent, config)
+
+    def apply(self, agent: Agent, config: TerminalConfig) -> None:
+        """Run ``config`` from now on (already accepted), keeping unchanged drivers."""
+        running = {i.name: i for i in self.config.instruments}
+        drivers: dict[str, Driver] = {}
+        profiles: dict[tuple[str, str], TagProfile] = {}
+        for instrument in config.instruments:
+            driver = agent.drivers.get(instrument.name)
+            if driver is None or running.get(instrument.name) != instrument:
+                try:
+                    driver = build_driver(instrument.driver, instrument.name, instrument.settings)
+                except DriverError as exc:
+                    log.error("instrument %s not started: %s", instrument.name, exc)
+                    continue
+            drivers[instrument.name] = driver
+            profiles.update(profiles_of(instrument.name, driver, instrument.settings))
+        agent.reconfigure(
+            drivers,
+            profiles,
+            batch_max_readings=config.batch_max_readings,
+            batch_max_age_s=config.batch_max_age_s,
+        )
+        if self.forwarder is not None:
+            self.forwarder.revoked = config.revoked_keys
+        self.config = config
+        log.info("configuration version %d applied (%d instruments)", config.version, len(drivers))
+
     def _heartbeat(self, agent: Agent) -> None:
         forwarder = self.forwarder
         stats = asdict(forwarder.stats) if forwarder else {}
@@ -175,6 +234,7 @@ class Runtime:
             while not stop.is_set():
                 agent.tick()
                 if time.monotonic() >= next_beat:
+                    self._refresh_config(agent)
                     self._commands(agent, stop)
                     self._heartbeat(agent)
                     next_beat = time.monotonic() + self.heartbeat_s

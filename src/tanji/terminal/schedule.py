@@ -34,6 +34,13 @@ class ScanSchedule:
                 self._next[key] = (math.floor(now_s / interval) + 1) * interval
         return dict(ready)
 
+    def replace(self, intervals: Mapping[tuple[str, str], int]) -> None:
+        """New intervals (a new configuration); unchanged keys keep their next slot."""
+        self._next = {
+            k: slot for k, slot in self._next.items() if intervals.get(k) == self.intervals.get(k)
+        }
+        self.intervals = dict(intervals)
+
     def next_due(self) -> float:
         """Earliest upcoming slot (0 before the first call to :meth:`due`)."""
         return min(self._next.values(), default=0.0)

@@ -155,6 +155,31 @@ MESSAGES: dict[str, Promise] = {
     "metrology.responses_required": _("Every open finding needs a response (missing: {missing})."),
     "metrology.unknown_class": _("Unknown required class {cls}."),
     "metrology.use_retire": _("To retire an instrument use the retire action."),
+    "metrology.acquisition.driver": _("Unknown acquisition driver {driver}."),
+    "metrology.acquisition.shape": _(
+        "The connection must be an object and the points a non-empty object."
+    ),
+    "metrology.acquisition.scan_s": _("The scan period must be 1 to 3600 s, not {got}."),
+    "metrology.acquisition.connection": _(
+        "Connection settings: missing {missing}, unknown {unknown}; allowed are {allowed}."
+    ),
+    "metrology.acquisition.points": _(
+        "{where}: missing {missing}, unknown {unknown}; allowed are {allowed}."
+    ),
+    "metrology.acquisition.tag": _("Tag {tag} is not an active tag of instrument {instrument}."),
+    "metrology.acquisition.point": _("The point of tag {tag} must be an object."),
+    "metrology.acquisition.register": _("Register map of tag {tag}: {error}"),
+    "metrology.acquisition.data_commands": _(
+        "The HJ 212 data commands must be a non-empty list of {allowed}, not {got}."
+    ),
+    "metrology.acquisition.mn": _("The MN must be a list of HJ 212 device identifiers, not {got}."),
+    "metrology.acquisition.factor": _(
+        "Tag {tag}: the HJ 212 factor must read like a21026-Avg, not {got}."
+    ),
+    "metrology.acquisition.factor_twice": _("HJ 212 factor {factor} feeds both {tag} and {other}."),
+    "metrology.acquisition.scale": _("Tag {tag}: the scale must be a positive number."),
+    "metrology.acquisition.device": _("{device} is not a terminal of this enterprise."),
+    "metrology.acquisition.instrument": _("Instrument {instrument} is not read by {device}."),
     "web.read_only": _("This object cannot be edited."),
     "web.import_header": _("The file lacks the columns: {missing}."),
     "web.import_value": _("Row {row}, column {column}: {value} is not {expected}."),
@@ -175,6 +200,9 @@ PARAM_WORDS: dict[str, Promise] = {
     "a number": _("a number"),
     "a date and time (ISO 8601)": _("a date and time (ISO 8601)"),
     "a line code": _("a production-line code of this enterprise"),
+    "any terminal": _("any terminal"),
+    "device": _("device"),
+    "instrument": _("instrument"),
 }
 
 

@@ -23,7 +23,7 @@ MN = "010000A8900016F000169DC0"
 NOW = datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
 
 
-def _frame(so2="35.2", flag="N", pw="123456", ack=True) -> bytes:
+def _frame(so2="35.2", flag="N", pw="123456", ack=True, mn=MN, cn=2051) -> bytes:
     record = DataRecord(
         datetime(2025, 6, 10, 16, 0, tzinfo=UTC),
         (
@@ -33,9 +33,9 @@ def _frame(so2="35.2", flag="N", pw="123456", ack=True) -> bytes:
     )
     message = data_message(
         record,
-        cn=2051,
+        cn=cn,
         qn="20250610160000000",
-        mn=MN,
+        mn=mn,
         pw=pw,
         flags=Flags(ProtocolVersion.HJ212_2017, ack=ack),
     )
@@ -106,3 +106,44 @@ def test_bad_settings_are_named():
     with pytest.raises(DriverError) as caught:
         build_driver("hj212_das", "cems", {"port": 0})
     assert caught.value.code == "driver.hj212.settings"
+
+
+MN2 = "42010000A8900016F0000002"
+
+
+def _line(name: str, mn: str, tag: str, port: int = 0, **extra) -> DasDriver:
+    factors = {"a21026-Avg": {"tag": tag, "unit": "mg/m3", **extra.pop("factor", {})}}
+    settings = {"host": "127.0.0.1", "port": port, "mn": [mn], "factors": factors, **extra}
+    driver = build_driver("hj212_das", name, settings)
+    assert isinstance(driver, DasDriver)
+    return driver
+
+
+def test_two_data_loggers_on_one_port_feed_their_own_lines_tags():
+    first = _line("cems-1", MN, "L1.CEMS.SO2")
+    second = _line("cems-2", MN2, "L2.CEMS.SO2", first.port)
+    try:
+        assert second.port == first.port  # one listener, two instruments
+        upload = _frame(so2="35.2") + _frame(so2="7.5", mn="0" * 24) + _frame("12.25", mn=MN2)
+        answers = _send(first.port, upload, answers=2)
+        assert [parse_frame(a).cn for a in answers] == [9014, 9014]  # the unknown MN: none
+        assert [(r.tag, r.value) for r in _poll_until(first, 1)] == [("L1.CEMS.SO2", 35.2)]
+        assert [(r.tag, r.value) for r in _poll_until(second, 1)] == [("L2.CEMS.SO2", 12.25)]
+        assert first.rejected == second.rejected == 1
+    finally:
+        second.close()
+    assert _send(first.port, _frame(so2="1.0"), answers=1)  # the listener outlives cems-2
+    first.close()
+    with pytest.raises(ConnectionRefusedError):  # the last instrument closed it
+        socket.create_connection(("127.0.0.1", first.port), timeout=1)
+
+
+def test_hour_records_are_answered_but_only_named_commands_feed_tags_scaled():
+    das = _line("cems", MN, "L1.CEMS.SO2", data_commands=[2051], factor={"scale": 0.5})
+    try:
+        answers = _send(das.port, _frame(so2="9.0", cn=2061) + _frame(so2="3.0"), answers=2)
+        assert [parse_frame(a).cn for a in answers] == [9014, 9014]  # the DAS keeps nothing
+        assert [r.value for r in _poll_until(das, 1)] == [1.5]
+        assert das.poll(NOW) == []
+    finally:
+        das.close()

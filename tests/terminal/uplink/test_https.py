@@ -55,7 +55,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path == CONFIG_PATH.format(device=DEVICE):
-            self._answer(200, self.server.config)
+            etag = self.headers.get("If-None-Match")
+            self._answer(304, b"") if etag == '"config-1"' else self._answer(
+                200, self.server.config
+            )
         elif self.path == COMMANDS_PATH.format(device=DEVICE):
             self._answer(200, self.server.commands)
         else:
@@ -123,6 +126,8 @@ def test_plain_http_is_refused_beyond_loopback():
 def test_fetches_the_signed_configuration(platform):
     platform.config = config_envelope(platform.field.platform_key, 1)
     assert _uplink(platform).fetch_config() == platform.config
+    assert _uplink(platform).fetch_config(running=1) == b""  # 304: nothing new
+    assert _uplink(platform).fetch_config(running=2) == platform.config
 
 
 def test_polls_commands_that_still_verify_after_reserialisation(platform, tmp_path):

@@ -202,7 +202,8 @@ def test_operators_assign_instruments_to_a_terminal_and_the_config_follows(
     assert answer.json()["instrument"] == "L1-FS-CA"
     bad = staff.put(url, body | {"points": {"NOPE": {}}}, content_type="application/json")
     assert bad.status_code == 400
-    assert bad.json()["code"] == "metrology.acquisition.points"
+    assert bad.json()["code"] == "metrology.acquisition.tag"
+    assert "不是计量器具 L1-FS-CA 的在用位号" in bad.json()["message"]  # Chinese by default
     listed = staff.get(f"/api/v1/terminals/{world.terminal.device_id}/instruments").json()
     assert [row["instrument_id"] for row in listed] == [instrument.pk]
     envelope = Client().get(f"/api/v1/terminals/{world.terminal.device_id}/config").content
@@ -210,5 +211,10 @@ def test_operators_assign_instruments_to_a_terminal_and_the_config_follows(
     (entry,) = document["instruments"]
     assert entry["settings"]["points"][0]["tag"] == world.coal.code
     assert document["version"] == 2
+    config_url = f"/api/v1/terminals/{world.terminal.device_id}/config"
+    unchanged = Client().get(config_url, headers={"If-None-Match": '"config-2"'})
+    assert (unchanged.status_code, unchanged.content) == (304, b"")  # a running terminal's poll
     assert staff.delete(url).status_code == 204
+    changed = Client().get(config_url, headers={"If-None-Match": '"config-2"'})
+    assert (changed.status_code, changed["ETag"]) == (200, '"config-3"')
     assert AuditEntry.objects.filter(object_type="metrology.acquisition").count() == 2

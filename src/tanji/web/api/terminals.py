@@ -71,11 +71,21 @@ def commands(request: HttpRequest, device: str) -> HttpResponse:
 
 @router.get("/{device}/config", auth=None)
 def config(request: HttpRequest, device: str) -> HttpResponse:
-    """The device's platform-signed configuration envelope (public: it holds no secret)."""
+    """The device's platform-signed configuration envelope (public: it holds no secret).
+
+    The ``ETag`` names the version; a running terminal polls with ``If-None-Match`` and gets
+    ``304`` until an assignment raises the version (ADR 0227), so nothing is signed per poll.
+    """
     row = queries.devices(Actor.system()).filter(device_id=device, active=True).first()
     if row is None:
         return HttpResponse(status=404)
-    return HttpResponse(signed_config(row, platform_key()), content_type=DSSE_TYPE)
+    etag = f'"config-{row.config_version}"'  # the terminal's ``config_etag`` (uplink contract)
+    if etag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
+        answer = HttpResponse(status=304)
+    else:
+        answer = HttpResponse(signed_config(row, platform_key()), content_type=DSSE_TYPE)
+    answer["ETag"] = etag
+    return answer
 
 
 class AcquisitionIn(Schema):
@@ -115,7 +125,12 @@ def list_instruments(request: HttpRequest, device: str) -> list[dict[str, Any]]:
     """The instruments the terminal reads, as assigned on the platform."""
     row = queries.devices(actor_of(request)).filter(device_id=device).first()
     if row is None:
-        raise NotFound("tenancy.not_found", "no device {device} is visible to you", device=device)
+        raise NotFound(
+            "tenancy.not_found",
+            "no {what} with id {pk} is visible to you",
+            what="device",
+            pk=device,
+        )
     acquired = Acquisition.objects.filter(device=row).select_related("instrument")
     return [_out(a) for a in acquired.order_by("instrument__code")]
 
