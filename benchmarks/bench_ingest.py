@@ -228,8 +228,10 @@ def run() -> Iterator[str]:
     world, codes = _setup()
     from benchmarks.ingest_wire import hj212_figures, mqtt_figures
     from tanji.ingest.dispatch import start_worker, stop_worker
+    from tanji.timeseries.folder import start_folder, stop_folder
 
     live = os.environ.get("TANJI_BENCH_LIVE", "1") != "0"
+    start_folder()  # rollups off the acknowledgement path, as in the server and gateway
     if live:
         start_worker()  # as the server and gateway processes do
     else:
@@ -244,6 +246,7 @@ def run() -> Iterator[str]:
         yield from hj212_figures(_percentiles, CEILING_HJ212_PACKETS_S)
     finally:
         stop_worker()
+        stop_folder()
     yield load()
 
 
