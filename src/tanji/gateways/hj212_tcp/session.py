@@ -25,7 +25,7 @@ from tanji.protocols.hj212 import (
     Reassembler,
     ScannedFrame,
     build_frame,
-    data_answer,
+    data_answer_frame,
     decode_record,
     error_answer,
     format_qn,
@@ -241,18 +241,21 @@ class Session:
             return
         self.server.stats["uploads stored"] += 1
         if message.flags.ack:
-            await self._send(data_answer(message))
+            await self._send_frame(data_answer_frame(message), 9014)
 
     async def _send(self, message: Message) -> None:
+        await self._send_frame(build_frame(message), message.cn)
+
+    async def _send_frame(self, frame: bytes, cn: int) -> None:
         if self.writer.transport.is_closing():
             return
-        self.writer.write(build_frame(message))
+        self.writer.write(frame)
         try:
             async with asyncio.timeout(self.limits.write_timeout_s):
                 await self.writer.drain()
         except TimeoutError:
             self.close("write timeout")
-        self.server.stats[f"sent {message.cn}"] += 1
+        self.server.stats[f"sent {cn}"] += 1
 
     async def _finish(self) -> None:
         self.server.unbind(self)
