@@ -35,7 +35,7 @@ def fold_all(batch: int = 256) -> int:
 class RollupFolder:
     """One thread folding pending rollup changes (see the module docstring)."""
 
-    def __init__(self, window_s: float = 0.5, batch: int = 256) -> None:
+    def __init__(self, window_s: float = 1.0, batch: int = 256) -> None:
         self.window_s = window_s
         self.batch = batch
         self.folded = 0  # pending rows applied (for tests and logs)
@@ -95,7 +95,7 @@ class RollupFolder:
 _folder: RollupFolder | None = None
 
 
-def start_folder(window_s: float = 0.5) -> RollupFolder:
+def start_folder(window_s: float = 1.0) -> RollupFolder:
     """Start the process's folder (idempotent)."""
     global _folder
     if _folder is None:

@@ -179,6 +179,8 @@ class Session:
     def _collect(self, frame: ScannedFrame) -> tuple[Message, tuple[bytes, ...]] | None:
         message = frame.message
         assert message is not None
+        if not message.flags.split:  # the usual case: nothing to reassemble
+            return message, (frame.raw,)
         key = (message.mn, message.qn, message.cn)
         raws = self._split_frames.setdefault(key, [])
         raws.append(frame.raw)
@@ -250,11 +252,12 @@ class Session:
         if self.writer.transport.is_closing():
             return
         self.writer.write(frame)
-        try:
-            async with asyncio.timeout(self.limits.write_timeout_s):
-                await self.writer.drain()
-        except TimeoutError:
-            self.close("write timeout")
+        if self.writer.transport.get_write_buffer_size():  # the kernel did not take it all
+            try:
+                async with asyncio.timeout(self.limits.write_timeout_s):
+                    await self.writer.drain()
+            except TimeoutError:
+                self.close("write timeout")
         self.server.stats[f"sent {cn}"] += 1
 
     async def _finish(self) -> None:
