@@ -1,5 +1,7 @@
-"""Deferred rollups (ADR 0220): every store behaviour holds while the changes are pending, and
-after they are folded; the pending rows survive a crash and are folded by the next folder.
+"""Deferred rollups (ADR 0220): every store behaviour holds while changes are pending.
+
+It holds after they are folded too; the pending rows survive a crash and are folded by the
+next folder.
 
 The store tests of ``test_store`` run here again with deferral on: their reads see stored +
 pending merged; after each test everything pending is folded and the stored rollups alone must

@@ -20,8 +20,7 @@ from contextlib import AbstractContextManager, contextmanager
 
 import numpy as np
 
-from tanji.timeseries import pending
-from tanji.timeseries import rollups as ru
+from tanji.timeseries import pending, rollups as ru
 from tanji.timeseries.samples import Int64Array, Resolution, RollupArrays
 
 __all__ = ["Folding", "deferring", "deferring_rollups", "with_pending"]
@@ -95,8 +94,10 @@ class Folding:
         return len(bodies)
 
     def _fold_tags(self, tags: Int64Array, deferred: list[pending.Deltas]) -> None:
-        """Apply now (in the caller's transaction, ``tags`` locked) the pending changes of
-        ``tags`` and the write's own deferred ones; other tags' changes stay pending."""
+        """Apply the pending changes of ``tags`` and the write's own deferred ones now.
+
+        Runs in the caller's transaction with ``tags`` locked; other tags' changes stay pending.
+        """
         taken = list(deferred)
         deferred.clear()
         for row_id, body in self._pending_rows((int(tags.min()), int(tags.max())), None):

@@ -27,7 +27,10 @@ NO_FIRST, NO_LAST = np.iinfo(np.int64).max, np.iinfo(np.int64).min
 _INTS = {"bucket", "count", "valid_count", "first_ts", "last_ts", "resets"}
 #: One delta row: the tag, the bucket start, then the rollup fields (little-endian, packed).
 DTYPE = np.dtype(
-    [("tag", "<i8"), *((name, "<i8" if name in _INTS else "<f8") for name in ("bucket", *ROLLUP_FIELDS))]
+    [
+        ("tag", "<i8"),
+        *((name, "<i8" if name in _INTS else "<f8") for name in ("bucket", *ROLLUP_FIELDS)),
+    ]
 )
 Deltas = npt.NDArray[Any]  # structured arrays of DTYPE
 

@@ -18,8 +18,7 @@ import numpy.typing as npt
 import psycopg
 from psycopg import sql
 
-from tanji.timeseries import pending
-from tanji.timeseries import rollups as ru
+from tanji.timeseries import pending, rollups as ru
 from tanji.timeseries.folding import pending_window
 from tanji.timeseries.pgcopy import Column, encode
 from tanji.timeseries.pgmerge import merged_columns, rollup_parts, step_parts
@@ -324,9 +323,7 @@ class PostgresStore(BaseStore):
 
     def _replace_pending(self, row_id: int, row: pending.Pending | None) -> None:
         if row is None:
-            self._cursor().execute(
-                "DELETE FROM timeseries_rollup_pending WHERE id = %s", (row_id,)
-            )
+            self._cursor().execute("DELETE FROM timeseries_rollup_pending WHERE id = %s", (row_id,))
             return
         self._cursor().execute(
             "UPDATE timeseries_rollup_pending SET lo_tag = %s, hi_tag = %s, lo_bucket = %s, "
@@ -337,17 +334,30 @@ class PostgresStore(BaseStore):
     def _select_rollups_and_pending(
         self, tag_id: int, resolution: Resolution, start: int, end: int
     ) -> tuple[RollupArrays, list[bytes]]:
-        """One statement (one snapshot): the rollups as :meth:`_select_rollups`, and the
-        bodies of the pending rows that may touch them."""
+        """The rollups as :meth:`_select_rollups` and the pending bodies, in one statement.
+
+        One statement is one snapshot: a fold cannot commit between the two parts.
+        """
         lo, hi = pending_window(start, end)
-        row = self._cursor().execute(
-            f"SELECT {_ROLLUP_ARRAYS}, (SELECT array_agg(body ORDER BY id) FROM "
-            "timeseries_rollup_pending WHERE lo_tag <= %(tag)s AND hi_tag >= %(tag)s AND "
-            "lo_bucket < %(hi)s AND hi_bucket >= %(lo)s) FROM (SELECT * FROM timeseries_rollup "
-            "WHERE tag_id = %(tag)s AND resolution = %(res)s AND bucket >= %(start)s AND "
-            "bucket < %(end)s ORDER BY bucket) r",
-            {"tag": tag_id, "res": resolution.value, "start": start, "end": end, "lo": lo, "hi": hi},
-        ).fetchone()
+        row = (
+            self._cursor()
+            .execute(
+                f"SELECT {_ROLLUP_ARRAYS}, (SELECT array_agg(body ORDER BY id) FROM "
+                "timeseries_rollup_pending WHERE lo_tag <= %(tag)s AND hi_tag >= %(tag)s AND "
+                "lo_bucket < %(hi)s AND hi_bucket >= %(lo)s) FROM (SELECT * FROM timeseries_rollup "
+                "WHERE tag_id = %(tag)s AND resolution = %(res)s AND bucket >= %(start)s AND "
+                "bucket < %(end)s ORDER BY bucket) r",
+                {
+                    "tag": tag_id,
+                    "res": resolution.value,
+                    "start": start,
+                    "end": end,
+                    "lo": lo,
+                    "hi": hi,
+                },
+            )
+            .fetchone()
+        )
         assert row is not None
         bodies = [bytes(body) for body in row[-1] or []]
         return _rollup_arrays(row[:-1]), bodies
@@ -415,7 +425,8 @@ def _rollup_arrays(row: tuple[Any, ...]) -> RollupArrays:
     if row[0] is None:
         return RollupArrays.from_records([])
     columns = {
-        name: _decode_array(data, kind) for (name, kind), data in zip(_ROLLUP_WIRE, row, strict=True)
+        name: _decode_array(data, kind)
+        for (name, kind), data in zip(_ROLLUP_WIRE, row, strict=True)
     }
     return RollupArrays(**columns)
 

@@ -14,8 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from tanji.timeseries import pending
-from tanji.timeseries import rollups as ru
+from tanji.timeseries import pending, rollups as ru
 from tanji.timeseries.folding import pending_window
 from tanji.timeseries.samples import (
     NO_EVIDENCE,

@@ -19,10 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from tanji.errors import CodedError
-from tanji.timeseries import pending
-from tanji.timeseries import rollups as ru
-from tanji.timeseries.folding import Folding, with_pending
-from tanji.timeseries.folding import deferring as _deferring
+from tanji.timeseries import pending, rollups as ru
+from tanji.timeseries.folding import Folding, deferring as _deferring, with_pending
 from tanji.timeseries.samples import (
     VALID_FLAG,
     Int64Array,

@@ -129,7 +129,7 @@ def data_answer_frame(request: Message) -> bytes:
     )
 
 
-_ANSWER_FLAGS: dict[ProtocolVersion, str] = {}
+_ANSWER_FLAGS: dict[ProtocolVersion, int] = {}
 
 
 def request_answer(request: Message, code: QnRtn) -> Message:
