@@ -101,8 +101,10 @@ def decode_record(
             builder = builders.get(code)
             if builder is None:
                 builder = builders[code] = _Builder(code)
-            if suffix in _MEASURE_SET and _is_number(value):  # the common item, inline
+            if suffix in _MEASURE_SET and _is_number(value):  # the common items, inline
                 builder.values[suffix] = Decimal(value)
+            elif suffix == "Flag" and value in DATA_FLAGS:
+                builder.flag = value
             else:
                 builder.add(suffix, value, key, tz)
     if data_time is None:
