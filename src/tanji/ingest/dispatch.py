@@ -15,12 +15,12 @@ as before. Long-running entry points (gateway, web server) call :func:`start_wor
 from __future__ import annotations
 
 import logging
-import threading
 from collections import defaultdict
 from datetime import timedelta
 
 from tanji.ingest.listeners import CommittedData, notify
 from tanji.timeseries.samples import EPOCH, ts_ms
+from tanji.workers import Slot, WindowThread
 
 __all__ = ["LiveWorker", "flush", "publish", "start_worker", "stop_worker"]
 
@@ -28,19 +28,15 @@ logger = logging.getLogger(__name__)
 HOUR_MS = 3_600_000
 
 
-class LiveWorker:
+class LiveWorker(WindowThread):
     """One thread delivering coalesced :class:`CommittedData` to the listeners."""
 
     def __init__(self, window_s: float = 1.0) -> None:
-        self.window_s = window_s
+        super().__init__("ingest-live", window_s)
         self.delivered = 0  # listener rounds run (for tests and logs)
-        self._cond = threading.Condition()
         self._pending: dict[int, dict[int, set[int]]] = {}
         self._last_envelope = 0
         self._busy = False
-        self._hurry = False
-        self._stopping = False
-        self._thread = threading.Thread(target=self._run, name="ingest-live", daemon=True)
 
     def start(self) -> LiveWorker:
         """Start the thread; returns ``self``."""
@@ -60,17 +56,7 @@ class LiveWorker:
 
     def flush(self, timeout: float = 60.0) -> bool:
         """Wait until every event put so far was delivered; ``False`` on timeout."""
-        with self._cond:
-            self._hurry = True
-            self._cond.notify_all()
-            return self._cond.wait_for(lambda: not self._pending and not self._busy, timeout)
-
-    def stop(self) -> None:
-        """Deliver what is pending, then end the thread."""
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
-        self._thread.join()
+        return self._hurry_until(lambda: not self._pending and not self._busy, timeout)
 
     def _run(self) -> None:
         try:
@@ -123,28 +109,22 @@ def _merged(pending: dict[int, dict[int, set[int]]], envelope: int) -> list[Comm
     return events
 
 
-_worker: LiveWorker | None = None
+_slot: Slot[LiveWorker] = Slot()
 
 
 def start_worker(window_s: float = 1.0) -> LiveWorker:
     """Start the process's worker (idempotent); :func:`publish` uses it from now on."""
-    global _worker
-    if _worker is None:
-        _worker = LiveWorker(window_s).start()
-    return _worker
+    return _slot.start(lambda: LiveWorker(window_s).start())
 
 
 def stop_worker() -> None:
     """Deliver what is pending and stop the process's worker (no-op when none runs)."""
-    global _worker
-    worker, _worker = _worker, None
-    if worker is not None:
-        worker.stop()
+    _slot.stop()
 
 
 def publish(event: CommittedData) -> None:
     """Hand ``event`` to the worker, or to the listeners directly when none runs."""
-    worker = _worker
+    worker = _slot.worker
     if worker is None:
         notify(event)
     else:
@@ -153,5 +133,5 @@ def publish(event: CommittedData) -> None:
 
 def flush(timeout: float = 60.0) -> bool:
     """Wait until the worker delivered everything published so far (``True`` without one)."""
-    worker = _worker
+    worker = _slot.worker
     return True if worker is None else worker.flush(timeout)

@@ -11,9 +11,9 @@ Readers never depend on it: the store merges pending rows into every rollup read
 from __future__ import annotations
 
 import logging
-import threading
 
 from tanji.timeseries.folding import set_process_default
+from tanji.workers import Slot, WindowThread
 
 __all__ = ["RollupFolder", "flush_folder", "start_folder", "stop_folder"]
 
@@ -32,18 +32,14 @@ def fold_all(batch: int = 256) -> int:
     return total
 
 
-class RollupFolder:
+class RollupFolder(WindowThread):
     """One thread folding pending rollup changes (see the module docstring)."""
 
     def __init__(self, window_s: float = 1.0, batch: int = 256) -> None:
-        self.window_s = window_s
+        super().__init__("rollup-folder", window_s)
         self.batch = batch
         self.folded = 0  # pending rows applied (for tests and logs)
         self.rounds = 0
-        self._cond = threading.Condition()
-        self._stopping = False
-        self._hurry = False
-        self._thread = threading.Thread(target=self._run, name="rollup-folder", daemon=True)
 
     def start(self) -> RollupFolder:
         """Defer this process's writes from now on and start the thread; returns ``self``."""
@@ -53,19 +49,13 @@ class RollupFolder:
 
     def flush(self, timeout: float = 60.0) -> bool:
         """Wait until a round that began after this call ended; ``False`` on timeout."""
-        with self._cond:
-            target = self.rounds + 2  # the round under way may have missed recent commits
-            self._hurry = True
-            self._cond.notify_all()
-            return self._cond.wait_for(lambda: self.rounds >= target, timeout)
+        target = self.rounds + 2  # the round under way may have missed recent commits
+        return self._hurry_until(lambda: self.rounds >= target, timeout)
 
     def stop(self) -> None:
         """Write synchronously again, fold what is pending, end the thread."""
         set_process_default(False)
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
-        self._thread.join()
+        super().stop()
 
     def _run(self) -> None:
         from django.db import connection
@@ -92,26 +82,20 @@ class RollupFolder:
             self._cond.notify_all()
 
 
-_folder: RollupFolder | None = None
+_slot: Slot[RollupFolder] = Slot()
 
 
 def start_folder(window_s: float = 1.0) -> RollupFolder:
-    """Start the process's folder (idempotent)."""
-    global _folder
-    if _folder is None:
-        _folder = RollupFolder(window_s).start()
-    return _folder
+    """Start the process's folder (idempotent); writes defer from now on."""
+    return _slot.start(lambda: RollupFolder(window_s).start())
 
 
 def stop_folder() -> None:
     """Fold what is pending and stop the process's folder (no-op when none runs)."""
-    global _folder
-    folder, _folder = _folder, None
-    if folder is not None:
-        folder.stop()
+    _slot.stop()
 
 
 def flush_folder(timeout: float = 60.0) -> bool:
     """Wait for the folder to apply what was committed so far (``True`` without one)."""
-    folder = _folder
+    folder = _slot.worker
     return True if folder is None else folder.flush(timeout)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from tanji.timeseries.samples import Int64Array, Resolution, RollupArrays
 __all__ = ["Folding", "deferring", "deferring_rollups", "with_pending"]
 
 _RESOLUTIONS = (Resolution.HOUR, Resolution.DAY, Resolution.MONTH)
+_TABLE = "timeseries_rollup_pending"
 _MONTH_MS = 32 * ru.DAY_MS
 _state = threading.local()
 _process = {"defer": False}
@@ -135,14 +137,27 @@ class Folding:
     def _lock_tags(self, tags: Int64Array) -> None:
         """Engine hook: take the tags' write locks (PostgreSQL; SQLite's write lock is global)."""
 
-    def _insert_pending(self, row: pending.Pending) -> None:
+    def _sql(self, statement: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Run one statement (``%s`` placeholders); its rows, if it returns any."""
         raise NotImplementedError
+
+    def _insert_pending(self, row: pending.Pending) -> None:
+        self._sql(
+            f"INSERT INTO {_TABLE} (lo_tag, hi_tag, lo_bucket, hi_bucket, body) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            (row.lo_tag, row.hi_tag, row.lo_bucket, row.hi_bucket, row.body),
+        )
 
     def _pending_rows(
         self, tags: tuple[int, int] | None, limit: int | None
     ) -> list[tuple[int, bytes]]:
         """``(id, body)`` of pending rows (all, or those whose tag bounds meet ``tags``)."""
-        raise NotImplementedError
+        where = "" if tags is None else "WHERE lo_tag <= %s AND hi_tag >= %s"
+        params: tuple[int, ...] = () if tags is None else (tags[1], tags[0])
+        query = f"SELECT id, body FROM {_TABLE} {where} ORDER BY id"
+        if limit is not None:
+            query, params = query + " LIMIT %s", (*params, limit)
+        return [(int(i), bytes(b)) for i, b in self._sql(query, params)]
 
     def _delete_pending(self, ids: list[int]) -> list[bytes]:
         """Delete these rows; the bodies of those that were still there."""
@@ -150,7 +165,14 @@ class Folding:
 
     def _replace_pending(self, row_id: int, row: pending.Pending | None) -> None:
         """Replace a pending row's content (``None``: delete it)."""
-        raise NotImplementedError
+        if row is None:
+            self._sql(f"DELETE FROM {_TABLE} WHERE id = %s", (row_id,))
+            return
+        self._sql(
+            f"UPDATE {_TABLE} SET lo_tag = %s, hi_tag = %s, lo_bucket = %s, hi_bucket = %s, "
+            "body = %s WHERE id = %s",
+            (row.lo_tag, row.hi_tag, row.lo_bucket, row.hi_bucket, row.body, row_id),
+        )
 
     def _fold_rows(
         self, resolution: Resolution, tags: Int64Array, table: RollupArrays, empty: np.ndarray

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import psycopg
 from psycopg import sql
 
-from tanji.timeseries import pending, rollups as ru
+from tanji.timeseries import rollups as ru
 from tanji.timeseries.folding import pending_window
 from tanji.timeseries.pgcopy import Column, encode
 from tanji.timeseries.pgmerge import merged_columns, rollup_parts, step_parts
@@ -298,38 +298,15 @@ class PostgresStore(BaseStore):
         parts = rollup_parts(tags, resolution, table)
         self._pending.append((*parts[:-1], np.asarray(empty, bool)))
 
-    def _insert_pending(self, row: pending.Pending) -> None:
-        self._cursor().execute(
-            "INSERT INTO timeseries_rollup_pending (lo_tag, hi_tag, lo_bucket, hi_bucket, body) "
-            "VALUES (%s, %s, %s, %s, %s)",
-            (row.lo_tag, row.hi_tag, row.lo_bucket, row.hi_bucket, row.body),
-        )
-
-    def _pending_rows(
-        self, tags: tuple[int, int] | None, limit: int | None
-    ) -> list[tuple[int, bytes]]:
-        where = "" if tags is None else "WHERE lo_tag <= %s AND hi_tag >= %s"
-        params: tuple[int, ...] = () if tags is None else (tags[1], tags[0])
-        query = f"SELECT id, body FROM timeseries_rollup_pending {where} ORDER BY id"
-        if limit is not None:
-            query, params = query + " LIMIT %s", (*params, limit)
-        return [(int(i), bytes(b)) for i, b in self._cursor().execute(query, params).fetchall()]
+    def _sql(self, statement: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        cursor = self._cursor().execute(statement, params)
+        return cursor.fetchall() if cursor.description is not None else []
 
     def _delete_pending(self, ids: list[int]) -> list[bytes]:
         rows = self._cursor().execute(
             "DELETE FROM timeseries_rollup_pending WHERE id = ANY(%s) RETURNING body", (ids,)
         )
         return [bytes(row[0]) for row in rows.fetchall()]
-
-    def _replace_pending(self, row_id: int, row: pending.Pending | None) -> None:
-        if row is None:
-            self._cursor().execute("DELETE FROM timeseries_rollup_pending WHERE id = %s", (row_id,))
-            return
-        self._cursor().execute(
-            "UPDATE timeseries_rollup_pending SET lo_tag = %s, hi_tag = %s, lo_bucket = %s, "
-            "hi_bucket = %s, body = %s WHERE id = %s",
-            (row.lo_tag, row.hi_tag, row.lo_bucket, row.hi_bucket, row.body, row_id),
-        )
 
     def _select_rollups_and_pending(
         self, tag_id: int, resolution: Resolution, start: int, end: int

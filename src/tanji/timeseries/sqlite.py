@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from tanji.timeseries import pending, rollups as ru
+from tanji.timeseries import rollups as ru
 from tanji.timeseries.folding import pending_window
 from tanji.timeseries.samples import (
     NO_EVIDENCE,
@@ -60,7 +60,6 @@ _FOLD = (
     _ADD.replace("?, 0, 0)", "?, ?, ?)")
     + ", increase = r.increase + excluded.increase, resets = r.resets + excluded.resets"
 )
-_PENDING_BOUNDS = "lo_tag, hi_tag, lo_bucket, hi_bucket"
 _PUT = f"""INSERT OR REPLACE INTO timeseries_rollup (tag_id, resolution, bucket, {_COLUMNS})
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT = """INSERT INTO timeseries_sample (tag_id, ts, value, flag, evidence_id, version)
@@ -234,22 +233,8 @@ class SqliteStore(BaseStore):
             rows[i] = row
         self.db.executemany(_FOLD, rows)
 
-    def _insert_pending(self, row: pending.Pending) -> None:
-        self.db.execute(
-            f"INSERT INTO timeseries_rollup_pending ({_PENDING_BOUNDS}, body) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (row.lo_tag, row.hi_tag, row.lo_bucket, row.hi_bucket, row.body),
-        )
-
-    def _pending_rows(
-        self, tags: tuple[int, int] | None, limit: int | None
-    ) -> list[tuple[int, bytes]]:
-        where = "" if tags is None else "WHERE lo_tag <= ? AND hi_tag >= ?"
-        params = () if tags is None else (tags[1], tags[0])
-        sql = f"SELECT id, body FROM timeseries_rollup_pending {where} ORDER BY id"
-        if limit is not None:
-            sql, params = sql + " LIMIT ?", (*params, limit)
-        return self.db.execute(sql, params).fetchall()
+    def _sql(self, statement: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return self.db.execute(statement.replace("%s", "?"), params).fetchall()
 
     def _delete_pending(self, ids: list[int]) -> list[bytes]:
         marks = ",".join("?" * len(ids))
@@ -257,16 +242,6 @@ class SqliteStore(BaseStore):
             f"DELETE FROM timeseries_rollup_pending WHERE id IN ({marks}) RETURNING body", ids
         ).fetchall()
         return [row[0] for row in rows]
-
-    def _replace_pending(self, row_id: int, row: pending.Pending | None) -> None:
-        if row is None:
-            self.db.execute("DELETE FROM timeseries_rollup_pending WHERE id = ?", (row_id,))
-            return
-        self.db.execute(
-            "UPDATE timeseries_rollup_pending SET lo_tag = ?, hi_tag = ?, lo_bucket = ?, "
-            "hi_bucket = ?, body = ? WHERE id = ?",
-            (row.lo_tag, row.hi_tag, row.lo_bucket, row.hi_bucket, row.body, row_id),
-        )
 
     def _select_rollups_and_pending(
         self, tag_id: int, resolution: Resolution, start: int, end: int
