@@ -1,8 +1,9 @@
 """Ingest end to end on one core: sustained accepted samples/s and ack latency per protocol.
 
 Runs on a throw-away data directory (its own SQLite file, or PostgreSQL when
-``TANJI_BENCH_DATABASE_URL`` names one), with the post-commit worker started as the server and
-gateway processes start it (``TANJI_BENCH_LIVE=0``: no live engine, the intake alone).
+``TANJI_BENCH_DATABASE_URL`` names one), with the roll-up folder and the post-commit worker
+started as the server and gateway processes start them (``TANJI_BENCH_LIVE=0``: no live engine,
+the intake alone). The HJ 212 figure includes folding its frames' rollups (ADR 0220).
 Protocols:
 
 - HTTPS: the Django view through the in-process test client, :data:`HTTPS_THREADS` terminals
