@@ -1,8 +1,9 @@
 """Ingest end to end on one core: sustained accepted samples/s and ack latency per protocol.
 
 Runs on a throw-away data directory (its own SQLite file, or PostgreSQL when
-``TANJI_BENCH_DATABASE_URL`` names one), with the post-commit worker started as the server and
-gateway processes start it (``TANJI_BENCH_LIVE=0``: no live engine, the intake alone).
+``TANJI_BENCH_DATABASE_URL`` names one), with the roll-up folder and the post-commit worker
+started as the server and gateway processes start them (``TANJI_BENCH_LIVE=0``: no live engine,
+the intake alone). The HJ 212 figure includes folding its frames' rollups (ADR 0220).
 Protocols:
 
 - HTTPS: the Django view through the in-process test client, :data:`HTTPS_THREADS` terminals
@@ -228,8 +229,10 @@ def run() -> Iterator[str]:
     world, codes = _setup()
     from benchmarks.ingest_wire import hj212_figures, mqtt_figures
     from tanji.ingest.dispatch import start_worker, stop_worker
+    from tanji.timeseries.folder import start_folder, stop_folder
 
     live = os.environ.get("TANJI_BENCH_LIVE", "1") != "0"
+    start_folder()  # rollups off the acknowledgement path, as in the server and gateway
     if live:
         start_worker()  # as the server and gateway processes do
     else:
@@ -244,6 +247,7 @@ def run() -> Iterator[str]:
         yield from hj212_figures(_percentiles, CEILING_HJ212_PACKETS_S)
     finally:
         stop_worker()
+        stop_folder()
     yield load()
 
 

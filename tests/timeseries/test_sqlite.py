@@ -15,7 +15,10 @@ from tanji.timeseries.sqlite import SqliteStore
 from tests.timeseries.factories import MINUTE_MS, NEAR_MONTH_END
 from tests.timeseries.test_store import FOREVER, assert_rollups_match_samples
 
-SQLITE_DDL = importlib.import_module("tanji.timeseries.migrations.0001_initial").DDL["sqlite"]
+SQLITE_DDL = [
+    *importlib.import_module("tanji.timeseries.migrations.0001_initial").DDL["sqlite"],
+    importlib.import_module("tanji.timeseries.migrations.0002_rollup_pending").DDL["sqlite"],
+]
 
 
 @pytest.fixture

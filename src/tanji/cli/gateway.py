@@ -59,7 +59,9 @@ async def _serve(args: argparse.Namespace) -> int:
     from tanji.gateways.intake import PipelineIntake
     from tanji.gateways.mqtt import MqttIntake
     from tanji.ingest.dispatch import start_worker, stop_worker
+    from tanji.timeseries.folder import start_folder, stop_folder
 
+    start_folder()  # rollups folded off the acknowledgement path (ADR 0220)
     # live emission figures recompute off the acknowledgement path, and first what a stopped
     # process left undelivered (ADR 0235)
     start_worker(take_over=True)
@@ -84,4 +86,5 @@ async def _serve(args: argparse.Namespace) -> int:
         await server.close()
         intake.close()
         stop_worker()
+        stop_folder()
     return 0

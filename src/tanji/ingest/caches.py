@@ -34,18 +34,40 @@ from tanji.tenancy.models import Enterprise
 from tanji.trust import lifecycle
 from tanji.trust.keys import PublicKey, load_public_key
 
-__all__ = ["TTL_S", "clear", "device", "enterprise_tags", "group_scope", "terminal_key"]
+__all__ = [
+    "TTL_S",
+    "clear",
+    "device",
+    "enterprise_tags",
+    "group_scope",
+    "plan_memo",
+    "terminal_key",
+]
 
 #: How long an enterprise's tag table is reused when no signal of this process cleared it.
 TTL_S = 30.0
 
 _tags: dict[int, tuple[float, dict[str, Tag]]] = {}
+_plans: dict[int, tuple[dict[str, Tag], dict[Any, Any]]] = {}
 _group = threading.local()
 
 
 def clear(*_: Any, **__: Any) -> None:
     """Forget the cached tag tables (signal receiver; tests call it between cases)."""
     _tags.clear()
+    _plans.clear()
+
+
+def plan_memo(enterprise_id: int, table: dict[str, Tag]) -> dict[Any, Any]:
+    """A memo of validation plans that lives as long as this cached tag table (ADR 0221).
+
+    A plan is derived from a tag row of ``table`` only, so it is as fresh as the table; a new
+    table (expiry, a signal, a fresh read) starts an empty memo.
+    """
+    hit = _plans.get(enterprise_id)
+    if hit is None or hit[0] is not table:
+        hit = _plans[enterprise_id] = (table, {})
+    return hit[1]
 
 
 @contextmanager

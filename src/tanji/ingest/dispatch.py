@@ -18,7 +18,6 @@ every process can tell whether the figures have caught up with all intake (ADR 0
 from __future__ import annotations
 
 import logging
-import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from tanji.ingest import backlog
 from tanji.ingest.listeners import CommittedData, notify
 from tanji.ingest.model import Committed
 from tanji.timeseries.samples import EPOCH, ts_ms
+from tanji.workers import Slot, WindowThread
 
 __all__ = [
     "LiveStatus",
@@ -54,22 +54,18 @@ class LiveStatus:
     delivered: int  # rounds delivered since the worker started
 
 
-class LiveWorker:
+class LiveWorker(WindowThread):
     """One thread delivering coalesced :class:`CommittedData` to the listeners."""
 
     def __init__(self, window_s: float = 1.0, *, take_over: bool = False) -> None:
-        self.window_s = window_s
+        super().__init__("ingest-live", window_s)
         self.take_over = take_over  # first deliver every entry of the durable backlog
         self.delivered = 0  # listener rounds run (for tests and logs)
-        self._cond = threading.Condition()
         self._pending: dict[int, dict[int, set[int]]] = {}
         self._last_envelope = 0
         self._envelopes: set[int] = set()  # envelopes of the pending events
         self._recorded: set[int] = set()  # envelopes in the durable backlog, not yet dropped
         self._busy = False
-        self._hurry = False
-        self._stopping = False
-        self._thread = threading.Thread(target=self._run, name="ingest-live", daemon=True)
 
     def start(self) -> LiveWorker:
         """Start the thread; returns ``self``."""
@@ -95,23 +91,13 @@ class LiveWorker:
 
     def flush(self, timeout: float = 60.0) -> bool:
         """Wait until every event put so far was delivered; ``False`` on timeout."""
-        with self._cond:
-            self._hurry = True
-            self._cond.notify_all()
-            return self._cond.wait_for(lambda: not self._pending and not self._busy, timeout)
+        return self._hurry_until(lambda: not self._pending and not self._busy, timeout)
 
     def status(self) -> LiveStatus:
         """What is waiting now: changed (enterprise, tag, hour) entries and a round running."""
         with self._cond:
             pending = sum(len(h) for tags in self._pending.values() for h in tags.values())
             return LiveStatus(True, pending, self._busy, self.delivered)
-
-    def stop(self) -> None:
-        """Deliver what is pending, then end the thread."""
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
-        self._thread.join()
 
     def _take_over(self) -> None:
         """Queue every backlog entry (a stopped process's; a running one's twice: harmless).
@@ -197,7 +183,7 @@ def _merged(pending: dict[int, dict[int, set[int]]], envelope: int) -> list[Comm
     return events
 
 
-_worker: LiveWorker | None = None
+_slot: Slot[LiveWorker] = Slot()
 
 
 def start_worker(window_s: float = 1.0, *, take_over: bool = False) -> LiveWorker:
@@ -206,23 +192,17 @@ def start_worker(window_s: float = 1.0, *, take_over: bool = False) -> LiveWorke
     ``take_over``: the worker first delivers the durable backlog's entries (long-running
     entry points: what a stopped or crashed process left undelivered, ADR 0235).
     """
-    global _worker
-    if _worker is None:
-        _worker = LiveWorker(window_s, take_over=take_over).start()
-    return _worker
+    return _slot.start(lambda: LiveWorker(window_s, take_over=take_over).start())
 
 
 def stop_worker() -> None:
     """Deliver what is pending and stop the process's worker (no-op when none runs)."""
-    global _worker
-    worker, _worker = _worker, None
-    if worker is not None:
-        worker.stop()
+    _slot.stop()
 
 
 def publish(event: CommittedData) -> None:
     """Hand ``event`` to the worker, or to the listeners directly when none runs."""
-    worker = _worker
+    worker = _slot.worker
     if worker is None:
         notify(event)
     else:
@@ -231,13 +211,13 @@ def publish(event: CommittedData) -> None:
 
 def flush(timeout: float = 60.0) -> bool:
     """Wait until the worker delivered everything published so far (``True`` without one)."""
-    worker = _worker
+    worker = _slot.worker
     return True if worker is None else worker.flush(timeout)
 
 
 def status() -> LiveStatus:
     """This process's post-commit status (a process without a worker is always caught up)."""
-    worker = _worker
+    worker = _slot.worker
     return LiveStatus(False, 0, False, 0) if worker is None else worker.status()
 
 
@@ -247,7 +227,7 @@ def committing(results: Sequence[Committed]) -> None:
     Without a worker the listeners run right after the commit, before the answer, so nothing
     is ever left behind and nothing is written.
     """
-    worker = _worker
+    worker = _slot.worker
     if worker is None:
         return
     events = [

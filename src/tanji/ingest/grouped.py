@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Hashable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
@@ -127,8 +128,8 @@ def _write(
     """Log leaves, envelopes and samples of the new items (inside the caller's transaction)."""
     subs = [v.decoded.auth.submission for v in items]
     first = append_envelopes([(s.body, s.received_at) for s in subs])
-    envelopes = RawEnvelope.objects.bulk_create(
-        _envelope(v, d, first + n) for n, (v, d) in enumerate(zip(items, digests, strict=True))
+    envelopes = _insert_envelopes(
+        [_envelope(v, d, first + n) for n, (v, d) in enumerate(zip(items, digests, strict=True))]
     )
     counts = [len(v.rows) for v in items]
     rows = [row for v in items for row in v.rows]
@@ -139,27 +140,56 @@ def _write(
                 ts=np.fromiter((r[1] for r in rows), np.int64, len(rows)),
                 value=np.fromiter((r[2] for r in rows), np.float64, len(rows)),
                 flag=np.array([r[3] for r in rows], dtype="<U1"),
-                evidence_id=np.repeat(np.array([e.pk for e in envelopes], np.int64), counts),
+                evidence_id=np.repeat(np.array(envelopes, np.int64), counts),
             )
         )
     now = datetime.now(UTC)
     for n, (i, envelope) in enumerate(zip(where, envelopes, strict=True)):
-        results[i] = Committed(envelope.pk, first + n, "accepted", items[n], now)
+        results[i] = Committed(envelope, first + n, "accepted", items[n], now)
 
 
-def _envelope(validated: Validated, digest: str, index: int) -> RawEnvelope:
+#: 11 parameters a row: well under SQLite's 32 766 per statement.
+_ROWS_PER_STATEMENT = 1000
+#: The envelope columns :func:`_envelope` fills, in its order.
+_ENVELOPE_COLUMNS = (
+    "enterprise_id, device_id, submitted_by_id, channel, trust_level, body, sha256, seq, "
+    "received_at, log_index, sample_count"
+)
+
+
+def _envelope(validated: Validated, digest: str, index: int) -> tuple[Any, ...]:
     auth = validated.decoded.auth
     sub = auth.submission
-    return RawEnvelope(
-        enterprise_id=auth.enterprise_id,
-        device=auth.device,
-        submitted_by_id=sub.actor.user_id if sub.actor is not None else None,
-        channel=sub.channel,
-        trust_level=auth.trust_level,
-        body=sub.body,
-        sha256=digest,
-        seq=validated.decoded.seq,
-        received_at=sub.received_at,
-        log_index=index,
-        sample_count=len(validated.rows),
+    return (
+        auth.enterprise_id,
+        auth.device.pk if auth.device is not None else None,
+        sub.actor.user_id if sub.actor is not None else None,
+        sub.channel,
+        auth.trust_level,
+        sub.body,
+        digest,
+        validated.decoded.seq,
+        connection.ops.adapt_datetimefield_value(sub.received_at),
+        index,
+        len(validated.rows),
     )
+
+
+def _insert_envelopes(rows: list[tuple[Any, ...]]) -> list[int]:
+    """Insert envelope rows in one statement; their ids, in the rows' order.
+
+    Plain SQL rather than ``bulk_create``: building model instances and compiling them cost a
+    tenth of an HJ 212 group commit (ADR 0221). Ids are matched by the unique log index.
+    """
+    table = RawEnvelope._meta.db_table
+    ids: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        for at in range(0, len(rows), _ROWS_PER_STATEMENT):
+            part = rows[at : at + _ROWS_PER_STATEMENT]
+            marks = ", ".join(["(" + ", ".join(["%s"] * len(part[0])) + ")"] * len(part))
+            cursor.execute(
+                f"INSERT INTO {table} ({_ENVELOPE_COLUMNS}) VALUES {marks} RETURNING id, log_index",
+                [value for row in part for value in row],
+            )
+            ids.update((index, pk) for pk, index in cursor.fetchall())
+    return [ids[row[9]] for row in rows]

@@ -19,6 +19,7 @@ import psycopg
 from psycopg import sql
 
 from tanji.timeseries import rollups as ru
+from tanji.timeseries.folding import pending_window
 from tanji.timeseries.pgcopy import Column, encode
 from tanji.timeseries.pgmerge import merged_columns, rollup_parts, step_parts
 from tanji.timeseries.samples import (
@@ -41,6 +42,9 @@ _ROLLUP_INTS = {"bucket", "count", "valid_count", "first_ts", "last_ts", "resets
 _ROLLUP_WIRE = [
     (name, ">i8" if name in _ROLLUP_INTS else ">f8") for name in ("bucket", *ROLLUP_FIELDS)
 ]
+_ROLLUP_ARRAYS = ", ".join(
+    f"array_send(array_agg(coalesce({name}, {_NULL_AS[kind]})))" for name, kind in _ROLLUP_WIRE
+)
 #: Advisory-lock class of the store (key 0: partition creation; key = tag id: that tag's writes).
 LOCK_CLASS = 29779
 _COLUMNS = ", ".join(ROLLUP_FIELDS)
@@ -283,6 +287,58 @@ class PostgresStore(BaseStore):
         self._copy(f"timeseries_rollup_staging ({_ROLLUP_COLUMNS})", columns)
         self._run([sql.SQL(_PUT), _EMPTY])
 
+    def _lock_tags(self, tags: Int64Array) -> None:
+        self._run([_LOCK.format(cls=sql.Literal(LOCK_CLASS), tags=_ints(tags))])
+
+    def _fold_rows(
+        self, resolution: Resolution, tags: Int64Array, table: RollupArrays, empty: np.ndarray
+    ) -> None:
+        if not self._pending:  # the first fold of this transaction: staging may not exist
+            self._run([sql.SQL(statement) for statement in _STAGING])
+        parts = rollup_parts(tags, resolution, table)
+        self._pending.append((*parts[:-1], np.asarray(empty, bool)))
+
+    def _sql(self, statement: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        cursor = self._cursor().execute(statement, params)
+        return cursor.fetchall() if cursor.description is not None else []
+
+    def _delete_pending(self, ids: list[int]) -> list[bytes]:
+        rows = self._cursor().execute(
+            "DELETE FROM timeseries_rollup_pending WHERE id = ANY(%s) RETURNING body", (ids,)
+        )
+        return [bytes(row[0]) for row in rows.fetchall()]
+
+    def _select_rollups_and_pending(
+        self, tag_id: int, resolution: Resolution, start: int, end: int
+    ) -> tuple[RollupArrays, list[bytes]]:
+        """The rollups as :meth:`_select_rollups` and the pending bodies, in one statement.
+
+        One statement is one snapshot: a fold cannot commit between the two parts.
+        """
+        lo, hi = pending_window(start, end)
+        row = (
+            self._cursor()
+            .execute(
+                f"SELECT {_ROLLUP_ARRAYS}, (SELECT array_agg(body ORDER BY id) FROM "
+                "timeseries_rollup_pending WHERE lo_tag <= %(tag)s AND hi_tag >= %(tag)s AND "
+                "lo_bucket < %(hi)s AND hi_bucket >= %(lo)s) FROM (SELECT * FROM timeseries_rollup "
+                "WHERE tag_id = %(tag)s AND resolution = %(res)s AND bucket >= %(start)s AND "
+                "bucket < %(end)s ORDER BY bucket) r",
+                {
+                    "tag": tag_id,
+                    "res": resolution.value,
+                    "start": start,
+                    "end": end,
+                    "lo": lo,
+                    "hi": hi,
+                },
+            )
+            .fetchone()
+        )
+        assert row is not None
+        bodies = [bytes(body) for body in row[-1] or []]
+        return _rollup_arrays(row[:-1]), bodies
+
     def _select_samples(self, tag_id: int, start: int, end: int, *, history: bool) -> SampleArrays:
         """Read each column as one binary array (``array_send``), decoded by NumPy.
 
@@ -320,26 +376,18 @@ class PostgresStore(BaseStore):
         self, tag_id: int, resolution: Resolution, start: int, end: int
     ) -> RollupArrays:
         """One binary array per column, as :meth:`_select_samples` (NULLs as NaN / -1)."""
-        arrays = ", ".join(
-            f"array_send(array_agg(coalesce({name}, {_NULL_AS[kind]})))"
-            for name, kind in _ROLLUP_WIRE
-        )
         row = (
             self._cursor()
             .execute(
-                f"SELECT {arrays} FROM (SELECT * FROM timeseries_rollup WHERE tag_id = %s "
-                "AND resolution = %s AND bucket >= %s AND bucket < %s ORDER BY bucket) r",
+                f"SELECT {_ROLLUP_ARRAYS} FROM (SELECT * FROM timeseries_rollup WHERE "
+                "tag_id = %s AND resolution = %s AND bucket >= %s AND bucket < %s "
+                "ORDER BY bucket) r",
                 (tag_id, resolution.value, start, end),
             )
             .fetchone()
         )
-        if row is None or row[0] is None:
-            return RollupArrays.from_records([])
-        columns = {
-            name: _decode_array(data, kind)
-            for (name, kind), data in zip(_ROLLUP_WIRE, row, strict=True)
-        }
-        return RollupArrays(**columns)
+        assert row is not None
+        return _rollup_arrays(row)
 
     def _previous_valid(self, tag_id: int, before_ms: int) -> tuple[int, float] | None:
         tags, at = np.array([tag_id], np.int64), np.array([before_ms], np.int64)
@@ -347,6 +395,17 @@ class PostgresStore(BaseStore):
             rows = self._run(self._edge_probes(tags, at, None))[0]
             rows += self._missing_edges(tags, at, rows)
         return (int(rows[0][1]), float(rows[0][2])) if rows else None
+
+
+def _rollup_arrays(row: tuple[Any, ...]) -> RollupArrays:
+    """Rollups from the ``array_send`` columns of :data:`_ROLLUP_ARRAYS`."""
+    if row[0] is None:
+        return RollupArrays.from_records([])
+    columns = {
+        name: _decode_array(data, kind)
+        for (name, kind), data in zip(_ROLLUP_WIRE, row, strict=True)
+    }
+    return RollupArrays(**columns)
 
 
 def _sorted(arrays: SampleArrays) -> SampleArrays:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from tanji.timeseries import rollups as ru
+from tanji.timeseries.folding import pending_window
 from tanji.timeseries.samples import (
     NO_EVIDENCE,
     ROLLUP_FIELDS,
@@ -54,6 +55,11 @@ _STEPS = f"""INSERT INTO timeseries_rollup AS r (tag_id, resolution, bucket, {_C
     VALUES (?, ?, ?, 0, 0, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, ?, ?)
     ON CONFLICT (tag_id, resolution, bucket) DO UPDATE SET
     increase = r.increase + excluded.increase, resets = r.resets + excluded.resets"""
+#: Deferred changes: the aggregate upsert plus the counter steps (ADR 0220).
+_FOLD = (
+    _ADD.replace("?, 0, 0)", "?, ?, ?)")
+    + ", increase = r.increase + excluded.increase, resets = r.resets + excluded.resets"
+)
 _PUT = f"""INSERT OR REPLACE INTO timeseries_rollup (tag_id, resolution, bucket, {_COLUMNS})
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT = """INSERT INTO timeseries_sample (tag_id, ts, value, flag, evidence_id, version)
@@ -216,6 +222,42 @@ class SqliteStore(BaseStore):
 
     def _put_rollups(self, tag_id: int, resolution: Resolution, table: RollupArrays) -> None:
         self.db.executemany(_PUT, rollup_rows(tag_id, resolution, table))
+
+    def _fold_rows(
+        self, resolution: Resolution, tags: Int64Array, table: RollupArrays, empty: np.ndarray
+    ) -> None:
+        rows: list[Any] = list(rollup_rows(tags, resolution, table))
+        for i in np.flatnonzero(empty).tolist():  # counter steps only: no first/last
+            row = list(rows[i])
+            row[9] = row[11] = None
+            rows[i] = row
+        self.db.executemany(_FOLD, rows)
+
+    def _sql(self, statement: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return self.db.execute(statement.replace("%s", "?"), params).fetchall()
+
+    def _delete_pending(self, ids: list[int]) -> list[bytes]:
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"DELETE FROM timeseries_rollup_pending WHERE id IN ({marks}) RETURNING body", ids
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def _select_rollups_and_pending(
+        self, tag_id: int, resolution: Resolution, start: int, end: int
+    ) -> tuple[RollupArrays, list[bytes]]:
+        """One statement, so one snapshot: a fold cannot commit between the two parts."""
+        lo, hi = pending_window(start, end)
+        rows = self.db.execute(
+            f"SELECT bucket, {_COLUMNS}, NULL FROM timeseries_rollup WHERE tag_id = ? "
+            "AND resolution = ? AND bucket >= ? AND bucket < ? UNION ALL "
+            f"SELECT {', '.join(['NULL'] * 13)}, body FROM timeseries_rollup_pending "
+            "WHERE lo_tag <= ? AND hi_tag >= ? AND lo_bucket < ? AND hi_bucket >= ?",
+            (tag_id, resolution.value, start, end, tag_id, tag_id, hi, lo),
+        ).fetchall()
+        bodies = [row[-1] for row in rows if row[-1] is not None]
+        stored = sorted((row[:-1] for row in rows if row[-1] is None), key=lambda r: r[0])
+        return RollupArrays.from_records(stored), bodies
 
     def _select_samples(self, tag_id: int, start: int, end: int, *, history: bool) -> SampleArrays:
         current = (

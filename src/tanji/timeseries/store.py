@@ -19,7 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from tanji.errors import CodedError
-from tanji.timeseries import rollups as ru
+from tanji.timeseries import pending, rollups as ru
+from tanji.timeseries.folding import Folding, deferring as _deferring, with_pending
 from tanji.timeseries.samples import (
     VALID_FLAG,
     Int64Array,
@@ -38,8 +39,17 @@ _PARENTS = ((Resolution.DAY, Resolution.HOUR), (Resolution.MONTH, Resolution.DAY
 class SampleStore(Protocol):
     """What callers use; :func:`store_for` returns the engine's implementation."""
 
-    def write(self, rows: SampleBatch | Iterable[tuple[Any, ...]]) -> WriteResult:
-        """Write samples idempotently and maintain rollups, in one transaction."""
+    def write(
+        self, rows: SampleBatch | Iterable[tuple[Any, ...]], *, defer: bool | None = None
+    ) -> WriteResult:
+        """Write samples idempotently and maintain rollups, in one transaction.
+
+        ``defer``: leave the rollup changes as one pending row for the folder (ADR 0220);
+        ``None`` defers while this process's roll-up folder runs.
+        """
+
+    def fold_pending(self, limit: int = 256) -> int:
+        """Apply up to ``limit`` pending rows to the rollups; how many were applied."""
 
     def read_samples(self, tag_id: int, start_ms: int, end_ms: int) -> SampleArrays:
         """Current version of each sample in ``[start_ms, end_ms)``."""
@@ -119,20 +129,25 @@ class Context:
         )
 
 
-class BaseStore:
+class BaseStore(Folding):
     """The write algorithm over engine primitives (the ``_`` methods subclasses implement)."""
 
-    def write(self, rows: SampleBatch | Iterable[tuple[Any, ...]]) -> WriteResult:
+    def write(
+        self, rows: SampleBatch | Iterable[tuple[Any, ...]], *, defer: bool | None = None
+    ) -> WriteResult:
         """See :meth:`SampleStore.write`; raises ``SampleError`` for a bad row."""
         batch = rows if isinstance(rows, SampleBatch) else SampleBatch.from_rows(rows)
         batch.validate()
         result = WriteResult()
         if not len(batch):
             return result
+        deferred: list[pending.Deltas] | None = [] if _deferring(defer) else None
         with self._transaction():
             self._prepare(batch)
             for round_ in _rounds(batch):
-                result += self._write_round(round_)
+                result += self._write_round(round_, deferred)
+            if deferred:  # only rounds that changed something leave deltas
+                self._insert_pending(pending.pack(np.concatenate(deferred)))
         return result
 
     def read_samples(self, tag_id: int, start_ms: int, end_ms: int) -> SampleArrays:
@@ -146,8 +161,9 @@ class BaseStore:
     def read_rollups(
         self, tag_id: int, resolution: Resolution, start_ms: int, end_ms: int
     ) -> RollupArrays:
-        """See :meth:`SampleStore.read_rollups`."""
-        return self._select_rollups(tag_id, resolution, start_ms, end_ms)
+        """See :meth:`SampleStore.read_rollups`; pending changes included (ADR 0220)."""
+        stored, bodies = self._select_rollups_and_pending(tag_id, resolution, start_ms, end_ms)
+        return with_pending(tag_id, resolution, start_ms, end_ms, stored, bodies)
 
     def recompute_rollups(
         self, tag_id: int, resolution: Resolution, start_ms: int, end_ms: int
@@ -164,6 +180,8 @@ class BaseStore:
         """
         lo, hi = _span(Resolution.MONTH, start_ms, end_ms)
         with self._transaction():
+            self._lock_tags(np.array([tag_id], np.int64))
+            self._fold_tags(np.array([tag_id], np.int64), [])  # rebuilt: pending is stale
             samples = self._select_samples(tag_id, lo, hi, history=False)
             before = self._previous_valid(tag_id, lo)
             written = 0
@@ -174,7 +192,9 @@ class BaseStore:
         return written
 
     # ------------------------------------------------------------------ the algorithm
-    def _write_round(self, batch: SampleBatch) -> WriteResult:
+    def _write_round(
+        self, batch: SampleBatch, deferred: list[pending.Deltas] | None
+    ) -> WriteResult:
         tags, first = np.unique(batch.tag_id, return_index=True)
         last = np.concatenate((first[1:], [len(batch)])) - 1
         ctx = self._context(tags, batch.ts[first], batch.ts[last])
@@ -190,11 +210,27 @@ class BaseStore:
         inserts = batch.take(np.flatnonzero(~matched))
         corrections = batch.take(np.flatnonzero(corrected))
         self._store_samples(inserts, corrections, ctx.old_version[pos[corrected]] + 1)
-        for resolution in RESOLUTIONS:
-            valid = inserts.flag == VALID_FLAG
-            added = ru.aggregate(inserts.tag_id, inserts.ts, inserts.value, valid, resolution)
-            self._add_rollups(resolution, added)
-        self._maintain_steps(ctx, batch, pos, corrected, inserts)
+        if deferred is not None and len(corrections):
+            # a rebuild reads stored rollups: the corrected tags' pending changes go in first,
+            # and this round's changes are applied at once
+            self._fold_tags(np.unique(corrections.tag_id), deferred)
+            deferred = None
+        resolutions = RESOLUTIONS[:1] if deferred is not None else RESOLUTIONS
+        valid = inserts.flag == VALID_FLAG
+        added = [
+            ru.aggregate(inserts.tag_id, inserts.ts, inserts.value, valid, resolution)
+            for resolution in resolutions
+        ]
+        steps = self._maintain_steps(ctx, batch, pos, corrected, inserts, resolutions)
+        if deferred is not None:
+            deltas = pending.hour_deltas(added[0], steps[0])
+            if deltas.shape[0]:
+                deferred.append(deltas)
+        else:
+            for resolution, table, delta in zip(resolutions, added, steps, strict=True):
+                self._add_rollups(resolution, table)
+                if len(delta):
+                    self._add_steps(resolution, delta)
         self._flush()
         if len(corrections):
             self._rebuild(corrections)
@@ -207,8 +243,9 @@ class BaseStore:
         pos: npt.NDArray[np.intp],
         corrected: npt.NDArray[np.bool_],
         inserts: SampleBatch,
-    ) -> None:
-        """Re-diff the valid-reading chain where this round changed it (ADR 0062)."""
+        resolutions: tuple[Resolution, ...],
+    ) -> list[ru.Steps]:
+        """Counter-step deltas where this round changed the valid-reading chain (ADR 0062)."""
         new_value, new_flag = ctx.old_value.copy(), ctx.old_flag.copy()
         new_value[pos[corrected]] = batch.value[corrected]
         new_flag[pos[corrected]] = batch.flag[corrected]
@@ -220,12 +257,12 @@ class BaseStore:
             np.concatenate((new_value, inserts.value)),
             np.concatenate((new_flag, inserts.flag)),
         )
-        for resolution in RESOLUTIONS:
-            delta = ru.step_delta(
+        return [
+            ru.step_delta(
                 ru.counter_steps(*new_chain, resolution), ru.counter_steps(*old_chain, resolution)
             )
-            if len(delta):
-                self._add_steps(resolution, delta)
+            for resolution in resolutions
+        ]
 
     def _rebuild(self, corrections: SampleBatch) -> None:
         """Rebuild every bucket a correction touched: hours from samples, then days, months."""

@@ -1,7 +1,8 @@
 """WSGI entry point for production servers.
 
 A server process also starts the post-commit worker, so the live emission engine recomputes in
-the background instead of before each batch's answer (ADR 0150).
+the background instead of before each batch's answer (ADR 0150), and the roll-up folder, so
+rollups are maintained after the answer (ADR 0220).
 """
 
 from __future__ import annotations
@@ -14,5 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tanji.web.settings")
 application = get_wsgi_application()
 
 from tanji.ingest.dispatch import start_worker  # noqa: E402 - needs the settings above
+from tanji.timeseries.folder import start_folder  # noqa: E402
 
+start_folder()  # rollups folded off the acknowledgement path (ADR 0220)
 start_worker(take_over=True)  # first what a stopped process left undelivered (ADR 0235)

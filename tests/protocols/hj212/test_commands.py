@@ -15,6 +15,7 @@ from tanji.protocols.hj212 import (
     TimeRange,
     build_frame,
     data_answer,
+    data_answer_frame,
     execution_result,
     get_time,
     history_request,
@@ -35,6 +36,14 @@ T1 = datetime(2025, 6, 10, 9, 0, tzinfo=CHINA_STANDARD_TIME)
 def test_data_answer_is_the_tv10_9014_frame() -> None:
     hour_upload = parse_frame(TV10[2] + b"\r\n")
     assert build_frame(data_answer(hour_upload)) == TV10[3] + b"\r\n"
+
+
+def test_the_templated_data_answer_is_the_built_one() -> None:
+    hour_upload = parse_frame(TV10[2] + b"\r\n")
+    assert data_answer_frame(hour_upload) == TV10[3] + b"\r\n"
+    for version in ProtocolVersion:
+        request = message(flags=Flags(version, ack=True))
+        assert data_answer_frame(request) == build_frame(data_answer(request))
 
 
 def test_answers_keep_the_request_version_and_never_ask_for_ack() -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 
@@ -12,6 +14,7 @@ from tanji.protocols.hj212 import (
     decode_segment,
     encode_cp,
     encode_segment,
+    fields,
     parse_frame,
 )
 
@@ -77,3 +80,30 @@ def test_build_checks_ranges() -> None:
         with pytest.raises(Hj212Error) as caught:
             encode_segment(message(**changes))
         assert caught.value.code == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a=1",
+        "DataTime=20250601000000;a21026-Avg=12.5,a21026-Flag=N;a01011-Avg=3",
+        "a=1;a=2",  # a duplicate: the fast path hands over, the checks raise
+        "a=1;;b=2",
+        "a=b=c",
+        "k=v&",
+        "é=1",
+        "a=1,",
+    ],
+)
+def test_the_one_scan_decoding_of_cp_equals_the_item_checks(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def outcome() -> object:
+        try:
+            return decode_cp(text)
+        except Hj212Error as error:
+            return error.code
+
+    fast = outcome()
+    monkeypatch.setattr(fields, "_WELL_FORMED", re.compile(r"(?!)"))  # items one by one
+    assert fast == outcome()

@@ -25,7 +25,7 @@ from tanji.protocols.hj212 import (
     Reassembler,
     ScannedFrame,
     build_frame,
-    data_answer,
+    data_answer_frame,
     decode_record,
     error_answer,
     format_qn,
@@ -179,6 +179,8 @@ class Session:
     def _collect(self, frame: ScannedFrame) -> tuple[Message, tuple[bytes, ...]] | None:
         message = frame.message
         assert message is not None
+        if not message.flags.split:  # the usual case: nothing to reassemble
+            return message, (frame.raw,)
         key = (message.mn, message.qn, message.cn)
         raws = self._split_frames.setdefault(key, [])
         raws.append(frame.raw)
@@ -241,18 +243,22 @@ class Session:
             return
         self.server.stats["uploads stored"] += 1
         if message.flags.ack:
-            await self._send(data_answer(message))
+            await self._send_frame(data_answer_frame(message), 9014)
 
     async def _send(self, message: Message) -> None:
+        await self._send_frame(build_frame(message), message.cn)
+
+    async def _send_frame(self, frame: bytes, cn: int) -> None:
         if self.writer.transport.is_closing():
             return
-        self.writer.write(build_frame(message))
-        try:
-            async with asyncio.timeout(self.limits.write_timeout_s):
-                await self.writer.drain()
-        except TimeoutError:
-            self.close("write timeout")
-        self.server.stats[f"sent {message.cn}"] += 1
+        self.writer.write(frame)
+        if self.writer.transport.get_write_buffer_size():  # the kernel did not take it all
+            try:
+                async with asyncio.timeout(self.limits.write_timeout_s):
+                    await self.writer.drain()
+            except TimeoutError:
+                self.close("write timeout")
+        self.server.stats[f"sent {cn}"] += 1
 
     async def _finish(self) -> None:
         self.server.unbind(self)

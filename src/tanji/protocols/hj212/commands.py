@@ -16,6 +16,7 @@ from typing import TypeVar
 from tanji.protocols.hj212.errors import Hj212Error
 from tanji.protocols.hj212.fields import Message
 from tanji.protocols.hj212.flags import Flags, ProtocolVersion
+from tanji.protocols.hj212.frame import encode_frame
 from tanji.protocols.hj212.records import DATA_COMMANDS, DataRecord, decode_record, encode_record
 from tanji.protocols.hj212.timefmt import CHINA_STANDARD_TIME, format_datetime, parse_datetime
 
@@ -111,6 +112,24 @@ def _answer(request: Message, cn: Command, cp: tuple[tuple[tuple[str, str], ...]
 def data_answer(request: Message) -> Message:
     """9014: the answer to a data upload with A=1 (after the data is stored)."""
     return _answer(request, Command.DATA_ANSWER, ())
+
+
+def data_answer_frame(request: Message) -> bytes:
+    """The wire bytes of :func:`data_answer`, from a template (the gateway's hot path).
+
+    Equal to ``build_frame(data_answer(request))`` (tested): QN, PW and MN are the request's,
+    which were checked when it was decoded, so the answer's checks are not run again.
+    """
+    flag = _ANSWER_FLAGS.get(request.flags.version)
+    if flag is None:
+        flag = _ANSWER_FLAGS[request.flags.version] = Flags(request.flags.version).encode()
+    return encode_frame(
+        f"QN={request.qn};ST={ST_SYSTEM:02d};CN={int(Command.DATA_ANSWER):04d};"
+        f"PW={request.pw};MN={request.mn};Flag={flag};CP=&&&&"
+    )
+
+
+_ANSWER_FLAGS: dict[ProtocolVersion, int] = {}
 
 
 def request_answer(request: Message, code: QnRtn) -> Message:

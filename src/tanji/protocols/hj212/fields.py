@@ -32,6 +32,10 @@ _NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 _KEY = re.compile(r"[0-9A-Za-z_.\-]+")
 _VALUE = re.compile(r"[^;,=&\x00-\x1f\x7f]+")
 _BAD_CP_CHAR = re.compile(r"[&\x00-\x1f\x7f]")
+#: What the item-by-item checks of :func:`decode_cp` accept, as one expression (its fast path).
+_ITEM_TEXT = r"[0-9A-Za-z_.\-]+=[^;,=&\x00-\x1f\x7f]+"
+_WELL_FORMED = re.compile(rf"{_ITEM_TEXT}(?:[;,]{_ITEM_TEXT})*")
+_ITEM = re.compile(r"([0-9A-Za-z_.\-]+)=([^;,=&\x00-\x1f\x7f]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,10 @@ def decode_cp(text: str) -> Cp:
     """
     if not text:
         return ()
+    if _WELL_FORMED.fullmatch(text):  # one scan checks every item; one findall splits them
+        found: list[CpItem] = _ITEM.findall(text)
+        if len({key for key, _ in found}) == len(found):
+            return _grouped(found, text)
     checked = _BAD_CP_CHAR.search(text) is None  # one scan instead of one per value
     seen: set[str] = set()
     groups: list[CpGroup] = []
@@ -98,6 +106,17 @@ def decode_cp(text: str) -> Cp:
             seen.add(key)
             items.append((key, value))
         groups.append(tuple(items))
+    return tuple(groups)
+
+
+def _grouped(items: list[CpItem], text: str) -> Cp:
+    """``items`` (all of ``text``, in order) cut into its ``;`` groups."""
+    groups: list[CpGroup] = []
+    at = 0
+    for group_text in text.split(";"):
+        size = group_text.count(",") + 1
+        groups.append(tuple(items[at : at + size]))
+        at += size
     return tuple(groups)
 
 

@@ -40,6 +40,8 @@ DATA_COMMANDS = frozenset({2011, 2051, 2061, 2031})
 
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _EFLAG = re.compile(r"[0-9A-Za-z]{1,4}")
+_MEASURE_SET = frozenset(MEASURES)
+_is_number = _NUMBER.fullmatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,12 @@ def decode_record(
             builder = builders.get(code)
             if builder is None:
                 builder = builders[code] = _Builder(code)
-            builder.add(suffix, value, key, tz)
+            if suffix in _MEASURE_SET and _is_number(value):  # the common items, inline
+                builder.values[suffix] = Decimal(value)
+            elif suffix == "Flag" and value in DATA_FLAGS:
+                builder.flag = value
+            else:
+                builder.add(suffix, value, key, tz)
     if data_time is None:
         raise Hj212Error("hj212.record.datatime_missing", "data upload has no DataTime")
     return DataRecord(data_time, tuple(b.build() for b in builders.values()))
@@ -145,6 +152,8 @@ def _split_key(key: str, vendor_codes: bool) -> tuple[str, str]:
 
 class _Builder:
     """Collects the items of one code (keys are unique, so no suffix repeats)."""
+
+    __slots__ = ("code", "eflag", "flag", "sample_time", "values")
 
     def __init__(self, code: str) -> None:
         self.code = code
