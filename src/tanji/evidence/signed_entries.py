@@ -19,12 +19,16 @@ from tanji.evidence.models import RawEnvelope, SignedEntry
 from tanji.protocols.records import signed_as_lab_record
 from tanji.trust.dsse import decode_envelope
 
-__all__ = ["nonce_used", "record_signed_entry", "signed_lab_record"]
+__all__ = ["earlier_entry", "record_signed_entry", "signed_lab_record"]
 
 
-def nonce_used(user_id: int, nonce: str) -> bool:
-    """Whether the user already had a signed record accepted with this nonce."""
-    return SignedEntry.objects.filter(user_id=user_id, nonce=nonce).exists()
+def earlier_entry(user_id: int, nonce: str) -> SignedEntry | None:
+    """The user's accepted entry with this nonce, with its envelope row, if there is one."""
+    return (
+        SignedEntry.objects.select_related("envelope", "key")
+        .filter(user_id=user_id, nonce=nonce)
+        .first()
+    )
 
 
 def record_signed_entry(

@@ -16,8 +16,10 @@ its own code and storing nothing:
 - ``signed_entry.other_tenant`` — the record names another enterprise than the key's;
 - ``signed_entry.other_user`` — the record names another submitter than the signer;
 - ``signed_entry.forbidden`` — the user's role there may not enter lab data;
-- ``signed_entry.replayed`` — the nonce was accepted from this user before (a resent envelope
-  carries its nonce).
+- ``signed_entry.replayed`` — the nonce was accepted from this user before in another
+  envelope. The very same envelope sent again (a client retrying after a lost answer) is
+  answered with what it stored the first time, marked ``duplicate``, like a terminal's resent
+  batch: nothing is stored twice and the client learns its record is in.
 
 Then the analysis and its results are written and the envelope appended to the log in one
 transaction; its rows get the trust level ``user_signed``.
@@ -32,8 +34,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from tanji.errors import CodedError
-from tanji.evidence.models import RawEnvelope
-from tanji.evidence.signed_entries import nonce_used, record_signed_entry
+from tanji.evidence.models import RawEnvelope, SignedEntry
+from tanji.evidence.signed_entries import earlier_entry, record_signed_entry
 from tanji.plant import lab
 from tanji.plant.models import LabAnalysis
 from tanji.protocols.records import SIGNED_LAB_FORMAT, parse_record
@@ -61,6 +63,7 @@ class SignedLab:
     analysis: LabAnalysis
     envelope: RawEnvelope
     key_id: str
+    duplicate: bool = False  # the same envelope was stored before; nothing new stored
 
 
 def submit_signed_lab(user: User, body: bytes) -> SignedLab:
@@ -75,14 +78,22 @@ def submit_signed_lab(user: User, body: bytes) -> SignedLab:
     record = _record(envelope.payload)
     actor = Actor.for_user(user)
     _check_scope(actor, key, record)
-    if nonce_used(user.pk, record["nonce"]):  # the same envelope carries the same nonce
-        raise _replayed(record["nonce"])
+    if (earlier := earlier_entry(user.pk, record["nonce"])) is not None:
+        return _resent(earlier, body)
     try:
         return _store(actor, key, record, body)
     except IntegrityError:
-        if nonce_used(user.pk, record["nonce"]):  # a concurrent request with it won
-            raise _replayed(record["nonce"]) from None
+        if (earlier := earlier_entry(user.pk, record["nonce"])) is not None:
+            return _resent(earlier, body)  # a concurrent request with it won
         raise
+
+
+def _resent(earlier: SignedEntry, body: bytes) -> SignedLab:
+    """The stored outcome for the same envelope sent again; another envelope is a replay."""
+    if bytes(earlier.envelope.body) != body:
+        raise _replayed(earlier.nonce)
+    analysis = LabAnalysis.objects.get(pk=int(earlier.analysis_id or 0))
+    return SignedLab(analysis, earlier.envelope, earlier.key.key_id, duplicate=True)
 
 
 def _replayed(nonce: str) -> SignedEntryRefused:

@@ -166,19 +166,31 @@ def test_each_refusal_has_its_code_and_stores_nothing(code: str) -> None:
     assert after == before
 
 
-def test_a_replayed_envelope_or_nonce_is_refused() -> None:
+def test_the_same_envelope_resent_is_answered_with_the_stored_outcome() -> None:
+    case = _correct()
+    first = _post(case)
+    assert first.status_code == 201  # type: ignore[attr-defined]
+    assert first.json()["status"] == "accepted"  # type: ignore[attr-defined]
+    again = _post(case)  # a client retrying after a lost answer
+    assert again.status_code == 200, again.content  # type: ignore[attr-defined]
+    assert again.json() == first.json() | {"status": "duplicate"}  # type: ignore[attr-defined]
+    stored = (RawEnvelope.objects, LabAnalysis.objects, SignedEntry.objects)
+    assert [rows.count() for rows in stored] == [1, 1, 1]  # nothing stored twice
+
+
+def test_a_nonce_reused_in_another_envelope_is_a_refused_replay() -> None:
     case = _correct()
     assert _post(case).status_code == 201  # type: ignore[attr-defined]
-    again = _post(case)
-    assert again.status_code == 409  # type: ignore[attr-defined]
-    assert again.json()["code"] == "signed_entry.replayed"  # type: ignore[attr-defined]
-    assert "重放" in again.json()["message"]  # type: ignore[attr-defined]
     membership = case.user.memberships.get()
     key, _row = registered(case.user, membership.enterprise_id)
     nonce = json.loads(base64.b64decode(json.loads(case.body)["payload"]))["nonce"]
     line = LabAnalysis.objects.get().line_id
     document = lab_document(case.user, membership.enterprise_id, line, nonce=nonce)
     same_nonce = Case(case.user, signed(document | {"sample_id": "CK-0303"}, key))
+    replay = _post(same_nonce)
+    assert replay.status_code == 409  # type: ignore[attr-defined]
+    assert replay.json()["code"] == "signed_entry.replayed"  # type: ignore[attr-defined]
+    assert "重放" in replay.json()["message"]  # type: ignore[attr-defined]
     assert _post(same_nonce, "en").json()["message"].endswith("a replay.")  # type: ignore[attr-defined]
     assert (RawEnvelope.objects.count(), LabAnalysis.objects.count()) == (1, 1)
 

@@ -36,11 +36,12 @@ class SignedLabOut(Schema):
     log_index: int
     trust_level: str
     key_id: str
+    status: str  # "accepted"; "duplicate": the same envelope was stored before (200)
 
 
 @router.post(
     "/lab-analyses/signed",
-    response={201: SignedLabOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response={200: SignedLabOut, 201: SignedLabOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
 )
 @api_requires(Action.VIEW)
 def submit_signed(request: HttpRequest) -> Any:
@@ -55,8 +56,9 @@ def submit_signed(request: HttpRequest) -> Any:
         "log_index": stored.envelope.log_index,
         "trust_level": stored.envelope.trust_level,
         "key_id": stored.key_id,
+        "status": "duplicate" if stored.duplicate else "accepted",
     }
-    return JsonResponse(body, status=201)
+    return JsonResponse(body, status=200 if stored.duplicate else 201)
 
 
 def _refusal(error: CodedError) -> HttpResponse:
