@@ -15,7 +15,7 @@ from tanji.ingest.model import Committed
 from tanji.ingest.models import LiveBacklog
 from tanji.timeseries.samples import EPOCH, ts_ms
 
-__all__ = ["committed_data", "count", "drop", "leftovers", "record"]
+__all__ = ["committed_data", "count", "drop", "events_of", "leftovers", "record"]
 
 #: Envelope ids per DELETE (well under SQLite's bound-variable limit).
 CHUNK = 500
@@ -33,6 +33,15 @@ def committed_data(committed: Committed) -> CommittedData:
         end=EPOCH + timedelta(milliseconds=max(times)),
         envelope_id=committed.envelope_id,
     )
+
+
+def events_of(results: Iterable[Committed]) -> list[CommittedData]:
+    """What the listeners hear of a group: one event per accepted envelope with samples."""
+    return [
+        committed_data(r)
+        for r in results
+        if r.status == "accepted" and r.validated is not None and r.validated.rows
+    ]
 
 
 def record(events: Sequence[CommittedData]) -> None:

@@ -230,11 +230,7 @@ def committing(results: Sequence[Committed]) -> None:
     worker = _slot.worker
     if worker is None:
         return
-    events = [
-        backlog.committed_data(r)
-        for r in results
-        if r.status == "accepted" and r.validated is not None and r.validated.rows
-    ]
+    events = backlog.events_of(results)
     if events:
         backlog.record(events)
         worker.recorded(e.envelope_id for e in events)

@@ -18,7 +18,7 @@ from tanji.evidence.checkpoints import quarantine
 from tanji.evidence.choices import TrustLevelChoices
 from tanji.ingest import caches
 from tanji.ingest.authenticate import authenticate
-from tanji.ingest.backlog import committed_data
+from tanji.ingest.backlog import events_of
 from tanji.ingest.commit import receipt_for
 from tanji.ingest.decode import decode
 from tanji.ingest.dispatch import publish
@@ -84,7 +84,7 @@ def ingest_many(
             except CodedError as error:
                 outcomes[i] = _refuse(submission, error)
     committed = commit_group([v for _, v in checked]) if checked else []
-    events = []
+    stored: list[Committed] = []
     signer = key
     for (i, validated), result in zip(checked, committed, strict=True):
         if isinstance(result, CodedError):
@@ -93,9 +93,8 @@ def ingest_many(
         if validated.decoded.auth.trust_level == TrustLevelChoices.SIGNED:
             signer = signer or _platform_key()
         outcomes[i] = _outcome(result, signer)
-        if result.status == ACCEPTED and validated.rows:
-            events.append(committed_data(result))
-    for event in events:
+        stored.append(result)
+    for event in events_of(stored):
         publish(event)
     return [o for o in outcomes if o is not None]
 
