@@ -229,6 +229,7 @@ def run() -> Iterator[str]:
     world, codes = _setup()
     from benchmarks.ingest_wire import hj212_figures, mqtt_figures
     from tanji.ingest.dispatch import start_worker, stop_worker
+    from tanji.runtime import settle_heap
     from tanji.timeseries.folder import start_folder, stop_folder
 
     live = os.environ.get("TANJI_BENCH_LIVE", "1") != "0"
@@ -239,6 +240,7 @@ def run() -> Iterator[str]:
         from tanji.ingest import listeners
 
         listeners._listeners.clear()  # the intake alone
+    settle_heap()  # as the server and gateway processes do once started (ADR 0252)
     yield f"database: {_vendor()}; live engine {'on' if live else 'off'}; {load()}"
     try:
         yield from _https(world, codes, 1, HTTPS_BATCHES)

@@ -59,6 +59,7 @@ async def _serve(args: argparse.Namespace) -> int:
     from tanji.gateways.intake import PipelineIntake
     from tanji.gateways.mqtt import MqttIntake
     from tanji.ingest.dispatch import start_worker, stop_worker
+    from tanji.runtime import settle_heap
     from tanji.timeseries.folder import start_folder, stop_folder
 
     start_folder()  # rollups folded off the acknowledgement path (ADR 0220)
@@ -72,6 +73,7 @@ async def _serve(args: argparse.Namespace) -> int:
     intake = PipelineIntake()
     server = Hj212Server(intake, intake)
     subscriber = MqttIntake(_mqtt_settings(args)) if args.mqtt else None
+    settle_heap()  # start-up done: its objects leave the collector's walks (ADR 0252)
     try:
         if not args.no_hj212:
             host, port = await server.start(args.hj212_host, args.hj212_port)
