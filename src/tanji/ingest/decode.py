@@ -5,7 +5,8 @@ Pure (no database).
 
 - Signed batches: ``readings.decode_batch`` (strict); the batch's ``device`` must be the
   authenticated device (a key may not speak for another device).
-- HJ 212: the readings the gateway decoded (one per factor and value suffix).
+- HJ 212: the readings of the record the gateway decoded (one per factor and value suffix),
+  built when first used (:class:`~tanji.ingest.hj212_records.RecordReadings`).
 - Manual entry: a ``tanji-batch/1`` document (its ``seq`` is ignored: people have no sequence).
 - File entry: CSV with the header ``tag,time,value,unit`` and an optional ``flag`` column;
   times RFC 3339 UTC as in batches.
@@ -18,7 +19,7 @@ import io
 import math
 
 from tanji.evidence.choices import ChannelChoices
-from tanji.ingest.hj212_records import readings_of
+from tanji.ingest.hj212_records import RecordReadings
 from tanji.ingest.model import Authenticated, Decoded, Refused
 from tanji.protocols.readings import (
     MAX_READINGS_PER_BATCH,
@@ -39,7 +40,7 @@ def decode(auth: Authenticated) -> Decoded:
     if channel == ChannelChoices.HJ212:
         content = auth.submission.hj212
         assert content is not None  # authenticate guarantees it
-        return Decoded(auth=auth, readings=readings_of(content.record))
+        return Decoded(auth=auth, readings=RecordReadings(content.record))
     if channel == ChannelChoices.FILE:
         return Decoded(auth=auth, readings=_csv_readings(auth.payload))
     batch = decode_batch(auth.payload)

@@ -7,6 +7,7 @@ manual entry). Every later stage adds what it established; nothing is mutated.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -75,7 +76,7 @@ class Decoded:
     """Readings out of the payload, with the device's sequence number when it has one."""
 
     auth: Authenticated
-    readings: tuple[Reading, ...]
+    readings: Sequence[Reading]
     seq: int | None = None
 
 

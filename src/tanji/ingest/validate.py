@@ -14,12 +14,15 @@ later than the receive time plus :data:`FUTURE_SKEW` and not before the device's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from tanji.accounting.quantities import conversion_factor
 from tanji.errors import CodedError
 from tanji.ingest import caches
+from tanji.ingest.hj212_records import RecordReadings
+from tanji.ingest.hj212_shapes import shaped_rows
 from tanji.ingest.model import Decoded, Refused, Validated
 from tanji.plant import queries as plant_queries
 from tanji.protocols.readings import DEVICE_FLAGS, Reading
@@ -50,17 +53,37 @@ def validate(decoded: Decoded) -> Validated:
     tags = _tags(decoded)
     latest = auth.submission.received_at + FUTURE_SKEW
     earliest = auth.device.enrolled_at if auth.device is not None else None
-    rows: list[tuple[int, int, float, str]] = []
-    seen: set[tuple[int, int]] = set()
-    plans: dict[tuple[str, str, object], Plan] = (
+    plans: dict[Any, Any] = (
         caches.plan_memo(auth.enterprise_id, tags) if auth.submission.actor is None else {}
     )
-    times: dict[datetime, int] = {}
-    for index, reading in enumerate(decoded.readings):
-        plan = plans.get((reading.tag, reading.unit, reading.flag))
+
+    def plan_of(reading: Reading, index: int) -> Plan:
+        plan: Plan | None = plans.get((reading.tag, reading.unit, reading.flag))
         if plan is None:
             plan = _plan(reading, _tag(decoded, tags, reading.tag), index)
             plans[(reading.tag, reading.unit, reading.flag)] = plan
+        return plan
+
+    if isinstance(decoded.readings, RecordReadings):  # an HJ 212 record: by shape (ADR 0253)
+        shaped = shaped_rows(decoded.readings, plans, plan_of, latest, earliest)
+        if shaped is not None:
+            return Validated(decoded=decoded, rows=shaped[0], tag_ids=shaped[1])
+    rows = _rows(decoded, plan_of, latest, earliest)
+    return Validated(decoded=decoded, rows=rows, tag_ids=frozenset(r[0] for r in rows))
+
+
+def _rows(
+    decoded: Decoded,
+    plan_of: Callable[[Reading, int], Plan],
+    latest: datetime,
+    earliest: datetime | None,
+) -> tuple[tuple[int, int, float, str], ...]:
+    """Every reading checked in order (plan, range, time, repeat) and converted to a row."""
+    rows: list[tuple[int, int, float, str]] = []
+    seen: set[tuple[int, int]] = set()
+    times: dict[datetime, int] = {}
+    for index, reading in enumerate(decoded.readings):
+        plan = plan_of(reading, index)
         pk, factor, low, high, _, flag = plan
         value = reading.value * factor
         if not low <= value <= high:
@@ -78,7 +101,7 @@ def validate(decoded: Decoded) -> Validated:
             )
         seen.add(key)
         rows.append((pk, ms, value, flag))
-    return Validated(decoded=decoded, rows=tuple(rows), tag_ids=frozenset(k[0] for k in seen))
+    return tuple(rows)
 
 
 def _tag(decoded: Decoded, tags: dict[str, Any], code: str) -> Any:
