@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from tanji.errors import CodedError
-from tanji.web.database import database_settings
+from tanji.web.database import CACHE_KIB, CHECKPOINT_PAGES, database_settings
 
 
 def test_sqlite_url_gets_wal_and_immediate_transactions() -> None:
@@ -12,6 +15,18 @@ def test_sqlite_url_gets_wal_and_immediate_transactions() -> None:
     assert db["NAME"] == "/srv/tanji/db.sqlite3"
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_sqlite_connections_get_an_intake_sized_cache_and_checkpoint_interval(
+    tmp_path: Path,
+) -> None:
+    init = database_settings(f"sqlite:///{tmp_path / 'db.sqlite3'}")["OPTIONS"]["init_command"]
+    db = sqlite3.connect(tmp_path / "db.sqlite3")
+    db.executescript(init)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert db.execute("PRAGMA cache_size").fetchone() == (-CACHE_KIB,)
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone() == (CHECKPOINT_PAGES,)
+    db.close()
 
 
 def test_relative_sqlite_path() -> None:
