@@ -10,6 +10,7 @@ from tanji.evidence.models import Device, TerminalKey
 from tanji.ingest import caches
 from tanji.ingest.pipeline import ingest
 from tanji.plant.models import Tag
+from tanji.tenancy.models import Enterprise
 from tanji.protocols.readings import Reading
 from tests.evidence.factories import World
 from tests.ingest.cases import RECEIVED, Message
@@ -37,6 +38,38 @@ def test_a_device_deactivated_by_another_process_is_refused_at_once(world: World
     assert send(world, 1) == "accepted"
     Device.objects.filter(pk=world.terminal.pk).update(active=False)
     assert send(world, 2) == "ingest.device_inactive"
+
+
+def claimed(device_id: str) -> Device | None:
+    with caches.group_scope([device_id]):
+        return caches.device(device_id)
+
+
+def test_a_device_row_read_again_unchanged_keeps_its_instance(world: World) -> None:
+    first = claimed(world.terminal.device_id)
+    assert first is not None
+    assert claimed(world.terminal.device_id) is first
+    assert claimed("no-such-device") is None
+
+
+def test_any_change_to_the_device_or_its_enterprise_rebuilds_the_instance(world: World) -> None:
+    first = claimed(world.terminal.device_id)
+    Device.objects.filter(pk=world.terminal.pk).update(password_digest="changed")  # no signal
+    second = claimed(world.terminal.device_id)
+    assert second is not first
+    assert second is not None
+    assert second.password_digest == "changed"
+    Enterprise.objects.filter(pk=world.enterprise.pk).update(credit_code="91420000MA4ZZZZZ9X")
+    third = claimed(world.terminal.device_id)
+    assert third is not None
+    assert third is not second
+    assert third.enterprise.credit_code == "91420000MA4ZZZZZ9X"
+
+
+def test_a_deleted_device_is_not_found_even_after_it_was_cached(world: World) -> None:
+    assert claimed(world.logger.device_id) is not None
+    Device.objects.filter(pk=world.logger.pk).delete()
+    assert claimed(world.logger.device_id) is None
 
 
 def test_a_tag_created_by_another_process_is_found_before_a_reading_is_refused(
