@@ -172,7 +172,7 @@ def hj212_figures(
     """Many loggers at once send minute frames with 20 factors, each waiting for its 9014."""
     from tanji.gateways.hj212_tcp import GatewayLimits, Hj212Server
     from tanji.gateways.intake import PipelineIntake
-    from tanji.runtime import settle_heap
+    from tanji.runtime import run_service, settle_heap
     from tanji.timeseries.folder import flush_folder
 
     loggers = _loggers(HJ212_DEVICES)  # every stack reports the same minutes, as in the field
@@ -212,7 +212,7 @@ def hj212_figures(
         per_commit = intake.committer.submitted / max(intake.committer.groups, 1)
         return result["latencies"], result["wall"], per_commit, cpu
 
-    latencies, wall, per_commit, cpu = asyncio.run(scenario())
+    latencies, wall, per_commit, cpu = run_service(scenario())  # the gateway's event loop
     packets = len(latencies) / wall
     yield (
         f"HJ 212 on loopback, {HJ212_DEVICES} loggers (one per enterprise, client process apart) "

@@ -1,10 +1,11 @@
+import asyncio
 import gc
 import weakref
 from collections.abc import Iterator
 
 import pytest
 
-from tanji.runtime import YOUNG_THRESHOLD, settle_heap
+from tanji.runtime import YOUNG_THRESHOLD, run_service, settle_heap
 
 
 @pytest.fixture
@@ -41,3 +42,11 @@ def test_cycles_made_after_settling_are_still_collected() -> None:
 
 class _Node:
     partner: object = None
+
+
+def test_a_service_runs_on_uvloop_and_returns_its_result() -> None:
+    async def main() -> str:
+        await asyncio.sleep(0)
+        return type(asyncio.get_running_loop()).__module__
+
+    assert run_service(main()).startswith("uvloop")

@@ -1,4 +1,8 @@
-"""Process set-up of long-running services: the cyclic garbage collector after start-up.
+"""Process set-up of long-running services: the event loop, the cyclic collector after start-up.
+
+Services on asyncio (the HJ 212 / MQTT gateway) run on uvloop (:func:`run_service`): the same
+asyncio API on libuv, with transports, timers and futures in C — the event loop's own share of
+an HJ 212 frame (read, timeouts, hand-over, answer) is about 6 % smaller (ADR 0252).
 
 A gateway or web process holds hundreds of thousands of long-lived objects after start-up
 (Django's models and URL tables, the protocol tables, cached tag tables). CPython's cyclic
@@ -13,9 +17,16 @@ frees every acyclic object at once; only cycles wait a little longer.
 
 from __future__ import annotations
 
+import asyncio
 import gc
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
-__all__ = ["YOUNG_THRESHOLD", "settle_heap"]
+import uvloop
+
+__all__ = ["YOUNG_THRESHOLD", "run_service", "settle_heap"]
+
+T = TypeVar("T")
 
 #: Allocations (minus deallocations) before the youngest generation is collected (default 700).
 YOUNG_THRESHOLD = 20_000
@@ -31,3 +42,9 @@ def settle_heap() -> None:
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_THRESHOLD, middle, old)
+
+
+def run_service(main: Coroutine[Any, Any, T]) -> T:
+    """Run a service's main coroutine to completion on a new uvloop event loop."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(main)

@@ -10,8 +10,8 @@ from tanji.evidence.models import Device, TerminalKey
 from tanji.ingest import caches
 from tanji.ingest.pipeline import ingest
 from tanji.plant.models import Tag
-from tanji.tenancy.models import Enterprise
 from tanji.protocols.readings import Reading
+from tanji.tenancy.models import Enterprise
 from tests.evidence.factories import World
 from tests.ingest.cases import RECEIVED, Message
 from tests.ingest.test_pipeline import submit

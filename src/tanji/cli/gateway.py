@@ -33,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    return asyncio.run(_serve(args))
+    from tanji.runtime import run_service
+
+    return run_service(_serve(args))
 
 
 def _mqtt_settings(args: argparse.Namespace) -> Any:

@@ -103,7 +103,7 @@ def _readings(row: RawEnvelope) -> tuple[Reading, ...]:
     if row.channel in (ChannelChoices.HTTPS, ChannelChoices.MQTT):
         payload = decode_envelope(body).payload
     auth = Authenticated(submission, row.enterprise_id, row.trust_level, row.device, payload)
-    return decode(auth).readings
+    return tuple(decode(auth).readings)
 
 
 def _orphans() -> Iterator[Finding]:

@@ -128,14 +128,19 @@ def _device_columns() -> str:
     """SELECT of every column of a device (its id first) and of its enterprise."""
     quote = connection.ops.quote_name
     device, enterprise = Device._meta, Enterprise._meta
-    columns = [f"d.{quote(device.get_field('device_id').column)}"]
-    columns += [f"d.{quote(f.column)}" for f in device.concrete_fields]
-    columns += [f"e.{quote(f.column)}" for f in enterprise.concrete_fields]
+    columns = [f"d.{_column(device.get_field('device_id'))}"]
+    columns += [f"d.{_column(f)}" for f in device.concrete_fields]
+    columns += [f"e.{_column(f)}" for f in enterprise.concrete_fields]
     return (
         f"SELECT {', '.join(columns)} FROM {quote(device.db_table)} d "
-        f"JOIN {quote(enterprise.db_table)} e ON e.{quote(enterprise.pk.column)} = "
-        f"d.{quote(device.get_field('enterprise').column)}"
+        f"JOIN {quote(enterprise.db_table)} e ON e.{_column(enterprise.pk)} = "
+        f"d.{_column(device.get_field('enterprise'))}"
     )
+
+
+def _column(field: Any) -> str:
+    """The quoted column name of a concrete model field."""
+    return str(connection.ops.quote_name(field.column))
 
 
 def _memo(kind: str, key: str, load: Any) -> Any:
