@@ -26,6 +26,7 @@ __all__ = ["LOG_ENTRY_FORMAT", "LogEntry", "decode_log_entry", "encode_log_entry
 
 LOG_ENTRY_FORMAT = "tanji-log-entry/1"
 _MEMBERS = frozenset({"envelope", "format", "received_at"})
+_FORMAT_BYTES = LOG_ENTRY_FORMAT.encode("ascii")
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,20 @@ class LogEntry:
 
 
 def encode_log_entry(entry: LogEntry) -> bytes:
-    """Canonical bytes of ``entry`` (millisecond UTC time)."""
+    """Canonical bytes of ``entry`` (millisecond UTC time).
+
+    Written directly rather than through ``json.dumps``: the members are fixed and in sorted
+    order, and base64, the format name and the time use no character JSON escapes, so the bytes
+    are exactly those of ``json.dumps(…, sort_keys=True, separators=(",", ":"))`` (tested) at a
+    fifth of the cost — every accepted envelope is encoded once more for its leaf.
+    """
     if entry.received_at.tzinfo is None:
         raise TrustError("trust.naive_datetime", "received_at must be timezone-aware")
-    document = {
-        "envelope": base64.b64encode(entry.envelope).decode("ascii"),
-        "format": LOG_ENTRY_FORMAT,
-        "received_at": _format_time(entry.received_at),
-    }
-    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode("ascii")
+    return b'{"envelope":"%s","format":"%s","received_at":"%s"}' % (
+        base64.b64encode(entry.envelope),
+        _FORMAT_BYTES,
+        _format_time(entry.received_at).encode("ascii"),
+    )
 
 
 def decode_log_entry(data: bytes) -> LogEntry:
@@ -74,8 +80,11 @@ def decode_log_entry(data: bytes) -> LogEntry:
 
 
 def _format_time(value: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SS.mmmZ`` in UTC (as ``strftime("%Y-%m-%dT%H:%M:%S.")`` + ms + Z)."""
+    t = value if value.tzinfo is UTC else value.astimezone(UTC)
     return (
-        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+        f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}."
+        f"{t.microsecond // 1000:03d}Z"
     )
 
 
