@@ -87,3 +87,33 @@ def _copy(tag: Tag, **changes: object) -> dict[str, object]:
         f.attname: getattr(tag, f.attname) for f in Tag._meta.concrete_fields if not f.primary_key
     }
     return fields | changes
+
+
+def expire(enterprise_id: int) -> None:
+    """As if the table's time were up."""
+    caches._tags[enterprise_id] = (0.0, caches._tags[enterprise_id][1])
+
+
+def test_an_expired_tag_table_found_unchanged_is_kept_with_its_plans(world: World) -> None:
+    table = caches.enterprise_tags(world.enterprise.pk)
+    caches.plan_memo(world.enterprise.pk, table)["plan"] = "kept"
+    expire(world.enterprise.pk)
+
+    again = caches.enterprise_tags(world.enterprise.pk)
+
+    assert again is table
+    assert caches.plan_memo(world.enterprise.pk, again) == {"plan": "kept"}
+
+
+def test_an_expired_tag_table_changed_elsewhere_is_replaced(world: World) -> None:
+    table = caches.enterprise_tags(world.enterprise.pk)
+    caches.plan_memo(world.enterprise.pk, table)["plan"] = "old"
+    Tag.objects.filter(pk=world.coal.pk).update(range_max=5.0)  # no signal
+    expire(world.enterprise.pk)
+
+    again = caches.enterprise_tags(world.enterprise.pk)
+
+    assert again is not table
+    assert again[world.coal.code].range_max == 5.0
+    assert caches.plan_memo(world.enterprise.pk, again) == {}
+    assert send(world, 1) == "ingest.out_of_range"  # 12 t/h now exceeds the new maximum

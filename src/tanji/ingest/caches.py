@@ -10,8 +10,10 @@ tags (six ORM queries, PEM parsing) than storing its samples. Two rules keep the
   only parsing is cached: public keys by PEM text (which identifies the key), device model
   instances by their row — the group's query reads the raw columns of each claimed device and
   its enterprise, and an instance is built again whenever any column differs (ADR 0255).
-- An enterprise's tag table is cached for :data:`TTL_S` seconds. Django signals of the models
-  clear it at once in the process that changed a row; a code missing from the cached table, or
+- An enterprise's tag table (:class:`TagRow`: the columns validation reads) is cached for
+  :data:`TTL_S` seconds; then it is read again, and a table found unchanged is kept as the same
+  object with its validation plans (ADR 0255). Django signals of the models clear it at once in
+  the process that changed a row; a code missing from the cached table, or
   an inactive tag, is looked up again before a reading is refused, so a tag created in another
   process is usable at once. A tag deactivated in another process may still accept readings for
   up to :data:`TTL_S` seconds.
@@ -26,7 +28,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
@@ -39,6 +41,7 @@ from tanji.trust.keys import PublicKey, load_public_key
 
 __all__ = [
     "TTL_S",
+    "TagRow",
     "clear",
     "device",
     "enterprise_tags",
@@ -50,8 +53,20 @@ __all__ = [
 #: How long an enterprise's tag table is reused when no signal of this process cleared it.
 TTL_S = 30.0
 
-_tags: dict[int, tuple[float, dict[str, Tag]]] = {}
-_plans: dict[int, tuple[dict[str, Tag], dict[Any, Any]]] = {}
+
+class TagRow(NamedTuple):
+    """What validation reads of a tag (a light row instead of a model instance)."""
+
+    pk: int
+    code: str
+    active: bool
+    unit: str
+    range_min: float
+    range_max: float
+
+
+_tags: dict[int, tuple[float, dict[str, TagRow]]] = {}
+_plans: dict[int, tuple[dict[str, TagRow], dict[Any, Any]]] = {}
 _group = threading.local()
 #: Device id → (raw device + enterprise row, the instance built from it); see :func:`_claimed`.
 _devices: dict[str, tuple[tuple[Any, ...], Device | None]] = {}
@@ -66,7 +81,7 @@ def clear(*_: Any, **__: Any) -> None:
     _devices.clear()
 
 
-def plan_memo(enterprise_id: int, table: dict[str, Tag]) -> dict[Any, Any]:
+def plan_memo(enterprise_id: int, table: dict[str, TagRow]) -> dict[Any, Any]:
     """A memo of validation plans that lives as long as this cached tag table (ADR 0221).
 
     A plan is derived from a tag row of ``table`` only, so it is as fresh as the table; a new
@@ -186,13 +201,21 @@ def terminal_key(key_id: str) -> tuple[TerminalKey, lifecycle.KeyRecord] | None:
     return _memo("key", key_id, lambda: _load_key(key_id))  # type: ignore[no-any-return]
 
 
-def enterprise_tags(enterprise_id: int, *, fresh: bool = False) -> dict[str, Tag]:
-    """Every tag of the enterprise by code (``fresh``: read again, replacing the cached table)."""
+def enterprise_tags(enterprise_id: int, *, fresh: bool = False) -> dict[str, TagRow]:
+    """Every tag of the enterprise by code (``fresh``: read again now).
+
+    A table read again and found equal to the cached one is kept (the same object), so the
+    validation plans kept with it (:func:`plan_memo`) survive; a logger sending once a minute
+    would otherwise find its table expired, and its plans gone, at every frame.
+    """
     now = time.monotonic()
     hit = _tags.get(enterprise_id)
     if hit is not None and hit[0] > now and not fresh:
         return hit[1]
-    table = {t.code: t for t in Tag.objects.filter(enterprise_id=enterprise_id)}
+    rows = Tag.objects.filter(enterprise_id=enterprise_id).values_list(*TagRow._fields)
+    table = {row[1]: TagRow(*row) for row in rows}
+    if hit is not None and hit[1] == table:
+        table = hit[1]
     _tags[enterprise_id] = (now + TTL_S, table)
     return table
 
