@@ -28,6 +28,7 @@ VENDOR_UNIT = "="
 
 
 _FLAGS = {flag.value: flag for flag in QualityFlag}
+_SENT_FLAGS = frozenset((None, *_FLAGS))  # what a factor's flag may be (None: N)
 
 
 @functools.cache
@@ -78,7 +79,8 @@ class RecordReadings(Sequence[Reading]):
 
     def __init__(self, record: DataRecord) -> None:
         for factor in record.factors:
-            _flag(factor.code, factor.flag)
+            if factor.flag not in _SENT_FLAGS:
+                _flag(factor.code, factor.flag)
         self.record = record
         self._items: tuple[Reading, ...] | None = None
 
