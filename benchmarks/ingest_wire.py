@@ -185,11 +185,11 @@ def hj212_figures(
     plan.write_text(json.dumps({mn: [f.hex() for f in fs] for mn, fs in frames.items()}))
     settle_heap()  # the loggers exist before a gateway starts and settles its heap (ADR 0252)
 
-    async def scenario() -> tuple[list[float], float, float, float]:
+    async def scenario() -> tuple[list[float], float, float, float, dict[str, float]]:
         intake = PipelineIntake()
         server = Hj212Server(intake, intake, limits)
         host, port = await server.start()
-        cpu = time.process_time()
+        cpu, threads = time.process_time(), thread_cpu()
         try:
             load = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -203,6 +203,7 @@ def hj212_figures(
             out, _ = await load.communicate()
             if load.returncode:
                 raise RuntimeError(f"the load generator failed: {dict(server.stats)}")
+            threads = {n: c - threads.get(n, 0.0) for n, c in thread_cpu().items()}
         finally:
             await server.close()
             intake.close()
@@ -210,10 +211,15 @@ def hj212_figures(
         cpu = time.process_time() - cpu
         result = json.loads(out)
         per_commit = intake.committer.submitted / max(intake.committer.groups, 1)
-        return result["latencies"], result["wall"], per_commit, cpu
+        return result["latencies"], result["wall"], per_commit, cpu, threads
 
-    latencies, wall, per_commit, cpu = run_service(scenario())  # the gateway's event loop
+    latencies, wall, per_commit, cpu, threads = run_service(scenario())  # the gateway's loop
     packets = len(latencies) / wall
+    by_thread = ", ".join(
+        f"{name} {spent / len(latencies) * 1e6:.0f}"
+        for name, spent in sorted(threads.items(), key=lambda t: -t[1])
+        if spent > 0
+    )
     yield (
         f"HJ 212 on loopback, {HJ212_DEVICES} loggers (one per enterprise, client process apart) "
         f"× {HJ212_FRAMES} minute frames with {len(codes)} factors, 9014 after commit: "
@@ -222,5 +228,19 @@ def hj212_figures(
         f"ceiling; target 2,000: {packets / 2000:.2f}); ack {percentiles(latencies)}; "
         f"{per_commit:.1f} frames per commit; gateway process CPU "
         f"{cpu / len(latencies) * 1e6:.0f} µs/frame = {len(latencies) / cpu:,.0f} frames/s "
-        f"per CPU-second"
+        f"per CPU-second (by thread until the last answer, µs/frame: {by_thread})"
     )
+
+
+def thread_cpu() -> dict[str, float]:
+    """CPU seconds (user + system) each live thread of this process has used so far (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    spent = {}
+    for thread in threading.enumerate():
+        try:
+            stat = Path(f"/proc/self/task/{thread.native_id}/stat").read_text(encoding="ascii")
+        except OSError:  # not Linux, or the thread just ended
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        spent[thread.name] = (int(fields[11]) + int(fields[12])) / tick
+    return spent
