@@ -75,16 +75,28 @@ _cache = _Cache()
 
 def open_tree() -> MerkleTree:
     """The log as a tree over the database (one query when this thread appended last)."""
-    last = LogNode.objects.filter(level=0).order_by("-index").values_list("index", "digest").first()
+    last = _last_leaf()
     tree = _cache.tree
     stale = tree is None or last is None or tree.size != last[0] + 1
-    if stale or _cache.last_leaf != bytes(last[1]):  # type: ignore[index]
+    if stale or last is None or _cache.last_leaf != last[1]:
         tree = None
     if tree is None:
         tree = MerkleTree(DatabaseNodeStore())
-        _cache.last_leaf = bytes(last[1]) if last is not None else b""
+        _cache.last_leaf = last[1] if last is not None else b""
     _cache.tree = tree
     return tree
+
+
+def _last_leaf() -> tuple[int, bytes] | None:
+    """Index and hash of the last leaf, in one plain query (asked at every group commit)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('index')}, digest FROM {quote(LogNode._meta.db_table)} "
+            f"WHERE level = 0 ORDER BY {quote('index')} DESC LIMIT 1"
+        )
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), bytes(row[1]))
 
 
 def leaf_data(body: bytes, received_at: datetime) -> bytes:

@@ -44,20 +44,44 @@ def _key(validated: Validated, digest: str) -> Hashable | None:
 
 
 def _stored(keys: Sequence[Hashable | None]) -> dict[Hashable, RawEnvelope]:
-    """The stored envelopes the group's keys name (two queries at most)."""
+    """The stored envelopes the group's keys name.
+
+    Usually none are: one plain query per kind of key finds the candidates' ids (building ORM
+    queries cost ≈ 20 µs per HJ 212 frame, ADR 0221's kind of saving); only candidates found are
+    loaded as model instances.
+    """
     seq = [k for k in keys if isinstance(k, tuple) and k[0] == "seq"]
     sha = [k for k in keys if isinstance(k, tuple) and k[0] == "sha"]
-    fields = ("pk", "device_id", "seq", "log_index", "sha256", "received_at")
+    by_seq: set[int] = set()
+    by_sha: set[int] = set()
+    with connection.cursor() as cursor:
+        if seq:
+            devices, numbers = sorted({k[1] for k in seq}), sorted({k[2] for k in seq})
+            cursor.execute(
+                f"SELECT id FROM {_ENVELOPES} WHERE device_id IN ({_marks(devices)}) "
+                f"AND seq IN ({_marks(numbers)})",
+                [*devices, *numbers],
+            )
+            by_seq.update(row[0] for row in cursor.fetchall())
+        if sha:
+            digests = sorted({k[2] for k in sha})
+            cursor.execute(
+                f"SELECT id FROM {_ENVELOPES} WHERE sha256 IN ({_marks(digests)})", digests
+            )
+            by_sha.update(row[0] for row in cursor.fetchall())
     found: dict[Hashable, RawEnvelope] = {}
-    if seq:
-        rows = RawEnvelope.objects.filter(
-            device_id__in={k[1] for k in seq}, seq__in={k[2] for k in seq}
-        ).only(*fields)
-        found.update((("seq", r.device_id, r.seq), r) for r in rows)
-    if sha:
-        rows = RawEnvelope.objects.filter(sha256__in={k[2] for k in sha}).only(*fields)
-        found.update((("sha", r.device_id, r.sha256), r) for r in rows)
+    if by_seq or by_sha:
+        fields = ("pk", "device_id", "seq", "log_index", "sha256", "received_at")
+        for r in RawEnvelope.objects.filter(pk__in=by_seq | by_sha).only(*fields):
+            if r.pk in by_seq:
+                found[("seq", r.device_id, r.seq)] = r
+            if r.pk in by_sha:
+                found[("sha", r.device_id, r.sha256)] = r
     return found
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
 def _seq_reused(validated: Validated) -> Refused:
@@ -148,6 +172,7 @@ def _write(
         results[i] = Committed(envelope, first + n, "accepted", items[n], now)
 
 
+_ENVELOPES = RawEnvelope._meta.db_table
 #: 11 parameters a row: well under SQLite's 32 766 per statement.
 _ROWS_PER_STATEMENT = 1000
 #: The envelope columns :func:`_envelope` fills, in its order.
