@@ -83,3 +83,49 @@ def test_a_starting_worker_takes_over_what_a_stopped_process_left(
         worker.stop()
     assert [(e.enterprise_id, e.tag_ids, e.start) for e in heard] == [(5, left.tag_ids, H)]
     assert backlog.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_envelopes_of_an_enterprise_whose_recompute_failed_stay_in_the_backlog(
+    heard: list[CommittedData],
+) -> None:
+    failing = [ValueError("recompute failed"), ValueError("again")]
+
+    def recompute(event: CommittedData) -> None:
+        if event.enterprise_id == 5 and failing:
+            raise failing.pop()
+
+    listeners.register(recompute)
+    backlog.record(
+        [
+            CommittedData(5, frozenset({50}), H, H + timedelta(minutes=1), 41),
+            CommittedData(6, frozenset({60}), H, H + timedelta(minutes=1), 42),
+        ]
+    )
+    worker = LiveWorker(window_s=0.0, take_over=True).start()
+    try:
+        assert not worker.flush(0.5)  # enterprise 5 failed twice (first try, the flush's retry)
+        assert (backlog.count(5), backlog.count(6)) == (1, 0)  # 6 was delivered and dropped
+        assert worker.flush(10)  # the next retry succeeds
+    finally:
+        worker.stop()
+        listeners.unregister(recompute)
+    assert backlog.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stopped_worker_leaves_what_keeps_failing_to_the_next_process(
+    heard: list[CommittedData],
+) -> None:
+    def broken(_: CommittedData) -> None:
+        raise ValueError("listener bug")
+
+    listeners.register(broken)
+    backlog.record([CommittedData(5, frozenset({50}), H, H + timedelta(minutes=1), 41)])
+    worker = LiveWorker(window_s=0.0, take_over=True).start()
+    try:
+        assert not worker.flush(0.5)
+    finally:
+        worker.stop()
+        listeners.unregister(broken)
+    assert backlog.count(5) == 1  # taken over by the next process's worker

@@ -29,9 +29,10 @@ def heard() -> Iterator[list[tuple[CommittedData, str]]]:
     def listener(e: CommittedData) -> None:
         calls.append((e, threading.current_thread().name))
 
-    listeners.register(listener)
+    registered = listeners._listeners[:]
+    listeners._listeners[:] = [listener]  # the application's listeners need a database
     yield calls
-    listeners.unregister(listener)
+    listeners._listeners[:] = registered
 
 
 def test_events_of_a_window_become_one_call_per_enterprise_and_run_of_hours(
@@ -79,7 +80,7 @@ def test_started_worker_takes_published_events_and_stop_delivers_the_rest(
     assert len(heard) == 1
 
 
-def test_a_failing_listener_does_not_stop_the_worker(
+def test_a_failing_listener_neither_stops_the_worker_nor_the_other_listeners(
     heard: list[tuple[CommittedData, str]],
 ) -> None:
     def broken(_: CommittedData) -> None:
@@ -89,13 +90,38 @@ def test_a_failing_listener_does_not_stop_the_worker(
     worker = LiveWorker(window_s=0.0).start()
     try:
         worker.put(event(1, {10}, H, 1, 1))
-        assert worker.flush(10)
+        assert not worker.flush(0.5)  # not delivered while a listener fails
         worker.put(event(1, {10}, H + timedelta(hours=1), 1, 2))
-        assert worker.flush(10)
+        assert not worker.flush(0.5)
+        assert worker.status().failing == 2
     finally:
         worker.stop()
         listeners.unregister(broken)
-    assert len(heard) == 2
+    assert [e.start for e, _ in heard] == [H, H + timedelta(hours=1)]  # each heard once
+
+
+def test_a_failed_call_is_retried_for_that_listener_only(
+    heard: list[tuple[CommittedData, str]],
+) -> None:
+    failures = [ValueError("database busy")]
+    retried: list[CommittedData] = []
+
+    def flaky(e: CommittedData) -> None:
+        if failures:
+            raise failures.pop()
+        retried.append(e)
+
+    listeners.register(flaky)
+    worker = LiveWorker(window_s=0.0).start()
+    try:
+        worker.put(event(1, {10}, H, 1, 1))
+        assert worker.flush(10)  # the flush retries at once
+        assert worker.status() == dispatch.LiveStatus(True, 0, False, worker.delivered, 0)
+    finally:
+        worker.stop()
+        listeners.unregister(flaky)
+    assert len(heard) == 1  # the healthy listener was not called again
+    assert [(e.enterprise_id, e.start) for e in retried] == [(1, H)]
 
 
 def test_status_counts_pending_changes_until_they_are_delivered(
@@ -107,7 +133,7 @@ def test_status_counts_pending_changes_until_they_are_delivered(
         dispatch.publish(event(1, {10, 11}, H, 70, 1))  # two tags over two hours
         assert dispatch.status() == dispatch.LiveStatus(True, 4, False, 0)
         assert worker.flush(10)
-        assert dispatch.status() == dispatch.LiveStatus(True, 0, False, 1)
+        assert dispatch.status() == dispatch.LiveStatus(True, 0, False, 1, 0)
     finally:
         dispatch.stop_worker()
     assert len(heard) == 1

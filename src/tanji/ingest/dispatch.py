@@ -12,19 +12,22 @@ as before. Long-running entry points (gateway, web server) call :func:`start_wor
 over what a stopped process left; :func:`flush` waits until everything published so far has
 been delivered. With a worker, :func:`committing` also writes each accepted envelope to the
 durable live backlog inside its commit transaction, and the worker drops it once delivered, so
-every process can tell whether the figures have caught up with all intake (ADR 0235).
+every process can tell whether the figures have caught up with all intake (ADR 0235). A
+listener that fails is called again for that event after a back-off, and the enterprise's
+envelopes stay in the backlog until every listener has succeeded for them (ADR 0256).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from tanji.ingest import backlog
-from tanji.ingest.listeners import CommittedData, notify
+from tanji.ingest.listeners import CommittedData, Listener, notify
 from tanji.ingest.model import Committed
 from tanji.timeseries.samples import EPOCH, ts_ms
 from tanji.workers import Slot, WindowThread
@@ -42,16 +45,24 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 HOUR_MS = 3_600_000
+#: One round of the worker: pending changes (enterprise → tag → hours), failed calls to retry,
+#: the last envelope id, and the delivered envelopes by enterprise.
+Round = tuple[
+    dict[int, dict[int, set[int]]], list[tuple[Listener, CommittedData]], int, dict[int, set[int]]
+]
+#: A failed listener call is retried after this many seconds, doubling up to RETRY_MAX_S.
+RETRY_FIRST_S, RETRY_MAX_S = 1.0, 60.0
 
 
 @dataclass(frozen=True)
 class LiveStatus:
-    """A process's post-commit work: caught up when ``pending == 0 and not busy`` (ADR 0235)."""
+    """A process's post-commit work: caught up when nothing is pending, busy or failing."""
 
     worker: bool  # False: listeners run inline, nothing is ever left pending
     pending: int  # changed (enterprise, tag, hour) entries not yet handed to the listeners
     busy: bool  # a round of listener calls is running
     delivered: int  # rounds delivered since the worker started
+    failing: int = 0  # listener calls that failed and wait for their retry (ADR 0256)
 
 
 class LiveWorker(WindowThread):
@@ -63,9 +74,13 @@ class LiveWorker(WindowThread):
         self.delivered = 0  # listener rounds run (for tests and logs)
         self._pending: dict[int, dict[int, set[int]]] = {}
         self._last_envelope = 0
-        self._envelopes: set[int] = set()  # envelopes of the pending events
+        self._envelopes: dict[int, set[int]] = {}  # envelopes of the pending events, by enterprise
         self._recorded: set[int] = set()  # envelopes in the durable backlog, not yet dropped
-        self._busy = False
+        self._failed: list[tuple[Listener, CommittedData]] = []  # calls to retry
+        self._held: dict[int, set[int]] = {}  # delivered envelopes of enterprises with failures
+        self._retry_at = 0.0
+        self._retry_s = RETRY_FIRST_S
+        self._busy = take_over  # reading the backlog counts as work (flush waits for it)
 
     def start(self) -> LiveWorker:
         """Start the thread; returns ``self``."""
@@ -81,7 +96,7 @@ class LiveWorker(WindowThread):
             for tag in event.tag_ids:
                 tags[tag].update(hours)
             self._last_envelope = max(self._last_envelope, event.envelope_id)
-            self._envelopes.add(event.envelope_id)
+            self._envelopes.setdefault(event.enterprise_id, set()).add(event.envelope_id)
             self._cond.notify_all()
 
     def recorded(self, envelope_ids: Iterable[int]) -> None:
@@ -90,14 +105,19 @@ class LiveWorker(WindowThread):
             self._recorded.update(envelope_ids)
 
     def flush(self, timeout: float = 60.0) -> bool:
-        """Wait until every event put so far was delivered; ``False`` on timeout."""
-        return self._hurry_until(lambda: not self._pending and not self._busy, timeout)
+        """Wait until every event put so far was delivered; ``False`` on timeout.
+
+        A failed listener call waiting for its retry is tried at once (once per flush).
+        """
+        return self._hurry_until(
+            lambda: not self._pending and not self._busy and not self._failed, timeout
+        )
 
     def status(self) -> LiveStatus:
         """What is waiting now: changed (enterprise, tag, hour) entries and a round running."""
         with self._cond:
             pending = sum(len(h) for tags in self._pending.values() for h in tags.values())
-            return LiveStatus(True, pending, self._busy, self.delivered)
+            return LiveStatus(True, pending, self._busy, self.delivered, len(self._failed))
 
     def _take_over(self) -> None:
         """Queue every backlog entry (a stopped process's; a running one's twice: harmless).
@@ -109,41 +129,88 @@ class LiveWorker(WindowThread):
             events = backlog.leftovers()
         except Exception:
             logger.exception("could not read the live backlog")
-            return
+            events = []
         self.recorded(e.envelope_id for e in events)
         for event in events:
             self.put(event)
+        with self._cond:
+            self._busy = False
+            self._cond.notify_all()
 
     def _run(self) -> None:
         try:
             if self.take_over:
                 self._take_over()
-            while True:
-                with self._cond:
-                    self._cond.wait_for(lambda: self._pending or self._stopping)
-                    if not self._pending:
-                        return
-                    # let a window's worth of commits gather (cut short by flush or stop)
-                    self._cond.wait_for(lambda: self._stopping or self._hurry, self.window_s)
-                    pending, self._pending, self._busy = self._pending, {}, True
-                    self._hurry = False
-                    envelope = self._last_envelope
-                    done = self._envelopes & self._recorded
-                    self._recorded -= done
-                    self._envelopes = set()
+            while (work := self._next_round()) is not None:
+                pending, retry, envelope, done = work
+                failed: list[tuple[Listener, CommittedData]] = []
                 try:
+                    for listener, event in retry:
+                        failed += [(f, event) for f in notify(event, [listener])]
                     for event in _merged(pending, envelope):
-                        notify(event)
-                    _drop(done)
+                        failed += [(f, event) for f in notify(event)]
                 finally:
                     with self._cond:
+                        delivered = self._settle(done, failed)
                         self._busy = False
                         self.delivered += 1
                         self._cond.notify_all()
+                _drop(delivered)
         finally:
             from django.db import connection
 
             connection.close()
+
+    def _due(self) -> bool:
+        """Failed calls are waiting and their back-off is over (or a flush asks for them)."""
+        return bool(self._failed) and (self._hurry or time.monotonic() >= self._retry_at)
+
+    def _next_round(self) -> Round | None:
+        """Wait for work; take it: (pending changes, calls to retry, last envelope, delivered).
+
+        ``None`` when stopping with nothing new: failed calls then stay in the durable backlog
+        for the next process (ADR 0256).
+        """
+        with self._cond:
+            while not (self._pending or self._due()):
+                if self._stopping:
+                    return None
+                wait = max(self._retry_at - time.monotonic(), 0.01) if self._failed else None
+                self._cond.wait(wait)
+            if self._pending:  # let a window's worth of commits gather (cut short by flush or stop)
+                self._cond.wait_for(lambda: self._stopping or self._hurry, self.window_s)
+            retry = self._failed if self._due() else []
+            if retry:
+                self._failed = []
+            pending, self._pending, self._busy = self._pending, {}, True
+            self._hurry = False
+            done = {e: ids & self._recorded for e, ids in self._envelopes.items()}
+            for ids in done.values():
+                self._recorded -= ids
+            self._envelopes = {}
+            return pending, retry, self._last_envelope, done
+
+    def _settle(
+        self, done: dict[int, set[int]], failed: list[tuple[Listener, CommittedData]]
+    ) -> set[int]:
+        """After a round (under the lock): the envelopes to drop from the backlog now.
+
+        An enterprise with a failed call keeps its delivered envelopes (held) until a round
+        ends with no failure of it; the back-off doubles while calls keep failing.
+        """
+        self._failed += failed
+        if failed:
+            self._retry_at = time.monotonic() + self._retry_s
+            self._retry_s = min(self._retry_s * 2, RETRY_MAX_S)
+        elif not self._failed:
+            self._retry_s = RETRY_FIRST_S
+        failing = {event.enterprise_id for _, event in self._failed}
+        for enterprise, ids in done.items():
+            self._held.setdefault(enterprise, set()).update(ids)
+        drop: set[int] = set()
+        for enterprise in [e for e in self._held if e not in failing]:
+            drop |= self._held.pop(enterprise)
+        return drop
 
 
 def _drop(envelope_ids: set[int]) -> None:

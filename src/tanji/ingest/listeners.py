@@ -9,7 +9,7 @@ able to recompute from the store anyway (R4.4).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,12 +46,19 @@ def unregister(listener: Listener) -> None:
         _listeners.remove(listener)
 
 
-def notify(event: CommittedData) -> None:
-    """Call every listener in registration order; failures are logged, never raised."""
-    for listener in tuple(_listeners):
+def notify(event: CommittedData, only: Sequence[Listener] | None = None) -> list[Listener]:
+    """Call every listener (or those of ``only``) in order; return those that failed.
+
+    Failures are logged, never raised: one broken listener must not keep the others (or the
+    answer to the device) from running. The live worker retries the failed ones (ADR 0256).
+    """
+    failed = []
+    for listener in tuple(_listeners) if only is None else only:
         try:
             listener(event)
         except Exception:
             logger.exception(
                 "ingest listener %r failed for envelope %s", listener, event.envelope_id
             )
+            failed.append(listener)
+    return failed
