@@ -139,3 +139,19 @@ def test_record_readings_refuse_an_unknown_flag_at_once() -> None:
     with pytest.raises(Refused) as caught:
         RecordReadings(odd)
     assert caught.value.code == "ingest.hj212_flag"
+
+
+def test_shapes_remembered_per_table_are_bounded(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tanji.ingest.hj212_shapes.MAX_SHAPES", 2)
+    flags = ["N", "M", "D"]  # three shapes: the SO2 factor's flag changes
+    for minute, flag in enumerate(flags):
+        content = record(time=T0 + timedelta(minutes=minute), flag=flag)
+        assert verdict(world, content, lazy=True) == verdict(world, content, lazy=False)
+    table = caches.enterprise_tags(world.enterprise.pk)
+    memo = caches.plan_memo(world.enterprise.pk, table)
+    remembered = [k for k in memo if isinstance(k, tuple) and k[:1] == ("hj212-shape",)]
+    assert len(remembered) == 2
+    third = decoded(world, record(time=T0 + timedelta(minutes=9), flag="D"), lazy=True)
+    assert validate(third).rows  # still validated; its plan is built each time, not kept

@@ -29,9 +29,13 @@ from tanji.protocols.hj212 import DataRecord
 from tanji.protocols.readings import Reading
 from tanji.timeseries.samples import ts_ms
 
-__all__ = ["Row", "ShapePlan", "shaped_rows"]
+__all__ = ["MAX_SHAPES", "Row", "ShapePlan", "shaped_rows"]
 
 Row = tuple[int, int, float, str]
+#: Shapes remembered per enterprise table: flags that change often (a logger cycling through
+#: maintenance and fault states on many factors) would otherwise grow the memo without bound.
+MAX_SHAPES = 256
+_SHAPES = "hj212-shapes"  # the memo's count of remembered shapes
 #: Per reading, in order: (tag id, factor to the tag's unit, low, high, flag letter); then the ids.
 ShapePlan = tuple[tuple[tuple[int, float, float, float, str], ...], frozenset[int]]
 
@@ -72,7 +76,9 @@ def shaped_rows(
         plan = _build(readings, plan_of)
         if plan is None:
             return None
-        plans[shape] = plan
+        if plans.get(_SHAPES, 0) < MAX_SHAPES:
+            plans[shape] = plan
+            plans[_SHAPES] = plans.get(_SHAPES, 0) + 1
     ms = ts_ms(moment)
     rows = []
     values = [value for factor in record.factors for value in factor.values.values()]
