@@ -134,3 +134,19 @@ def test_merging_hour_deltas_equals_aggregating_at_each_resolution() -> None:
         np.testing.assert_allclose(merged.sum, fresh.sum)
         np.testing.assert_array_equal(merged.last_ts, fresh.last_ts)
         np.testing.assert_allclose(merged.increase, fresh.increase)
+
+
+def test_a_step_applied_before_its_buckets_samples_are_folded_reads_back() -> None:
+    # Found by the property test: the second write's first round leaves tag 30 a reset step in
+    # the hour of its pending 0.0; its second round corrects tag 31, which applies the write's
+    # own deferred changes at once, so the hour row holds the step but not yet its sample.
+    store = store_for(connection)
+    later = NEAR_MONTH_END + 60 * MINUTE_MS
+    store.write([(30, later, 0.0, "N")])
+    store.write(
+        [(30, NEAR_MONTH_END, 1.5, "N"), (31, NEAR_MONTH_END, 0.0, "N"), (31, NEAR_MONTH_END, 1.5, "N")]
+    )
+    hours = store.read_rollups(30, Resolution.HOUR, *FOREVER)
+    assert hours.count.tolist() == [1, 1]
+    assert (hours.last_ts.tolist(), hours.resets.tolist()) == ([NEAR_MONTH_END, later], [0, 1])
+    assert_rollups_match_samples(store, 30)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -126,6 +126,28 @@ class Context:
             edge_tag=np.array(e[0], np.int64),
             edge_ts=np.array(e[1], np.int64),
             edge_value=np.array(e[2], np.float64),
+        )
+
+    @classmethod
+    def of(
+        cls,
+        old: Sequence[Sequence[Any]],
+        edge_tag: Int64Array,
+        edge_ts: Int64Array,
+        edge_value: npt.NDArray[np.float64],
+    ) -> Context:
+        """Old rows as in :meth:`from_rows`, edge readings as arrays."""
+        return cls.from_rows(old, []).with_edges(edge_tag, edge_ts, edge_value)
+
+    def with_edges(
+        self, tag: Int64Array, ts: Int64Array, value: npt.NDArray[np.float64]
+    ) -> Context:
+        """This context with more edge readings (of other tags)."""
+        return replace(
+            self,
+            edge_tag=np.concatenate((self.edge_tag, tag)),
+            edge_ts=np.concatenate((self.edge_ts, ts)),
+            edge_value=np.concatenate((self.edge_value, value)),
         )
 
 
