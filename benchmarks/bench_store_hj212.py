@@ -2,9 +2,9 @@
 
 The traffic of ``bench_ingest``'s HJ 212 part without sockets or the ingest pipeline: 100
 loggers (one per enterprise) × 30 minute frames with 20 factors — 2 000 distinct tags, one
-sample per tag and frame — committed in groups of 54 frames at 1 000 frames/s, in the order the gateway receives
-them (every logger's minute, then the next minute). Each group is written the way
-``tanji.ingest.grouped`` writes it: ``store_for(connection).write(SampleBatch(…))`` inside
+sample per tag and frame — committed in groups of 54 frames at 1 000 frames/s, in the order
+the gateway receives them (every logger's minute, then the next minute). Each group is written
+the way ``tanji.ingest.grouped`` writes it: ``store_for(connection).write(SampleBatch(…))`` inside
 ``transaction.atomic()``, with the roll-up folder running (rollups deferred, ADR 0220) and its
 work flushed at the end. Figures: CPU µs per frame of the committing thread's ``write`` and of
 the folder thread (each thread's own CPU clock), the write's wall time beyond its CPU (waiting,

@@ -144,7 +144,11 @@ def test_a_step_applied_before_its_buckets_samples_are_folded_reads_back() -> No
     later = NEAR_MONTH_END + 60 * MINUTE_MS
     store.write([(30, later, 0.0, "N")])
     store.write(
-        [(30, NEAR_MONTH_END, 1.5, "N"), (31, NEAR_MONTH_END, 0.0, "N"), (31, NEAR_MONTH_END, 1.5, "N")]
+        [
+            (30, NEAR_MONTH_END, 1.5, "N"),
+            (31, NEAR_MONTH_END, 0.0, "N"),
+            (31, NEAR_MONTH_END, 1.5, "N"),
+        ]
     )
     hours = store.read_rollups(30, Resolution.HOUR, *FOREVER)
     assert hours.count.tolist() == [1, 1]

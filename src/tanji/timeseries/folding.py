@@ -84,15 +84,24 @@ class Folding:
     """Fold and read-merge of pending rows over engine primitives (mixed into the store)."""
 
     def fold_pending(self, limit: int = 256) -> int:
-        """Apply up to ``limit`` pending rows (oldest first) in one transaction; rows applied."""
+        """Apply up to ``limit`` pending rows (oldest first) in one transaction; rows applied.
+
+        The rows are read and merged before the write transaction begins, so the write lock
+        (SQLite's is global) is held for the upserts only; what the claiming ``DELETE`` returns
+        is merged again only if it differs from what was read (a row trimmed by a correcting
+        write or claimed by another folder in between).
+        """
+        listed = self._pending_rows(None, limit)
+        if not listed:
+            return 0
+        read = [body for _, body in listed]
+        hours = pending.merge(pending.unpack(read), Resolution.HOUR)
         with self._transaction():
-            listed = self._pending_rows(None, limit)
-            if not listed:
-                return 0
-            tags = np.unique(pending.unpack([body for _, body in listed])["tag"])
-            self._lock_tags(tags)
+            self._lock_tags(np.unique(hours["tag"]))
             bodies = self._delete_pending([row_id for row_id, _ in listed])
-            self._apply(pending.unpack(bodies))
+            if sorted(bodies) != sorted(read):
+                hours = pending.merge(pending.unpack(bodies), Resolution.HOUR)
+            self._apply(hours, merged_hours=True)
         return len(bodies)
 
     def _fold_tags(self, tags: Int64Array, deferred: list[pending.Deltas]) -> None:
@@ -112,10 +121,15 @@ class Folding:
         if taken:
             self._apply(np.concatenate(taken))
 
-    def _apply(self, rows: pending.Deltas) -> None:
-        """Add hour deltas to the hour, day and month rollups."""
+    def _apply(self, rows: pending.Deltas, *, merged_hours: bool = False) -> None:
+        """Add hour deltas to the hour, day and month rollups.
+
+        Days and months are merged from the merged hours (few rows: one per tag and hour), which
+        every field allows (see :mod:`.pending`).
+        """
+        hours = rows if merged_hours else pending.merge(rows, Resolution.HOUR)
         for resolution in _RESOLUTIONS:
-            merged = pending.merge(rows, resolution)
+            merged = hours if resolution is Resolution.HOUR else pending.merge(hours, resolution)
             empty = merged["count"] == 0
             tags, table = pending.to_rollups(merged)
             self._fold_rows(resolution, tags, table, empty)

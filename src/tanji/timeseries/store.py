@@ -267,11 +267,17 @@ class BaseStore(Folding):
         inserts: SampleBatch,
         resolutions: tuple[Resolution, ...],
     ) -> list[ru.Steps]:
-        """Counter-step deltas where this round changed the valid-reading chain (ADR 0062)."""
+        """Counter-step deltas where this round changed the valid-reading chain (ADR 0062).
+
+        Without stored rows in the round's spans and with at most one edge reading per tag
+        (every sample of the round later than all stored ones), the old chain has no step.
+        """
         new_value, new_flag = ctx.old_value.copy(), ctx.old_flag.copy()
         new_value[pos[corrected]] = batch.value[corrected]
         new_flag[pos[corrected]] = batch.flag[corrected]
-        old_chain = _chain(ctx, ctx.old_tag, ctx.old_ts, ctx.old_value, ctx.old_flag)
+        old_chain = None
+        if len(ctx.old_tag) or not _distinct(ctx.edge_tag):
+            old_chain = _chain(ctx, ctx.old_tag, ctx.old_ts, ctx.old_value, ctx.old_flag)
         new_chain = _chain(
             ctx,
             np.concatenate((ctx.old_tag, inserts.tag_id)),
@@ -279,12 +285,14 @@ class BaseStore(Folding):
             np.concatenate((new_value, inserts.value)),
             np.concatenate((new_flag, inserts.flag)),
         )
-        return [
-            ru.step_delta(
-                ru.counter_steps(*new_chain, resolution), ru.counter_steps(*old_chain, resolution)
-            )
-            for resolution in resolutions
-        ]
+        deltas = []
+        for resolution in resolutions:
+            new = ru.counter_steps(*new_chain, resolution)
+            if old_chain is None:
+                deltas.append(ru.changed(new))
+            else:
+                deltas.append(ru.step_delta(new, ru.counter_steps(*old_chain, resolution)))
+        return deltas
 
     def _rebuild(self, corrections: SampleBatch) -> None:
         """Rebuild every bucket a correction touched: hours from samples, then days, months."""
@@ -363,6 +371,12 @@ def _fresh(
 def _key(tags: Int64Array, tag_id: Int64Array, ts: Int64Array) -> Int64Array:
     """Sortable (tag, time) key: the tag's rank among the batch's tags, then the time."""
     return (np.searchsorted(tags, tag_id).astype(np.int64) << _TS_BITS) | ts
+
+
+def _distinct(values: Int64Array) -> bool:
+    """Whether no value occurs twice."""
+    ordered = np.sort(values)
+    return not bool((ordered[1:] == ordered[:-1]).any())
 
 
 def _chain(
