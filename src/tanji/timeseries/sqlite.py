@@ -6,9 +6,11 @@ another writer; a second writer waits up to the busy timeout instead of failing 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from itertools import chain
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
@@ -104,12 +106,15 @@ _LAST = """SELECT CASE WHEN s.flag = 'N' THEN s.ts WHEN s.ts IS NULL THEN -1 ELS
 
 def json_array(values: Int64Array) -> str:
     """Integers as a JSON array (the text of one parameter, for ``json_each``)."""
-    return "[" + ",".join(map(str, values.tolist())) + "]"
+    return json.dumps(values.tolist())
 
 
 def evidence_column(evidence_id: Int64Array) -> list[int | None]:
     """Evidence ids as database parameters: ``None`` for :data:`NO_EVIDENCE`."""
-    if not (evidence_id != NO_EVIDENCE).any():
+    none = evidence_id == NO_EVIDENCE
+    if not none.any():
+        return evidence_id.tolist()
+    if none.all():
         return [None] * evidence_id.shape[0]
     return [None if e == NO_EVIDENCE else e for e in evidence_id.tolist()]
 
@@ -178,10 +183,11 @@ class SqliteStore(BaseStore):
         stored ones: a re-sent, corrected or late reading; a flagged last sample) go through
         the general statements (:meth:`_general_context`). ADR 0248.
         """
-        last = np.array(self.db.execute(_LAST, (json_array(tags),)).fetchall(), np.float64)
-        if last.shape[0] != tags.shape[0]:  # pragma: no cover - json_each yields every element
+        rows = self.db.execute(_LAST, (json_array(tags),)).fetchall()
+        if len(rows) != tags.shape[0]:  # pragma: no cover - json_each yields every element
             raise RuntimeError("the last-sample statement lost tags")
-        ts, value = last[:, 0].astype(np.int64), last[:, 1]
+        last = np.fromiter(chain.from_iterable(rows), np.float64, 2 * len(rows))
+        ts, value = last[0::2].astype(np.int64), last[1::2]  # times < 2**53: exact as floats
         fresh = (ts < lo) & (ts != -2)
         edge = ts >= 0
         if fresh.all():

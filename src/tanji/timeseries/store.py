@@ -217,20 +217,25 @@ class BaseStore(Folding):
     def _write_round(
         self, batch: SampleBatch, deferred: list[pending.Deltas] | None
     ) -> WriteResult:
-        tags, first = np.unique(batch.tag_id, return_index=True)
+        # a round is sorted by (tag, time) (see _rounds): each tag's rows are one run
+        tag_id = batch.tag_id
+        first = np.flatnonzero(np.concatenate(([True], tag_id[1:] != tag_id[:-1])))
+        tags = tag_id[first]
         last = np.concatenate((first[1:], [len(batch)])) - 1
         ctx = self._context(tags, batch.ts[first], batch.ts[last])
-        bkey = _key(tags, batch.tag_id, batch.ts)
-        okey = _key(tags, ctx.old_tag, ctx.old_ts)
-        pos = np.minimum(np.searchsorted(okey, bkey), max(okey.shape[0] - 1, 0))
-        if okey.shape[0]:
+        if ctx.old_tag.shape[0]:
+            bkey = _key(tags, batch.tag_id, batch.ts)
+            okey = _key(tags, ctx.old_tag, ctx.old_ts)
+            pos = np.minimum(np.searchsorted(okey, bkey), okey.shape[0] - 1)
             matched = okey[pos] == bkey
             same = matched & (ctx.old_value[pos] == batch.value) & (ctx.old_flag[pos] == batch.flag)
-        else:
-            matched = same = np.zeros(len(batch), bool)
-        corrected = matched & ~same
-        inserts = batch.take(np.flatnonzero(~matched))
-        corrections = batch.take(np.flatnonzero(corrected))
+            corrected = matched & ~same
+            inserts = batch.take(np.flatnonzero(~matched))
+            corrections = batch.take(np.flatnonzero(corrected))
+        else:  # nothing stored in the spans: every sample is new
+            pos = np.zeros(len(batch), np.intp)
+            same = corrected = np.zeros(len(batch), bool)
+            inserts, corrections = batch, batch.take(np.zeros(0, np.intp))
         self._store_samples(inserts, corrections, ctx.old_version[pos[corrected]] + 1)
         if deferred is not None and len(corrections):
             # a rebuild reads stored rollups: the corrected tags' pending changes go in first,
