@@ -17,9 +17,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from tanji.timeseries import pending, rollups as ru
 from tanji.timeseries.samples import Int64Array, Resolution, RollupArrays
@@ -95,13 +97,13 @@ class Folding:
         if not listed:
             return 0
         read = [body for _, body in listed]
-        hours = pending.merge(pending.unpack(read), Resolution.HOUR)
+        plan = _plan(pending.merge(pending.unpack(read), Resolution.HOUR))
         with self._transaction():
-            self._lock_tags(np.unique(hours["tag"]))
+            self._lock_tags(np.unique(plan[0].tags))
             bodies = self._delete_pending([row_id for row_id, _ in listed])
             if sorted(bodies) != sorted(read):
-                hours = pending.merge(pending.unpack(bodies), Resolution.HOUR)
-            self._apply(hours, merged_hours=True)
+                plan = _plan(pending.merge(pending.unpack(bodies), Resolution.HOUR))
+            self._apply_plan(plan)
         return len(bodies)
 
     def _fold_tags(self, tags: Int64Array, deferred: list[pending.Deltas]) -> None:
@@ -121,18 +123,13 @@ class Folding:
         if taken:
             self._apply(np.concatenate(taken))
 
-    def _apply(self, rows: pending.Deltas, *, merged_hours: bool = False) -> None:
-        """Add hour deltas to the hour, day and month rollups.
+    def _apply(self, rows: pending.Deltas) -> None:
+        """Add hour deltas to the hour, day and month rollups."""
+        self._apply_plan(_plan(pending.merge(rows, Resolution.HOUR)))
 
-        Days and months are merged from the merged hours (few rows: one per tag and hour), which
-        every field allows (see :mod:`.pending`).
-        """
-        hours = rows if merged_hours else pending.merge(rows, Resolution.HOUR)
-        for resolution in _RESOLUTIONS:
-            merged = hours if resolution is Resolution.HOUR else pending.merge(hours, resolution)
-            empty = merged["count"] == 0
-            tags, table = pending.to_rollups(merged)
-            self._fold_rows(resolution, tags, table, empty)
+    def _apply_plan(self, plan: list[_Upserts]) -> None:
+        for part in plan:
+            self._fold_rows(part.resolution, part.tags, part.table, part.empty)
         self._flush()
 
     def _select_rollups_and_pending(
@@ -193,6 +190,30 @@ class Folding:
     ) -> None:
         """Add rollup changes (``empty`` rows: counter steps only, their extremes NULL)."""
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class _Upserts:
+    """The rollup changes of one resolution, as :meth:`Folding._fold_rows` takes them."""
+
+    resolution: Resolution
+    tags: Int64Array
+    table: RollupArrays
+    empty: npt.NDArray[np.bool_]  # counter steps only: no samples, no extremes
+
+
+def _plan(hours: pending.Deltas) -> list[_Upserts]:
+    """Upserts of merged hour deltas at every resolution (hour first).
+
+    Days and months are merged from the merged hours (few rows: one per tag and hour), which
+    every field allows (see :mod:`.pending`). Built before a fold takes the write lock.
+    """
+    plan = []
+    for resolution in _RESOLUTIONS:
+        merged = hours if resolution is Resolution.HOUR else pending.merge(hours, resolution)
+        tags, table = pending.to_rollups(merged)
+        plan.append(_Upserts(resolution, tags, table, merged["count"] == 0))
+    return plan
 
 
 def pending_window(start: int, end: int) -> tuple[int, int]:

@@ -10,8 +10,8 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from itertools import chain
 from contextlib import AbstractContextManager, contextmanager
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -113,7 +113,8 @@ def evidence_column(evidence_id: Int64Array) -> list[int | None]:
     """Evidence ids as database parameters: ``None`` for :data:`NO_EVIDENCE`."""
     none = evidence_id == NO_EVIDENCE
     if not none.any():
-        return evidence_id.tolist()
+        ids: list[int | None] = evidence_id.tolist()
+        return ids
     if none.all():
         return [None] * evidence_id.shape[0]
     return [None if e == NO_EVIDENCE else e for e in evidence_id.tolist()]
