@@ -8,8 +8,9 @@ the way ``tanji.ingest.grouped`` writes it: ``store_for(connection).write(Sample
 ``transaction.atomic()``, with the roll-up folder running (rollups deferred, ADR 0220) and its
 work flushed at the end. Figures: CPU µs per frame of the committing thread's ``write`` and of
 the folder thread (each thread's own CPU clock), the write's wall time beyond its CPU (waiting,
-mostly for SQLite's write lock while the folder holds it), and what the stored rollups add up
-to (so a faster run that lost data would show).
+mostly for SQLite's write lock while the folder holds it, or for a core), and what the stored
+rollups add up to (so a faster run that lost data would show). The same passes are then run on
+one thread, folding after every second's worth of frames: steadier on a busy machine.
 
 Runs on a throw-away SQLite file (or PostgreSQL when ``TANJI_BENCH_DATABASE_URL`` names one).
 """
@@ -101,6 +102,32 @@ def _pass(first_tag: int) -> dict[str, float]:
     }
 
 
+def _inline_pass(first_tag: int) -> dict[str, float]:
+    """One pass on one thread: deferred writes, and a fold after every second's worth of frames.
+
+    No folder thread, no pacing: the same coalescing as the folder's one-second window at
+    :data:`RATE`, without two threads sharing the cores (steadier figures on a busy machine).
+    """
+    from django.db import connection, transaction
+
+    from tanji.timeseries.folder import fold_all
+    from tanji.timeseries.store import store_for
+
+    write_cpu = fold_cpu = 0.0
+    frames = 0
+    for count, batch in groups(first_tag):
+        cpu = time.thread_time()
+        with transaction.atomic():
+            store_for(connection).write(batch, defer=True)
+        write_cpu += time.thread_time() - cpu
+        frames += count
+        if frames % RATE < count or frames == LOGGERS * FRAMES:
+            cpu = time.thread_time()
+            fold_all()
+            fold_cpu += time.thread_time() - cpu
+    return {"frames": frames, "write": write_cpu, "wait": 0.0, "fold": fold_cpu}
+
+
 def _check(first_tag: int) -> str:
     """The stored month rollups of the pass's tags against what was written."""
     from django.db import connection
@@ -133,16 +160,20 @@ def run() -> Iterator[str]:
     start_folder()
     yield f"database: {connection.vendor}; {_load()}"
     try:
-        results = [_pass(1 + n * LOGGERS * FACTORS) for n in range(REPEATS + 1)][1:]
+        threaded = [_pass(1 + n * LOGGERS * FACTORS) for n in range(REPEATS + 1)][1:]
     finally:
         stop_folder()
-    for n, r in enumerate(results, start=1):
-        per = 1e6 / r["frames"]
-        yield (
-            f"pass {n}: {r['frames']:.0f} frames in groups of {GROUP} ({FACTORS} tags each, "
-            f"{LOGGERS * FACTORS} tags): store write {r['write'] * per:.0f} µs/frame CPU "
-            f"(+{r['wait'] * per:.0f} µs waiting), fold {r['fold'] * per:.0f} µs/frame CPU, "
-            f"together {(r['write'] + r['fold']) * per:.0f} µs/frame"
-        )
+    first = 1 + (REPEATS + 1) * LOGGERS * FACTORS
+    inline = [_inline_pass(first + n * LOGGERS * FACTORS) for n in range(REPEATS)]
+    for name, results in (("folder thread", threaded), ("one thread", inline)):
+        for n, r in enumerate(results, start=1):
+            per = 1e6 / r["frames"]
+            yield (
+                f"{name}, pass {n}: {r['frames']:.0f} frames in groups of {GROUP} ({FACTORS} "
+                f"tags each, {LOGGERS * FACTORS} tags): store write {r['write'] * per:.0f} "
+                f"µs/frame CPU (+{r['wait'] * per:.0f} µs waiting), fold "
+                f"{r['fold'] * per:.0f} µs/frame CPU, together "
+                f"{(r['write'] + r['fold']) * per:.0f} µs/frame"
+            )
     yield _check(1 + LOGGERS * FACTORS)
     yield _load()
