@@ -134,3 +134,47 @@ def test_merging_hour_deltas_equals_aggregating_at_each_resolution() -> None:
         np.testing.assert_allclose(merged.sum, fresh.sum)
         np.testing.assert_array_equal(merged.last_ts, fresh.last_ts)
         np.testing.assert_allclose(merged.increase, fresh.increase)
+
+
+def test_a_step_applied_before_its_buckets_samples_are_folded_reads_back() -> None:
+    # Found by the property test: the second write's first round leaves tag 30 a reset step in
+    # the hour of its pending 0.0; its second round corrects tag 31, which applies the write's
+    # own deferred changes at once, so the hour row holds the step but not yet its sample.
+    store = store_for(connection)
+    later = NEAR_MONTH_END + 60 * MINUTE_MS
+    store.write([(30, later, 0.0, "N")])
+    store.write(
+        [
+            (30, NEAR_MONTH_END, 1.5, "N"),
+            (31, NEAR_MONTH_END, 0.0, "N"),
+            (31, NEAR_MONTH_END, 1.5, "N"),
+        ]
+    )
+    hours = store.read_rollups(30, Resolution.HOUR, *FOREVER)
+    assert hours.count.tolist() == [1, 1]
+    assert (hours.last_ts.tolist(), hours.resets.tolist()) == ([NEAR_MONTH_END, later], [0, 1])
+    assert_rollups_match_samples(store, 30)
+
+
+def test_a_fold_applies_what_it_claims_when_a_row_changed_after_it_was_read() -> None:
+    # The fold reads and merges pending rows before its transaction; a correcting write may trim
+    # a row in between (here: tag 32's changes taken out, as a correction of tag 32 would after
+    # applying them itself). The fold must apply the trimmed row, not what it read.
+    store = store_for(connection)
+    store.write(
+        minute_rows(32, NEAR_MONTH_END, [1.0, 2.0]) + minute_rows(33, NEAR_MONTH_END, [3.0])
+    )
+    claim = store._delete_pending  # type: ignore[attr-defined]
+
+    def trimmed_first(ids: list[int]) -> list[bytes]:
+        (row_id, body), *_ = store._pending_rows(None, None)  # type: ignore[attr-defined]
+        rows = np.frombuffer(body, pending.DTYPE)
+        store._replace_pending(row_id, pending.pack(rows[rows["tag"] != 32]))  # type: ignore[attr-defined]
+        return claim(ids)
+
+    store._delete_pending = trimmed_first  # type: ignore[attr-defined]
+    assert store.fold_pending() == 1
+    assert (_stored_rollups(32), _stored_rollups(33)) == (0, 3)
+    assert store.read_rollups(33, Resolution.DAY, *FOREVER).sum.tolist() == [3.0]
+    with connection.cursor() as cursor:  # tag 32's samples stay; its rollups are rebuilt
+        cursor.execute("DELETE FROM timeseries_sample WHERE tag_id = 32")

@@ -1,4 +1,8 @@
-"""SQLite specifics on a real database file: concurrent writers and busy handling."""
+"""SQLite specifics on a real database file: concurrent writers, busy handling, the context.
+
+The last-sample context (ADR 0248) is checked against the general statements: the same writes
+through both leave the same samples, history, rollups and pending rows.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,13 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tanji.timeseries.samples import Resolution
 from tanji.timeseries.sqlite import SqliteStore
+from tanji.timeseries.store import Context
 from tests.timeseries.factories import MINUTE_MS, NEAR_MONTH_END
 from tests.timeseries.test_store import FOREVER, assert_rollups_match_samples
 
@@ -97,3 +104,108 @@ def test_a_failed_write_rolls_back_entirely(path: str) -> None:
         store.write([(1, NEAR_MONTH_END, 1.0, "N")])
     assert len(store.read_samples(1, *FOREVER)) == 0
     assert not store.db.in_transaction
+
+
+# ---------------------------------------------------------------- the last-sample context
+def _snapshot(store: SqliteStore) -> dict[str, list[tuple[object, ...]]]:
+    """Everything a write leaves: samples, history (not its clock), rollups, pending bodies."""
+    queries = {
+        "samples": "SELECT * FROM timeseries_sample ORDER BY tag_id, ts",
+        "history": "SELECT tag_id, ts, version, value, flag, evidence_id "
+        "FROM timeseries_sample_history ORDER BY tag_id, ts, version",
+        "rollups": "SELECT * FROM timeseries_rollup ORDER BY tag_id, resolution, bucket",
+        "pending": "SELECT lo_tag, hi_tag, lo_bucket, hi_bucket, body "
+        "FROM timeseries_rollup_pending ORDER BY id",
+    }
+    return {name: store.db.execute(sql).fetchall() for name, sql in queries.items()}
+
+
+class _Pair:
+    """The same writes through the last-sample context and through the general statements."""
+
+    def __init__(self, directory: Path) -> None:
+        self.stores = []
+        for name in ("fast", "general"):
+            file = str(directory / f"{name}.sqlite3")
+            store = SqliteStore.open(file)
+            for statement in SQLITE_DDL:
+                store.db.execute(statement)
+            self.stores.append(store)
+        general = self.stores[1]
+        general._context = general._general_context  # type: ignore[method-assign]
+        self.slow_tags: list[int] = []  # tags the fast store sent to the general statements
+        fast, original = self.stores[0], self.stores[0]._general_context
+
+        def recording(tags: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> Context:
+            self.slow_tags += tags.tolist()
+            return original(tags, lo, hi)
+
+        fast._general_context = recording  # type: ignore[method-assign]
+
+    def write(self, rows: list[tuple[int, int, float, str, int]], *, defer: bool) -> list[int]:
+        """Write through both; assert the same results and contents; the fast store's slow tags."""
+        self.slow_tags = []
+        results = [store.write(rows, defer=defer) for store in self.stores]
+        assert results[0] == results[1]
+        assert _snapshot(self.stores[0]) == _snapshot(self.stores[1])
+        return sorted(set(self.slow_tags))
+
+
+@pytest.mark.parametrize("defer", [True, False])
+def test_appends_take_the_last_sample_and_the_rest_the_general_statements(
+    tmp_path: Path, defer: bool
+) -> None:
+    pair = _Pair(tmp_path)
+    t = NEAR_MONTH_END
+    # counters on tags 1-5, each with a history; tag 6 never written before
+    history = [(tag, t + i * MINUTE_MS, 100.0 + i, "N", 1) for tag in range(1, 6) for i in range(3)]
+    assert pair.write(history, defer=defer) == []
+    pair.write([(5, t + 3 * MINUTE_MS, 104.0, "F", 2)], defer=defer)  # tag 5 ends flagged
+    later = t + 10 * MINUTE_MS
+    slow = pair.write(
+        [
+            (1, later, 110.0, "N", 3),  # append: fast
+            (2, t + MINUTE_MS, 101.0, "N", 3),  # a duplicate
+            (3, t + MINUTE_MS, 90.0, "N", 3),  # a correction (and a counter drop)
+            (4, t - MINUTE_MS, 99.0, "N", 3),  # older than the stored ones
+            (5, later, 120.0, "N", 3),  # after a flagged last sample
+            (6, later, 7.0, "N", 3),  # a new tag: fast
+        ],
+        defer=defer,
+    )
+    assert slow == [2, 3, 4, 5]
+    # a batch repeating a (tag, time) writes in two rounds: the second finds the first's row
+    assert pair.write([(1, later + MINUTE_MS, 1.0, "N", 4)] * 2, defer=defer) == [1]
+    assert pair.write([(1, later + 2 * MINUTE_MS, 2.0, "N", 5)], defer=defer) == []
+    for store in pair.stores:
+        while store.fold_pending():
+            pass
+    assert _snapshot(pair.stores[0]) == _snapshot(pair.stores[1])
+    for tag in range(1, 7):
+        assert_rollups_match_samples(pair.stores[0], tag)
+
+
+_write = st.lists(
+    st.tuples(
+        st.integers(1, 3),  # tag
+        st.integers(0, 180),  # minute: three hours, late and early arrivals
+        st.sampled_from([0.0, 1.5, 50.0, 99.0, 100.0]),  # few values: duplicates and resets
+        st.sampled_from("NNNNF"),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(writes=st.lists(st.tuples(_write, st.booleans()), min_size=1, max_size=6))
+def test_the_last_sample_context_writes_what_the_general_one_writes(
+    tmp_path_factory: pytest.TempPathFactory,
+    writes: list[tuple[list[tuple[int, int, float, str]], bool]],
+) -> None:
+    pair = _Pair(tmp_path_factory.mktemp("pair"))
+    for n, (rows, defer) in enumerate(writes):
+        batch = [(tag, NEAR_MONTH_END + m * MINUTE_MS, v, f, n + 1) for tag, m, v, f in rows]
+        pair.write(batch, defer=defer)

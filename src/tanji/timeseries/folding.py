@@ -17,9 +17,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from tanji.timeseries import pending, rollups as ru
 from tanji.timeseries.samples import Int64Array, Resolution, RollupArrays
@@ -84,15 +86,24 @@ class Folding:
     """Fold and read-merge of pending rows over engine primitives (mixed into the store)."""
 
     def fold_pending(self, limit: int = 256) -> int:
-        """Apply up to ``limit`` pending rows (oldest first) in one transaction; rows applied."""
+        """Apply up to ``limit`` pending rows (oldest first) in one transaction; rows applied.
+
+        The rows are read and merged before the write transaction begins, so the write lock
+        (SQLite's is global) is held for the upserts only; what the claiming ``DELETE`` returns
+        is merged again only if it differs from what was read (a row trimmed by a correcting
+        write or claimed by another folder in between).
+        """
+        listed = self._pending_rows(None, limit)
+        if not listed:
+            return 0
+        read = [body for _, body in listed]
+        plan = _plan(pending.merge(pending.unpack(read), Resolution.HOUR))
         with self._transaction():
-            listed = self._pending_rows(None, limit)
-            if not listed:
-                return 0
-            tags = np.unique(pending.unpack([body for _, body in listed])["tag"])
-            self._lock_tags(tags)
+            self._lock_tags(np.unique(plan[0].tags))
             bodies = self._delete_pending([row_id for row_id, _ in listed])
-            self._apply(pending.unpack(bodies))
+            if sorted(bodies) != sorted(read):
+                plan = _plan(pending.merge(pending.unpack(bodies), Resolution.HOUR))
+            self._apply_plan(plan)
         return len(bodies)
 
     def _fold_tags(self, tags: Int64Array, deferred: list[pending.Deltas]) -> None:
@@ -114,11 +125,11 @@ class Folding:
 
     def _apply(self, rows: pending.Deltas) -> None:
         """Add hour deltas to the hour, day and month rollups."""
-        for resolution in _RESOLUTIONS:
-            merged = pending.merge(rows, resolution)
-            empty = merged["count"] == 0
-            tags, table = pending.to_rollups(merged)
-            self._fold_rows(resolution, tags, table, empty)
+        self._apply_plan(_plan(pending.merge(rows, Resolution.HOUR)))
+
+    def _apply_plan(self, plan: list[_Upserts]) -> None:
+        for part in plan:
+            self._fold_rows(part.resolution, part.tags, part.table, part.empty)
         self._flush()
 
     def _select_rollups_and_pending(
@@ -179,6 +190,30 @@ class Folding:
     ) -> None:
         """Add rollup changes (``empty`` rows: counter steps only, their extremes NULL)."""
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class _Upserts:
+    """The rollup changes of one resolution, as :meth:`Folding._fold_rows` takes them."""
+
+    resolution: Resolution
+    tags: Int64Array
+    table: RollupArrays
+    empty: npt.NDArray[np.bool_]  # counter steps only: no samples, no extremes
+
+
+def _plan(hours: pending.Deltas) -> list[_Upserts]:
+    """Upserts of merged hour deltas at every resolution (hour first).
+
+    Days and months are merged from the merged hours (few rows: one per tag and hour), which
+    every field allows (see :mod:`.pending`). Built before a fold takes the write lock.
+    """
+    plan = []
+    for resolution in _RESOLUTIONS:
+        merged = hours if resolution is Resolution.HOUR else pending.merge(hours, resolution)
+        tags, table = pending.to_rollups(merged)
+        plan.append(_Upserts(resolution, tags, table, merged["count"] == 0))
+    return plan
 
 
 def pending_window(start: int, end: int) -> tuple[int, int]:

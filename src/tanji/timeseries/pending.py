@@ -47,13 +47,39 @@ class Pending:
 
 
 def hour_deltas(added: ru.TaggedRollups, steps: ru.Steps) -> Deltas:
-    """The hour rollup changes of one write round: aggregates plus counter-step deltas."""
+    """The hour rollup changes of one write round: aggregates plus counter-step deltas.
+
+    A step ends at a valid reading; when every step's hour also has new samples (always so when
+    the round only appends), the steps are added to those rows and the result is already one
+    row per (tag, hour), sorted — what :func:`merge` would make of it.
+    """
     agg = from_rollups(added.tag_id, added.rollups)
+    if not len(steps):
+        return agg
+    at = _rows_of(agg, steps.tag_id, steps.bucket)
+    if at is not None:
+        agg["increase"][at] += steps.increase
+        agg["resets"][at] += steps.resets
+        return agg
     extra = np.zeros(len(steps), DTYPE)
     extra["tag"], extra["bucket"] = steps.tag_id, steps.bucket
     extra["increase"], extra["resets"] = steps.increase, steps.resets
     _no_values(extra)
     return np.concatenate((agg, extra))
+
+
+def _rows_of(rows: Deltas, tag: Int64Array, bucket: Int64Array) -> npt.NDArray[np.intp] | None:
+    """Where each (tag, hour) is among ``rows`` (sorted, unique); ``None`` if one is not."""
+    if not rows.shape[0]:
+        return None
+    low = min(int(rows["bucket"].min()), int(bucket.min()))
+    span = (max(int(rows["bucket"].max()), int(bucket.max())) - low) // ru.HOUR_MS + 1
+    if span * (max(int(rows["tag"].max()), int(tag.max())) + 1) >= 2**62:
+        return None  # pragma: no cover - no such tag ids or spans
+    key = rows["tag"] * span + (rows["bucket"] - low) // ru.HOUR_MS
+    want = tag * span + (bucket - low) // ru.HOUR_MS
+    at = np.minimum(np.searchsorted(key, want), key.shape[0] - 1)
+    return at if bool((key[at] == want).all()) else None
 
 
 def from_rollups(tag_id: Int64Array, table: RollupArrays) -> Deltas:
@@ -77,7 +103,7 @@ def _no_values(rows: Deltas) -> Deltas:
 
 def pack(deltas: Deltas) -> Pending:
     """The pending row of a write's merged hour deltas."""
-    merged = merge(deltas, Resolution.HOUR)
+    merged = deltas if _one_per_hour(deltas) else merge(deltas, Resolution.HOUR)
     return Pending(
         merged.tobytes(),
         int(merged["tag"].min()),
@@ -85,6 +111,13 @@ def pack(deltas: Deltas) -> Pending:
         int(merged["bucket"].min()),
         int(merged["bucket"].max()),
     )
+
+
+def _one_per_hour(rows: Deltas) -> bool:
+    """Whether ``rows`` are already sorted with one row per (tag, hour), as merged."""
+    tag, bucket = rows["tag"], rows["bucket"]
+    later = (tag[1:] > tag[:-1]) | ((tag[1:] == tag[:-1]) & (bucket[1:] > bucket[:-1]))
+    return bool(later.all())
 
 
 def unpack(bodies: list[bytes]) -> Deltas:
@@ -108,11 +141,19 @@ def merge(rows: Deltas, resolution: Resolution) -> Deltas:
         out[name] = np.add.reduceat(rows[name], starts)
     out["min"] = np.fmin.reduceat(rows["min"], starts)
     out["max"] = np.fmax.reduceat(rows["max"], starts)
-    group = np.cumsum(np.concatenate(([False], change)))
-    first = np.lexsort((rows["first_ts"], group))[starts]  # earliest first time of each group
-    last = np.lexsort((rows["last_ts"], group))[np.append(starts[1:], len(rows)) - 1]
-    out["first_ts"], out["first_value"] = rows["first_ts"][first], rows["first_value"][first]
-    out["last_ts"], out["last_value"] = rows["last_ts"][last], rows["last_value"][last]
+    # the earliest first time and the latest last time of each group, ties to the first and
+    # the last row in input order: a pass over the rows, no further sort
+    n = rows.shape[0]
+    sizes = np.diff(np.append(starts, n))
+    index = np.arange(n)
+    first_ts = np.minimum.reduceat(rows["first_ts"], starts)
+    last_ts = np.maximum.reduceat(rows["last_ts"], starts)
+    at_first = np.where(rows["first_ts"] == np.repeat(first_ts, sizes), index, n)
+    at_last = np.where(rows["last_ts"] == np.repeat(last_ts, sizes), index, -1)
+    first = np.minimum.reduceat(at_first, starts)
+    last = np.maximum.reduceat(at_last, starts)
+    out["first_ts"], out["first_value"] = first_ts, rows["first_value"][first]
+    out["last_ts"], out["last_value"] = last_ts, rows["last_value"][last]
     return out
 
 

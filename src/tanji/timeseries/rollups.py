@@ -167,10 +167,13 @@ def step_delta(new: Steps, old: Steps) -> Steps:
         np.concatenate((new.increase, -old.increase)),
         np.concatenate((new.resets, -old.resets)),
     )
-    keep = (summed.increase != 0) | (summed.resets != 0)
-    return Steps(
-        summed.tag_id[keep], summed.bucket[keep], summed.increase[keep], summed.resets[keep]
-    )
+    return changed(summed)
+
+
+def changed(steps: Steps) -> Steps:
+    """The buckets whose contribution is not zero."""
+    keep = (steps.increase != 0) | (steps.resets != 0)
+    return Steps(steps.tag_id[keep], steps.bucket[keep], steps.increase[keep], steps.resets[keep])
 
 
 def with_steps(rollups: RollupArrays, tag_steps: Steps) -> RollupArrays:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -128,6 +128,28 @@ class Context:
             edge_value=np.array(e[2], np.float64),
         )
 
+    @classmethod
+    def of(
+        cls,
+        old: Sequence[Sequence[Any]],
+        edge_tag: Int64Array,
+        edge_ts: Int64Array,
+        edge_value: npt.NDArray[np.float64],
+    ) -> Context:
+        """Old rows as in :meth:`from_rows`, edge readings as arrays."""
+        return cls.from_rows(old, []).with_edges(edge_tag, edge_ts, edge_value)
+
+    def with_edges(
+        self, tag: Int64Array, ts: Int64Array, value: npt.NDArray[np.float64]
+    ) -> Context:
+        """This context with more edge readings (of other tags)."""
+        return replace(
+            self,
+            edge_tag=np.concatenate((self.edge_tag, tag)),
+            edge_ts=np.concatenate((self.edge_ts, ts)),
+            edge_value=np.concatenate((self.edge_value, value)),
+        )
+
 
 class BaseStore(Folding):
     """The write algorithm over engine primitives (the ``_`` methods subclasses implement)."""
@@ -195,20 +217,25 @@ class BaseStore(Folding):
     def _write_round(
         self, batch: SampleBatch, deferred: list[pending.Deltas] | None
     ) -> WriteResult:
-        tags, first = np.unique(batch.tag_id, return_index=True)
+        # a round is sorted by (tag, time) (see _rounds): each tag's rows are one run
+        tag_id = batch.tag_id
+        first = np.flatnonzero(np.concatenate(([True], tag_id[1:] != tag_id[:-1])))
+        tags = tag_id[first]
         last = np.concatenate((first[1:], [len(batch)])) - 1
         ctx = self._context(tags, batch.ts[first], batch.ts[last])
-        bkey = _key(tags, batch.tag_id, batch.ts)
-        okey = _key(tags, ctx.old_tag, ctx.old_ts)
-        pos = np.minimum(np.searchsorted(okey, bkey), max(okey.shape[0] - 1, 0))
-        if okey.shape[0]:
+        if ctx.old_tag.shape[0]:
+            bkey = _key(tags, batch.tag_id, batch.ts)
+            okey = _key(tags, ctx.old_tag, ctx.old_ts)
+            pos = np.minimum(np.searchsorted(okey, bkey), okey.shape[0] - 1)
             matched = okey[pos] == bkey
             same = matched & (ctx.old_value[pos] == batch.value) & (ctx.old_flag[pos] == batch.flag)
-        else:
-            matched = same = np.zeros(len(batch), bool)
-        corrected = matched & ~same
-        inserts = batch.take(np.flatnonzero(~matched))
-        corrections = batch.take(np.flatnonzero(corrected))
+            corrected = matched & ~same
+            inserts = batch.take(np.flatnonzero(~matched))
+            corrections = batch.take(np.flatnonzero(corrected))
+        else:  # nothing stored in the spans: every sample is new
+            pos = np.zeros(len(batch), np.intp)
+            same = corrected = np.zeros(len(batch), bool)
+            inserts, corrections = batch, batch.take(np.zeros(0, np.intp))
         self._store_samples(inserts, corrections, ctx.old_version[pos[corrected]] + 1)
         if deferred is not None and len(corrections):
             # a rebuild reads stored rollups: the corrected tags' pending changes go in first,
@@ -245,11 +272,17 @@ class BaseStore(Folding):
         inserts: SampleBatch,
         resolutions: tuple[Resolution, ...],
     ) -> list[ru.Steps]:
-        """Counter-step deltas where this round changed the valid-reading chain (ADR 0062)."""
+        """Counter-step deltas where this round changed the valid-reading chain (ADR 0062).
+
+        Without stored rows in the round's spans and with at most one edge reading per tag
+        (every sample of the round later than all stored ones), the old chain has no step.
+        """
         new_value, new_flag = ctx.old_value.copy(), ctx.old_flag.copy()
         new_value[pos[corrected]] = batch.value[corrected]
         new_flag[pos[corrected]] = batch.flag[corrected]
-        old_chain = _chain(ctx, ctx.old_tag, ctx.old_ts, ctx.old_value, ctx.old_flag)
+        old_chain = None
+        if len(ctx.old_tag) or not _distinct(ctx.edge_tag):
+            old_chain = _chain(ctx, ctx.old_tag, ctx.old_ts, ctx.old_value, ctx.old_flag)
         new_chain = _chain(
             ctx,
             np.concatenate((ctx.old_tag, inserts.tag_id)),
@@ -257,12 +290,14 @@ class BaseStore(Folding):
             np.concatenate((new_value, inserts.value)),
             np.concatenate((new_flag, inserts.flag)),
         )
-        return [
-            ru.step_delta(
-                ru.counter_steps(*new_chain, resolution), ru.counter_steps(*old_chain, resolution)
-            )
-            for resolution in resolutions
-        ]
+        deltas = []
+        for resolution in resolutions:
+            new = ru.counter_steps(*new_chain, resolution)
+            if old_chain is None:
+                deltas.append(ru.changed(new))
+            else:
+                deltas.append(ru.step_delta(new, ru.counter_steps(*old_chain, resolution)))
+        return deltas
 
     def _rebuild(self, corrections: SampleBatch) -> None:
         """Rebuild every bucket a correction touched: hours from samples, then days, months."""
@@ -341,6 +376,12 @@ def _fresh(
 def _key(tags: Int64Array, tag_id: Int64Array, ts: Int64Array) -> Int64Array:
     """Sortable (tag, time) key: the tag's rank among the batch's tags, then the time."""
     return (np.searchsorted(tags, tag_id).astype(np.int64) << _TS_BITS) | ts
+
+
+def _distinct(values: Int64Array) -> bool:
+    """Whether no value occurs twice."""
+    ordered = np.sort(values)
+    return not bool((ordered[1:] == ordered[:-1]).any())
 
 
 def _chain(
