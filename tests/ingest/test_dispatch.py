@@ -137,3 +137,18 @@ def test_status_counts_pending_changes_until_they_are_delivered(
     finally:
         dispatch.stop_worker()
     assert len(heard) == 1
+
+
+def test_events_are_heard_by_a_listener_or_a_running_worker() -> None:
+    registered = listeners._listeners[:]
+    listeners._listeners[:] = []
+    try:
+        assert not dispatch.heard()
+        listeners.register(print)
+        assert dispatch.heard()
+        listeners.unregister(print)
+        dispatch.start_worker(window_s=0.0)
+        assert dispatch.heard()
+    finally:
+        dispatch.stop_worker()
+        listeners._listeners[:] = registered

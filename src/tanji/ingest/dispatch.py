@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from tanji.ingest import backlog
-from tanji.ingest.listeners import CommittedData, Listener, notify
+from tanji.ingest.listeners import CommittedData, Listener, notify, registered
 from tanji.ingest.model import Committed
 from tanji.timeseries.samples import EPOCH, ts_ms
 from tanji.workers import Slot, WindowThread
@@ -37,6 +37,7 @@ __all__ = [
     "LiveWorker",
     "committing",
     "flush",
+    "heard",
     "publish",
     "start_worker",
     "status",
@@ -265,6 +266,11 @@ def start_worker(window_s: float = 1.0, *, take_over: bool = False) -> LiveWorke
 def stop_worker() -> None:
     """Deliver what is pending and stop the process's worker (no-op when none runs)."""
     _slot.stop()
+
+
+def heard() -> bool:
+    """Whether a published event reaches anything: a running worker or a listener."""
+    return _slot.worker is not None or registered()
 
 
 def publish(event: CommittedData) -> None:

@@ -46,6 +46,11 @@ def unregister(listener: Listener) -> None:
         _listeners.remove(listener)
 
 
+def registered() -> bool:
+    """Whether any listener is registered (events need not be built for nobody)."""
+    return bool(_listeners)
+
+
 def notify(event: CommittedData, only: Sequence[Listener] | None = None) -> list[Listener]:
     """Call every listener (or those of ``only``) in order; return those that failed.
 
