@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
+from django.db import connection
+
 from tanji.ingest.listeners import CommittedData
 from tanji.ingest.model import Committed
 from tanji.ingest.models import LiveBacklog
@@ -45,17 +47,32 @@ def events_of(results: Iterable[Committed]) -> list[CommittedData]:
 
 
 def record(events: Sequence[CommittedData]) -> None:
-    """Add the events to the backlog (inside the caller's transaction)."""
-    LiveBacklog.objects.bulk_create(
-        LiveBacklog(
-            envelope_id=e.envelope_id,
-            enterprise_id=e.enterprise_id,
-            tag_ids=sorted(e.tag_ids),
-            first_ms=ts_ms(e.start),
-            last_ms=ts_ms(e.end),
+    """Add the events to the backlog (inside the caller's transaction).
+
+    One plain multi-row insert per :data:`CHUNK` events: model instances built for
+    ``bulk_create`` cost ≈ 20 µs per HJ 212 frame of the gateway's commit (ADR 0221's reason).
+    """
+    table = connection.ops.quote_name(LiveBacklog._meta.db_table)
+    tag_ids = LiveBacklog._meta.get_field("tag_ids")
+    rows = [
+        (
+            e.envelope_id,
+            e.enterprise_id,
+            tag_ids.get_db_prep_save(sorted(e.tag_ids), connection),
+            ts_ms(e.start),
+            ts_ms(e.end),
         )
         for e in events
-    )
+    ]
+    with connection.cursor() as cursor:
+        for at in range(0, len(rows), CHUNK):
+            part = rows[at : at + CHUNK]
+            marks = ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
+            cursor.execute(
+                f"INSERT INTO {table} (envelope_id, enterprise_id, tag_ids, first_ms, last_ms) "
+                f"VALUES {marks}",
+                [value for row in part for value in row],
+            )
 
 
 def drop(envelope_ids: Iterable[int]) -> None:

@@ -294,16 +294,18 @@ def status() -> LiveStatus:
     return LiveStatus(False, 0, False, 0) if worker is None else worker.status()
 
 
-def committing(results: Sequence[Committed]) -> None:
+def committing(results: Sequence[Committed]) -> list[CommittedData] | None:
     """Inside the commit transaction: backlog the accepted envelopes a worker will deliver.
 
     Without a worker the listeners run right after the commit, before the answer, so nothing
-    is ever left behind and nothing is written.
+    is ever left behind and nothing is written (``None``). With one, the events written are
+    returned, so the caller publishes them after the commit without building them again.
     """
     worker = _slot.worker
     if worker is None:
-        return
+        return None
     events = backlog.events_of(results)
     if events:
         backlog.record(events)
         worker.recorded(e.envelope_id for e in events)
+    return events

@@ -24,11 +24,12 @@ from django.db import connection, transaction
 from tanji.evidence.log import append_envelopes, lock_log
 from tanji.evidence.models import RawEnvelope
 from tanji.ingest import dispatch
+from tanji.ingest.listeners import CommittedData
 from tanji.ingest.model import Committed, Refused, Validated
 from tanji.timeseries.samples import SampleBatch
 from tanji.timeseries.store import store_for
 
-__all__ = ["commit_group"]
+__all__ = ["GroupResults", "commit_group"]
 
 Result = Committed | Refused
 
@@ -126,16 +127,29 @@ def _classify(
     return fresh, repeats
 
 
-def commit_group(items: Sequence[Validated]) -> list[Result]:
+class GroupResults(list[Result]):
+    """A group's results in input order, with the live events its commit backlogged.
+
+    ``events`` is ``None`` when no live worker runs (nothing was backlogged); the caller then
+    builds the events itself if anyone listens (ADR 0235).
+    """
+
+    events: list[CommittedData] | None = None
+
+
+def commit_group(items: Sequence[Validated]) -> GroupResults:
     """De-duplicate and store a group (see the module docstring)."""
     digests = [hashlib.sha256(v.decoded.auth.submission.body).hexdigest() for v in items]
     results: list[Result | None] = [None] * len(items)
+    events = None
     with transaction.atomic():
         lock_log()
         fresh, repeats = _classify(items, digests, results)
         if fresh:
             _write([items[i] for i in fresh], [digests[i] for i in fresh], fresh, results)
-            dispatch.committing([r for i in fresh if isinstance(r := results[i], Committed)])
+            events = dispatch.committing(
+                [r for i in fresh if isinstance(r := results[i], Committed)]
+            )
     for i, j in repeats:
         original = results[j]
         assert isinstance(original, Committed)
@@ -143,7 +157,9 @@ def commit_group(items: Sequence[Validated]) -> list[Result]:
             original.envelope_id, original.log_index, "duplicate", items[i], original.committed_at
         )
     assert all(r is not None for r in results)
-    return results  # type: ignore[return-value]
+    done = GroupResults(results)  # type: ignore[arg-type]
+    done.events = events
+    return done
 
 
 def _write(

@@ -22,7 +22,7 @@ from tanji.ingest.backlog import events_of
 from tanji.ingest.commit import receipt_for
 from tanji.ingest.decode import decode
 from tanji.ingest.dispatch import heard, publish
-from tanji.ingest.grouped import commit_group
+from tanji.ingest.grouped import GroupResults, commit_group
 from tanji.ingest.model import Committed, Submission, Validated
 from tanji.ingest.validate import validate
 from tanji.trust.keys import PrivateKey
@@ -95,7 +95,8 @@ def ingest_many(
         outcomes[i] = _outcome(result, signer)
         stored.append(result)
     if heard():  # the events are built only for someone (the live engine's listener, a worker)
-        for event in events_of(stored):
+        events = committed.events if isinstance(committed, GroupResults) else None
+        for event in events_of(stored) if events is None else events:
             publish(event)
     return [o for o in outcomes if o is not None]
 

@@ -104,7 +104,8 @@ def test_live_status_reports_the_enterprises_backlog_of_every_process() -> None:
     client = _client(enterprise)
     answer = client.get("/api/v1/emissions/live", {"enterprise_id": enterprise, "wait": 0.1})
     assert answer.status_code == 200
-    idle = {"worker": False, "pending": 0, "busy": False, "delivered": 0, "backlog": 0}
+    idle = {"worker": False, "pending": 0, "busy": False, "delivered": 0, "failing": 0}
+    idle |= {"backlog": 0}
     assert answer.json() == idle
     start = DAY
     backlog.record([CommittedData(enterprise, frozenset({1}), start, start, envelope_id=3)])
