@@ -1,0 +1,158 @@
+"""The compiled fast path against the pure-Python codec (ADR 0244).
+
+Differential: for random, mutated and near-valid inputs the fast path either declines (``None``)
+or returns exactly what Python returns; it never accepts what Python rejects. And the public
+functions give the same result or the same error (code and params) with and without it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from tanji.protocols.hj212 import (
+    DEFAULT_VERSIONS,
+    Hj212Error,
+    ProtocolVersion,
+    build_frame,
+    crc16,
+    decode_cp,
+    decode_segment,
+    native,
+    parse_frame,
+    unwrap_frame,
+)
+from tanji.protocols.hj212.crc import crc16_bitwise
+from tanji.protocols.hj212.fields import _decode_cp_python, decode_segment_python, fast_message
+from tanji.protocols.hj212.frame import _unwrap_python
+
+from .conftest import require_native
+from .factories import messages, outcome, raw_frame, segment
+from .fuzzing import TOKENS, mutate, seeds, wrap
+
+ONLY_2017 = frozenset({ProtocolVersion.HJ212_2017})
+EVERY_VERSION = frozenset(ProtocolVersion)
+
+
+def agree(data: bytes) -> bool:
+    """Check the fast path on ``data`` as a frame, a segment and CP; whether it accepted it."""
+    codec = require_native()
+    assert codec.crc16(data) == crc16_bitwise(data)
+    accepted = False
+    for versions in (DEFAULT_VERSIONS, ONLY_2017, EVERY_VERSION):
+        python = outcome(lambda v=versions: decode_segment_python(_unwrap_python(data), v))
+        fast = fast_message(codec.frame(data), versions)
+        if fast is not None:
+            assert python == ("ok", fast), data
+            accepted = True
+    unwrapped = codec.unwrap(data)
+    if unwrapped is not None:
+        assert outcome(_unwrap_python, data) == ("ok", unwrapped)
+    text = data.decode("utf-8", "replace")
+    fields = fast_message(codec.segment(text), DEFAULT_VERSIONS)
+    if fields is not None:
+        assert outcome(decode_segment_python, text, DEFAULT_VERSIONS) == ("ok", fields)
+    cp = codec.cp(text)
+    if cp is not None:
+        assert outcome(_decode_cp_python, text) == ("ok", cp)
+    return accepted
+
+
+def same_public_results(data: bytes) -> None:
+    """The public functions answer the same with the fast path on and off."""
+    text = data.decode("utf-8", "replace")
+    calls = [
+        (parse_frame, data),
+        (unwrap_frame, data),
+        (decode_segment, text),
+        (decode_cp, text),
+        (crc16, data),
+    ]
+    before = native.codec
+    try:
+        native.use_native(True)
+        fast = [outcome(f, arg) for f, arg in calls]
+        native.use_native(False)
+        assert [outcome(f, arg) for f, arg in calls] == fast
+    finally:
+        native.codec = before
+
+
+def test_valid_frames_take_the_fast_path() -> None:
+    for frame in seeds()[:-1]:  # the last seed is several split packets
+        if frame.count(b"##") == 1 and frame.isascii():
+            assert agree(frame), frame
+    assert agree(b"##0053" + segment().encode()[6:] + b"\r\n") is False  # bad length: declined
+
+
+def test_declines_what_python_rejects_at_each_check() -> None:
+    good = segment()
+    cases = [
+        raw_frame(good, crc="0000"),
+        raw_frame(good, crc="12G4"),
+        raw_frame(good, length=9),
+        raw_frame(good).replace(b"\r\n", b"\n\r"),
+        raw_frame(good.replace("Flag=5", "Flag=256")),
+        raw_frame(good.replace("Flag=5", "Flag=7")),  # D=1 without PNUM/PNO
+        raw_frame(good.replace("QN=20250610083100123", "QN=20250230083100123")),
+        raw_frame(good.replace("PW=123456", "PW=1234567")),
+        raw_frame(good.replace("a05001-Flag=N", "a05001-Avg=1")),  # key twice
+        raw_frame(good.replace("CP=&&", "CP=&&;")),
+        raw_frame(good + ";PNO=1"),
+        raw_frame(good.replace("ST=31", "ST=31;ST=32")),
+        raw_frame(good.replace("a05001", "a05\x01001")),
+        raw_frame(good.replace("MN=", "MN=中")),  # legal UTF-8 but not ASCII: Python decides
+    ]
+    codec = require_native()
+    for frame in cases:
+        assert codec.frame(frame) is None, frame
+        agree(frame)
+        same_public_results(frame)
+    assert fast_message(codec.frame(raw_frame(good.replace("Flag=5", "Flag=9"))), ONLY_2017) is None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32))
+def test_mutated_frames_agree(seed: int) -> None:
+    rng = random.Random(seed)
+    corpus = seeds()
+    for _ in range(20):
+        data = mutate(rng, corpus)
+        agree(data)
+        same_public_results(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(messages(), st.integers(0, 40), st.sampled_from(TOKENS))
+def test_near_valid_frames_agree(message: Any, at: int, token: bytes) -> None:
+    try:
+        frame = build_frame(message)
+    except Hj212Error:  # too long for one frame
+        return
+    if frame.isascii():
+        assert agree(frame)
+    segment_bytes = frame[6:-6]
+    spliced = segment_bytes[:at] + token + segment_bytes[at:]
+    agree(wrap(spliced))
+    same_public_results(wrap(spliced))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=1100))
+def test_arbitrary_bytes_agree(data: bytes) -> None:
+    agree(data)
+    agree(wrap(data))
+
+
+def test_environment_switch_forces_pure_python() -> None:
+    env = {**os.environ, "TANJI_HJ212_NATIVE": "0"}
+    probe = "from tanji.protocols.hj212 import native; print(native.codec is None)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True"
