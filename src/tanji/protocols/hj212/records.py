@@ -228,8 +228,7 @@ _FLAG_OR_NONE = frozenset([*DATA_FLAGS, None])
 # FactorData is frozen: its slots are filled as its generated __init__ does, minus the call
 # overhead (the record decoder builds one per code and upload).
 _SET_FACTOR = tuple(
-    getattr(FactorData, name).__set__
-    for name in ("code", "values", "flag", "eflag", "sample_time")
+    getattr(FactorData, name).__set__ for name in ("code", "values", "flag", "eflag", "sample_time")
 )
 
 
