@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
 from tanji.protocols.hj212 import FrameScanner, ScannedFrame, scan
+
+from .fuzzing import mutate, seeds
 
 FRAMES = Path(__file__).parent / "frames"
 NOISY = (FRAMES / "session-noisy.h212").read_bytes()
@@ -87,3 +90,24 @@ def test_oversize_tail_at_end_of_stream() -> None:
     assert frame.error is not None
     assert frame.error.code == "hj212.frame.oversize"
     assert len(frame.raw) == 100
+
+
+def summary(frames: list[ScannedFrame]) -> list[tuple[object, ...]]:
+    return [
+        (f.offset, f.raw, f.message, f.error and (f.error.code, f.error.params)) for f in frames
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32))
+def test_a_read_of_one_whole_frame_is_cut_as_the_buffer_would_cut_it(seed: int) -> None:
+    rng = random.Random(seed)
+    corpus = seeds()
+    for _ in range(10):
+        data = mutate(rng, corpus)
+        whole, split = FrameScanner(), FrameScanner()
+        at_once = whole.feed(data)
+        in_two = split.feed(data[:1]) + split.feed(data[1:])
+        assert summary(at_once) == summary(in_two)
+        assert whole.buffered == split.buffered
+        assert summary(whole.close()) == summary(split.close())
