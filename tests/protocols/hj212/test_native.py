@@ -11,12 +11,14 @@ import os
 import random
 import subprocess
 import sys
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tanji.protocols.hj212 import (
     DEFAULT_VERSIONS,
+    FactorData,
     Hj212Error,
     ProtocolVersion,
     build_frame,
@@ -156,3 +158,30 @@ def test_environment_switch_forces_pure_python() -> None:
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "True"
+
+
+def test_record_helpers_decline_odd_arguments() -> None:
+    codec = require_native()
+    plan = ("a05001", ("Avg",), 0, 1, 1, -1, -1)
+    values = ("1.5", "N")
+    built = codec.factors((plan,), (0,), values, Decimal, FactorData)
+    assert built == (FactorData("a05001", {"Avg": Decimal("1.5")}, "N"),)
+    odd_calls = [
+        ((plan[:6],), (0,), values),  # a plan too short
+        ((("a05001", ("Avg",), 0, 1, "1", -1, -1),), (0,), values),  # a position not an int
+        ((("a05001", ("Avg",), 0, 2, 1, -1, -1),), (0,), values),  # a slice past the numbers
+        ((plan,), (5,), values),  # a position past the values
+        ((plan,), (2**70,), values),  # a position too large for C
+        ((("a05001", ("Avg",), 0, 1, 1, -1, 0),), (0,), values),  # SampleTime: left to Python
+        ((plan,), (0,), ("1.5", "X")),  # not a data flag
+        ((plan,), (0,), (1.5, "N")),  # not a str
+    ]
+    for plans, positions, items in odd_calls:
+        found = codec.factors(plans, positions, items, Decimal, FactorData)  # type: ignore[arg-type]
+        assert found is None
+    assert codec.items(((("a", "1"),), (("b", "2"), ("c", "3")))) == (
+        ("a", "b", "c"),
+        ("1", "2", "3"),
+    )
+    for odd in ([], ([("a", "1")],), ((("a", "1", "2"),),), ((("a",),),)):
+        assert codec.items(odd) is None  # type: ignore[arg-type]

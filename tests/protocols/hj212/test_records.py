@@ -90,7 +90,8 @@ def test_only_data_commands_carry_records() -> None:
     assert caught.value.code == "hj212.record.field_unknown"
 
 
-BAD_VALUES = ["1e5", "NaN", " 1", "1\n2", "X", "20251301000000", "", "abcde", "1.", "+1"]
+BAD_VALUES = ["1e5", "NaN", " 1", "1\n2", "X", "20251301000000", "", "abcde", "1.", "+1", "中"]
+BAD_VALUES += ["١٢", "n", "NN", "-", "-.5", "00012.50", "N\x00", "A1b2c", "20250229000000"]
 
 
 @settings(max_examples=150, deadline=None)

@@ -1,9 +1,23 @@
 """Type stub of the compiled fast path (``_native.c``); each function returns None to decline."""
 
-from tanji.protocols.hj212.native import CpTuple, SegmentFields
+from decimal import Decimal
+from typing import TypeVar
+
+from tanji.protocols.hj212.native import CpTuple, FactorPlan, SegmentFields
+
+_Factor = TypeVar("_Factor")
 
 def crc16(data: bytes, /) -> int: ...
 def frame(frame: bytes, /) -> SegmentFields | None: ...
 def unwrap(frame: bytes, /) -> str | None: ...
 def segment(segment: str, /) -> SegmentFields | None: ...
 def cp(text: str, /) -> CpTuple | None: ...
+def items(cp: CpTuple, /) -> tuple[tuple[str, ...], tuple[str, ...]] | None: ...
+def factors(
+    plans: tuple[FactorPlan, ...],
+    positions: tuple[int, ...],
+    values: tuple[str, ...],
+    decimal: type[Decimal],
+    factor: type[_Factor],
+    /,
+) -> tuple[_Factor, ...] | None: ...

@@ -9,13 +9,18 @@ off; :func:`use_native` switches it at run time for tests and benchmarks.
 
 from __future__ import annotations
 
-from typing import Protocol
+from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from tanji.config import hj212_native
 
 CpTuple = tuple[tuple[tuple[str, str], ...], ...]
 #: ``(qn, st, cn, pw, mn, flag, pnum, pno, cp)`` of a well-formed data segment.
 SegmentFields = tuple[str, int, int, str, str, int, int | None, int | None, CpTuple]
+#: A code's part of a record plan (records.py): code, measure suffixes, the slice of the
+#: record's numbers they take, and the item positions of Flag, EFlag, SampleTime (-1: absent).
+FactorPlan = tuple[str, tuple[str, ...], int, int, int, int, int]
+_Factor = TypeVar("_Factor")
 
 
 class NativeCodec(Protocol):
@@ -26,6 +31,16 @@ class NativeCodec(Protocol):
     def unwrap(self, frame: bytes, /) -> str | None: ...  # noqa: D102
     def segment(self, segment: str, /) -> SegmentFields | None: ...  # noqa: D102
     def cp(self, text: str, /) -> CpTuple | None: ...  # noqa: D102
+    def items(self, cp: CpTuple, /) -> tuple[tuple[str, ...], tuple[str, ...]] | None: ...  # noqa: D102
+    def factors(  # noqa: D102
+        self,
+        plans: tuple[FactorPlan, ...],
+        positions: tuple[int, ...],
+        values: tuple[str, ...],
+        decimal: type[Decimal],
+        factor: type[_Factor],
+        /,
+    ) -> tuple[_Factor, ...] | None: ...
 
 
 def _load() -> NativeCodec | None:

@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain
 
+from tanji.protocols.hj212 import native
 from tanji.protocols.hj212.errors import Hj212Error
 from tanji.protocols.hj212.fields import Cp, CpGroup, CpItem, Message
+from tanji.protocols.hj212.native import FactorPlan
 from tanji.protocols.hj212.pollutants import pollutant
 from tanji.protocols.hj212.timefmt import CHINA_STANDARD_TIME, format_datetime, parse_datetime
 
@@ -216,12 +219,9 @@ class _Builder:
         return FactorData(self.code, self.values, self.flag, self.eflag, self.sample_time)
 
 
-#: A code's part of a plan: code, measure suffixes, the slice of the record's numbers they
-#: take, and the item positions of Flag, EFlag and SampleTime (-1 when absent).
-_FactorPlan = tuple[str, tuple[str, ...], int, int, int, int, int]
 #: A key sequence's plan: DataTime's position, the item positions of the measured values
 #: (grouped by code), and the codes' plans in first-seen order.
-_Plan = tuple[int, tuple[int, ...], tuple[_FactorPlan, ...]]
+_Plan = tuple[int, tuple[int, ...], tuple[FactorPlan, ...]]
 _PLANS: dict[tuple[tuple[str, ...], bool], _Plan | None] = {}
 _new = object.__new__
 _FLAG_OR_NONE = frozenset([*DATA_FLAGS, None])
@@ -240,7 +240,9 @@ def _planned_record(cp: Cp, tz: tzinfo, vendor_codes: bool) -> DataRecord | None
     would raise) gives ``None``, and :func:`_decode_items` reports the first defect in order.
     """
     try:
-        keys, values = zip(*[item for group in cp for item in group], strict=True)
+        codec = native.codec
+        flat = codec.items(cp) if codec is not None else None
+        keys, values = flat if flat is not None else zip(*chain.from_iterable(cp), strict=True)
         memo = (keys, vendor_codes)
         plan = _PLANS[memo] if memo in _PLANS else _remember(memo)
         return None if plan is None else _read(plan, values, tz)
@@ -277,7 +279,7 @@ def _make_plan(keys: tuple[str, ...], vendor_codes: bool) -> _Plan | None:
         else:
             return None
     numbers: list[int] = []
-    factors: list[_FactorPlan] = []
+    factors: list[FactorPlan] = []
     for code, (measures, (flag, eflag, sample)) in codes.items():
         first = len(numbers)
         numbers += measures
@@ -288,6 +290,11 @@ def _make_plan(keys: tuple[str, ...], vendor_codes: bool) -> _Plan | None:
 
 def _read(plan: _Plan, values: tuple[str, ...], tz: tzinfo) -> DataRecord | None:
     data_time, positions, factor_plans = plan
+    codec = native.codec
+    if codec is not None:  # the same checks and objects in C (ADR 0244)
+        built = codec.factors(factor_plans, positions, values, Decimal, FactorData)
+        if built is not None:
+            return DataRecord(parse_datetime(values[data_time], "DataTime", tz), built)
     numbers = [values[at] for at in positions]
     joined = "\n".join(numbers)
     if numbers and not (_NUMBERS.fullmatch(joined) and joined.count("\n") == len(numbers) - 1):
