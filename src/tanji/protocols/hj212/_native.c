@@ -8,15 +8,11 @@
  * allows more (non-ASCII text, odd but legal inputs) this file simply declines.
  * Only printable ASCII (0x20-0x7E) is accepted in a data segment.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <string.h>
+#include "_native.h"
 
 /* HJ 212-2017 Sect. 6.3.2: the data segment is 0-1024 bytes; Table 4: CP=&&...&& <= 950. */
 #define MAX_SEGMENT 1024
 #define MAX_CP_CHARS 950
-/* A CP item is at least "k=v" plus a separator, so a CP of <= 943 characters has fewer. */
-#define MAX_ITEMS 320
 
 /* ---------------------------------------------------------------- App. A CRC */
 
@@ -45,18 +41,6 @@ static unsigned crc16(const unsigned char *p, Py_ssize_t n)
 
 /* ---------------------------------------------------------------- small helpers */
 
-typedef struct {
-    const char *p;
-    Py_ssize_t n;
-} span;
-
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-
-static int is_alnum(char c)
-{
-    return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
 /* fields.py _KEY: [0-9A-Za-z_.\-]+ */
 static int is_key_char(char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; }
 
@@ -64,26 +48,6 @@ static int is_key_char(char c) { return is_alnum(c) || c == '_' || c == '.' || c
 static int is_value_char(char c)
 {
     return c >= 0x20 && c <= 0x7E && c != ';' && c != ',' && c != '=' && c != '&';
-}
-
-static int all_digits(span s, Py_ssize_t min, Py_ssize_t max)
-{
-    if (s.n < min || s.n > max)
-        return 0;
-    for (Py_ssize_t i = 0; i < s.n; i++)
-        if (!is_digit(s.p[i]))
-            return 0;
-    return 1;
-}
-
-static int all_alnum(span s, Py_ssize_t min, Py_ssize_t max)
-{
-    if (s.n < min || s.n > max)
-        return 0;
-    for (Py_ssize_t i = 0; i < s.n; i++)
-        if (!is_alnum(s.p[i]))
-            return 0;
-    return 1;
 }
 
 static long number(const char *p, Py_ssize_t n) /* digits already checked */
@@ -111,15 +75,13 @@ static PyObject *text(const char *p, Py_ssize_t n)
     return s;
 }
 
-static PyObject *none(void) { Py_RETURN_NONE; }
-
 /* ---------------------------------------------------------------- fields (Table 4) */
 
 /* timefmt.py check_qn: YYYYMMDDhhmmsszzz naming a real date-time (as datetime() accepts). */
 static int valid_qn(span s)
 {
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (!all_digits(s, 17, 17))
+    if (!all_of(s, 17, 17, is_digit))
         return 0;
     long year = number(s.p, 4), month = number(s.p + 4, 2), day = number(s.p + 6, 2);
     long hour = number(s.p + 8, 2), minute = number(s.p + 10, 2), second = number(s.p + 12, 2);
@@ -132,12 +94,14 @@ static int valid_qn(span s)
 
 /* The header fields of Table 4, in the order of fields.py HEADER_FIELDS. */
 enum { F_QN, F_ST, F_CN, F_PW, F_MN, F_FLAG, F_PNUM, F_PNO, F_COUNT };
-static const char *const FIELD_NAMES[F_COUNT] = {"QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO"};
+static const char *const FIELD_NAMES[F_COUNT] = {"QN", "ST", "CN",   "PW",
+                                                 "MN", "Flag", "PNUM", "PNO"};
 
 static int field_index(span name)
 {
     for (int i = 0; i < F_COUNT; i++)
-        if ((Py_ssize_t)strlen(FIELD_NAMES[i]) == name.n && memcmp(FIELD_NAMES[i], name.p, name.n) == 0)
+        if ((Py_ssize_t)strlen(FIELD_NAMES[i]) == name.n
+            && memcmp(FIELD_NAMES[i], name.p, (size_t)name.n) == 0)
             return i;
     return -1;
 }
@@ -170,7 +134,7 @@ static int split_header(span header, span *fields, int *seen)
 }
 
 /* fields.py _NUMBER for PNUM/PNO: [1-9][0-9]{0,3}. */
-static int split_number(span s) { return all_digits(s, 1, 4) && s.p[0] != '0'; }
+static int split_number(span s) { return all_of(s, 1, 4, is_digit) && s.p[0] != '0'; }
 
 /* ---------------------------------------------------------------- CP (Table 4, Sect. 6.3.3) */
 
@@ -284,16 +248,18 @@ static PyObject *parse_segment(const char *s, Py_ssize_t n)
         return none();
     if (body_n - 2 + 7 > MAX_CP_CHARS || !split_header((span){s, cp - 1 - s}, fields, seen))
         return none();
-    if (!valid_qn(fields[F_QN]) || !all_digits(fields[F_ST], 2, 2) || !all_digits(fields[F_CN], 4, 4)
-        || !all_alnum(fields[F_PW], 1, 6) || !all_alnum(fields[F_MN], 1, 24)
-        || !all_digits(fields[F_FLAG], 1, 3))
+    if (!valid_qn(fields[F_QN]) || !all_of(fields[F_ST], 2, 2, is_digit)
+        || !all_of(fields[F_CN], 4, 4, is_digit)
+        || !all_of(fields[F_PW], 1, 6, is_alnum) || !all_of(fields[F_MN], 1, 24, is_alnum)
+        || !all_of(fields[F_FLAG], 1, 3, is_digit))
         return none();
     long flag = number(fields[F_FLAG].p, fields[F_FLAG].n);
     int split = (flag & 2) != 0; /* Flag bit D */
     if (flag > 255 || seen[F_PNUM] != split || seen[F_PNO] != split)
         return none();
-    if (split && (!split_number(fields[F_PNUM]) || !split_number(fields[F_PNO])
-                  || number(fields[F_PNO].p, fields[F_PNO].n) > number(fields[F_PNUM].p, fields[F_PNUM].n)))
+    span pnum = fields[F_PNUM], pno = fields[F_PNO];
+    if (split && (!split_number(pnum) || !split_number(pno)
+                  || number(pno.p, pno.n) > number(pnum.p, pnum.n)))
         return none();
     PyObject *items = parse_cp(body, body_n - 2);
     if (items == NULL || items == Py_None)
@@ -322,7 +288,7 @@ static int hex_value(char c)
  * equal to the segment's, the CRC (App. A) of the segment matching. Sets *segment. */
 static int check_frame(const char *p, Py_ssize_t n, span *segment)
 {
-    if (n < 12 || p[0] != '#' || p[1] != '#' || !all_digits((span){p + 2, 4}, 4, 4))
+    if (n < 12 || p[0] != '#' || p[1] != '#' || !all_of((span){p + 2, 4}, 4, 4, is_digit))
         return 0;
     Py_ssize_t declared = number(p + 2, 4);
     if (declared > MAX_SEGMENT || n != declared + 12 || p[n - 2] != '\r' || p[n - 1] != '\n')
@@ -338,173 +304,6 @@ static int check_frame(const char *p, Py_ssize_t n, span *segment)
     return received == crc16((const unsigned char *)p + 6, declared) && printable(p + 6, declared);
 }
 
-/* ---------------------------------------------------------------- data records (Table 6) */
-
-/* records.py _NUMBER: -?[0-9]+(\.[0-9]+)? */
-static int is_number(span s)
-{
-    Py_ssize_t i = (s.n > 0 && s.p[0] == '-'), start = i;
-    while (i < s.n && is_digit(s.p[i]))
-        i++;
-    if (i == start || i == s.n)
-        return i > start;
-    if (s.p[i] != '.')
-        return 0;
-    start = ++i;
-    while (i < s.n && is_digit(s.p[i]))
-        i++;
-    return i > start && i == s.n;
-}
-
-/* The item at ``at`` of the values tuple if it is an ASCII str (its text in *s), else NULL. */
-static PyObject *ascii_value(PyObject *values, PyObject *index, span *s)
-{
-    Py_ssize_t at = PyLong_Check(index) ? PyLong_AsSsize_t(index) : -1;
-    if (at < 0 || at >= PyTuple_GET_SIZE(values)) {
-        PyErr_Clear();
-        return NULL;
-    }
-    PyObject *value = PyTuple_GET_ITEM(values, at);
-    if (!PyUnicode_CheckExact(value) || !PyUnicode_IS_ASCII(value))
-        return NULL;
-    *s = (span){(const char *)PyUnicode_1BYTE_DATA(value), PyUnicode_GET_LENGTH(value)};
-    return value;
-}
-
-/* A factor plan of records.py: (code, names, first, end, flag_at, eflag_at, sample_at). */
-#define PLAN_SIZE 7
-static PyObject *slot_names[5]; /* FactorData's fields: code values flag eflag sample_time */
-
-/* Pass 1 for one code: its Flag is one of N F M S D C T B (Sect. 6.6.4), its EFlag 1-4 letters
- * or digits, no SampleTime (left to Python); sets *flag and *eflag (borrowed or None). */
-static int check_factor(PyObject *plan, PyObject *values, Py_ssize_t numbers, PyObject **flag,
-                        PyObject **eflag)
-{
-    span s;
-    if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != PLAN_SIZE
-        || !PyUnicode_CheckExact(PyTuple_GET_ITEM(plan, 0)) || !PyTuple_CheckExact(PyTuple_GET_ITEM(plan, 1)))
-        return 0;
-    Py_ssize_t first = PyLong_AsSsize_t(PyTuple_GET_ITEM(plan, 2));
-    Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(plan, 3));
-    if (PyErr_Occurred() || first < 0 || end > numbers || end - first != PyTuple_GET_SIZE(PyTuple_GET_ITEM(plan, 1))
-        || PyLong_AsLong(PyTuple_GET_ITEM(plan, 6)) != -1) {
-        PyErr_Clear();
-        return 0;
-    }
-    *flag = *eflag = Py_None;
-    if (PyLong_AsLong(PyTuple_GET_ITEM(plan, 4)) >= 0) {
-        *flag = ascii_value(values, PyTuple_GET_ITEM(plan, 4), &s);
-        if (*flag == NULL || s.n != 1 || memchr("NFMSDCTB", s.p[0], 8) == NULL)
-            return 0;
-    }
-    if (PyLong_AsLong(PyTuple_GET_ITEM(plan, 5)) >= 0) {
-        *eflag = ascii_value(values, PyTuple_GET_ITEM(plan, 5), &s);
-        if (*eflag == NULL || !all_alnum(s, 1, 4))
-            return 0;
-    }
-    return !PyErr_Occurred();
-}
-
-/* Pass 2 for one code: a FactorData filled as its generated __init__ does. */
-static PyObject *make_factor(PyTypeObject *type, PyObject *plan, PyObject *decimals,
-                             PyObject *flag, PyObject *eflag)
-{
-    PyObject *names = PyTuple_GET_ITEM(plan, 1), *values = PyDict_New(), *factor = NULL;
-    Py_ssize_t first = PyLong_AsSsize_t(PyTuple_GET_ITEM(plan, 2));
-    if (values == NULL)
-        return NULL;
-    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(names); j++)
-        if (PyDict_SetItem(values, PyTuple_GET_ITEM(names, j), PyTuple_GET_ITEM(decimals, first + j)) < 0)
-            goto done;
-    factor = type->tp_alloc(type, 0);
-    PyObject *fields[5] = {PyTuple_GET_ITEM(plan, 0), values, flag, eflag, Py_None};
-    for (int k = 0; factor != NULL && k < 5; k++)
-        if (PyObject_GenericSetAttr(factor, slot_names[k], fields[k]) < 0)
-            Py_CLEAR(factor);
-done:
-    Py_DECREF(values);
-    return factor;
-}
-
-/* The keys and the values of CP groups, each as one tuple (the key plan is found by the keys);
- * None unless every group is a tuple of (key, value) tuples. */
-static PyObject *native_items(PyObject *module, PyObject *cp)
-{
-    Py_ssize_t count = 0, at = 0;
-    if (!PyTuple_CheckExact(cp))
-        return none();
-    for (Py_ssize_t g = 0; g < PyTuple_GET_SIZE(cp); g++) {
-        PyObject *group = PyTuple_GET_ITEM(cp, g);
-        if (!PyTuple_CheckExact(group))
-            return none();
-        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(group); i++) {
-            PyObject *item = PyTuple_GET_ITEM(group, i);
-            if (!PyTuple_CheckExact(item) || PyTuple_GET_SIZE(item) != 2)
-                return none();
-        }
-        count += PyTuple_GET_SIZE(group);
-    }
-    PyObject *keys = PyTuple_New(count), *values = PyTuple_New(count);
-    if (keys == NULL || values == NULL) {
-        Py_XDECREF(keys);
-        Py_XDECREF(values);
-        return NULL;
-    }
-    for (Py_ssize_t g = 0; g < PyTuple_GET_SIZE(cp); g++) {
-        PyObject *group = PyTuple_GET_ITEM(cp, g);
-        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(group); i++, at++) {
-            PyObject *item = PyTuple_GET_ITEM(group, i);
-            PyTuple_SET_ITEM(keys, at, Py_NewRef(PyTuple_GET_ITEM(item, 0)));
-            PyTuple_SET_ITEM(values, at, Py_NewRef(PyTuple_GET_ITEM(item, 1)));
-        }
-    }
-    return Py_BuildValue("(NN)", keys, values);
-}
-
-/* records.py _read for a remembered key plan: every measured value a decimal number (then a
- * Decimal), flags as above; the FactorData of each code, or None to let Python read it. */
-static PyObject *native_factors(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 5 || !PyTuple_CheckExact(args[0]) || !PyTuple_CheckExact(args[1])
-        || !PyTuple_CheckExact(args[2]) || !PyType_Check(args[4]))
-        return none();
-    PyObject *plans = args[0], *positions = args[1], *values = args[2], *decimal = args[3];
-    Py_ssize_t numbers = PyTuple_GET_SIZE(positions), count = PyTuple_GET_SIZE(plans);
-    PyObject *flags[MAX_ITEMS][2];
-    span s;
-    if (count > MAX_ITEMS)
-        return none();
-    for (Py_ssize_t i = 0; i < numbers; i++)
-        if (ascii_value(values, PyTuple_GET_ITEM(positions, i), &s) == NULL || !is_number(s))
-            return none();
-    for (Py_ssize_t i = 0; i < count; i++)
-        if (!check_factor(PyTuple_GET_ITEM(plans, i), values, numbers, &flags[i][0], &flags[i][1])) {
-            PyErr_Clear(); /* a plan field of the wrong type: decline, as for bad values */
-            return none();
-        }
-    PyObject *decimals = PyTuple_New(numbers), *result = NULL;
-    for (Py_ssize_t i = 0; decimals != NULL && i < numbers; i++) {
-        PyObject *value = PyTuple_GET_ITEM(values, PyLong_AsSsize_t(PyTuple_GET_ITEM(positions, i)));
-        PyObject *number = PyObject_CallOneArg(decimal, value);
-        if (number == NULL)
-            Py_CLEAR(decimals);
-        else
-            PyTuple_SET_ITEM(decimals, i, number);
-    }
-    if (decimals != NULL)
-        result = PyTuple_New(count);
-    for (Py_ssize_t i = 0; result != NULL && i < count; i++) {
-        PyObject *factor = make_factor((PyTypeObject *)args[4], PyTuple_GET_ITEM(plans, i), decimals,
-                                       flags[i][0], flags[i][1]);
-        if (factor == NULL)
-            Py_CLEAR(result);
-        else
-            PyTuple_SET_ITEM(result, i, factor);
-    }
-    Py_XDECREF(decimals);
-    return result;
-}
-
 /* ---------------------------------------------------------------- module functions */
 
 static PyObject *native_crc16(PyObject *module, PyObject *arg)
@@ -517,20 +316,23 @@ static PyObject *native_crc16(PyObject *module, PyObject *arg)
     return PyLong_FromUnsignedLong(value);
 }
 
+/* The data segment of a well-formed frame given as bytes, else 0. */
+static int frame_segment(PyObject *arg, span *segment)
+{
+    return PyBytes_Check(arg)
+        && check_frame(PyBytes_AS_STRING(arg), PyBytes_GET_SIZE(arg), segment);
+}
+
 static PyObject *native_frame(PyObject *module, PyObject *arg)
 {
     span segment;
-    if (!PyBytes_Check(arg) || !check_frame(PyBytes_AS_STRING(arg), PyBytes_GET_SIZE(arg), &segment))
-        return none();
-    return parse_segment(segment.p, segment.n);
+    return frame_segment(arg, &segment) ? parse_segment(segment.p, segment.n) : none();
 }
 
 static PyObject *native_unwrap(PyObject *module, PyObject *arg)
 {
     span segment;
-    if (!PyBytes_Check(arg) || !check_frame(PyBytes_AS_STRING(arg), PyBytes_GET_SIZE(arg), &segment))
-        return none();
-    return text(segment.p, segment.n);
+    return frame_segment(arg, &segment) ? text(segment.p, segment.n) : none();
 }
 
 /* The bytes of an ASCII str, or NULL (no error set) for any other str. */
@@ -576,10 +378,6 @@ static struct PyModuleDef module_def = {
 
 PyMODINIT_FUNC PyInit__native(void)
 {
-    static const char *const names[5] = {"code", "values", "flag", "eflag", "sample_time"};
     crc_init();
-    for (int k = 0; k < 5; k++)
-        if (slot_names[k] == NULL && (slot_names[k] = PyUnicode_InternFromString(names[k])) == NULL)
-            return NULL;
-    return PyModule_Create(&module_def);
+    return records_init() < 0 ? NULL : PyModule_Create(&module_def);
 }
