@@ -14,6 +14,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tanji.protocols.hj212 import (
@@ -38,6 +39,14 @@ from .factories import messages, outcome, raw_frame, segment
 from .fuzzing import TOKENS, mutate, seeds, wrap
 
 ONLY_2017 = frozenset({ProtocolVersion.HJ212_2017})
+
+
+@pytest.fixture(autouse=True)
+def codec_path() -> str:
+    """These tests compare both paths themselves: run each once (overrides the conftest's)."""
+    return "both"
+
+
 EVERY_VERSION = frozenset(ProtocolVersion)
 
 
@@ -185,3 +194,17 @@ def test_record_helpers_decline_odd_arguments() -> None:
     )
     for odd in ([], ([("a", "1")],), ((("a", "1", "2"),),), ((("a",),),)):
         assert codec.items(odd) is None  # type: ignore[arg-type]
+
+
+def test_without_the_built_extension_the_codec_is_pure_python() -> None:
+    probe = (
+        "import sys; sys.modules['tanji.protocols.hj212._native'] = None\n"
+        "from tanji.protocols.hj212 import native, scan\n"
+        "from tests.protocols.hj212.fuzzing import seeds\n"
+        "assert native.BUILT is None and native.codec is None and not native.use_native(True)\n"
+        "print(sum(f.ok for f in scan(seeds()[1])))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "1"
