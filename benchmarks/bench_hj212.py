@@ -1,4 +1,4 @@
-"""HJ 212: parse rate of minute frames, CRC table vs bitwise, gateway frames/s on loopback.
+"""HJ 212: codec µs per gateway frame and parse rates (fast path and pure Python), CRC, gateway.
 
 Ceilings (reference performance.md §3 and §4): own pure-Python parser 6.5k packets/s for a
 1,950-byte 2051 packet of 20 factors (130k factor readings/s), 12.6k without the CRC; CRC16
@@ -11,6 +11,7 @@ factor readings/s and ns/byte, which do not depend on the packet cut.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import tempfile
 import time
@@ -97,21 +98,28 @@ def frame_costs(frames: list[bytes], rounds: int = 100) -> tuple[float, float]:
     return scanned * per_frame, decoded * per_frame
 
 
+@contextlib.contextmanager
+def codec(enabled: bool) -> Iterator[bool]:
+    """Run the codec on the fast path or in pure Python; yield whether that path is available."""
+    before = native.codec
+    try:
+        yield native.use_native(enabled) == enabled
+    finally:
+        native.codec = before
+
+
 def codec_paths() -> Iterator[str]:
     """The gateway's per-frame codec work on the fast path and in pure Python, interleaved."""
     frames = gateway_frames()
-    before = native.codec
-    costs: dict[str, list[tuple[float, float]]] = {"native": [], "pure Python": []}
-    try:
-        for _ in range(5):
-            for path in costs:
-                if native.use_native(path == "native") == (path == "native"):
-                    costs[path].append(frame_costs(frames))
-    finally:
-        native.codec = before
+    costs: dict[str, list[tuple[float, float]]] = {"fast path": [], "pure Python": []}
+    for _ in range(5):
+        for path, runs in costs.items():
+            with codec(path == "fast path") as available:
+                if available:
+                    runs.append(frame_costs(frames))
     for path, runs in costs.items():
         if not runs:
-            yield f"codec path {path}: not built (scripts/build-native)"
+            yield f"codec, {path}: not built (scripts/build-native)"
             continue
         scan_us = statistics.median(r[0] for r in runs)
         record_us = statistics.median(r[1] for r in runs)
@@ -166,16 +174,16 @@ def parse_rates(frames: list[bytes]) -> Iterator[str]:
     )
 
 
-def crc_rates(frames: list[bytes]) -> Iterator[str]:
+def crc_rates(frames: list[bytes], path: str) -> Iterator[str]:
     segment = frames[0][6:-6]
-    for name, function, ceiling in (
-        ("table", crc16, CEILING_CRC_NS_PER_BYTE),
-        ("bitwise", crc16_bitwise, CEILING_CRC_BITWISE_NS_PER_BYTE),
-    ):
+    functions = [("table", crc16, CEILING_CRC_NS_PER_BYTE)]
+    if path == "pure Python":
+        functions.append(("bitwise", crc16_bitwise, CEILING_CRC_BITWISE_NS_PER_BYTE))
+    for name, function, ceiling in functions:
         rate = best_rate(lambda f=function: (f(segment), 1)[1])  # type: ignore[misc]
         ns_per_byte = 1e9 / (rate * len(segment))
         yield (
-            f"CRC16 {name}: {ns_per_byte:.1f} ns/byte ({rate:,.0f} × {len(segment)} B/s; "
+            f"CRC16 {name}, {path}: {ns_per_byte:.1f} ns/byte ({rate:,.0f} × {len(segment)} B/s; "
             f"ratio {ceiling / ns_per_byte:.2f} of the ceiling speed)"
         )
 
@@ -241,6 +249,9 @@ def gateway_rate() -> Iterator[str]:
 def run() -> Iterator[str]:
     yield from codec_paths()
     frames = minute_frames()
-    yield from parse_rates(frames)
-    yield from crc_rates(frames)
+    for path in ("fast path", "pure Python"):
+        with codec(path == "fast path") as available:
+            if available:
+                yield from (f"{path}: {line}" for line in parse_rates(frames))
+                yield from crc_rates(frames, path)
     yield from gateway_rate()
