@@ -136,6 +136,13 @@ def mutate(rng: random.Random, corpus: list[bytes]) -> bytes:
     return bytes(data)
 
 
+def mutations(seed: int, count: int) -> list[bytes]:
+    """``count`` mutated inputs from the seed corpus, reproducible from ``seed``."""
+    rng = random.Random(seed)
+    corpus = seeds()
+    return [mutate(rng, corpus) for _ in range(count)]
+
+
 def mutation_fuzz(runs: int, seed: int = 212) -> tuple[int, float]:
     """Run ``runs`` mutated inputs; return (runs, slowest input in CPU seconds)."""
     rng = random.Random(seed)

@@ -8,7 +8,6 @@ functions give the same result or the same error (code and params) with and with
 from __future__ import annotations
 
 import os
-import random
 import subprocess
 import sys
 from decimal import Decimal
@@ -36,7 +35,7 @@ from tanji.protocols.hj212.frame import _unwrap_python
 
 from .conftest import require_native
 from .factories import messages, outcome, raw_frame, segment
-from .fuzzing import TOKENS, mutate, seeds, wrap
+from .fuzzing import TOKENS, mutations, seeds, wrap
 
 ONLY_2017 = frozenset({ProtocolVersion.HJ212_2017})
 
@@ -130,10 +129,7 @@ def test_declines_what_python_rejects_at_each_check() -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 2**32))
 def test_mutated_frames_agree(seed: int) -> None:
-    rng = random.Random(seed)
-    corpus = seeds()
-    for _ in range(20):
-        data = mutate(rng, corpus)
+    for data in mutations(seed, 20):
         agree(data)
         same_public_results(data)
 

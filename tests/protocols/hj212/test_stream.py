@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
 from tanji.protocols.hj212 import FrameScanner, ScannedFrame, scan
 
-from .fuzzing import mutate, seeds
+from .fuzzing import mutations
 
 FRAMES = Path(__file__).parent / "frames"
 NOISY = (FRAMES / "session-noisy.h212").read_bytes()
@@ -101,10 +100,7 @@ def summary(frames: list[ScannedFrame]) -> list[tuple[object, ...]]:
 @settings(max_examples=150, deadline=None)
 @given(st.integers(0, 2**32))
 def test_a_read_of_one_whole_frame_is_cut_as_the_buffer_would_cut_it(seed: int) -> None:
-    rng = random.Random(seed)
-    corpus = seeds()
-    for _ in range(10):
-        data = mutate(rng, corpus)
+    for data in mutations(seed, 10):
         whole, split = FrameScanner(), FrameScanner()
         at_once = whole.feed(data)
         in_two = split.feed(data[:1]) + split.feed(data[1:])

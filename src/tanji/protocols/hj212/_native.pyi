@@ -1,11 +1,6 @@
 """Type stub of the compiled fast path (``_native.c``); each function returns None to decline."""
 
-from decimal import Decimal
-from typing import TypeVar
-
-from tanji.protocols.hj212.native import CpTuple, FactorPlan, SegmentFields
-
-_Factor = TypeVar("_Factor")
+from tanji.protocols.hj212.native import CpTuple, FactorsFunction, SegmentFields
 
 def crc16(data: bytes, /) -> int: ...
 def frame(frame: bytes, /) -> SegmentFields | None: ...
@@ -13,11 +8,5 @@ def unwrap(frame: bytes, /) -> str | None: ...
 def segment(segment: str, /) -> SegmentFields | None: ...
 def cp(text: str, /) -> CpTuple | None: ...
 def items(cp: CpTuple, /) -> tuple[tuple[str, ...], tuple[str, ...]] | None: ...
-def factors(
-    plans: tuple[FactorPlan, ...],
-    positions: tuple[int, ...],
-    values: tuple[str, ...],
-    decimal: type[Decimal],
-    factor: type[_Factor],
-    /,
-) -> tuple[_Factor, ...] | None: ...
+
+factors: FactorsFunction

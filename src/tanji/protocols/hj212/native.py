@@ -9,8 +9,9 @@ off; :func:`use_native` switches it at run time for tests and benchmarks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Any, Protocol
 
 from tanji.config import hj212_native
 
@@ -20,7 +21,11 @@ SegmentFields = tuple[str, int, int, str, str, int, int | None, int | None, CpTu
 #: A code's part of a record plan (records.py): code, measure suffixes, the slice of the
 #: record's numbers they take, and the item positions of Flag, EFlag, SampleTime (-1: absent).
 FactorPlan = tuple[str, tuple[str, ...], int, int, int, int, int]
-_Factor = TypeVar("_Factor")
+#: ``_native.factors(plans, positions, values, Decimal, FactorData)``: the record's FactorData.
+FactorsFunction = Callable[
+    [tuple[FactorPlan, ...], tuple[int, ...], tuple[str, ...], type[Decimal], type[Any]],
+    tuple[Any, ...] | None,
+]
 
 
 class NativeCodec(Protocol):
@@ -32,15 +37,8 @@ class NativeCodec(Protocol):
     def segment(self, segment: str, /) -> SegmentFields | None: ...  # noqa: D102
     def cp(self, text: str, /) -> CpTuple | None: ...  # noqa: D102
     def items(self, cp: CpTuple, /) -> tuple[tuple[str, ...], tuple[str, ...]] | None: ...  # noqa: D102
-    def factors(  # noqa: D102
-        self,
-        plans: tuple[FactorPlan, ...],
-        positions: tuple[int, ...],
-        values: tuple[str, ...],
-        decimal: type[Decimal],
-        factor: type[_Factor],
-        /,
-    ) -> tuple[_Factor, ...] | None: ...
+    @property
+    def factors(self) -> FactorsFunction: ...  # noqa: D102
 
 
 def _load() -> NativeCodec | None:
