@@ -100,7 +100,8 @@ def test_remembered_plans_decode_exactly_as_the_item_checks(
     record: DataRecord, data: st.DataObject
 ) -> None:
     items = [item for group in encode_record(record) for item in group]
-    if items and data.draw(st.booleans()):  # spoil one item: a value, a key or a duplicate
+    spoil = data.draw(st.booleans())
+    if items and spoil:  # spoil one item: a value, a key or a duplicate
         at = data.draw(st.integers(0, len(items) - 1))
         key, value = items[at]
         items[at] = data.draw(
