@@ -1,4 +1,4 @@
-"""HJ 212: parse rate of minute frames, CRC table vs bitwise, gateway frames/s on loopback.
+"""HJ 212: codec µs per gateway frame and parse rates (fast path and pure Python), CRC, gateway.
 
 Ceilings (reference performance.md §3 and §4): own pure-Python parser 6.5k packets/s for a
 1,950-byte 2051 packet of 20 factors (130k factor readings/s), 12.6k without the CRC; CRC16
@@ -11,11 +11,12 @@ factor readings/s and ns/byte, which do not depend on the packet cut.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from tanji.protocols.hj212 import (
     CHINA_STANDARD_TIME,
     DataRecord,
     FactorData,
+    Flags,
     FrameScanner,
     Reassembler,
     build_frame,
@@ -34,6 +36,7 @@ from tanji.protocols.hj212 import (
     data_message,
     decode_record,
     decode_segment,
+    native,
     parse_frame,
     pollutant_table,
     split_message,
@@ -59,6 +62,72 @@ def minute_frames() -> list[bytes]:
     record = DataRecord(datetime(2025, 6, 10, 8, 30, tzinfo=CHINA_STANDARD_TIME), factors)
     message = data_message(record, cn=2051, qn="20250610083100123", mn=MN, pw="123456")
     return [build_frame(p) for p in split_message(message, max_cp_chars=900)]
+
+
+def gateway_frames(count: int = 30) -> list[bytes]:
+    """Minute frames as ``ingest_wire._frames`` sends them: 20 factors of Avg + Flag, A=1."""
+    codes = [p.code for p in pollutant_table().values() if p.unit][:20]
+    start = datetime(2025, 6, 1, tzinfo=CHINA_STANDARD_TIME)
+    frames = []
+    for minute in range(count):
+        moment = start + timedelta(minutes=minute)
+        factors = tuple(FactorData(c, {"Avg": Decimal("12.5")}, "N") for c in codes)
+        qn = (moment + timedelta(seconds=59)).strftime("%Y%m%d%H%M%S") + "123"
+        flags = Flags(ack=True)
+        message = data_message(
+            DataRecord(moment, factors), cn=2051, qn=qn, mn=MN, pw="123456", flags=flags
+        )
+        frames.append(build_frame(message))
+    return frames
+
+
+def frame_costs(frames: list[bytes], rounds: int = 100) -> tuple[float, float]:
+    """CPU µs per frame of ``FrameScanner.feed`` (scan + parse) and of ``decode_record``."""
+    scanner = FrameScanner()
+    started = time.process_time()
+    for _ in range(rounds):
+        messages = [found.message for frame in frames for found in scanner.feed(frame)]
+    scanned = time.process_time() - started
+    started = time.process_time()
+    for _ in range(rounds):
+        for message in messages:
+            assert message is not None
+            decode_record(message)
+    decoded = time.process_time() - started
+    per_frame = 1e6 / (rounds * len(frames))
+    return scanned * per_frame, decoded * per_frame
+
+
+@contextlib.contextmanager
+def codec(enabled: bool) -> Iterator[bool]:
+    """Run the codec on the fast path or in pure Python; yield whether that path is available."""
+    before = native.codec
+    try:
+        yield native.use_native(enabled) == enabled
+    finally:
+        native.codec = before
+
+
+def codec_paths() -> Iterator[str]:
+    """The gateway's per-frame codec work on the fast path and in pure Python, interleaved."""
+    frames = gateway_frames()
+    costs: dict[str, list[tuple[float, float]]] = {"fast path": [], "pure Python": []}
+    for _ in range(5):
+        for path, runs in costs.items():
+            with codec(path == "fast path") as available:
+                if available:
+                    runs.append(frame_costs(frames))
+    for path, runs in costs.items():
+        if not runs:
+            yield f"codec, {path}: not built (scripts/build-native)"
+            continue
+        scan_us = statistics.median(r[0] for r in runs)
+        record_us = statistics.median(r[1] for r in runs)
+        yield (
+            f"codec, {path}: 2051 minute frame of {len(frames[0])} B, 20 factors Avg+Flag: "
+            f"FrameScanner.feed {scan_us:.1f} µs + decode_record {record_us:.1f} µs = "
+            f"{scan_us + record_us:.1f} µs CPU per frame (target ≤ 40 µs)"
+        )
 
 
 def best_rate(work: Callable[[], int], seconds: float = 1.0, repeats: int = 3) -> float:
@@ -105,16 +174,16 @@ def parse_rates(frames: list[bytes]) -> Iterator[str]:
     )
 
 
-def crc_rates(frames: list[bytes]) -> Iterator[str]:
+def crc_rates(frames: list[bytes], path: str) -> Iterator[str]:
     segment = frames[0][6:-6]
-    for name, function, ceiling in (
-        ("table", crc16, CEILING_CRC_NS_PER_BYTE),
-        ("bitwise", crc16_bitwise, CEILING_CRC_BITWISE_NS_PER_BYTE),
-    ):
+    functions = [("table", crc16, CEILING_CRC_NS_PER_BYTE)]
+    if path == "pure Python":
+        functions.append(("bitwise", crc16_bitwise, CEILING_CRC_BITWISE_NS_PER_BYTE))
+    for name, function, ceiling in functions:
         rate = best_rate(lambda f=function: (f(segment), 1)[1])  # type: ignore[misc]
         ns_per_byte = 1e9 / (rate * len(segment))
         yield (
-            f"CRC16 {name}: {ns_per_byte:.1f} ns/byte ({rate:,.0f} × {len(segment)} B/s; "
+            f"CRC16 {name}, {path}: {ns_per_byte:.1f} ns/byte ({rate:,.0f} × {len(segment)} B/s; "
             f"ratio {ceiling / ns_per_byte:.2f} of the ceiling speed)"
         )
 
@@ -178,7 +247,11 @@ def gateway_rate() -> Iterator[str]:
 
 
 def run() -> Iterator[str]:
+    yield from codec_paths()
     frames = minute_frames()
-    yield from parse_rates(frames)
-    yield from crc_rates(frames)
+    for path in ("fast path", "pure Python"):
+        with codec(path == "fast path") as available:
+            if available:
+                yield from (f"{path}: {line}" for line in parse_rates(frames))
+                yield from crc_rates(frames, path)
     yield from gateway_rate()

@@ -11,6 +11,7 @@ fi
 "$ROOT/scripts/system-packages" ${APT_LISTS:-}
 export UV_PYTHON_DOWNLOADS=never
 uv sync --frozen --quiet
+"$ROOT/scripts/build-native"
 "$ROOT/scripts/assets"
 # Compiled translations are build output (git-ignored), made from the committed .po files.
 for po in "$ROOT"/src/tanji/locale/*/LC_MESSAGES/django.po; do

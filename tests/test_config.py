@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tanji.config import Secret, load_settings
+from tanji.config import Secret, hj212_native, load_settings
 
 
 def test_defaults_put_sqlite_under_the_data_dir(tmp_path: Path) -> None:
@@ -33,3 +33,11 @@ def test_secret_never_prints_its_value() -> None:
     assert "s3cr3t-value" not in str(settings.secret_key)
     assert settings.secret_key.value == "s3cr3t-value"
     assert repr(Secret("")) == "Secret('')"
+
+
+def test_hj212_native_is_on_unless_switched_off() -> None:
+    assert hj212_native({})
+    assert hj212_native({"TANJI_HJ212_NATIVE": "1"})
+    assert hj212_native({"TANJI_HJ212_NATIVE": " "})
+    for off in ("0", "false", "no", "OFF"):
+        assert not hj212_native({"TANJI_HJ212_NATIVE": off})

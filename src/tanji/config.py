@@ -102,3 +102,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         witness_key_pem=Secret(env.get(f"{ENV_PREFIX}WITNESS_KEY_PEM", "")),
         witness_name=env.get(f"{ENV_PREFIX}WITNESS_NAME") or "province.example/witness",
     )
+
+
+def hj212_native(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the HJ 212 codec may use its compiled fast path (``TANJI_HJ212_NATIVE``).
+
+    On unless set to a false value (``0``, ``false``, ``no``, ``off``): the fast path returns
+    exactly what the pure-Python codec returns (ADR 0244), so the switch exists to measure and
+    test the pure-Python path, not to change behaviour. Read once, when the codec is imported.
+    """
+    env = os.environ if environ is None else environ
+    raw = env.get(f"{ENV_PREFIX}HJ212_NATIVE", "").strip()
+    return not raw or _flag(raw)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -13,6 +15,7 @@ from tanji.protocols.hj212 import (
     DataRecord,
     FactorData,
     Flags,
+    Hj212Error,
     Message,
     ProtocolVersion,
     crc_text,
@@ -136,3 +139,11 @@ def records(draw: st.DrawFn) -> DataRecord:
         data_time=draw(datetimes),
         factors=tuple(f for f in found if f.values or f.flag or f.eflag or f.sample_time),
     )
+
+
+def outcome(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[str, Any]:
+    """The result, or the error's code and params, of one call (to compare two paths)."""
+    try:
+        return "ok", function(*args, **kwargs)
+    except Hj212Error as error:
+        return error.code, error.params

@@ -1,7 +1,8 @@
 """Fuzz harness for the HJ 212 codec (reliability target I1).
 
-No input may escape as anything but an ``Hj212Error``, and every frame that decodes must rebuild
-to a frame that decodes equal.
+No input may escape as anything but an ``Hj212Error``, every frame that decodes must rebuild
+to a frame that decodes equal, and the compiled fast path, when built, must decline each input
+or return exactly what the pure-Python codec returns (ADR 0244).
 
 Run ``scripts/fuzz-hj212 [RUNS]`` (coverage-guided with atheris when it is installed, otherwise
 the deterministic mutation fuzzer below); ``tests/protocols/hj212/test_fuzzing.py`` runs a short
@@ -21,6 +22,7 @@ from tanji.protocols.hj212 import (
     DEFAULT_VERSIONS,
     ExeRtn,
     Hj212Error,
+    ProtocolVersion,
     QnRtn,
     Reassembler,
     TimeRange,
@@ -30,14 +32,21 @@ from tanji.protocols.hj212 import (
     execution_result,
     history_request,
     interpret,
+    native,
     parse_datetime,
     parse_frame,
     request_answer,
     scan,
     split_message,
 )
+from tanji.protocols.hj212.crc import crc16_bitwise
+from tanji.protocols.hj212.fields import _decode_cp_python, decode_segment_python, fast_message
+from tanji.protocols.hj212.frame import _unwrap_python
+
+from .factories import outcome
 
 FRAMES = Path(__file__).parent / "frames"
+ALL_VERSIONS = frozenset(ProtocolVersion)
 TOKENS = [
     b"##",
     b"\r\n",
@@ -85,6 +94,8 @@ def one_input(data: bytes) -> None:
     """Check every invariant on one input; raise AssertionError (or anything else) on a bug."""
     if data[:1] == b"\x01":  # a selector byte: treat the rest as a data segment
         data = wrap(data[1:])
+    if native.BUILT is not None:
+        differential(data, native.BUILT)
     with contextlib.suppress(Hj212Error):
         parse_frame(data)
     assembler = Reassembler()
@@ -111,6 +122,32 @@ def one_input(data: bytes) -> None:
             pass
 
 
+def differential(data: bytes, codec: native.NativeCodec) -> bool:
+    """The fast path declines ``data`` (as a frame, a segment, CP) or returns what Python returns.
+
+    Returns whether the fast path accepted ``data`` as a frame (ADR 0244).
+    """
+    assert codec.crc16(data) == crc16_bitwise(data)
+    accepted = False
+    for versions in (DEFAULT_VERSIONS, frozenset({ProtocolVersion.HJ212_2017}), ALL_VERSIONS):
+        python = outcome(lambda v=versions: decode_segment_python(_unwrap_python(data), v))
+        fast = fast_message(codec.frame(data), versions)
+        if fast is not None:
+            assert python == ("ok", fast), data
+            accepted = True
+    unwrapped = codec.unwrap(data)
+    if unwrapped is not None:
+        assert outcome(_unwrap_python, data) == ("ok", unwrapped)
+    text = data.decode("utf-8", "replace")
+    fields = fast_message(codec.segment(text), DEFAULT_VERSIONS)
+    if fields is not None:
+        assert outcome(decode_segment_python, text, DEFAULT_VERSIONS) == ("ok", fields)
+    cp = codec.cp(text)
+    if cp is not None:
+        assert outcome(_decode_cp_python, text) == ("ok", cp)
+    return accepted
+
+
 def mutate(rng: random.Random, corpus: list[bytes]) -> bytes:
     """One mutation of a corpus entry (byte flips, token inserts, splices, re-framing)."""
     data = bytearray(rng.choice(corpus))
@@ -134,6 +171,13 @@ def mutate(rng: random.Random, corpus: list[bytes]) -> bytes:
     if rng.random() < 0.5 and data.startswith(b"##") and data.endswith(b"\r\n") and len(data) > 12:
         return wrap(bytes(data[6:-6]))  # keep length and CRC right so the fields are reached
     return bytes(data)
+
+
+def mutations(seed: int, count: int) -> list[bytes]:
+    """``count`` mutated inputs from the seed corpus, reproducible from ``seed``."""
+    rng = random.Random(seed)
+    corpus = seeds()
+    return [mutate(rng, corpus) for _ in range(count)]
 
 
 def mutation_fuzz(runs: int, seed: int = 212) -> tuple[int, float]:

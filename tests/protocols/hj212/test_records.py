@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given, settings, strategies as st
 
 from tanji.protocols.hj212 import (
     CHINA_STANDARD_TIME,
@@ -14,8 +14,9 @@ from tanji.protocols.hj212 import (
     parse_frame,
     pollutant,
 )
+from tanji.protocols.hj212.records import _PLANS, MAX_PLANS, _decode_items, _planned_record
 
-from .factories import message, records
+from .factories import message, outcome, records
 
 TV10 = (Path(__file__).parent / "frames" / "tv10.h212").read_bytes().split(b"\r\n")
 
@@ -87,3 +88,46 @@ def test_only_data_commands_carry_records() -> None:
     with pytest.raises(Hj212Error) as caught:
         decode_record(message(cp=((("DataTime", "20250610083000"),), (("SB1-Avg", "1"),))))
     assert caught.value.code == "hj212.record.field_unknown"
+
+
+BAD_VALUES = ["1e5", "NaN", " 1", "1\n2", "X", "20251301000000", "", "abcde", "1.", "+1", "中"]
+BAD_VALUES += ["١٢", "n", "NN", "-", "-.5", "00012.50", "N\x00", "A1b2c", "20250229000000"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(records(), st.data())
+def test_remembered_plans_decode_exactly_as_the_item_checks(
+    record: DataRecord, data: st.DataObject
+) -> None:
+    items = [item for group in encode_record(record) for item in group]
+    spoil = data.draw(st.booleans())
+    if items and spoil:  # spoil one item: a value, a key or a duplicate
+        at = data.draw(st.integers(0, len(items) - 1))
+        key, value = items[at]
+        items[at] = data.draw(
+            st.sampled_from(
+                [(key, bad) for bad in BAD_VALUES]
+                + [(key + "x", value), ("a99999-Avg", value), ("SB1-Avg", value)]
+                + [("DataTime", value), (items[0][0], value), ("SB2-RS", value)]
+            )
+        )
+    cp = (tuple(items),) if items else ()
+    for vendor_codes in (False, True):
+        expected = outcome(_decode_items, cp, CHINA_STANDARD_TIME, vendor_codes)
+        for _ in range(2):  # the first call makes the plan, the second reuses it
+            got = outcome(decode_record, message(cp=cp), vendor_codes=vendor_codes)
+            assert got == expected
+
+
+def test_valid_uploads_are_read_by_their_plan() -> None:
+    cp = parse_frame(TV10[1] + b"\r\n").cp
+    assert _planned_record(cp, CHINA_STANDARD_TIME, False) == _decode_items(
+        cp, CHINA_STANDARD_TIME, False
+    )
+
+
+def test_remembered_plans_are_bounded() -> None:
+    for n in range(MAX_PLANS + 10):
+        cp = ((("DataTime", "20250610083000"), (f"x{n}-Avg", "1")),)
+        decode_record(message(cp=cp), vendor_codes=True)
+        assert len(_PLANS) <= MAX_PLANS

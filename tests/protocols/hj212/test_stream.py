@@ -7,6 +7,8 @@ from hypothesis import given, settings, strategies as st
 
 from tanji.protocols.hj212 import FrameScanner, ScannedFrame, scan
 
+from .fuzzing import mutations
+
 FRAMES = Path(__file__).parent / "frames"
 NOISY = (FRAMES / "session-noisy.h212").read_bytes()
 EXPECTED = json.loads((FRAMES / "session-noisy.expected.json").read_text())["frames"]
@@ -87,3 +89,21 @@ def test_oversize_tail_at_end_of_stream() -> None:
     assert frame.error is not None
     assert frame.error.code == "hj212.frame.oversize"
     assert len(frame.raw) == 100
+
+
+def summary(frames: list[ScannedFrame]) -> list[tuple[object, ...]]:
+    return [
+        (f.offset, f.raw, f.message, f.error and (f.error.code, f.error.params)) for f in frames
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32))
+def test_a_read_of_one_whole_frame_is_cut_as_the_buffer_would_cut_it(seed: int) -> None:
+    for data in mutations(seed, 10):
+        whole, split = FrameScanner(), FrameScanner()
+        at_once = whole.feed(data)
+        in_two = split.feed(data[:1]) + split.feed(data[1:])
+        assert summary(at_once) == summary(in_two)
+        assert whole.buffered == split.buffered
+        assert summary(whole.close()) == summary(split.close())

@@ -12,6 +12,8 @@ Python, see ``benchmarks/bench_hj212.py``).
 
 from __future__ import annotations
 
+from tanji.protocols.hj212 import native
+
 _POLY = 0xA001
 
 
@@ -30,6 +32,9 @@ _TABLE: tuple[int, ...] = tuple(_round8(i) for i in range(256))
 
 def crc16(data: bytes) -> int:
     """HJ 212-2017 App. A CRC of ``data`` (the data segment only), table-driven."""
+    codec = native.codec
+    if codec is not None and type(data) is bytes:
+        return codec.crc16(data)  # the same table in C (ADR 0244)
     reg = 0xFFFF
     table = _TABLE
     for byte in data:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from tanji.protocols.hj212 import native
 from tanji.protocols.hj212.errors import Hj212Error
 from tanji.protocols.hj212.flags import DEFAULT_VERSIONS, Flags, ProtocolVersion
+from tanji.protocols.hj212.native import SegmentFields
 from tanji.protocols.hj212.timefmt import check_qn
 
 CpItem = tuple[str, str]
@@ -84,6 +87,15 @@ def decode_cp(text: str) -> Cp:
         Hj212Error: ``hj212.cp.syntax``, ``hj212.cp.key``, ``hj212.cp.value`` or
             ``hj212.cp.duplicate_key``.
     """
+    codec = native.codec
+    if codec is not None:
+        cp = codec.cp(text)
+        if cp is not None:
+            return cp
+    return _decode_cp_python(text)
+
+
+def _decode_cp_python(text: str) -> Cp:
     if not text:
         return ()
     if _WELL_FORMED.fullmatch(text):  # one scan checks every item; one findall splits them
@@ -168,6 +180,40 @@ def decode_segment(
     Raises:
         Hj212Error: for every malformed field (see :data:`.errors.ERROR_CODES`).
     """
+    codec = native.codec
+    if codec is not None:
+        message = fast_message(codec.segment(segment), versions)
+        if message is not None:
+            return message
+    return decode_segment_python(segment, versions)
+
+
+def fast_message(
+    fields: SegmentFields | None, versions: frozenset[ProtocolVersion]
+) -> Message | None:
+    """The message of the fields the fast path read, or ``None`` to run the Python decoder.
+
+    The fast path leaves only the Flag version bits to check, against ``versions``.
+    """
+    if fields is None or type(versions) is not frozenset:
+        return None
+    qn, st, cn, pw, mn, flag, pnum, pno, cp = fields
+    flags = _accepted_flags(flag, versions)
+    if flags is None:
+        return None
+    return Message(qn, st, cn, pw, mn, flags, cp, pnum, pno)
+
+
+@lru_cache(maxsize=64)  # a handful of Flag values and version sets; errors are not cached
+def _accepted_flags(value: int, versions: frozenset[ProtocolVersion]) -> Flags | None:
+    try:
+        return Flags.decode(str(value), versions)
+    except Hj212Error:
+        return None
+
+
+def decode_segment_python(segment: str, versions: frozenset[ProtocolVersion]) -> Message:
+    """:func:`decode_segment` in pure Python: every check, with the precise error."""
     at = segment.find("CP=&&")
     if at < 0 or (at > 0 and segment[at - 1] != ";"):
         raise Hj212Error("hj212.cp.missing", "no ';CP=&&' field in the data segment")
@@ -187,7 +233,7 @@ def decode_segment(
         pw=fields["PW"],
         mn=fields["MN"],
         flags=flags,
-        cp=decode_cp(body[:-2]),
+        cp=_decode_cp_python(body[:-2]),
         pnum=_split_number("PNUM", fields.get("PNUM")),
         pno=_split_number("PNO", fields.get("PNO")),
     )

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import re
 
+from tanji.protocols.hj212 import native
 from tanji.protocols.hj212.crc import crc16, crc_text
 from tanji.protocols.hj212.errors import Hj212Error
-from tanji.protocols.hj212.fields import Message, decode_segment, encode_segment
+from tanji.protocols.hj212.fields import (
+    Message,
+    decode_segment_python,
+    encode_segment,
+    fast_message,
+)
 from tanji.protocols.hj212.flags import DEFAULT_VERSIONS, ProtocolVersion
 
 #: HJ 212-2017 §6.3.2: the data segment is 0–1024 bytes.
@@ -55,7 +61,12 @@ def parse_frame(frame: bytes, versions: frozenset[ProtocolVersion] = DEFAULT_VER
     Raises:
         Hj212Error: the first defect found, frame level before segment level.
     """
-    return decode_segment(unwrap_frame(frame), versions)
+    codec = native.codec
+    if codec is not None and type(frame) is bytes:
+        message = fast_message(codec.frame(frame), versions)
+        if message is not None:
+            return message
+    return decode_segment_python(_unwrap_python(frame), versions)
 
 
 def unwrap_frame(frame: bytes) -> str:
@@ -64,6 +75,16 @@ def unwrap_frame(frame: bytes) -> str:
     Raises:
         Hj212Error: a ``hj212.frame.*`` code.
     """
+    codec = native.codec
+    if codec is not None and type(frame) is bytes:
+        segment = codec.unwrap(frame)
+        if segment is not None:
+            return segment
+    return _unwrap_python(frame)
+
+
+def _unwrap_python(frame: bytes) -> str:
+    """:func:`unwrap_frame` in pure Python: every check, with the precise error."""
     if not frame.startswith(b"##"):
         raise Hj212Error("hj212.frame.header", "frame does not start with '##'")
     declared = _declared_length(frame)

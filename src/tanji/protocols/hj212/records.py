@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain
 
+from tanji.protocols.hj212 import native
 from tanji.protocols.hj212.errors import Hj212Error
 from tanji.protocols.hj212.fields import Cp, CpGroup, CpItem, Message
+from tanji.protocols.hj212.native import FactorPlan
 from tanji.protocols.hj212.pollutants import pollutant
 from tanji.protocols.hj212.timefmt import CHINA_STANDARD_TIME, format_datetime, parse_datetime
 
@@ -42,6 +45,11 @@ _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _EFLAG = re.compile(r"[0-9A-Za-z]{1,4}")
 _MEASURE_SET = frozenset(MEASURES)
 _is_number = _NUMBER.fullmatch
+#: Many numbers joined by newlines (which no CP value contains), checked in one match.
+_NUMBERS = re.compile(rf"{_NUMBER.pattern}(?:\n{_NUMBER.pattern})*")
+#: How many key sequences :func:`_planned_record` remembers (a logger sends the same keys
+#: every interval; a sender making up keys cannot grow the memo past this).
+MAX_PLANS = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +98,15 @@ def decode_record(
     """
     if message.cn not in DATA_COMMANDS:
         raise Hj212Error("hj212.command.not_data", "CN={cn} carries no data records", cn=message.cn)
+    record = _planned_record(message.cp, tz, vendor_codes)
+    return record if record is not None else _decode_items(message.cp, tz, vendor_codes)
+
+
+def _decode_items(cp: Cp, tz: tzinfo, vendor_codes: bool) -> DataRecord:
+    """Every item checked in frame order, so the first defect is the one reported."""
     data_time: datetime | None = None
     builders: dict[str, _Builder] = {}
-    for group in message.cp:
+    for group in cp:
         for key, value in group:
             if key == "DataTime":
                 data_time = parse_datetime(value, key, tz)
@@ -203,3 +217,106 @@ class _Builder:
 
     def build(self) -> FactorData:
         return FactorData(self.code, self.values, self.flag, self.eflag, self.sample_time)
+
+
+#: A key sequence's plan: DataTime's position, the item positions of the measured values
+#: (grouped by code), and the codes' plans in first-seen order.
+_Plan = tuple[int, tuple[int, ...], tuple[FactorPlan, ...]]
+_PLANS: dict[tuple[tuple[str, ...], bool], _Plan | None] = {}
+_new = object.__new__
+_FLAG_OR_NONE = frozenset([*DATA_FLAGS, None])
+# FactorData is frozen: its slots are filled as its generated __init__ does, minus the call
+# overhead (the record decoder builds one per code and upload).
+_SET_FACTOR = tuple(
+    getattr(FactorData, name).__set__ for name in ("code", "values", "flag", "eflag", "sample_time")
+)
+
+
+def _planned_record(cp: Cp, tz: tzinfo, vendor_codes: bool) -> DataRecord | None:
+    """The record of ``cp`` read by its key sequence's plan; ``None`` for the checked path.
+
+    A plan is made once per key sequence (keys split and checked, kinds sorted out); each
+    upload then only checks its values. Any doubt (a key the plan cannot place, a value that
+    would raise) gives ``None``, and :func:`_decode_items` reports the first defect in order.
+    """
+    try:
+        codec = native.codec
+        flat = codec.items(cp) if codec is not None else None
+        keys, values = flat if flat is not None else zip(*chain.from_iterable(cp), strict=True)
+        memo = (keys, vendor_codes)
+        plan = _PLANS[memo] if memo in _PLANS else _remember(memo)
+        return None if plan is None else _read(plan, values, tz)
+    except (Hj212Error, TypeError, ValueError):
+        return None
+
+
+def _remember(memo: tuple[tuple[str, ...], bool]) -> _Plan | None:
+    if len(_PLANS) >= MAX_PLANS:
+        _PLANS.clear()
+    plan = _PLANS[memo] = _make_plan(*memo)
+    return plan
+
+
+def _make_plan(keys: tuple[str, ...], vendor_codes: bool) -> _Plan | None:
+    if len(set(keys)) != len(keys) or "DataTime" not in keys:
+        return None
+    codes: dict[str, list[list[int]]] = {}  # code -> [measure positions, [Flag, EFlag, Sample]]
+    suffixes: dict[str, list[str]] = {}
+    others = {"Flag": 0, "EFlag": 1, "SampleTime": 2}
+    for at, key in enumerate(keys):
+        if key == "DataTime":
+            continue
+        try:
+            code, suffix = _split_key(key, vendor_codes)
+        except Hj212Error:
+            return None
+        slots = codes.setdefault(code, [[], [-1, -1, -1]])
+        if suffix in _MEASURE_SET or (suffix in DEVICE_MEASURES and code.startswith("SB")):
+            slots[0].append(at)
+            suffixes.setdefault(code, []).append(suffix)
+        elif suffix in others:
+            slots[1][others[suffix]] = at
+        else:
+            return None
+    numbers: list[int] = []
+    factors: list[FactorPlan] = []
+    for code, (measures, (flag, eflag, sample)) in codes.items():
+        first = len(numbers)
+        numbers += measures
+        names = tuple(suffixes.get(code, ()))
+        factors.append((code, names, first, len(numbers), flag, eflag, sample))
+    return keys.index("DataTime"), tuple(numbers), tuple(factors)
+
+
+def _read(plan: _Plan, values: tuple[str, ...], tz: tzinfo) -> DataRecord | None:
+    data_time, positions, factor_plans = plan
+    codec = native.codec
+    if codec is not None:  # the same checks and objects in C (ADR 0244)
+        built = codec.factors(factor_plans, positions, values, Decimal, FactorData)
+        if built is not None:
+            return DataRecord(parse_datetime(values[data_time], "DataTime", tz), built)
+    numbers = [values[at] for at in positions]
+    joined = "\n".join(numbers)
+    if numbers and not (_NUMBERS.fullmatch(joined) and joined.count("\n") == len(numbers) - 1):
+        return None
+    decimals = list(map(Decimal, numbers))
+    set_code, set_values, set_flag, set_eflag, set_sample = _SET_FACTOR
+    factors = []
+    for code, names, first, end, flag_at, eflag_at, sample_at in factor_plans:
+        flag = values[flag_at] if flag_at >= 0 else None
+        if flag not in _FLAG_OR_NONE:
+            return None
+        eflag = values[eflag_at] if eflag_at >= 0 else None
+        if eflag is not None and not _EFLAG.fullmatch(eflag):
+            return None
+        factor = _new(FactorData)
+        set_code(factor, code)
+        if end - first == 1:  # the usual case: one value per code
+            set_values(factor, {names[0]: decimals[first]})
+        else:
+            set_values(factor, dict(zip(names, decimals[first:end], strict=True)))
+        set_flag(factor, flag)
+        set_eflag(factor, eflag)
+        set_sample(factor, parse_datetime(values[sample_at], "", tz) if sample_at >= 0 else None)
+        factors.append(factor)
+    return DataRecord(parse_datetime(values[data_time], "DataTime", tz), tuple(factors))

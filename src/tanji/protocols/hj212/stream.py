@@ -67,6 +67,10 @@ class FrameScanner:
 
     def feed(self, data: bytes) -> list[ScannedFrame]:
         """Add bytes; return every frame completed by them, in stream order."""
+        if not self._buffer and type(data) is bytes and _one_whole_frame(data):
+            offset = self._consumed  # the usual read, one whole frame: skip the buffer
+            self._consumed += len(data)
+            return [self._decode(offset, data)]
         self._buffer += data
         return list(self._drain(final=False))
 
@@ -133,3 +137,18 @@ def scan(
     """Every frame of a complete capture, in stream order."""
     scanner = FrameScanner(versions)
     return scanner.feed(data) + scanner.close()
+
+
+def _one_whole_frame(data: bytes) -> bool:
+    """Whether ``data`` is exactly one frame as :meth:`FrameScanner._frame_end` would cut it.
+
+    It starts with ``##`` and 4 digits (so not ``###``), and its first CR LF is its end, where
+    the declared length puts it.
+    """
+    digits = data[2:6]
+    return (
+        data.startswith(b"##")
+        and digits.isdigit()
+        and data.find(b"\r\n", 2) == len(data) - 2
+        and int(digits) + 12 == len(data)
+    )

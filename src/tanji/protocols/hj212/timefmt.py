@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 from tanji.protocols.hj212.errors import Hj212Error
 
@@ -43,7 +44,7 @@ def parse_datetime(text: str, key: str, tz: tzinfo = CHINA_STANDARD_TIME) -> dat
     Raises:
         Hj212Error: ``hj212.record.datetime``.
     """
-    parts = _components(text) if _DATETIME.fullmatch(text) else None
+    parts = _clock(text)
     if parts is None:
         raise Hj212Error(
             "hj212.record.datetime",
@@ -63,6 +64,11 @@ def format_qn(moment: datetime, tz: tzinfo = CHINA_STANDARD_TIME) -> str:
     """A QN for ``moment`` (millisecond resolution)."""
     local = moment.astimezone(tz)
     return local.strftime("%Y%m%d%H%M%S") + f"{local.microsecond // 1000:03d}"
+
+
+@lru_cache(maxsize=4096)  # every logger of a plant sends the same minute stamps
+def _clock(text: str) -> tuple[int, int, int, int, int, int] | None:
+    return _components(text) if _DATETIME.fullmatch(text) else None
 
 
 def _components(text: str) -> tuple[int, int, int, int, int, int] | None:
