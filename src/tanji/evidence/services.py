@@ -52,10 +52,12 @@ def _password_digest(device_id: str, password: str) -> str:
 
 def check_device_password(device: Device, password: str) -> bool:
     """Constant-time check of an HJ 212 access password."""
-    expected = device.password_digest
-    return bool(expected) and hmac.compare_digest(
-        expected, _password_digest(device.device_id, password)
-    )
+    return password_matches(device.device_id, device.password_digest, password)
+
+
+def password_matches(device_id: str, digest: str, password: str) -> bool:
+    """Constant-time check of an HJ 212 access password against a device's stored digest."""
+    return bool(digest) and hmac.compare_digest(digest, _password_digest(device_id, password))
 
 
 @transaction.atomic

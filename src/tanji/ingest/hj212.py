@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from django.db import connection
 
 from tanji.evidence.choices import ChannelChoices, DeviceKindChoices
 from tanji.evidence.models import Device
-from tanji.evidence.services import check_device_password
+from tanji.evidence.services import password_matches
 from tanji.ingest.model import Hj212Content, Submission
 from tanji.ingest.pipeline import Outcome, ingest
 from tanji.protocols.hj212 import DataRecord
@@ -24,17 +27,29 @@ class LoggerDevice:
     """A registered HJ 212 data logger, as the gateway's ``DeviceRegistry`` returns it."""
 
     mn: str
-    _row: Device
+    _digest: str
 
     def verify_password(self, password: str) -> bool:
         """Constant-time check against the stored digest."""
-        return check_device_password(self._row, password)
+        return password_matches(self.mn, self._digest, password)
 
 
 def find_logger(mn: str) -> LoggerDevice | None:
-    """The active HJ 212 logger with this MN, if any."""
-    row = Device.objects.filter(device_id=mn, kind=DeviceKindChoices.HJ212, active=True).first()
-    return None if row is None else LoggerDevice(mn, row)
+    """The active HJ 212 logger with this MN, if any (its stored password digest)."""
+    table = connection.ops.quote_name(Device._meta.db_table)
+    with connection.cursor() as cursor:  # a plain query: a connection's ORM look-up took 0.6 ms
+        cursor.execute(
+            f"SELECT {_column('password_digest')} FROM {table} WHERE {_column('device_id')} = %s"
+            f" AND {_column('kind')} = %s AND {_column('active')} = %s",
+            [mn, DeviceKindChoices.HJ212.value, True],
+        )
+        row = cursor.fetchone()
+    return None if row is None else LoggerDevice(mn, str(row[0]))
+
+
+def _column(name: str) -> str:
+    field: Any = Device._meta.get_field(name)
+    return str(connection.ops.quote_name(field.column))
 
 
 def upload_submission(
