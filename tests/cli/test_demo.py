@@ -76,8 +76,10 @@ def test_first_start_builds_backfills_and_serves(runs: tuple[Path, str, str]) ->
     line_routes = sum(route.scope == "line" for route in ROUTES.values())
     lines = sum(len(e.lines) for e in ENTERPRISES)
     assert tags == lines * line_routes + len(ENTERPRISES) * (len(ROUTES) - line_routes)
-    # the builder's fixed samples (LAB_SAMPLES per line) plus the simulator's in the minute window
-    assert analyses > lines * len(LAB_SAMPLES)
+    # the builder's fixed samples (LAB_SAMPLES per line) plus the simulator's released in the
+    # 6-hour minute window: clinker shift reports come every 8 hours, so for 2 hours in 8 the
+    # window holds none and only the fixed samples are there
+    assert analyses >= lines * len(LAB_SAMPLES)
 
 
 def test_logins_for_every_role_printed_and_saved_owner_only(runs: tuple[Path, str, str]) -> None:

@@ -108,7 +108,7 @@ def test_certificate_is_stored_with_its_file_hash_and_audited() -> None:
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"calibrated_on": timezone.now().date() + timedelta(days=3)}, "calibrated_on"),
+        ({"calibrated_on": timezone.localdate() + timedelta(days=3)}, "calibrated_on"),
         ({"calibrated_on": date(2015, 1, 1), "next_due_on": date(2016, 1, 1)}, "calibrated_on"),
         ({"next_due_on": date(2025, 3, 1)}, "next_due_on"),
         ({"next_due_on": date(2026, 9, 1)}, "next_due_on"),  # beyond the 12-month plan

@@ -77,7 +77,7 @@ def test_signing_needs_appointment_and_qualification_valid_today() -> None:
     staff = member("metering_staff", e)
     actor = Actor.for_user(staff)
     scale = InstrumentFactory(enterprise=e, instrument_type="belt_scale")
-    today = timezone.now().date()
+    today = timezone.localdate()
     with pytest.raises(AccessDenied) as caught:
         calibration.create_plan(actor, scale.pk, first_due_on=today)
     assert caught.value.code == "metrology.not_qualified"

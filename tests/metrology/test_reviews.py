@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def _qualified(e: Enterprise) -> User:
     staff = member("metering_staff", e)
-    start = timezone.now().date() - timedelta(days=30)
+    start = timezone.localdate() - timedelta(days=30)
     PersonnelDocument.objects.create(
         enterprise=e, person=staff, kind="appointment", title="a", issued_on=start
     )
@@ -52,7 +52,7 @@ def submitted() -> tuple[Review, Actor, Actor]:
     CertificateFactory(
         instrument=ok,
         calibrated_on=date(2025, 1, 10),
-        next_due_on=timezone.now().date() + timedelta(days=200),
+        next_due_on=timezone.localdate() + timedelta(days=200),
     )
     InstrumentFactory(enterprise=e, code="LATE", responsible=staff)  # no location, plan, cert
     enterprise_actor = Actor.for_user(staff)
@@ -223,12 +223,27 @@ def test_reviewer_decides_only_with_a_current_qualification(
 ) -> None:
     review, _, reviewer = submitted
     ReviewerQualification.objects.filter(person_id=reviewer.user_id).update(
-        valid_until=timezone.now().date() - timedelta(days=1)
+        valid_until=timezone.localdate() - timedelta(days=1)
     )
     finding = FindingInput("GB 17167-2006 4.3.2", "进厂原煤未配备计量器具")
     with pytest.raises(AccessDenied) as caught:
         reviews.transition(reviewer, review.pk, "return", findings=[finding])
     assert caught.value.code == "metrology.reviewer_not_qualified"
-    assert caught.value.params["at"] == timezone.now().date().isoformat()
+    assert caught.value.params["at"] == timezone.localdate().isoformat()
     assert queries.review(reviewer, review.pk).state == "submitted"
     assert not AuditEntry.objects.filter(action="review_return").exists()
+
+
+def test_validity_is_judged_by_the_calendar_day_in_china(
+    submitted: tuple[Review, Actor, Actor], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    review, _, reviewer = submitted
+    evening_utc = datetime(2026, 11, 21, 17, 0, tzinfo=UTC)  # already 22 November in Beijing
+    monkeypatch.setattr(timezone, "now", lambda: evening_utc)
+    ReviewerQualification.objects.filter(person_id=reviewer.user_id).update(
+        valid_until=date(2026, 11, 21)
+    )
+    finding = FindingInput("GB 17167-2006 4.3.2", "进厂原煤未配备计量器具")
+    with pytest.raises(AccessDenied) as caught:
+        reviews.transition(reviewer, review.pk, "return", findings=[finding])
+    assert caught.value.params["at"] == "2026-11-22"

@@ -325,4 +325,4 @@ def _document_snapshot(document: StoredDocument) -> dict[str, Any]:
 
 
 def _today() -> date:
-    return timezone.now().date()
+    return timezone.localdate()

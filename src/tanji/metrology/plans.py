@@ -26,7 +26,7 @@ __all__ = ["retire_plan", "update_plan"]
 def _editable_plan(actor: Actor, plan_id: int) -> CalibrationPlan:
     plan = queries.calibration_plan(actor, plan_id)
     actor.require(Action.EDIT_INSTRUMENTS, plan.enterprise)
-    today = timezone.now().date()
+    today = timezone.localdate()
     signing.require_signer(actor, plan.enterprise, SigningScopeChoices.CALIBRATION, today)
     if plan.retired_on is not None:
         raise InvalidInput(

@@ -101,7 +101,7 @@ def imbalance_pct(main: float, parts: Sequence[float]) -> float:
 def _save(actor: Actor, enterprise_id: int, instrument_id: int | None, **fields: Any) -> QCRecord:
     enterprise = tenancy_queries.enterprise(actor, enterprise_id)
     actor.require(Action.EDIT_INSTRUMENTS, enterprise)
-    signing.require_signer(actor, enterprise, SigningScopeChoices.QC, timezone.now().date())
+    signing.require_signer(actor, enterprise, SigningScopeChoices.QC, timezone.localdate())
     instrument = None
     if instrument_id is not None:
         instrument = queries.instrument(actor, instrument_id)

@@ -120,7 +120,7 @@ def transition(
     """Move a review by ``action``: the one writer of review state (with event and audit)."""
     review = queries.review(actor, review_id)
     target, side = _target(review, action)
-    today = timezone.now().date()
+    today = timezone.localdate()
     _require_side(actor, review, side, today)
     before = snapshot(review)
     step: Step = STEPS.get(action, _no_step)

@@ -40,7 +40,7 @@ def _cookie(user: Any, url: str) -> dict[str, str]:
 
 def _qualified(e: Any) -> Any:
     staff = member("metering_staff", e)
-    start = timezone.now().date() - timedelta(days=30)
+    start = timezone.localdate() - timedelta(days=30)
     PersonnelDocument.objects.create(
         enterprise=e, person=staff, kind="appointment", title="a", issued_on=start
     )
@@ -67,7 +67,7 @@ def test_engineer_and_reviewer_flow(live_server: Any, chromium_executable: str) 
     reviewer = qualify_reviewer(member("metrology_reviewer", e), e.province)
     base = live_server.url
     cookies = {"staff": _cookie(staff, base), "reviewer": _cookie(reviewer, base)}
-    today = timezone.now().date()
+    today = timezone.localdate()
     due = add_months(today, 12)  # JJG 195: belt scales at most every 12 months (standards §8)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -37,7 +37,7 @@ PAGES = (
 
 def _staff(e: object) -> object:
     staff = member("metering_staff", e)
-    start = timezone.now().date() - timedelta(days=30)
+    start = timezone.localdate() - timedelta(days=30)
     PersonnelDocument.objects.create(
         enterprise=e, person=staff, kind="appointment", title="a", issued_on=start
     )
@@ -93,7 +93,7 @@ def test_place_instrument_then_enter_its_certificate(client: Client) -> None:
     scale = queries.instruments(actor).get(code="BS-NEW")
     assert (scale.location_id, list(scale.tags.all())) == (edge.pk, [tag])
     standard = StandardFactory(body__enterprise=e, enterprise=e)
-    today = timezone.now().date()
+    today = timezone.localdate()
     fields = {
         "instrument": scale.pk,
         "number": "JD-1",

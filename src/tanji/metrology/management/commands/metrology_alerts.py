@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Run the job as the platform and print one line per new alert."""
-        at = options["at"] or timezone.now().date()
+        at = options["at"] or timezone.localdate()
         raised = raise_calibration_alerts(Actor.system(), at, options["within"])
         for alert in raised:
             self.stdout.write(f"{alert.kind}\t{alert.instrument.code}\t{alert.due_on}")
