@@ -222,6 +222,9 @@ def test_a_platform_configured_terminal_delivers_a_day_of_outage_without_loss(
             moment += STEP
         platform.start()
         outage_to = next_seq(load_station(station).outbox_path)
+        for _ in range(2):  # a live batch (two scans) sealed before the terminal reconnects:
+            lab.step(moment)  # with a fast platform the whole backlog may otherwise drain
+            moment += STEP  # before the first live batch exists, and nothing can interleave
         deadline = time.monotonic() + 120
         while envelopes(platform, device) < outage_to - 1 and time.monotonic() < deadline:
             lab.step(moment)  # live data flows while the backlog drains
