@@ -15,6 +15,7 @@ from django.db import connection
 from tanji.ingest.listeners import CommittedData
 from tanji.ingest.model import Committed
 from tanji.ingest.models import LiveBacklog
+from tanji.ingest.raw_rows import chunks, row_marks, table
 from tanji.timeseries.samples import EPOCH, ts_ms
 
 __all__ = ["committed_data", "count", "drop", "events_of", "leftovers", "record"]
@@ -52,7 +53,7 @@ def record(events: Sequence[CommittedData]) -> None:
     One plain multi-row insert per :data:`CHUNK` events: model instances built for
     ``bulk_create`` cost ≈ 20 µs per HJ 212 frame of the gateway's commit (ADR 0221's reason).
     """
-    table = connection.ops.quote_name(LiveBacklog._meta.db_table)
+    into = table(LiveBacklog)
     tag_ids = LiveBacklog._meta.get_field("tag_ids")
     rows = [
         (
@@ -65,12 +66,10 @@ def record(events: Sequence[CommittedData]) -> None:
         for e in events
     ]
     with connection.cursor() as cursor:
-        for at in range(0, len(rows), CHUNK):
-            part = rows[at : at + CHUNK]
-            marks = ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
+        for part in chunks(rows, CHUNK):
             cursor.execute(
-                f"INSERT INTO {table} (envelope_id, enterprise_id, tag_ids, first_ms, last_ms) "
-                f"VALUES {marks}",
+                f"INSERT INTO {into} (envelope_id, enterprise_id, tag_ids, first_ms, last_ms) "
+                f"VALUES {row_marks(len(part), 5)}",
                 [value for row in part for value in row],
             )
 
@@ -78,8 +77,8 @@ def record(events: Sequence[CommittedData]) -> None:
 def drop(envelope_ids: Iterable[int]) -> None:
     """Remove delivered envelopes (absent ones are ignored)."""
     ids = sorted(set(envelope_ids))
-    for i in range(0, len(ids), CHUNK):
-        LiveBacklog.objects.filter(envelope_id__in=ids[i : i + CHUNK]).delete()
+    for part in chunks(ids, CHUNK):
+        LiveBacklog.objects.filter(envelope_id__in=part).delete()
 
 
 def leftovers() -> list[CommittedData]:

@@ -34,6 +34,7 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from tanji.evidence.models import Device, TerminalKey
+from tanji.ingest.raw_rows import claimed_device_rows, column, table
 from tanji.plant.models import Tag
 from tanji.tenancy.models import Enterprise
 from tanji.trust import lifecycle
@@ -70,8 +71,6 @@ _plans: dict[int, tuple[dict[str, TagRow], dict[Any, Any]]] = {}
 _group = threading.local()
 #: Device id → (raw device + enterprise row, the instance built from it); see :func:`_claimed`.
 _devices: dict[str, tuple[tuple[Any, ...], Device | None]] = {}
-#: Claimed device ids per query (well under SQLite's bound-variable limit).
-_CLAIMS_PER_QUERY = 500
 
 
 def clear(*_: Any, **__: Any) -> None:
@@ -117,19 +116,13 @@ def _claimed(wanted: set[str]) -> dict[str, Device]:
     """
     found: dict[str, Device] = {}
     changed: set[str] = set()
-    ids = sorted(wanted)
-    with connection.cursor() as cursor:
-        for at in range(0, len(ids), _CLAIMS_PER_QUERY):
-            part = ids[at : at + _CLAIMS_PER_QUERY]
-            marks = ", ".join(["%s"] * len(part))
-            cursor.execute(f"{_device_columns()} WHERE d.device_id IN ({marks})", part)
-            for row in cursor.fetchall():
-                hit = _devices.get(row[0])
-                if hit is not None and hit[1] is not None and hit[0] == row:
-                    found[row[0]] = hit[1]
-                else:
-                    changed.add(row[0])
-                    _devices[row[0]] = (row, None)
+    for row in claimed_device_rows(wanted):
+        hit = _devices.get(row[0])
+        if hit is not None and hit[1] is not None and hit[0] == row:
+            found[row[0]] = hit[1]
+        else:
+            changed.add(row[0])
+            _devices[row[0]] = (row, None)
     if changed:
         for device in Device.objects.select_related("enterprise").filter(device_id__in=changed):
             raw = _devices[device.device_id][0]
@@ -143,34 +136,13 @@ def _tag_columns() -> str:
     """SELECT of the :class:`TagRow` columns of one enterprise's tags."""
     tag = Tag._meta
     names = ["id" if name == "pk" else name for name in TagRow._fields]
-    columns = ", ".join(_column(tag.get_field(name)) for name in names)
-    where = _column(tag.get_field("enterprise"))
-    return f"SELECT {columns} FROM {connection.ops.quote_name(tag.db_table)} WHERE {where} = %s"
+    columns = ", ".join(column(tag.get_field(name)) for name in names)
+    return f"SELECT {columns} FROM {table(Tag)} WHERE {column(tag.get_field('enterprise'))} = %s"
 
 
 def _tag_row(row: tuple[Any, ...]) -> TagRow:
     pk, code, active, unit, low, high = row
     return TagRow(pk, code, bool(active), unit, low, high)  # SQLite answers 0/1 for booleans
-
-
-@functools.cache
-def _device_columns() -> str:
-    """SELECT of every column of a device (its id first) and of its enterprise."""
-    quote = connection.ops.quote_name
-    device, enterprise = Device._meta, Enterprise._meta
-    columns = [f"d.{_column(device.get_field('device_id'))}"]
-    columns += [f"d.{_column(f)}" for f in device.concrete_fields]
-    columns += [f"e.{_column(f)}" for f in enterprise.concrete_fields]
-    return (
-        f"SELECT {', '.join(columns)} FROM {quote(device.db_table)} d "
-        f"JOIN {quote(enterprise.db_table)} e ON e.{_column(enterprise.pk)} = "
-        f"d.{_column(device.get_field('enterprise'))}"
-    )
-
-
-def _column(field: Any) -> str:
-    """The quoted column name of a concrete model field."""
-    return str(connection.ops.quote_name(field.column))
 
 
 def _memo(kind: str, key: str, load: Any) -> Any:

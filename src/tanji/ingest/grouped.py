@@ -26,6 +26,7 @@ from tanji.evidence.models import RawEnvelope
 from tanji.ingest import dispatch
 from tanji.ingest.listeners import CommittedData
 from tanji.ingest.model import Committed, Refused, Validated
+from tanji.ingest.raw_rows import chunks, marks, row_marks
 from tanji.timeseries.samples import SampleBatch
 from tanji.timeseries.store import store_for
 
@@ -59,15 +60,15 @@ def _stored(keys: Sequence[Hashable | None]) -> dict[Hashable, RawEnvelope]:
         if seq:
             devices, numbers = sorted({k[1] for k in seq}), sorted({k[2] for k in seq})
             cursor.execute(
-                f"SELECT id FROM {_ENVELOPES} WHERE device_id IN ({_marks(devices)}) "
-                f"AND seq IN ({_marks(numbers)})",
+                f"SELECT id FROM {_ENVELOPES} WHERE device_id IN ({marks(len(devices))}) "
+                f"AND seq IN ({marks(len(numbers))})",
                 [*devices, *numbers],
             )
             by_seq.update(row[0] for row in cursor.fetchall())
         if sha:
             digests = sorted({k[2] for k in sha})
             cursor.execute(
-                f"SELECT id FROM {_ENVELOPES} WHERE sha256 IN ({_marks(digests)})", digests
+                f"SELECT id FROM {_ENVELOPES} WHERE sha256 IN ({marks(len(digests))})", digests
             )
             by_sha.update(row[0] for row in cursor.fetchall())
     found: dict[Hashable, RawEnvelope] = {}
@@ -79,10 +80,6 @@ def _stored(keys: Sequence[Hashable | None]) -> dict[Hashable, RawEnvelope]:
             if r.pk in by_sha:
                 found[("sha", r.device_id, r.sha256)] = r
     return found
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ", ".join(["%s"] * len(values))
 
 
 def _seq_reused(validated: Validated) -> Refused:
@@ -222,14 +219,13 @@ def _insert_envelopes(rows: list[tuple[Any, ...]]) -> list[int]:
     Plain SQL rather than ``bulk_create``: building model instances and compiling them cost a
     tenth of an HJ 212 group commit (ADR 0221). Ids are matched by the unique log index.
     """
-    table = RawEnvelope._meta.db_table
     ids: dict[int, int] = {}
     with connection.cursor() as cursor:
-        for at in range(0, len(rows), _ROWS_PER_STATEMENT):
-            part = rows[at : at + _ROWS_PER_STATEMENT]
-            marks = ", ".join(["(" + ", ".join(["%s"] * len(part[0])) + ")"] * len(part))
+        for part in chunks(rows, _ROWS_PER_STATEMENT):
+            values = row_marks(len(part), len(part[0]))
             cursor.execute(
-                f"INSERT INTO {table} ({_ENVELOPE_COLUMNS}) VALUES {marks} RETURNING id, log_index",
+                f"INSERT INTO {_ENVELOPES} ({_ENVELOPE_COLUMNS}) VALUES {values} "
+                "RETURNING id, log_index",
                 [value for row in part for value in row],
             )
             ids.update((index, pk) for pk, index in cursor.fetchall())

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from django.db import connection
-
-from tanji.evidence.choices import ChannelChoices, DeviceKindChoices
-from tanji.evidence.models import Device
+from tanji.evidence.choices import ChannelChoices
 from tanji.evidence.services import password_matches
 from tanji.ingest.model import Hj212Content, Submission
 from tanji.ingest.pipeline import Outcome, ingest
+from tanji.ingest.raw_rows import logger_digest
 from tanji.protocols.hj212 import DataRecord
 
 __all__ = ["LoggerDevice", "find_logger", "ingest_upload", "upload_submission"]
@@ -36,20 +33,8 @@ class LoggerDevice:
 
 def find_logger(mn: str) -> LoggerDevice | None:
     """The active HJ 212 logger with this MN, if any (its stored password digest)."""
-    table = connection.ops.quote_name(Device._meta.db_table)
-    with connection.cursor() as cursor:  # a plain query: a connection's ORM look-up took 0.6 ms
-        cursor.execute(
-            f"SELECT {_column('password_digest')} FROM {table} WHERE {_column('device_id')} = %s"
-            f" AND {_column('kind')} = %s AND {_column('active')} = %s",
-            [mn, DeviceKindChoices.HJ212.value, True],
-        )
-        row = cursor.fetchone()
-    return None if row is None else LoggerDevice(mn, str(row[0]))
-
-
-def _column(name: str) -> str:
-    field: Any = Device._meta.get_field(name)
-    return str(connection.ops.quote_name(field.column))
+    digest = logger_digest(mn)
+    return None if digest is None else LoggerDevice(mn, digest)
 
 
 def upload_submission(
