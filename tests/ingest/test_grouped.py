@@ -107,6 +107,30 @@ def test_database_failure_fails_the_whole_group_and_stores_nothing(world: World)
     assert outcomes[0].log_index == 0
 
 
+def test_failure_inside_the_sample_write_rolls_the_whole_group_back(world: World) -> None:
+    """No savepoint of its own around the samples (ADR 0257), and still all or nothing.
+
+    A failure halfway through the samples leaves no envelope, leaf or sample of the group.
+    """
+    from tanji.timeseries.store import BaseStore
+
+    original = BaseStore._write_round
+
+    def write_then_fail(self: BaseStore, *args: object, **kwargs: object) -> object:
+        original(self, *args, **kwargs)  # the samples are in the transaction …
+        raise DatabaseError("disk full")  # … when the write fails
+
+    with (
+        mock.patch.object(BaseStore, "_write_round", write_then_fail),
+        pytest.raises(DatabaseError),
+    ):
+        ingest_many([submit(signed(world, 1)), submit(signed(world, 2))], key=world.platform)
+    counts = (RawEnvelope.objects.count(), LogNode.objects.count(), Sample.objects.count())
+    assert counts == (0, 0, 0)
+    outcomes = ingest_many([submit(signed(world, 1))], key=world.platform)  # the retry
+    assert (outcomes[0].status, outcomes[0].log_index) == ("accepted", 0)
+
+
 def test_listeners_hear_each_accepted_submission_after_the_commit(world: World) -> None:
     heard: list[listeners.CommittedData] = []
     listeners.register(heard.append)

@@ -106,6 +106,46 @@ def test_a_failed_write_rolls_back_entirely(path: str) -> None:
     assert not store.db.in_transaction
 
 
+def _boom_on_second_sample(store: SqliteStore) -> None:
+    store.db.execute(
+        "CREATE TRIGGER boom BEFORE INSERT ON timeseries_sample "
+        "WHEN (SELECT count(*) FROM timeseries_sample) >= 1 "
+        "BEGIN SELECT RAISE(ABORT, 'boom'); END"
+    )
+
+
+def test_a_nested_write_fails_back_to_its_savepoint(path: str) -> None:
+    store = SqliteStore.open(path)
+    assert store.db.execute("PRAGMA temp_store").fetchone() == (2,)
+    _boom_on_second_sample(store)
+    store.db.execute("BEGIN IMMEDIATE")
+    store.db.execute("CREATE TABLE mine (x INTEGER)")
+    store.db.execute("INSERT INTO mine VALUES (1)")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.write([(1, NEAR_MONTH_END, 1.0, "N"), (2, NEAR_MONTH_END, 1.0, "N")])
+    assert store.db.in_transaction  # the caller's transaction goes on, its row kept
+    store.db.execute("COMMIT")
+    assert store.db.execute("SELECT x FROM mine").fetchall() == [(1,)]
+    assert store.db.execute("SELECT count(*) FROM timeseries_sample").fetchone() == (0,)
+
+
+def test_a_nested_write_without_savepoint_leaves_the_rollback_to_the_caller(path: str) -> None:
+    store = SqliteStore.open(path)
+    store.db.execute("BEGIN IMMEDIATE")
+    assert store.write([(1, NEAR_MONTH_END, 1.0, "N")], savepoint=False).inserted == 1
+    store.db.execute("COMMIT")
+    _boom_on_second_sample(store)
+    store.db.execute("BEGIN IMMEDIATE")
+    store.db.execute("CREATE TABLE mine (x INTEGER)")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.write([(2, NEAR_MONTH_END, 1.0, "N")], savepoint=False)
+    assert store.db.in_transaction  # nothing rolled back here: the caller decides
+    store.db.execute("ROLLBACK")
+    assert store.db.execute("SELECT tag_id FROM timeseries_sample").fetchall() == [(1,)]
+    tables = store.db.execute("SELECT name FROM sqlite_master WHERE name = 'mine'").fetchall()
+    assert tables == []
+
+
 # ---------------------------------------------------------------- the last-sample context
 def _snapshot(store: SqliteStore) -> dict[str, list[tuple[object, ...]]]:
     """Everything a write leaves: samples, history (not its clock), rollups, pending bodies."""

@@ -26,6 +26,7 @@ def test_sqlite_connections_get_an_intake_sized_cache_and_checkpoint_interval(
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert db.execute("PRAGMA cache_size").fetchone() == (-CACHE_KIB,)
     assert db.execute("PRAGMA wal_autocheckpoint").fetchone() == (CHECKPOINT_PAGES,)
+    assert db.execute("PRAGMA temp_store").fetchone() == (2,)  # statement journals in memory
     db.close()
 
 

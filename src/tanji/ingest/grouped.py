@@ -178,7 +178,8 @@ def _write(
                 value=np.fromiter((r[2] for r in rows), np.float64, len(rows)),
                 flag=np.array([r[3] for r in rows], dtype="<U1"),
                 evidence_id=np.repeat(np.array(envelopes, np.int64), counts),
-            )
+            ),
+            savepoint=False,  # a failure rolls the whole group back (module docstring)
         )
     now = datetime.now(UTC)
     for n, (i, envelope) in enumerate(zip(where, envelopes, strict=True)):

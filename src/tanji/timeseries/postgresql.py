@@ -129,7 +129,8 @@ class PostgresStore(BaseStore):
 
     def __init__(self, connection: psycopg.Connection[Any], atomic: Any = None) -> None:
         self.db = connection
-        self._atomic = atomic or self.db.transaction
+        # psycopg's own blocks: nested ones are always savepoints (the flag is for Django's).
+        self._atomic = atomic or (lambda savepoint: self.db.transaction())
         self._pending: list[tuple[npt.NDArray[Any], ...]] = []
         self._preamble: list[sql.Composable] = []
         self._partition: str | None = None
@@ -140,15 +141,18 @@ class PostgresStore(BaseStore):
         from django.db import transaction
 
         connection.ensure_connection()
-        return cls(connection.connection, lambda: transaction.atomic(using=connection.alias))
+        return cls(
+            connection.connection,
+            lambda savepoint: transaction.atomic(using=connection.alias, savepoint=savepoint),
+        )
 
     @classmethod
     def open(cls, url: str) -> PostgresStore:
         """A store on its own autocommit connection (jobs, benchmarks)."""
         return cls(psycopg.connect(url, autocommit=True))
 
-    def _transaction(self) -> AbstractContextManager[object]:
-        return self._atomic()
+    def _transaction(self, savepoint: bool = True) -> AbstractContextManager[object]:
+        return self._atomic(savepoint)
 
     def _cursor(self) -> psycopg.Cursor[Any]:
         return psycopg.Cursor(self.db)

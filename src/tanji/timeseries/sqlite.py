@@ -35,6 +35,7 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA busy_timeout=30000",
     "PRAGMA cache_size=-65536",
+    "PRAGMA temp_store=MEMORY",
 )
 _COLUMNS = ", ".join(ROLLUP_FIELDS)
 #: The rollup columns as read: a row that holds counter steps only (its samples' aggregates
@@ -134,7 +135,7 @@ class SqliteStore(BaseStore):
     def __init__(
         self,
         connection: sqlite3.Connection,
-        atomic: Callable[[], AbstractContextManager[object]] | None = None,
+        atomic: Callable[[bool], AbstractContextManager[object]] | None = None,
     ) -> None:
         self.db = connection
         self._atomic = atomic or self._immediate
@@ -145,7 +146,10 @@ class SqliteStore(BaseStore):
         from django.db import transaction
 
         connection.ensure_connection()
-        return cls(connection.connection, lambda: transaction.atomic(using=connection.alias))
+        return cls(
+            connection.connection,
+            lambda savepoint: transaction.atomic(using=connection.alias, savepoint=savepoint),
+        )
 
     @classmethod
     def open(cls, path: str) -> SqliteStore:
@@ -156,9 +160,15 @@ class SqliteStore(BaseStore):
         return cls(db)
 
     @contextmanager
-    def _immediate(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE … COMMIT on an autocommit connection; a savepoint when nested."""
+    def _immediate(self, savepoint: bool = True) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT on an autocommit connection; a savepoint when nested.
+
+        Nested without ``savepoint``: the caller's transaction is the unit; nothing is added.
+        """
         nested = self.db.in_transaction
+        if nested and not savepoint:
+            yield
+            return
         self.db.execute("SAVEPOINT tanji_ts" if nested else "BEGIN IMMEDIATE")
         try:
             yield
@@ -171,8 +181,8 @@ class SqliteStore(BaseStore):
             raise
         self.db.execute("RELEASE tanji_ts" if nested else "COMMIT")
 
-    def _transaction(self) -> AbstractContextManager[object]:
-        return self._atomic()
+    def _transaction(self, savepoint: bool = True) -> AbstractContextManager[object]:
+        return self._atomic(savepoint)
 
     def _context(self, tags: Int64Array, lo: Int64Array, hi: Int64Array) -> Context:
         """What is stored around the batch, from each tag's last sample where that suffices.

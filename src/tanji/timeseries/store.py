@@ -40,12 +40,20 @@ class SampleStore(Protocol):
     """What callers use; :func:`store_for` returns the engine's implementation."""
 
     def write(
-        self, rows: SampleBatch | Iterable[tuple[Any, ...]], *, defer: bool | None = None
+        self,
+        rows: SampleBatch | Iterable[tuple[Any, ...]],
+        *,
+        defer: bool | None = None,
+        savepoint: bool = True,
     ) -> WriteResult:
         """Write samples idempotently and maintain rollups, in one transaction.
 
         ``defer``: leave the rollup changes as one pending row for the folder (ADR 0220);
         ``None`` defers while this process's roll-up folder runs.
+        ``savepoint``: inside a caller's transaction, a failed write rolls back to a savepoint
+        and the caller's transaction goes on. ``False`` when the caller's transaction is the
+        unit (it rolls back whole on any failure, as a group commit does): on SQLite a
+        savepoint copies every page the write changes into a statement journal (ADR 0257).
         """
 
     def fold_pending(self, limit: int = 256) -> int:
@@ -155,7 +163,11 @@ class BaseStore(Folding):
     """The write algorithm over engine primitives (the ``_`` methods subclasses implement)."""
 
     def write(
-        self, rows: SampleBatch | Iterable[tuple[Any, ...]], *, defer: bool | None = None
+        self,
+        rows: SampleBatch | Iterable[tuple[Any, ...]],
+        *,
+        defer: bool | None = None,
+        savepoint: bool = True,
     ) -> WriteResult:
         """See :meth:`SampleStore.write`; raises ``SampleError`` for a bad row."""
         batch = rows if isinstance(rows, SampleBatch) else SampleBatch.from_rows(rows)
@@ -164,7 +176,7 @@ class BaseStore(Folding):
         if not len(batch):
             return result
         deferred: list[pending.Deltas] | None = [] if _deferring(defer) else None
-        with self._transaction():
+        with self._transaction(savepoint):
             self._prepare(batch)
             for round_ in _rounds(batch):
                 result += self._write_round(round_, deferred)
@@ -313,7 +325,8 @@ class BaseStore(Folding):
                     self._put_rollups(tag_id, parent, ru.combine(children, start))
 
     # ------------------------------------------------------------------ engine primitives
-    def _transaction(self) -> AbstractContextManager[object]:
+    def _transaction(self, savepoint: bool = True) -> AbstractContextManager[object]:
+        """A transaction, or inside one a savepoint (none when ``savepoint`` is false)."""
         raise NotImplementedError
 
     def _prepare(self, batch: SampleBatch) -> None:

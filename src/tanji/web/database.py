@@ -4,7 +4,9 @@ Written here rather than pulled from a package: two schemes, a dozen lines, and 
 pragmas the time-series store relies on (WAL, a busy timeout), and a page cache and a WAL
 checkpoint interval sized for intake (ADR 0254): a group commit of minute frames touches one
 page per tag, more pages than SQLite's default 2 MiB cache holds, so every insert re-read its page
-and every commit overflowed the default 1 000-page checkpoint threshold.
+and every commit overflowed the default 1 000-page checkpoint threshold. Statement journals and
+temporary tables stay in memory (ADR 0257): a multi-row statement in a transaction journals the
+pages it changes, and past 64 KiB SQLite spilled that to a temporary file at every group commit.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def database_settings(url: str) -> dict[str, Any]:
                 "timeout": 30,
                 "transaction_mode": "IMMEDIATE",
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
                     f"PRAGMA cache_size=-{CACHE_KIB}; PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES};"
                 ),
             },
