@@ -10,12 +10,14 @@ import importlib
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from tanji.timeseries.last_samples import LastSamples
 from tanji.timeseries.samples import Resolution
 from tanji.timeseries.sqlite import SqliteStore
 from tanji.timeseries.store import Context
@@ -161,15 +163,22 @@ def _snapshot(store: SqliteStore) -> dict[str, list[tuple[object, ...]]]:
 
 
 class _Pair:
-    """The same writes through the last-sample context and through the general statements."""
+    """The same writes through the last-sample context and through the general statements.
+
+    The last-sample context runs twice: reading every tag's last sample, and with the
+    connection's memo of last samples (ADR 0258).
+    """
 
     def __init__(self, directory: Path) -> None:
         self.stores = []
-        for name in ("fast", "general"):
+        self.committed: list[Callable[[], None]] = []  # the memo store's on_commit queue
+        for name in ("fast", "general", "memo"):
             file = str(directory / f"{name}.sqlite3")
             store = SqliteStore.open(file)
             for statement in SQLITE_DDL:
                 store.db.execute(statement)
+            if name == "memo":
+                store = SqliteStore(store.db, last=LastSamples(store.db, self.committed.append))
             self.stores.append(store)
         general = self.stores[1]
         general._context = general._general_context  # type: ignore[method-assign]
@@ -186,8 +195,11 @@ class _Pair:
         """Write through both; assert the same results and contents; the fast store's slow tags."""
         self.slow_tags = []
         results = [store.write(rows, defer=defer) for store in self.stores]
-        assert results[0] == results[1]
-        assert _snapshot(self.stores[0]) == _snapshot(self.stores[1])
+        for run in self.committed:  # the memo store's write committed on its own
+            run()
+        self.committed.clear()
+        assert results[0] == results[1] == results[2]
+        assert _snapshot(self.stores[0]) == _snapshot(self.stores[1]) == _snapshot(self.stores[2])
         return sorted(set(self.slow_tags))
 
 
@@ -220,7 +232,7 @@ def test_appends_take_the_last_sample_and_the_rest_the_general_statements(
     for store in pair.stores:
         while store.fold_pending():
             pass
-    assert _snapshot(pair.stores[0]) == _snapshot(pair.stores[1])
+    assert _snapshot(pair.stores[0]) == _snapshot(pair.stores[1]) == _snapshot(pair.stores[2])
     for tag in range(1, 7):
         assert_rollups_match_samples(pair.stores[0], tag)
 

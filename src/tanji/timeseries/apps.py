@@ -11,3 +11,14 @@ class TimeseriesConfig(AppConfig):
     name = "tanji.timeseries"
     label = "timeseries"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Empty the last-sample memos (ADR 0258) after every flush or migration.
+
+        Those change samples on a connection without moving its data version.
+        """
+        from django.db.models.signals import post_migrate
+
+        from tanji.timeseries.last_samples import clear_all
+
+        post_migrate.connect(clear_all, dispatch_uid="timeseries-last-samples")

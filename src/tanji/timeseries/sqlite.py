@@ -18,9 +18,11 @@ import numpy as np
 
 from tanji.timeseries import rollups as ru
 from tanji.timeseries.folding import pending_window
+from tanji.timeseries.last_samples import FLAGGED, LastSamples
 from tanji.timeseries.samples import (
     NO_EVIDENCE,
     ROLLUP_FIELDS,
+    FloatArray,
     Int64Array,
     Resolution,
     RollupArrays,
@@ -136,9 +138,12 @@ class SqliteStore(BaseStore):
         self,
         connection: sqlite3.Connection,
         atomic: Callable[[bool], AbstractContextManager[object]] | None = None,
+        last: LastSamples | None = None,
     ) -> None:
         self.db = connection
         self._atomic = atomic or self._immediate
+        self._last = last  # the connection's memo of last samples, where commits are heard
+        self._round: tuple[Int64Array, Int64Array] | None = None
 
     @classmethod
     def for_django(cls, connection: Any) -> SqliteStore:
@@ -146,9 +151,17 @@ class SqliteStore(BaseStore):
         from django.db import transaction
 
         connection.ensure_connection()
+        last = getattr(connection, "tanji_last_samples", None)
+        if last is None or last.db is not connection.connection:  # first use, or reconnected
+            last = LastSamples(
+                connection.connection,
+                lambda run: transaction.on_commit(run, using=connection.alias),
+            )
+            connection.tanji_last_samples = last
         return cls(
             connection.connection,
             lambda savepoint: transaction.atomic(using=connection.alias, savepoint=savepoint),
+            last,
         )
 
     @classmethod
@@ -194,19 +207,30 @@ class SqliteStore(BaseStore):
         stored ones: a re-sent, corrected or late reading; a flagged last sample) go through
         the general statements (:meth:`_general_context`). ADR 0248.
         """
-        rows = self.db.execute(_LAST, (json_array(tags),)).fetchall()
-        if len(rows) != tags.shape[0]:  # pragma: no cover - json_each yields every element
-            raise RuntimeError("the last-sample statement lost tags")
-        last = np.fromiter(chain.from_iterable(rows), np.float64, 2 * len(rows))
-        ts, value = last[0::2].astype(np.int64), last[1::2]  # times < 2**53: exact as floats
-        fresh = (ts < lo) & (ts != -2)
+        if self._last is None:
+            ts, value = self._read_last(tags)
+        else:  # the connection's memo where it knows the tag (ADR 0258)
+            ts, value, known = self._last.look_up(tags)
+            if not known.all():
+                unknown = ~known
+                ts[unknown], value[unknown] = self._read_last(tags[unknown])
+        fresh = (ts < lo) & (ts != FLAGGED)
         edge = ts >= 0
+        self._round = (tags[fresh], tags[~fresh])
         if fresh.all():
             return Context.of([], tags[edge], ts[edge], value[edge])
         slow = ~fresh
         general = self._general_context(tags[slow], lo[slow], hi[slow])
         edge &= fresh
         return general.with_edges(tags[edge], ts[edge], value[edge])
+
+    def _read_last(self, tags: Int64Array) -> tuple[Int64Array, FloatArray]:
+        """Each tag's last sample as (time, value): one statement, two key seeks per tag."""
+        rows = self.db.execute(_LAST, (json_array(tags),)).fetchall()
+        if len(rows) != tags.shape[0]:  # pragma: no cover - json_each yields every element
+            raise RuntimeError("the last-sample statement lost tags")
+        last = np.fromiter(chain.from_iterable(rows), np.float64, 2 * len(rows))
+        return last[0::2].astype(np.int64), last[1::2]  # times < 2**53: exact as floats
 
     def _general_context(self, tags: Int64Array, lo: Int64Array, hi: Int64Array) -> Context:
         """Existing rows and edge readings of every tag's span: two statements per chunk.
@@ -260,6 +284,10 @@ class SqliteStore(BaseStore):
                 )
             ),
         )
+        if self._last is not None and self._round is not None:
+            fresh, others = self._round
+            self._last.wrote(fresh, inserts, others)
+        self._round = None
 
     def _add_rollups(self, resolution: Resolution, added: ru.TaggedRollups) -> None:
         rows = ((*row[:13],) for row in rollup_rows(added.tag_id, resolution, added.rollups))
