@@ -40,6 +40,31 @@ def test_a_device_deactivated_by_another_process_is_refused_at_once(world: World
     assert send(world, 2) == "ingest.device_inactive"
 
 
+def key_of(world: World) -> tuple[TerminalKey, object] | None:
+    with caches.group_scope([world.terminal.device_id]):
+        return caches.terminal_key(world.key.public_key().key_id)
+
+
+def test_a_key_row_read_again_unchanged_is_reused_and_any_change_rebuilds_it(
+    world: World,
+) -> None:
+    first = key_of(world)
+    assert first is not None
+    assert key_of(world) is first
+    TerminalKey.objects.update(rotated_to="k-next")  # no signal
+    second = key_of(world)
+    assert second is not None
+    assert second is not first
+    assert second[0].rotated_to == "k-next"
+    Device.objects.filter(pk=world.terminal.pk).update(password_digest="changed")
+    third = key_of(world)
+    assert third is not None
+    assert third is not second  # a change to the key's device counts too
+    TerminalKey.objects.all().delete()
+    assert key_of(world) is None
+    assert caches.terminal_key("no-such-key") is None
+
+
 def claimed(device_id: str) -> Device | None:
     with caches.group_scope([device_id]):
         return caches.device(device_id)

@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Model
 
 from tanji.evidence.choices import DeviceKindChoices
-from tanji.evidence.models import Device
+from tanji.evidence.models import Device, TerminalKey
 from tanji.tenancy.models import Enterprise
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "chunks",
     "claimed_device_rows",
     "column",
+    "key_row",
     "logger_digest",
     "marks",
     "row_marks",
@@ -113,3 +114,27 @@ def logger_digest(mn: str) -> str | None:
         cursor.execute(_logger_select(), [mn, DeviceKindChoices.HJ212.value, True])
         row = cursor.fetchone()
     return None if row is None else str(row[0])
+
+
+@functools.cache
+def _key_select() -> str:
+    """SELECT of every column of a terminal key and of its device, by key id."""
+    key, device = TerminalKey._meta, Device._meta
+    columns = [f"k.{column(f)}" for f in key.concrete_fields]
+    columns += [f"d.{column(f)}" for f in device.concrete_fields]
+    return (
+        f"SELECT {', '.join(columns)} FROM {table(TerminalKey)} k "
+        f"JOIN {table(Device)} d ON d.{column(device.pk)} = k.{column(key.get_field('device'))} "
+        f"WHERE k.{column(key.get_field('key_id'))} = %s"
+    )
+
+
+def key_row(key_id: str) -> tuple[Any, ...] | None:
+    """Raw row (every key column, then every device column) of an enrolled key id, if any.
+
+    Read now, every call: keys decide who may submit, and a revocation must count at once.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_key_select(), [key_id])
+        row = cursor.fetchone()
+    return None if row is None else tuple(row)
