@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
@@ -12,12 +11,8 @@ import pytest
 
 from tanji.timeseries.last_samples import FLAGGED, NONE, LastSamples, clear_all
 from tanji.timeseries.sqlite import SqliteStore
-from tests.timeseries.factories import MINUTE_MS, NEAR_MONTH_END
+from tests.timeseries.factories import MINUTE_MS, NEAR_MONTH_END, sqlite_file
 
-SQLITE_DDL = [
-    *importlib.import_module("tanji.timeseries.migrations.0001_initial").DDL["sqlite"],
-    importlib.import_module("tanji.timeseries.migrations.0002_rollup_pending").DDL["sqlite"],
-]
 T = NEAR_MONTH_END
 
 
@@ -45,12 +40,7 @@ class _Memo:
 
 @pytest.fixture
 def memo(tmp_path: Path) -> _Memo:
-    file = str(tmp_path / "timeseries.sqlite3")
-    store = SqliteStore.open(file)
-    for statement in SQLITE_DDL:
-        store.db.execute(statement)
-    store.db.close()
-    return _Memo(file)
+    return _Memo(sqlite_file(tmp_path))
 
 
 def test_a_committed_append_is_remembered_and_spares_the_read(memo: _Memo) -> None:

@@ -6,7 +6,6 @@ through both leave the same samples, history, rollups and pending rows.
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import threading
 import time
@@ -21,23 +20,13 @@ from tanji.timeseries.last_samples import LastSamples
 from tanji.timeseries.samples import Resolution
 from tanji.timeseries.sqlite import SqliteStore
 from tanji.timeseries.store import Context
-from tests.timeseries.factories import MINUTE_MS, NEAR_MONTH_END
+from tests.timeseries.factories import MINUTE_MS, NEAR_MONTH_END, SQLITE_DDL, sqlite_file
 from tests.timeseries.test_store import FOREVER, assert_rollups_match_samples
-
-SQLITE_DDL = [
-    *importlib.import_module("tanji.timeseries.migrations.0001_initial").DDL["sqlite"],
-    importlib.import_module("tanji.timeseries.migrations.0002_rollup_pending").DDL["sqlite"],
-]
 
 
 @pytest.fixture
 def path(tmp_path: Path) -> str:
-    file = str(tmp_path / "timeseries.sqlite3")
-    store = SqliteStore.open(file)
-    for statement in SQLITE_DDL:
-        store.db.execute(statement)
-    store.db.close()
-    return file
+    return sqlite_file(tmp_path)
 
 
 def test_opened_store_uses_wal_without_rowid_tables(path: str) -> None:

@@ -73,7 +73,11 @@ class RawEnvelope(models.Model):
     enterprise = models.ForeignKey(
         "tenancy.Enterprise", models.PROTECT, related_name="+", verbose_name=_("enterprise")
     )
-    device = models.ForeignKey(Device, models.PROTECT, null=True, blank=True, related_name="+")
+    # No index of its own: the (device, seq) constraint's index leads with the device and serves
+    # every look-up by device; a second one cost each envelope insert a page write (ADR 0259).
+    device = models.ForeignKey(
+        Device, models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
     )
