@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import connection
 
@@ -25,6 +26,7 @@ from tanji.tenancy.choices import RoleChoices
 from tanji.tenancy.models import Enterprise
 from tanji.timeseries.samples import SampleBatch, ts_ms
 from tanji.timeseries.store import store_for
+from tests.shared_cache import until_unlocked
 from tests.tenancy.factories import EnterpriseFactory, MembershipFactory
 
 Listener = Callable[[int, list[int], int, int], object]
@@ -121,7 +123,8 @@ def feed(
             for r in sample_rows(frame, sim.tag_ids, sim.line.code, "S1")
             if drop is None or not drop(r[0], r[1])
         ]
-        store.write(SampleBatch.from_rows(rows))
+        batch = SampleBatch.from_rows(rows)
+        until_unlocked(partial(store.write, batch))  # a live worker thread may be writing
         if listener is not None:
             listener(sim.enterprise_id, sorted({r[0] for r in rows}), ts_ms(at), ts_ms(upto))
         written += len(rows)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import paho.mqtt.client as mqtt
 import pytest
-from django.db import OperationalError
 
 from tanji.evidence.models import QuarantineEntry, RawEnvelope
 from tanji.gateways.mqtt import MqttIntake, MqttSettings, parse_topic
@@ -19,6 +18,7 @@ from tanji.trust.keys import PrivateKey
 from tests.components import Broker
 from tests.evidence.factories import World, clear_timeseries, make_world
 from tests.ingest.cases import SIGNED_CASES
+from tests.shared_cache import until_unlocked
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.django_db(transaction=True)]
 
@@ -57,21 +57,12 @@ class Terminal:
         self.client.loop_stop()
 
 
-def wait_until(condition: object, timeout_s: float = 10.0) -> None:
-    """Poll ``condition`` while the intake thread works.
-
-    The test database on SQLite is a shared-cache in-memory database, where a reader meets the
-    writer's table lock at once ("database table is locked") instead of waiting: that only means
-    "not yet", so the poll tries again.
-    """
+def wait_until(condition: Callable[[], object], timeout_s: float = 10.0) -> None:
+    """Poll ``condition`` while the intake thread works (a table lock only means "not yet")."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        try:
-            if condition():  # type: ignore[operator]
-                return
-        except OperationalError as error:
-            if "locked" not in str(error):
-                raise
+        if until_unlocked(condition, timeout_s):
+            return
         time.sleep(0.05)
     raise AssertionError("condition not reached")
 
