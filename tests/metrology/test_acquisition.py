@@ -190,7 +190,8 @@ def test_every_acquisition_code_is_exercised_and_translated() -> None:
     codes = {f"metrology.acquisition.{name}" for name in raised}
     assert codes <= set(MESSAGES)
     exercised = {code for _overrides, code in BAD_ASSIGNMENTS} | {
-        "metrology.acquisition.instrument"
+        "metrology.acquisition.instrument",
+        "metrology.acquisition.shared_upload",
     }
     assert codes <= exercised
 
@@ -251,3 +252,60 @@ def test_the_management_command_assigns_and_reports_bad_settings(ledger) -> None
     assert out.getvalue().strip() == "T-ACQ-1 configuration version 2"
     with pytest.raises(CommandError, match=r"metrology\.acquisition\.connection"):
         call_command("assign_instrument", *arguments, "--driver", "modbus_tcp", "--points", points)
+
+
+def _cems_on_the_same_terminal(instrument, staff, connection):
+    """A second instrument of the enterprise whose factor a05001-Avg the terminal already reads."""
+    tag = TagFactory(source=SourceFactory(enterprise=instrument.enterprise), code="L1-CEMS-CO2")
+    cems = InstrumentFactory(enterprise=instrument.enterprise, code="L1-CEMS")
+    cems.tags.add(tag)
+    _assign(staff, cems, driver="hj212_das", connection=connection, points={"L1-CEMS-CO2": CO2})
+
+
+OURS = {"port": 9212, "mn": ["4201"]}
+SHARED_UPLOADS = [
+    ({"port": 9212, "mn": ["4201"]}, OURS, "4201"),
+    ({"port": 9212, "mn": ["4201", "4202"]}, {"mn": ["4202"]}, "4202"),  # default port 9212
+    ({"port": 9212}, OURS, "4201"),  # the other takes every MN
+    ({"port": 9212, "mn": ["4201"]}, {"port": 9212}, "4201"),  # ours takes every MN
+    ({"port": 9212}, {"port": 9212}, "任何数采仪"),
+    ({"port": 9212, "data_commands": [2051, 2061]}, OURS | {"data_commands": [2061]}, "4201"),
+]
+
+
+@pytest.mark.parametrize(("theirs", "ours", "mn"), SHARED_UPLOADS)
+def test_two_instruments_may_not_take_one_factor_of_one_upload(ledger, theirs, ours, mn) -> None:
+    instrument, device, staff = ledger
+    _cems_on_the_same_terminal(instrument, staff, theirs)
+    version = Device.objects.get(pk=device.pk).config_version
+    with pytest.raises(CodedError) as refused:
+        _assign(
+            staff, instrument, driver="hj212_das", connection=ours, points={"L1-COAL-RATE": CO2}
+        )
+    assert refused.value.code == "metrology.acquisition.shared_upload"
+    assert Device.objects.get(pk=device.pk).config_version == version
+    with translation.override("zh-hans"):
+        assert translate(refused.value) == (
+            f"端口 9212 上的计量器具 L1-CEMS 已在采集来自 {mn} 的 HJ 212 因子 a05001-Avg；"
+            "一个数值只能对应一个位号。"
+        )
+
+
+SEPARATE_UPLOADS = [
+    ({"port": 9212, "mn": ["4201"]}, {"port": 9212, "mn": ["4202"]}, CO2),  # other logger
+    ({"port": 9212, "mn": ["4201"]}, {"port": 9213, "mn": ["4201"]}, CO2),  # other listener
+    ({"port": 9212, "mn": ["4201"]}, {"host": "10.0.0.9", "port": 9212}, CO2),
+    ({"port": 9212, "data_commands": [2051]}, OURS | {"data_commands": [2061]}, CO2),
+    ({"port": 9212}, OURS, {"factor": "a05002-Avg"}),  # other factor
+]
+
+
+@pytest.mark.parametrize(("theirs", "ours", "point"), SEPARATE_UPLOADS)
+def test_instruments_sharing_a_listener_may_take_separate_values(
+    ledger, theirs, ours, point
+) -> None:
+    instrument, device, staff = ledger
+    _cems_on_the_same_terminal(instrument, staff, theirs)
+    _assign(staff, instrument, driver="hj212_das", connection=ours, points={"L1-COAL-RATE": point})
+    entries = _document(device, generate_private_key())["instruments"]
+    assert [e["name"] for e in entries] == ["L1-CEMS", "L1-FS-CA"]

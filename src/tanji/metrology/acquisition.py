@@ -213,6 +213,58 @@ def _validated_das(acq: Acquisition) -> None:
         seen[factor] = code
         if isinstance(scale, bool) or not isinstance(scale, int | float) or not scale > 0:
             raise _bad("scale", "points.{tag}.scale must be a positive number", tag=code)
+    _no_shared_upload(acq)
+
+
+#: Where the terminal's HJ 212 listener binds when the connection does not say (the driver's
+#: defaults, ``tanji.terminal.drivers.hj212_das``).
+HJ212_DEFAULT_HOST, HJ212_DEFAULT_PORT = "0.0.0.0", 9212
+
+
+def _das_listener(connection: Mapping[str, Any]) -> tuple[str, int]:
+    return connection.get("host", HJ212_DEFAULT_HOST), connection.get("port", HJ212_DEFAULT_PORT)
+
+
+def _das_admits(connection: Mapping[str, Any]) -> tuple[set[str] | None, set[int]]:
+    """The MNs (``None``: any) and data commands an HJ 212 instrument takes uploads of."""
+    mn = connection.get("mn", [])
+    commands = connection.get("data_commands", sorted(HJ212_DATA_COMMANDS))
+    return (set(mn) or None), set(commands)
+
+
+def _no_shared_upload(acq: Acquisition) -> None:
+    """Refuse a second instrument of the terminal taking the same value of the same upload.
+
+    The terminal shares one listener per (host, port) and hands an upload to every instrument
+    that admits its MN (ADR 0226): two instruments admitting one MN and one data command with
+    a factor in common would both record that value, under two tags.
+    """
+    listener = _das_listener(acq.connection)
+    mn, commands = _das_admits(acq.connection)
+    factors = {p["factor"] for p in acq.points.values()}
+    others = (
+        Acquisition.objects.filter(
+            enterprise_id=acq.enterprise_id, device=acq.device, driver=DriverChoices.HJ212_DAS
+        )
+        .exclude(instrument=acq.instrument)
+        .select_related("instrument")
+        .order_by("instrument__code")
+    )
+    for other in others:
+        if _das_listener(other.connection) != listener:
+            continue
+        other_mn, other_commands = _das_admits(other.connection)
+        shared_mn = mn if other_mn is None else other_mn if mn is None else mn & other_mn
+        shared = factors & {p.get("factor") for p in other.points.values()}
+        if (shared_mn is None or shared_mn) and commands & other_commands and shared:
+            raise _bad(
+                "shared_upload",
+                "instrument {other} on port {port} already takes factor {factor} from {mn}",
+                other=other.instrument.code,
+                port=listener[1],
+                factor=min(shared),
+                mn=", ".join(sorted(shared_mn)) if shared_mn else "any data logger",
+            )
 
 
 def _bump(actor: Actor, device: Device) -> None:

@@ -178,6 +178,10 @@ MESSAGES: dict[str, Promise] = {
     ),
     "metrology.acquisition.factor_twice": _("HJ 212 factor {factor} feeds both {tag} and {other}."),
     "metrology.acquisition.scale": _("Tag {tag}: the scale must be a positive number."),
+    "metrology.acquisition.shared_upload": _(
+        "Instrument {other} on port {port} already takes HJ 212 factor {factor} from {mn}; "
+        "one value must feed one tag."
+    ),
     "metrology.acquisition.device": _("{device} is not a terminal of this enterprise."),
     "metrology.acquisition.instrument": _("Instrument {instrument} is not read by {device}."),
     "web.read_only": _("This object cannot be edited."),
@@ -201,6 +205,7 @@ PARAM_WORDS: dict[str, Promise] = {
     "a date and time (ISO 8601)": _("a date and time (ISO 8601)"),
     "a line code": _("a production-line code of this enterprise"),
     "any terminal": _("any terminal"),
+    "any data logger": _("any data logger"),
     "device": _("device"),
     "instrument": _("instrument"),
 }
