@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from tanji.accounting.cems import co2_mg_per_m3
-from tanji.emissions import services
+from tanji.emissions import queries, services
 from tanji.emissions.models import EmissionFigure
 from tanji.emissions.plan import line_plan
 from tanji.plant import queries as plant_queries
@@ -29,7 +29,7 @@ LOGGER = (
 )
 
 
-def _logger(sim: SimulatedLine, *, on_line: bool = True) -> list[Tag]:
+def _logger(sim: SimulatedLine, *, on_line: bool = True, end: datetime = END) -> list[Tag]:
     """The HJ 212 logger's CO2 and flow tags with the platform CEMS samples in App. B units."""
     source = plant_queries.sources(Actor.system(), line_id=sim.line.pk).first()
     store = store_for(connection)
@@ -43,7 +43,7 @@ def _logger(sim: SimulatedLine, *, on_line: bool = True) -> list[Tag]:
             range_max=1e7,
             quantity_kind="concentration",
         )
-        old = store.read_samples(sim.tag_ids[platform], ts_ms(START), ts_ms(END))
+        old = store.read_samples(sim.tag_ids[platform], ts_ms(START), ts_ms(end))
         rows = zip(old.ts.tolist(), (old.value * factor).tolist(), old.flag.tolist(), strict=True)
         store.write(SampleBatch.from_rows((tag.pk, t, v, f) for t, v, f in rows))
         tags.append(tag)
@@ -80,3 +80,18 @@ def test_a_logger_not_on_the_line_leaves_the_platform_tags() -> None:
         "flow_nm3_per_h": sim.tag_ids["L1-CEMS-FLOW"],
     }
     assert plan.cems_scale == {}
+
+
+def test_the_minute_chart_reads_the_cems_of_record() -> None:
+    sim = simulated_line()
+    feed(sim, START, END)
+    scope = queries.Scope(sim.enterprise_id, sim.line.pk)
+    window = (ts_ms(START), ts_ms(END))
+    platform = queries.series(Actor.system(), scope, *window, "minute")
+    assert len(platform.ts) > 120
+    _logger(sim, end=START + timedelta(hours=1))  # the logger has sent its first hour only
+    logger = queries.series(Actor.system(), scope, *window, "minute")
+    first = [n for n, ts in enumerate(platform.ts) if ts < ts_ms(START + timedelta(hours=1))]
+    assert logger.ts == [platform.ts[n] for n in first]
+    assert logger.co2_t == pytest.approx([platform.co2_t[n] for n in first], rel=1e-12)
+    assert logger.u_t == pytest.approx([platform.u_t[n] for n in first], rel=1e-12)

@@ -88,10 +88,7 @@ def _plan(
     at: date | None,
 ) -> ScopePlan:
     """Resolve the sources' bindings; instrument states and uncertainties as of ``at``."""
-    tags = {
-        t.code: t
-        for t in plant_queries.tags(actor).filter(enterprise_id=enterprise_id, active=True)
-    }
+    tags = _active_tags(actor, enterprise_id)
     plans = [p for source in sources if (p := _source_plan(tags, prefix, source)) is not None]
     cems, scale = _cems_tags(tags, prefix, line_id) if line_id is not None else ({}, {})
     used = {i for p in plans for groups in p.activities.values() for g in groups for i in g}
@@ -126,6 +123,21 @@ def _source_plan(tags: dict[str, Tag], prefix: str, source: EmissionSource) -> S
         binding,
         activities,
     )
+
+
+def line_cems_tags(actor: Actor, line: ProductionLine) -> tuple[dict[str, int], dict[int, float]]:
+    """The kiln-tail CEMS tags of a line by role and their factors, as its hourly plan picks them.
+
+    The minute chart reads the same instruments as the hourly CEMS figures, so the two agree.
+    """
+    return _cems_tags(_active_tags(actor, line.enterprise_id), line.code, line.pk)
+
+
+def _active_tags(actor: Actor, enterprise_id: int) -> dict[str, Tag]:
+    return {
+        t.code: t
+        for t in plant_queries.tags(actor).filter(enterprise_id=enterprise_id, active=True)
+    }
 
 
 def _cems_tags(

@@ -20,6 +20,7 @@ from tanji.accounting.cems import co2_mg_per_m3, corroboration_status
 from tanji.emissions.bindings import CEMS_TAGS
 from tanji.emissions.engine import CEMS_U_REL_MIN
 from tanji.emissions.models import EmissionFigure, EmissionTotal
+from tanji.emissions.plan import line_cems_tags
 from tanji.plant import queries as plant_queries
 from tanji.tenancy import queries as tenancy_queries
 from tanji.tenancy.actor import Actor
@@ -126,21 +127,24 @@ def _collect(resolution: str, points: object) -> Series:
 
 
 def _minutes(actor: Actor, line_id: int, start_ms: int, end_ms: int) -> Series:
-    """Kiln-stack CO2 per minute: CO2 %vol × standard dry flow (HJ 212 App. D eq. 20, 33)."""
+    """Kiln-stack CO2 per minute: CO2 %vol × standard dry flow (HJ 212 App. D eq. 20, 33).
+
+    From the line's CEMS of record (its HJ 212 data logger when it has one, ADR 0235), each
+    tag's values brought to the role's unit by the plan's factor (mg/m³ → %vol, m³/s → Nm³/h).
+    """
     line = plant_queries.line(actor, line_id)
-    tags = plant_queries.tags(actor).filter(line=line)
-    ids = {
-        role: tags.filter(code=f"{line.code}-{s}").values_list("pk", flat=True).first()
-        for role, s in CEMS_TAGS.items()
-    }
-    if None in ids.values():
+    ids, scale = line_cems_tags(actor, line)
+    if set(ids) != set(CEMS_TAGS):
         return Series("minute", [], [], [])
+    co2_tag, flow_tag = ids["co2_pct"], ids["flow_nm3_per_h"]
     store = store_for(connection)
-    co2 = store.read_samples(int(ids["co2_pct"]), start_ms, end_ms)  # type: ignore[arg-type]
-    flow = store.read_samples(int(ids["flow_nm3_per_h"]), start_ms, end_ms)  # type: ignore[arg-type]
+    co2 = store.read_samples(co2_tag, start_ms, end_ms)
+    flow = store.read_samples(flow_tag, start_ms, end_ms)
     common, i, j = np.intersect1d(co2.ts, flow.ts, return_indices=True)
     ok = (co2.flag[i] == "N") & (flow.flag[j] == "N")
-    mass = co2_mg_per_m3(co2.value[i]) * flow.value[j] / 60.0 * 1e-9  # t in the minute
+    co2_pct = co2.value[i] * scale.get(co2_tag, 1.0)
+    flow_nm3_per_h = flow.value[j] * scale.get(flow_tag, 1.0)
+    mass = co2_mg_per_m3(co2_pct) * flow_nm3_per_h / 60.0 * 1e-9  # t in the minute
     u = mass[ok] * CEMS_U_REL_MIN * 2.0  # the CEMS floor of ADR 0123, expanded (k = 2)
     return Series("minute", common[ok].tolist(), mass[ok].tolist(), u.tolist())
 
