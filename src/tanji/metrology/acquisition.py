@@ -242,10 +242,9 @@ def _no_shared_upload(acq: Acquisition) -> None:
     listener = _das_listener(acq.connection)
     mn, commands = _das_admits(acq.connection)
     factors = {p["factor"] for p in acq.points.values()}
-    others = (
-        Acquisition.objects.filter(
-            enterprise_id=acq.enterprise_id, device=acq.device, driver=DriverChoices.HJ212_DAS
-        )
+    others = (  # read as the platform: the rule is the terminal's, whoever assigns
+        Acquisition.objects.visible_to(Actor.system())
+        .filter(enterprise_id=acq.enterprise_id, device=acq.device, driver=DriverChoices.HJ212_DAS)
         .exclude(instrument=acq.instrument)
         .select_related("instrument")
         .order_by("instrument__code")
