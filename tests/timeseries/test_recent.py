@@ -22,6 +22,8 @@ from tests.timeseries.factories import MINUTE_MS, NEAR_MONTH_END, minute_rows, s
 from tests.timeseries.test_store import FOREVER, assert_rollups_match_samples
 
 T = NEAR_MONTH_END
+#: A tag id no other test writes (the unmanaged tables keep rows across transactional tests).
+TAG = 990_007
 
 
 @pytest.fixture
@@ -126,34 +128,40 @@ def test_the_folders_round_moves_parked_samples_and_the_orm_sees_them_before() -
         assert store_for(connection).move_recent() == 0  # nothing parks in place of SQLite
         return
     store = store_for(connection)
+    _forget(TAG)  # the time-series tables are unmanaged: earlier tests may have left rows
     try:
         with deferring_rollups():  # as while a folder runs
-            store.write(SampleBatch.from_rows(minute_rows(7, T, [1.0, 2.0, 3.0])))
-        assert _django_count("timeseries_sample_recent") == 3
-        orm = Sample.objects.filter(tag_id=7).order_by("ts").values_list("ts", "value")
+            store.write(SampleBatch.from_rows(minute_rows(TAG, T, [1.0, 2.0, 3.0])))
+        assert _django_count("timeseries_sample_recent", TAG) == 3
+        orm = Sample.objects.filter(tag_id=TAG).order_by("ts").values_list("ts", "value")
         assert list(orm) == [(T + i * MINUTE_MS, float(i + 1)) for i in range(3)]
-        last = Sample.objects.filter(tag_id=7, ts__lte=T + MINUTE_MS).order_by("-ts")
+        last = Sample.objects.filter(tag_id=TAG, ts__lte=T + MINUTE_MS).order_by("-ts")
         assert last.values_list("ts", "value").first() == (T + MINUTE_MS, 2.0)
         fold_all()  # the folder's round
-        assert _django_count("timeseries_sample_recent") == 0
-        assert _django_count("timeseries_sample") == 3
+        assert _django_count("timeseries_sample_recent", TAG) == 0
+        assert _django_count("timeseries_sample", TAG) == 3
         assert list(orm) == [(T + i * MINUTE_MS, float(i + 1)) for i in range(3)]
         start_folder(window_s=0.05)  # a running folder does the same
-        store.write(SampleBatch.from_rows(minute_rows(7, T + 3 * MINUTE_MS, [4.0])))
+        store.write(SampleBatch.from_rows(minute_rows(TAG, T + 3 * MINUTE_MS, [4.0])))
         assert flush_folder(10.0)
-        assert _django_count("timeseries_sample_recent") == 0
-        assert _django_count("timeseries_sample") == 4
+        assert _django_count("timeseries_sample_recent", TAG) == 0
+        assert _django_count("timeseries_sample", TAG) == 4
     finally:
         stop_folder()
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM timeseries_sample WHERE tag_id = 7")
-            cursor.execute("DELETE FROM timeseries_rollup WHERE tag_id = 7")
+        _forget(TAG)
 
 
-def _django_count(table: str) -> int:
+def _django_count(table: str, tag_id: int | None = None) -> int:
+    where = "" if tag_id is None else f" WHERE tag_id = {int(tag_id)}"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table}")
+        cursor.execute(f"SELECT count(*) FROM {table}{where}")
         return int(cursor.fetchone()[0])
+
+
+def _forget(tag_id: int) -> None:
+    with connection.cursor() as cursor:
+        for table in ("timeseries_sample", "timeseries_sample_recent", "timeseries_rollup"):
+            cursor.execute(f"DELETE FROM {table} WHERE tag_id = %s", [tag_id])
 
 
 def test_the_orm_reads_the_last_sample_by_merging_both_tables(store: SqliteStore) -> None:
