@@ -35,7 +35,11 @@ from tanji.timeseries.samples import ROLLUP_FIELDS, Resolution, SampleBatch
 ROOT = Path(__file__).resolve().parents[1]
 _TABLES = importlib.import_module("tanji.timeseries.migrations.0001_initial").DDL
 _PENDING = importlib.import_module("tanji.timeseries.migrations.0002_rollup_pending").DDL
-DDL = {vendor: [*statements, _PENDING[vendor]] for vendor, statements in _TABLES.items()}
+_RECENT = importlib.import_module("tanji.timeseries.migrations.0003_recent_samples").DDL
+DDL = {
+    vendor: [*statements, _PENDING[vendor], *_RECENT[vendor]]
+    for vendor, statements in _TABLES.items()
+}
 TAGS, YEAR_MIN, EXTRA_MIN, BATCH = 30, 525_600, 30 * 1440, 10_000
 T0 = 1_735_660_800_000  # 2025-01-01 00:00 CST
 SYNTH_TAGS, SYNTH_YEARS = 20, 10

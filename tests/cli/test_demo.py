@@ -67,7 +67,9 @@ def test_first_start_builds_backfills_and_serves(runs: tuple[Path, str, str]) ->
     # 2 days hourly (48 samples) plus 6 h of minutes: tens of thousands over five lines.
     assert _written(first) > 5 * 27 * 300
     with closing(sqlite3.connect(data_dir / "tanji.sqlite3")) as db:
-        tags = db.execute("SELECT count(DISTINCT tag_id) FROM timeseries_sample").fetchone()[0]
+        tags = db.execute(
+            "SELECT count(DISTINCT tag_id) FROM timeseries_sample_current"
+        ).fetchone()[0]
         days = db.execute("SELECT count(*) FROM timeseries_rollup WHERE resolution = 'd'")
         analyses = db.execute("SELECT count(*) FROM plant_labanalysis").fetchone()[0]
         figures = db.execute("SELECT count(DISTINCT line_id) FROM emissions_emissionfigure")

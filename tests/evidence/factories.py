@@ -105,6 +105,9 @@ def clear_timeseries() -> None:
     """Empty the unmanaged time-series tables (transactional tests do not flush them)."""
     from django.db import connection
 
+    tables = ["timeseries_sample", "timeseries_sample_history", "timeseries_rollup"]
+    if connection.vendor == "sqlite":
+        tables.append("timeseries_sample_recent")
     with connection.cursor() as cursor:
-        for table in ("timeseries_sample", "timeseries_sample_history", "timeseries_rollup"):
+        for table in tables:
             cursor.execute(f"DELETE FROM {table}")

@@ -194,7 +194,7 @@ def check_store(path: Path, bodies: list[bytes], logger: CemsDevice) -> None:
         stored = {
             (codes[tag], ts): (value, evidence)
             for tag, ts, value, evidence in db.execute(
-                "SELECT tag_id, ts, value, evidence_id FROM timeseries_sample"
+                "SELECT tag_id, ts, value, evidence_id FROM timeseries_sample_current"
             )
         }
         channels = dict(db.execute("SELECT id, channel FROM evidence_rawenvelope"))

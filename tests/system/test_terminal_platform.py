@@ -167,7 +167,7 @@ def stored(platform: Platform, device: str) -> dict[tuple[str, int], tuple[float
     """(tag, ts) → (value, flag, unit) of every sample carried by ``device``'s envelopes."""
     with platform.db() as db:
         rows = db.execute(
-            "SELECT t.code, s.ts, s.value, s.flag, t.unit FROM timeseries_sample s "
+            "SELECT t.code, s.ts, s.value, s.flag, t.unit FROM timeseries_sample_current s "
             "JOIN plant_tag t ON t.id = s.tag_id JOIN evidence_rawenvelope e "
             "ON e.id = s.evidence_id JOIN evidence_device d ON d.id = e.device_id "
             "WHERE d.device_id = ?",

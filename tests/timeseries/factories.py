@@ -18,6 +18,7 @@ NEAR_MONTH_END = ts_ms(datetime(2025, 6, 30, 14, 0, tzinfo=UTC))
 SQLITE_DDL = [
     *importlib.import_module("tanji.timeseries.migrations.0001_initial").DDL["sqlite"],
     importlib.import_module("tanji.timeseries.migrations.0002_rollup_pending").DDL["sqlite"],
+    *importlib.import_module("tanji.timeseries.migrations.0003_recent_samples").DDL["sqlite"],
 ]
 
 

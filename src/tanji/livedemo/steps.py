@@ -115,14 +115,16 @@ def registers(feed: LineFeed, at_ms: int) -> dict[str, float]:
     counters = {}
     for code, tag_id, factor in feed.routes:
         if code in COUNTERS:
+            # the ordering column is selected too: SQLite then merges the view's two tables
+            # in key order instead of sorting the tag's whole history (ADR 0261)
             stored = (
                 Sample.objects.filter(tag_id=tag_id, ts__lte=at_ms)
                 .order_by("-ts")
-                .values_list("value", flat=True)
+                .values_list("ts", "value")
                 .first()
             )
             if stored is not None:
-                counters[code] = stored / factor
+                counters[code] = stored[1] / factor
     return counters
 
 

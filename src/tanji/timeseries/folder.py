@@ -5,7 +5,10 @@ with the samples), so an acknowledgement waits for the samples only. Every ``win
 folder applies what is pending, oldest first, in transactions of at most ``batch`` rows; the
 changes of a tag that arrived within one window are merged into one upsert per bucket. It folds
 at start, which is how changes left by a crashed process reach the rollups, and at stop.
-Readers never depend on it: the store merges pending rows into every rollup read.
+On SQLite it also moves the samples deferred writes parked in the recent table into the sample
+table, in one transaction a round (ADR 0261).
+Readers never depend on it: the store merges pending rows into every rollup read, and reads
+recent samples with the others.
 """
 
 from __future__ import annotations
@@ -21,14 +24,16 @@ logger = logging.getLogger(__name__)
 
 
 def fold_all(batch: int = 256) -> int:
-    """Apply every pending row on this thread's database connection; rows applied."""
+    """Apply every pending row and move parked samples (this thread's connection); rows applied."""
     from django.db import connection
 
     from tanji.timeseries.store import store_for
 
     total = 0
-    while folded := store_for(connection).fold_pending(batch):
+    store = store_for(connection)
+    while folded := store.fold_pending(batch):
         total += folded
+    store.move_recent()  # the samples deferred writes parked (ADR 0261)
     return total
 
 

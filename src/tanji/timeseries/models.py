@@ -25,7 +25,9 @@ class Sample(models.Model):
 
     class Meta:
         managed = False
-        db_table = "timeseries_sample"
+        # A view: on SQLite the sample table and the recent samples not yet moved into it
+        # (ADR 0261); on PostgreSQL the sample table itself.
+        db_table = "timeseries_sample_current"
         verbose_name = _("sample")
 
 

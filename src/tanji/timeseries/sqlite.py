@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from itertools import chain
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from tanji.timeseries import rollups as ru
-from tanji.timeseries.folding import pending_window
+from tanji.timeseries.folding import deferring, pending_window
 from tanji.timeseries.last_samples import FLAGGED, LastSamples
 from tanji.timeseries.samples import (
     NO_EVIDENCE,
@@ -28,6 +28,7 @@ from tanji.timeseries.samples import (
     RollupArrays,
     SampleArrays,
     SampleBatch,
+    WriteResult,
 )
 from tanji.timeseries.store import BaseStore, Context
 
@@ -80,8 +81,19 @@ _ARCHIVE = """INSERT INTO timeseries_sample_history
     FROM timeseries_sample WHERE tag_id = ? AND ts = ?"""
 _CORRECT = """UPDATE timeseries_sample SET value = ?, flag = ?, evidence_id = ?, version = ?
     WHERE tag_id = ? AND ts = ?"""
-_EDGE = """SELECT ts, value FROM timeseries_sample
-    WHERE tag_id = ? AND ts {op} ? AND flag = 'N' ORDER BY ts {order} LIMIT 1"""
+#: Pure appends of a deferred write land here until the folder moves them (ADR 0261).
+_INSERT_RECENT = _INSERT.replace("INTO timeseries_sample ", "INTO timeseries_sample_recent ")
+_SAMPLE_COLUMNS = "tag_id, ts, value, flag, evidence_id, version"
+_ANY_RECENT = "SELECT 1 FROM timeseries_sample_recent LIMIT 1"
+_MOVE_RECENT = (
+    f"INSERT INTO timeseries_sample ({_SAMPLE_COLUMNS}) "
+    f"SELECT {_SAMPLE_COLUMNS} FROM timeseries_sample_recent"
+)
+_PREVIOUS_VALID = """SELECT ts, value FROM (SELECT ts, value FROM timeseries_sample
+        WHERE tag_id = ? AND ts < ? AND flag = 'N' ORDER BY ts DESC LIMIT 1)
+    UNION ALL SELECT ts, value FROM (SELECT ts, value FROM timeseries_sample_recent
+        WHERE tag_id = ? AND ts < ? AND flag = 'N' ORDER BY ts DESC LIMIT 1)
+    ORDER BY ts DESC LIMIT 1"""
 
 
 #: Spans (tag, lo, hi) per context statement: 3 parameters each, well under SQLite's 32 766.
@@ -98,11 +110,16 @@ _EDGES_MANY = """WITH r(tag, lo, hi) AS (VALUES {values})
     WHERE s.tag_id = r.tag AND s.ts = (SELECT e.ts FROM timeseries_sample e
         WHERE e.tag_id = r.tag AND e.ts > r.hi AND e.flag = 'N' ORDER BY e.ts ASC LIMIT 1)"""
 #: Each tag's last stored sample, in the order of the JSON array of tags: its time, or -1 where
-#: the tag has none and -2 where it is not valid (flag other than N), and its value. Two key
-#: seeks per tag; one statement text whatever the number of tags, so it is prepared once.
-_LAST = """SELECT CASE WHEN s.flag = 'N' THEN s.ts WHEN s.ts IS NULL THEN -1 ELSE -2 END,
-    coalesce(s.value, 0.0)
-    FROM json_each(?) j LEFT JOIN timeseries_sample s ON s.tag_id = j.value
+#: the tag has none and -2 where it is not valid (flag other than N), and its value. A tag's
+#: recent samples are later than all its others (ADR 0261), so a recent one is the last. Two key
+#: seeks per tag and table; one statement text whatever the number of tags (prepared once).
+_LAST = """SELECT CASE WHEN r.ts IS NOT NULL THEN CASE WHEN r.flag = 'N' THEN r.ts ELSE -2 END
+        WHEN s.ts IS NULL THEN -1 WHEN s.flag = 'N' THEN s.ts ELSE -2 END,
+    coalesce(r.value, s.value, 0.0)
+    FROM json_each(?) j
+    LEFT JOIN timeseries_sample_recent r ON r.tag_id = j.value
+    AND r.ts = (SELECT max(e.ts) FROM timeseries_sample_recent e WHERE e.tag_id = j.value)
+    LEFT JOIN timeseries_sample s ON s.tag_id = j.value
     AND s.ts = (SELECT max(e.ts) FROM timeseries_sample e WHERE e.tag_id = j.value)
     ORDER BY j.key"""
 
@@ -144,6 +161,7 @@ class SqliteStore(BaseStore):
         self._atomic = atomic or self._immediate
         self._last = last  # the connection's memo of last samples, where commits are heard
         self._round: tuple[Int64Array, Int64Array] | None = None
+        self._deferring = False  # the write under way defers: its pure appends go to recent
 
     @classmethod
     def for_django(cls, connection: Any) -> SqliteStore:
@@ -197,6 +215,37 @@ class SqliteStore(BaseStore):
     def _transaction(self, savepoint: bool = True) -> AbstractContextManager[object]:
         return self._atomic(savepoint)
 
+    def write(
+        self,
+        rows: SampleBatch | Iterable[tuple[Any, ...]],
+        *,
+        defer: bool | None = None,
+        savepoint: bool = True,
+    ) -> WriteResult:
+        """See :meth:`SampleStore.write`; a deferred write's pure appends go to recent."""
+        self._deferring = deferring(defer)
+        try:
+            return super().write(rows, defer=defer, savepoint=savepoint)
+        finally:
+            self._deferring = False
+
+    def move_recent(self) -> int:
+        """See :meth:`SampleStore.move_recent`: one transaction, every recent sample moved."""
+        with self._transaction():
+            return self._move_recent()
+
+    def _move_recent(self) -> int:
+        """Move the recent samples into the sample table, inside the caller's transaction.
+
+        Every write that does not append to recent calls this first, so a tag's recent samples
+        stay later than all its others and the two tables never hold the same (tag, time).
+        """
+        if self.db.execute(_ANY_RECENT).fetchone() is None:
+            return 0
+        moved = self.db.execute(_MOVE_RECENT).rowcount
+        self.db.execute("DELETE FROM timeseries_sample_recent")
+        return int(moved)
+
     def _context(self, tags: Int64Array, lo: Int64Array, hi: Int64Array) -> Context:
         """What is stored around the batch, from each tag's last sample where that suffices.
 
@@ -220,6 +269,7 @@ class SqliteStore(BaseStore):
         if fresh.all():
             return Context.of([], tags[edge], ts[edge], value[edge])
         slow = ~fresh
+        self._move_recent()  # the general statements read the sample table only
         general = self._general_context(tags[slow], lo[slow], hi[slow])
         edge &= fresh
         return general.with_edges(tags[edge], ts[edge], value[edge])
@@ -255,9 +305,13 @@ class SqliteStore(BaseStore):
         self, inserts: SampleBatch, corrections: SampleBatch, versions: Int64Array
     ) -> None:
         cur = self.db.cursor()
+        appends_only = self._round is not None and not len(self._round[1]) and not len(corrections)
+        to_recent = self._deferring and appends_only
+        if not to_recent and len(inserts):
+            self._move_recent()
         if len(inserts):
             cur.executemany(
-                _INSERT,
+                _INSERT_RECENT if to_recent else _INSERT,
                 zip(
                     inserts.tag_id.tolist(),
                     inserts.ts.tolist(),
@@ -346,19 +400,20 @@ class SqliteStore(BaseStore):
         return RollupArrays.from_records(stored), bodies
 
     def _select_samples(self, tag_id: int, start: int, end: int, *, history: bool) -> SampleArrays:
-        current = (
-            "SELECT ts, value, flag, evidence_id, version FROM timeseries_sample "
-            "WHERE tag_id = ? AND ts >= ? AND ts < ?"
+        current = " UNION ALL ".join(
+            "SELECT ts, value, flag, evidence_id, version FROM "
+            f"{table} WHERE tag_id = ? AND ts >= ? AND ts < ?"
+            for table in ("timeseries_sample", "timeseries_sample_recent")
         )
         sql = current + " ORDER BY ts"
-        params: tuple[int, ...] = (tag_id, start, end)
+        params: tuple[int, ...] = (tag_id, start, end) * 2
         if history:
             sql = (
                 f"{current} UNION ALL SELECT ts, value, flag, evidence_id, version "
                 "FROM timeseries_sample_history WHERE tag_id = ? AND ts >= ? AND ts < ? "
                 "ORDER BY ts, version"
             )
-            params = params * 2
+            params = (tag_id, start, end) * 3
         rows = self.db.execute(sql, params).fetchall()
         return sample_arrays(rows)
 
@@ -373,7 +428,7 @@ class SqliteStore(BaseStore):
         return RollupArrays.from_records(rows)
 
     def _previous_valid(self, tag_id: int, before_ms: int) -> tuple[int, float] | None:
-        row = self.db.execute(_EDGE.format(op="<", order="DESC"), (tag_id, before_ms)).fetchone()
+        row = self.db.execute(_PREVIOUS_VALID, (tag_id, before_ms) * 2).fetchone()
         return None if row is None else (int(row[0]), float(row[1]))
 
 

@@ -59,6 +59,14 @@ class SampleStore(Protocol):
     def fold_pending(self, limit: int = 256) -> int:
         """Apply up to ``limit`` pending rows to the rollups; how many were applied."""
 
+    def move_recent(self) -> int:
+        """Move samples parked by deferred writes into the sample table; how many were moved.
+
+        SQLite parks the pure appends of a deferred write in a small table, so a group commit
+        writes a few pages instead of one per tag (ADR 0261); the folder moves them in bulk.
+        Readers see them either way. Other engines park nothing (0).
+        """
+
     def read_samples(self, tag_id: int, start_ms: int, end_ms: int) -> SampleArrays:
         """Current version of each sample in ``[start_ms, end_ms)``."""
 
@@ -183,6 +191,10 @@ class BaseStore(Folding):
             if deferred:  # only rounds that changed something leave deltas
                 self._insert_pending(pending.pack(np.concatenate(deferred)))
         return result
+
+    def move_recent(self) -> int:
+        """See :meth:`SampleStore.move_recent` (nothing parked unless the engine says so)."""
+        return 0
 
     def read_samples(self, tag_id: int, start_ms: int, end_ms: int) -> SampleArrays:
         """See :meth:`SampleStore.read_samples`."""
