@@ -157,7 +157,7 @@ class PostgresStore(BaseStore):
     def _cursor(self) -> psycopg.Cursor[Any]:
         return psycopg.Cursor(self.db)
 
-    def _prepare(self, batch: SampleBatch) -> None:
+    def _prepare(self, batch: SampleBatch, deferring: bool) -> None:
         """Queue the write's preamble; :meth:`_context` sends it with the first round's reads.
 
         The preamble creates the session's staging tables if needed, takes the tag locks

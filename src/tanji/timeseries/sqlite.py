@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from itertools import chain
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from tanji.timeseries import rollups as ru
-from tanji.timeseries.folding import deferring, pending_window
+from tanji.timeseries.folding import pending_window
 from tanji.timeseries.last_samples import FLAGGED, LastSamples
 from tanji.timeseries.samples import (
     NO_EVIDENCE,
@@ -28,7 +28,6 @@ from tanji.timeseries.samples import (
     RollupArrays,
     SampleArrays,
     SampleBatch,
-    WriteResult,
 )
 from tanji.timeseries.store import BaseStore, Context
 
@@ -215,19 +214,8 @@ class SqliteStore(BaseStore):
     def _transaction(self, savepoint: bool = True) -> AbstractContextManager[object]:
         return self._atomic(savepoint)
 
-    def write(
-        self,
-        rows: SampleBatch | Iterable[tuple[Any, ...]],
-        *,
-        defer: bool | None = None,
-        savepoint: bool = True,
-    ) -> WriteResult:
-        """See :meth:`SampleStore.write`; a deferred write's pure appends go to recent."""
-        self._deferring = deferring(defer)
-        try:
-            return super().write(rows, defer=defer, savepoint=savepoint)
-        finally:
-            self._deferring = False
+    def _prepare(self, batch: SampleBatch, deferring: bool) -> None:
+        self._deferring = deferring  # its pure appends are parked (ADR 0261)
 
     def move_recent(self) -> int:
         """See :meth:`SampleStore.move_recent`: one transaction, every recent sample moved."""

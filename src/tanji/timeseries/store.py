@@ -185,7 +185,7 @@ class BaseStore(Folding):
             return result
         deferred: list[pending.Deltas] | None = [] if _deferring(defer) else None
         with self._transaction(savepoint):
-            self._prepare(batch)
+            self._prepare(batch, deferred is not None)
             for round_ in _rounds(batch):
                 result += self._write_round(round_, deferred)
             if deferred:  # only rounds that changed something leave deltas
@@ -341,8 +341,12 @@ class BaseStore(Folding):
         """A transaction, or inside one a savepoint (none when ``savepoint`` is false)."""
         raise NotImplementedError
 
-    def _prepare(self, batch: SampleBatch) -> None:
-        """Engine hook before a write (PostgreSQL: tag locks and month partitions)."""
+    def _prepare(self, batch: SampleBatch, deferring: bool) -> None:
+        """Engine hook before a write: PostgreSQL takes tag locks and month partitions.
+
+        ``deferring``: the write leaves its rollups pending (SQLite parks its pure appends too,
+        ADR 0261).
+        """
 
     def _context(self, tags: Int64Array, lo: Int64Array, hi: Int64Array) -> Context:
         raise NotImplementedError
