@@ -3,9 +3,9 @@
 Profiling of the HJ 212 gateway (ADRs 0221, 0255) found that building ORM queries and model
 instances cost more than the queries themselves, so the per-frame look-ups and inserts are
 plain statements. This module is the one place that spells them: quoted names from the models'
-metadata (a renamed column follows the model), placeholder lists, and the two device queries
-(claimed devices of a group, an HJ 212 logger's password digest). Callers keep their caching
-rules; this module only reads.
+metadata (a renamed column follows the model), placeholder lists, and the three credential
+queries (claimed devices of a group, an HJ 212 logger's password digest, a terminal key with its
+device). Callers keep their caching rules; this module only reads.
 """
 
 from __future__ import annotations

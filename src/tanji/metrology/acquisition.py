@@ -26,6 +26,7 @@ from tanji.metrology import queries
 from tanji.metrology.models import Acquisition, DriverChoices, Instrument
 from tanji.plant.choices import AggregationChoices
 from tanji.plant.models import Tag
+from tanji.protocols.hj212.listener import LISTENER_HOST, LISTENER_PORT, UPLOAD_COMMANDS
 from tanji.protocols.registers import RegisterError, point_from_dict
 from tanji.tenancy.actor import Actor
 from tanji.tenancy.audit import record, snapshot
@@ -66,8 +67,6 @@ MODBUS_POINT = frozenset(
     {"address", "function", "data_type", "word_order", "byte_order", "scale", "offset"}
     | {"rollover", "scan_s"}
 )
-#: HJ 212-2017 data uploads a DAS instrument may take: real-time, minute, hour (§6.6).
-HJ212_DATA_COMMANDS = frozenset({2011, 2051, 2061})
 #: ``a21026-Avg``: a factor code (App. B, or a vendor's) and a value suffix (Avg, Min, Max,
 #: Cou, Rtd …).
 HJ212_FACTOR = re.compile(r"^[A-Za-z0-9]{3,8}-[A-Za-z]{2,8}$")
@@ -181,15 +180,14 @@ def _validated(acq: Acquisition) -> None:
 
 def _validated_das(acq: Acquisition) -> None:
     """The HJ 212 settings the listener needs: factor names, one tag each, known commands."""
-    commands = acq.connection.get("data_commands", sorted(HJ212_DATA_COMMANDS))
-    if not isinstance(commands, list) or not commands or set(commands) - HJ212_DATA_COMMANDS:
+    mn, commands = _das_filters(acq.connection)
+    if not isinstance(commands, list) or not commands or set(commands) - UPLOAD_COMMANDS:
         raise _bad(
             "data_commands",
             "data_commands must be a non-empty list of {allowed}, got {got!r}",
-            allowed=sorted(HJ212_DATA_COMMANDS),
+            allowed=sorted(UPLOAD_COMMANDS),
             got=commands,
         )
-    mn = acq.connection.get("mn", [])
     if not isinstance(mn, list) or not all(isinstance(m, str) and m for m in mn):
         raise _bad("mn", "mn must be a list of device identifiers, got {got!r}", got=mn)
     seen: dict[str, str] = {}
@@ -216,19 +214,21 @@ def _validated_das(acq: Acquisition) -> None:
     _no_shared_upload(acq)
 
 
-#: Where the terminal's HJ 212 listener binds when the connection does not say (the driver's
-#: defaults, ``tanji.terminal.drivers.hj212_das``).
-HJ212_DEFAULT_HOST, HJ212_DEFAULT_PORT = "0.0.0.0", 9212
+def _das_filters(connection: Mapping[str, Any]) -> tuple[Any, Any]:
+    """An HJ 212 instrument's MN list and data commands as configured (unchecked).
+
+    Defaults filled in: every MN (an empty list), every upload command.
+    """
+    return connection.get("mn", []), connection.get("data_commands", sorted(UPLOAD_COMMANDS))
 
 
 def _das_listener(connection: Mapping[str, Any]) -> tuple[str, int]:
-    return connection.get("host", HJ212_DEFAULT_HOST), connection.get("port", HJ212_DEFAULT_PORT)
+    return connection.get("host", LISTENER_HOST), connection.get("port", LISTENER_PORT)
 
 
 def _das_admits(connection: Mapping[str, Any]) -> tuple[set[str] | None, set[int]]:
-    """The MNs (``None``: any) and data commands an HJ 212 instrument takes uploads of."""
-    mn = connection.get("mn", [])
-    commands = connection.get("data_commands", sorted(HJ212_DATA_COMMANDS))
+    """The MNs (``None``: any) and data commands a checked HJ 212 instrument takes uploads of."""
+    mn, commands = _das_filters(connection)
     return (set(mn) or None), set(commands)
 
 

@@ -40,11 +40,11 @@ from tanji.protocols.hj212 import (
     data_answer,
     decode_record,
 )
+from tanji.protocols.hj212.listener import LISTENER_HOST, LISTENER_PORT, UPLOAD_COMMANDS
 from tanji.protocols.readings import DEVICE_FLAGS, QualityFlag, Reading
 from tanji.terminal.drivers.base import DriverError
 
 log = logging.getLogger(__name__)
-DATA_COMMANDS = frozenset({2011, 2051, 2061})
 
 
 @dataclass(frozen=True)
@@ -78,12 +78,12 @@ class DasConfig:
 
     name: str
     factors: Mapping[str, FactorMap]
-    host: str = "0.0.0.0"  # a listener for the plant LAN side
-    port: int = 9212
+    host: str = LISTENER_HOST  # a listener for the plant LAN side
+    port: int = LISTENER_PORT
     mn: tuple[str, ...] = ()
     password: str = field(default="", repr=False)
     max_buffered: int = 100_000
-    data_commands: tuple[int, ...] = tuple(sorted(DATA_COMMANDS))
+    data_commands: tuple[int, ...] = tuple(sorted(UPLOAD_COMMANDS))
 
 
 class _Handler(socketserver.BaseRequestHandler):
@@ -144,7 +144,7 @@ class _Listener:
                 driver.rejected += 1
             log.warning("HJ 212 upload from MN=%s refused (unknown device or password)", message.mn)
             return None
-        if message.cn not in DATA_COMMANDS:
+        if message.cn not in UPLOAD_COMMANDS:
             return None
         try:
             record = decode_record(message, vendor_codes=True)
